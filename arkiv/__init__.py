@@ -1,0 +1,1 @@
+"""Arkivet: lagring som aldri mister en byte."""

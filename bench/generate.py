@@ -1,0 +1,90 @@
+"""Måler generering: DOCX-utfylling, varm og kald PDF/A-konvertering, og en batch på 200 avtaler.
+
+Kjør: `make bench` (eller `.venv/bin/python bench/generate.py [--batch 200]`). Skriver tallene ut;
+maskinen deles med andre, så se på medianer og forhold målt i samme kjøring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from dokumenter import avtaler, brukere, demo, parter
+from dokumenter.config import REPO_ROT, Innstillinger
+from dokumenter.konvertering import KaldKonverterer, KonverterPool, VarmKonverterer
+from dokumenter.maler import les_mal
+from dokumenter.render import PartData, kontekst, render_docx
+from dokumenter.tjenester import apne
+
+
+def median_ms(funksjon, n: int) -> float:
+    tider = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        funksjon()
+        tider.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(tider)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--render", type=int, default=50)
+    ap.add_argument("--varm", type=int, default=20)
+    ap.add_argument("--kald", type=int, default=5)
+    args = ap.parse_args()
+
+    mal = les_mal(REPO_ROT / "maler", avtaler.MAL)
+    part = PartData("Bodø fengsel", "fengsel", "fengsel", "974760673", "Bodø")
+    verdier = mal.valider({**mal.standardverdier(), **demo.AVTALEFELT})
+    ctx = kontekst(mal, part, verdier, mal.variant_for("fengsel"), date.today())
+    docx = render_docx(mal, ctx)
+
+    render = median_ms(lambda: render_docx(mal, ctx), args.render)
+    print(f"DOCX-utfylling:      median {render:7.1f} ms  (n={args.render}, {len(docx)} byte)")
+
+    with VarmKonverterer(REPO_ROT / ".venv-uno") as varm:
+        t0 = time.perf_counter()
+        varm.til_pdfa(docx)
+        oppstart = (time.perf_counter() - t0) * 1000
+        varm_ms = median_ms(lambda: varm.til_pdfa(docx), args.varm)
+    print(f"Varm oppstart:       {oppstart:7.0f} ms (første konvertering, inkl. start av server)")
+    print(f"Varm PDF/A:          median {varm_ms:7.1f} ms  (n={args.varm})")
+    kald = KaldKonverterer()
+    kald_ms = median_ms(lambda: kald.til_pdfa(docx), args.kald)
+    print(f"Kald soffice PDF/A:  median {kald_ms:7.1f} ms  (n={args.kald})")
+    print(f"Forhold kald/varm:   {kald_ms / varm_ms:7.1f}x")
+
+    with tempfile.TemporaryDirectory() as mappe:
+        inn = Innstillinger.fra_miljo(mappe)
+        inn = Innstillinger(
+            inn.instans,
+            f"sqlite:///{Path(mappe) / 'bench.sqlite3'}",
+            inn.maler,
+            Path(mappe) / "arkiv",
+            inn.uno_venv,
+        )
+        tj = apne(inn)
+        tj.konverterer = KonverterPool(uno_venv=inn.uno_venv)
+        b = brukere.opprett_bruker(tj, "bench", "Bench", "saksbehandler", "bench-passord-1")
+        for i in range(args.batch):
+            parter.opprett_part(
+                tj, {"navn": f"Fengsel {i:03d}", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(i)}
+            )
+        tj.konverterer.til_pdfa(docx)  # start serverne før klokka går
+        t0 = time.perf_counter()
+        rapport = avtaler.generer_alle(tj, "fengsel", b.id, ekstra=demo.AVTALEFELT)
+        sek = time.perf_counter() - t0
+        tj.lukk()
+    print(
+        f"Batch {args.batch} (DOCX+PDF/A, generer_alle): {sek:6.1f} s = "
+        f"{len(rapport.ok) / sek:5.2f} avtaler/s ({len(rapport.feil)} feil)"
+    )
+
+
+if __name__ == "__main__":
+    main()

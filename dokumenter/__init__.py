@@ -1,0 +1,1 @@
+"""Domenekjernen: avtaler, maler, generering og brukstilfellene web og CLI kaller."""

@@ -1,0 +1,3 @@
+from dokumenter.cli import main
+
+main()

@@ -1,0 +1,328 @@
+"""Brukstilfeller for samarbeidsavtaler: utkast, nye versjoner, status og ansvar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from docx import Document
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from dokumenter.maler import Mal
+from dokumenter.models import (
+    Ansvarsoverforing,
+    Avtale,
+    AvtaleVersjon,
+    Bruker,
+    Dokument,
+    Part,
+    naa,
+)
+from dokumenter.parter import PARTSTYPER
+from dokumenter.render import PartData, kontekst, render_docx
+from dokumenter.tjenester import Tjenester
+from dokumenter.validering import Valideringsfeil, rens_tekst
+
+MAL = "samarbeidsavtale"
+
+STATUSER = {
+    "utkast": "Utkast",
+    "under_arbeid": "Under arbeid",
+    "inngaatt": "Inngått",
+    "ikke_inngaatt": "Ikke inngått",
+    "avsluttet": "Avsluttet",
+}
+STATUS_MED_BEGRUNNELSE = ("ikke_inngaatt", "avsluttet")
+
+FORMATER = {
+    "docx": (
+        "produksjonsformat",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": ("arkivformat", "application/pdf"),
+}
+
+
+class Konflikt(Exception):
+    """Avtalen er endret av en annen siden skjemaet ble åpnet."""
+
+
+class IkkeFunnet(Exception):
+    pass
+
+
+def part_data(part: Part) -> PartData:
+    return PartData(
+        navn=part.navn,
+        type=part.type,
+        type_navn=PARTSTYPER[part.type].i_tekst,
+        orgnr=part.orgnr,
+        adresse=part.adresse,
+        kontaktpersoner=tuple(
+            SimpleNamespace(navn=k.navn, rolle=k.rolle, epost=k.epost, telefon=k.telefon)
+            for k in part.kontaktpersoner
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Produsert:
+    variant: str
+    mal_sha256: str
+    filer: dict[str, tuple[str, int]]  # format -> (sha256, størrelse)
+
+
+def produser(tj: Tjenester, mal: Mal, part: Part, verdier: dict[str, Any]) -> Produsert:
+    """Lag DOCX og PDF/A og lagre dem (og malen de kom fra) i arkivet; ingen databaseendring."""
+    variant = mal.variant_for(part.type)
+    docx = render_docx(mal, kontekst(mal, part_data(part), verdier, variant, date.today()))
+    pdf = tj.konverterer.til_pdfa(docx)
+    mal_fil = tj.lager.lagre(mal.fil.read_bytes())
+    lagret = {fmt: tj.lager.lagre(data) for fmt, data in (("docx", docx), ("pdf", pdf))}
+    return Produsert(
+        variant=variant.navn,
+        mal_sha256=mal_fil.sha256,
+        filer={fmt: (f.sha256, f.storrelse) for fmt, f in lagret.items()},
+    )
+
+
+def _ny_versjon(
+    s: Session, avtale: Avtale, mal: Mal, verdier: dict, p: Produsert, bruker_id: int, grunn: str
+) -> AvtaleVersjon:
+    versjon = AvtaleVersjon(
+        nummer=avtale.gjeldende_versjon + 1,
+        feltverdier=verdier,
+        variant=p.variant,
+        mal_versjon=mal.versjon,
+        mal_sha256=p.mal_sha256,
+        grunn=grunn,
+        opprettet_av_id=bruker_id,
+        dokumenter=[
+            Dokument(format=fmt, variant=FORMATER[fmt][0], sha256=sha, storrelse=n)
+            for fmt, (sha, n) in p.filer.items()
+        ],
+    )
+    avtale.versjoner.append(versjon)
+    avtale.gjeldende_versjon = versjon.nummer
+    avtale.endret_av_id = bruker_id
+    avtale.endret = naa()
+    s.flush()
+    return versjon
+
+
+def _grunn(grunn: str) -> str:
+    tekst = rens_tekst(grunn)
+    if len(tekst) > 500:
+        raise Valideringsfeil({"grunn": "Begrunnelsen kan ha høyst 500 tegn."})
+    return tekst
+
+
+def opprett_utkast(
+    tj: Tjenester, part_id: int, verdier: dict[str, Any], bruker_id: int, grunn: str = ""
+) -> Avtale:
+    """Lag et nytt utkast fra mønsteravtalen for en part, med versjon 1 og begge dokumentene."""
+    mal = tj.mal(MAL)
+    rene = mal.valider(verdier)
+    grunn = _grunn(grunn) or "Første utkast fra mønsteravtalen"
+    with tj.sesjoner() as s:
+        part = s.get(Part, part_id, options=[selectinload(Part.kontaktpersoner)])
+        if part is None:
+            raise IkkeFunnet("Parten finnes ikke.")
+        produsert = produser(tj, mal, part, rene)
+    with tj.transaksjon() as s:
+        avtale = Avtale(
+            part_id=part_id,
+            mal_navn=MAL,
+            status="utkast",
+            ansvarlig_id=bruker_id,
+            opprettet_av_id=bruker_id,
+            endret_av_id=bruker_id,
+        )
+        s.add(avtale)
+        s.flush()
+        s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
+        _ny_versjon(s, avtale, mal, rene, produsert, bruker_id, grunn)
+    return avtale
+
+
+def lagre_versjon(
+    tj: Tjenester,
+    avtale_id: int,
+    verdier: dict[str, Any],
+    bruker_id: int,
+    grunn: str = "",
+    forventet_versjon: int | None = None,
+) -> AvtaleVersjon:
+    """Lagre endret innhold som en ny versjon; nekter hvis en annen har lagret i mellomtiden."""
+    mal = tj.mal(MAL)
+    rene = mal.valider(verdier)
+    grunn = _grunn(grunn)
+    with tj.sesjoner() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        _sjekk_versjon(avtale, forventet_versjon)
+        produsert = produser(tj, mal, avtale.part, rene)
+    with tj.transaksjon() as s:
+        avtale = s.get(Avtale, avtale_id, with_for_update=True)
+        _sjekk_versjon(avtale, forventet_versjon)
+        return _ny_versjon(s, avtale, mal, rene, produsert, bruker_id, grunn)
+
+
+def _sjekk_versjon(avtale: Avtale, forventet: int | None) -> None:
+    if forventet is not None and avtale.gjeldende_versjon != forventet:
+        raise Konflikt(
+            f"Avtalen er lagret av en annen (nå versjon {avtale.gjeldende_versjon}) etter at du "
+            f"åpnet versjon {forventet}. Åpne avtalen på nytt og gjør endringen der."
+        )
+
+
+def sett_status(
+    tj: Tjenester, avtale_id: int, status: str, bruker_id: int, begrunnelse: str = ""
+) -> Avtale:
+    begrunnelse = rens_tekst(begrunnelse, flerlinjet=True)
+    if status not in STATUSER:
+        raise Valideringsfeil({"status": "Ukjent status."})
+    if status in STATUS_MED_BEGRUNNELSE and not begrunnelse:
+        raise Valideringsfeil({"begrunnelse": f"Skriv en begrunnelse for «{STATUSER[status]}»."})
+    if len(begrunnelse) > 2000:
+        raise Valideringsfeil({"begrunnelse": "Begrunnelsen kan ha høyst 2000 tegn."})
+    with tj.transaksjon() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        avtale.status = status
+        avtale.status_begrunnelse = begrunnelse
+        avtale.endret_av_id = bruker_id
+        avtale.endret = naa()
+    return avtale
+
+
+def overfor_ansvar(
+    tj: Tjenester, avtale_id: int, til_bruker_id: int, bruker_id: int, merknad: str = ""
+) -> Avtale:
+    merknad = rens_tekst(merknad)
+    if len(merknad) > 500:
+        raise Valideringsfeil({"merknad": "Merknaden kan ha høyst 500 tegn."})
+    with tj.transaksjon() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        til = s.get(Bruker, til_bruker_id)
+        if til is None or not til.aktiv or til.rolle == "lesetilgang":
+            raise Valideringsfeil({"til": "Velg en aktiv saksbehandler eller administrator."})
+        if til.id == avtale.ansvarlig_id:
+            raise Valideringsfeil({"til": f"{til.navn} er allerede ansvarlig."})
+        s.add(
+            Ansvarsoverforing(
+                avtale=avtale,
+                fra_id=avtale.ansvarlig_id,
+                til_id=til.id,
+                merknad=merknad,
+                utfort_av_id=bruker_id,
+            )
+        )
+        avtale.ansvarlig_id = til.id
+        avtale.endret_av_id = bruker_id
+        avtale.endret = naa()
+    return avtale
+
+
+def les_dokument(tj: Tjenester, dokument_id: int) -> tuple[Dokument, str, bytes]:
+    """Dokumentet, et filnavn å laste ned under, og innholdet (sjekket mot SHA-256)."""
+    with tj.sesjoner() as s:
+        dok = s.get(Dokument, dokument_id)
+        if dok is None:
+            raise IkkeFunnet("Dokumentet finnes ikke.")
+        versjon = dok.versjon
+        filnavn = f"Samarbeidsavtale {versjon.avtale.part.navn} v{versjon.nummer}.{dok.format}"
+        s.expunge_all()
+    return dok, filnavn, tj.lager.les(dok.sha256)
+
+
+def forhandsvisning(tj: Tjenester, sha256: str) -> list[tuple[str, str]]:
+    """Avsnittene i en lagret DOCX som (stil, tekst), for visning i nettsiden."""
+    import io
+
+    doc = Document(io.BytesIO(tj.lager.les(sha256)))
+    avsnitt = []
+    for blokk in doc.element.body.iterchildren():
+        if blokk.tag.endswith("}p"):
+            p = next(x for x in doc.paragraphs if x._p is blokk)  # noqa: SLF001
+            if p.text.strip():
+                avsnitt.append((p.style.name if p.style is not None else "", p.text))
+        elif blokk.tag.endswith("}tbl"):
+            t = next(x for x in doc.tables if x._tbl is blokk)  # noqa: SLF001
+            for rad in t.rows:
+                celler = [c.text.strip() for c in rad.cells]
+                if any(celler):
+                    avsnitt.append(("Tabellrad", " | ".join(celler)))
+    return avsnitt
+
+
+@dataclass
+class Batchrapport:
+    ok: list[str] = field(default_factory=list)
+    feil: list[tuple[str, str]] = field(default_factory=list)
+
+
+def generer_alle(
+    tj: Tjenester,
+    partstype: str,
+    bruker_id: int,
+    ekstra: dict[str, Any] | None = None,
+    fremdrift: Callable[[str], None] | None = None,
+) -> Batchrapport:
+    """Lag utkast (eller ny versjon) for hver part av en type; én feil stopper ikke resten."""
+    if partstype not in PARTSTYPER:
+        raise Valideringsfeil({"type": f"Ukjent partstype «{partstype}»."})
+    mal = tj.mal(MAL)
+    rapport = Batchrapport()
+    with tj.sesjoner() as s:
+        parter = [
+            (p.id, p.navn, _aktiv_avtale(p))
+            for p in s.scalars(select(Part).where(Part.type == partstype).order_by(Part.navn))
+        ]
+    standard = {**mal.standardverdier(), **(ekstra or {})}
+    feltnavn = {f.navn for f in mal.felt}
+
+    def en_part(part_id: int, navn: str, avtale: tuple[int, dict] | None) -> str | None:
+        try:
+            if avtale is None:
+                opprett_utkast(tj, part_id, standard, bruker_id)
+            else:
+                verdier = {k: v for k, v in {**standard, **avtale[1]}.items() if k in feltnavn}
+                lagre_versjon(
+                    tj, avtale[0], verdier, bruker_id, "Regenerert fra gjeldende mønsteravtale"
+                )
+        except Valideringsfeil as e:
+            return "; ".join(e.feil.values())
+        except Exception as e:  # noqa: BLE001 - én part skal aldri stoppe resten
+            return str(e) or type(e).__name__
+        return None
+
+    # Like mange tråder som konvertereren har LibreOffice-prosesser (en pool gir parallellitet).
+    with ThreadPoolExecutor(max_workers=getattr(tj.konverterer, "antall", 1)) as utforer:
+        for (_, navn, _), melding in zip(
+            parter, utforer.map(lambda p: en_part(*p), parter), strict=True
+        ):
+            if melding is None:
+                rapport.ok.append(navn)
+            else:
+                rapport.feil.append((navn, melding))
+            if fremdrift:
+                fremdrift(navn)
+    return rapport
+
+
+def _aktiv_avtale(part: Part) -> tuple[int, dict] | None:
+    aktive = [a for a in part.avtaler if a.status != "avsluttet"]
+    if not aktive:
+        return None
+    siste = aktive[-1]
+    return siste.id, dict(siste.siste_versjon.feltverdier if siste.siste_versjon else {})

@@ -1,0 +1,144 @@
+"""Kommandolinjen `dokumenter`: et tynt skall over brukstilfellene."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from dokumenter import avtaler, brukere, demo, maler
+from dokumenter.config import Innstillinger
+from dokumenter.konvertering import KonverteringsFeil
+from dokumenter.maler import MalFeil
+from dokumenter.models import Bruker
+from dokumenter.parter import PARTSTYPER
+from dokumenter.tjenester import Tjenester, apne
+from dokumenter.validering import Valideringsfeil
+
+
+def _tjenester() -> Tjenester:
+    return apne(Innstillinger.fra_miljo())
+
+
+def _feil(melding: str) -> None:
+    click.echo(f"Feil: {melding}", err=True)
+    sys.exit(1)
+
+
+@click.group(help="Dokumentgenerering og avtaleforvaltning for boligsosialt arbeid.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Opprett eller oppgrader instansen (database, arkiv).")
+def init() -> None:
+    tj = _tjenester()
+    click.echo(f"Instansen er klar: {tj.innstillinger.instans}")
+    tj.lukk()
+
+
+@main.command("demo", help="Last inn demodata (Rana) og demobrukeren. Trygt å kjøre flere ganger.")
+def demo_cmd() -> None:
+    tj = _tjenester()
+    try:
+        nye_parter, nye_avtaler = demo.last_demodata(tj)
+    except KonverteringsFeil as e:
+        _feil(str(e))
+    finally:
+        tj.lukk()
+    click.echo(f"Demodata: {nye_parter} nye parter, {nye_avtaler} nye avtaler.")
+    click.echo(f"Logg inn med brukernavn «{demo.DEMO_BRUKER}» og passord «{demo.DEMO_PASSORD}».")
+
+
+@main.group(help="Ansattbrukere.")
+def bruker() -> None:
+    pass
+
+
+@bruker.command("opprett", help="Opprett en ansattbruker. Passordet spørres om.")
+@click.argument("brukernavn")
+@click.option("--navn", required=True, help="Fullt navn.")
+@click.option("--rolle", type=click.Choice(list(brukere.ROLLER)), required=True)
+@click.option("--epost", default="")
+@click.password_option("--passord", prompt="Passord", confirmation_prompt="Gjenta passord")
+def bruker_opprett(brukernavn: str, navn: str, rolle: str, epost: str, passord: str) -> None:
+    tj = _tjenester()
+    try:
+        b = brukere.opprett_bruker(tj, brukernavn, navn, rolle, passord, epost)
+    except Valideringsfeil as e:
+        _feil(" ".join(e.feil.values()))
+    finally:
+        tj.lukk()
+    click.echo(f"Opprettet {b.brukernavn} ({brukere.ROLLER[b.rolle]}).")
+
+
+@main.group("maler", help="Dokumentmalene i maler/.")
+def maler_grp() -> None:
+    pass
+
+
+@maler_grp.command("sjekk", help="Sjekk hver mal mot manifestet sitt.")
+def maler_sjekk() -> None:
+    mappe = Innstillinger.fra_miljo().maler
+    navn = maler.alle_maler(mappe)
+    if not navn:
+        _feil(f"Fant ingen maler i {mappe}.")
+    antall_feil = 0
+    for n in navn:
+        feil = maler.sjekk(mappe, n)
+        antall_feil += len(feil)
+        click.echo(f"{n}: {'OK' if not feil else f'{len(feil)} feil'}")
+        for f in feil:
+            click.echo(f"  - {f}")
+    if antall_feil:
+        sys.exit(1)
+
+
+@main.group(help="Samarbeidsavtaler.")
+def avtale() -> None:
+    pass
+
+
+@avtale.command("generer-alle", help="Lag utkast (eller ny versjon) for alle parter av en type.")
+@click.option("--type", "partstype", type=click.Choice(list(PARTSTYPER)), required=True)
+@click.option("--bruker", "brukernavn", required=True, help="Brukeren som står som forfatter.")
+@click.option(
+    "--verdier",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON-fil med feltverdier for nye utkast (f.eks. kommunens kontaktperson).",
+)
+def generer_alle(partstype: str, brukernavn: str, verdier: Path | None) -> None:
+    tj = _tjenester()
+    try:
+        with tj.sesjoner() as s:
+            b = s.scalar(select(Bruker).where(Bruker.brukernavn == brukernavn))
+        if b is None:
+            _feil(f"Fant ingen bruker «{brukernavn}».")
+        ekstra = {}
+        if verdier:
+            try:
+                ekstra = json.loads(verdier.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                _feil(f"{verdier} er ikke gyldig JSON: {e}")
+            if not isinstance(ekstra, dict):
+                _feil(f"{verdier} må inneholde et JSON-objekt (felt: verdi).")
+        with tj.sesjoner() as s:
+            from dokumenter.models import Part
+
+            antall = len(s.scalars(select(Part.id).where(Part.type == partstype)).all())
+        with click.progressbar(length=antall, label=f"Genererer ({partstype})") as linje:
+            rapport = avtaler.generer_alle(
+                tj, partstype, b.id, ekstra=ekstra, fremdrift=lambda _navn: linje.update(1)
+            )
+    except MalFeil as e:
+        _feil(str(e))
+    finally:
+        tj.lukk()
+    click.echo(f"Ferdig: {len(rapport.ok)} avtaler laget, {len(rapport.feil)} feilet.")
+    for navn, melding in rapport.feil:
+        click.echo(f"  - {navn}: {melding}", err=True)
+    if rapport.feil:
+        sys.exit(1)

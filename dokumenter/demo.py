@@ -1,0 +1,119 @@
+"""Demodata: Rana-situasjonen fra rapportene, med fiktive kontaktpersoner og organisasjonsnumre."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from dokumenter import avtaler, brukere, parter
+from dokumenter.models import Avtale, Bruker, Part
+from dokumenter.tjenester import Tjenester
+
+DEMO_BRUKER = "prosjektleder"
+DEMO_PASSORD = "rana-demo-2026"  # noqa: S105 - kun for demoinstansen, skrives ut av `make run`
+
+
+def fiktivt_orgnr(lopenummer: int) -> str:
+    """Et gyldig (mod-11), men fiktivt organisasjonsnummer i serien 9990xxxxx."""
+    vekter = (3, 2, 7, 6, 5, 4, 3, 2)
+    n = 0
+    while True:
+        grunn = f"9990{lopenummer:03d}{n}"
+        rest = sum(int(s) * v for s, v in zip(grunn, vekter, strict=True)) % 11
+        kontroll = 0 if rest == 0 else 11 - rest
+        if kontroll < 10:
+            return grunn + str(kontroll)
+        n += 1
+
+
+# (navn, type, adresse, status, begrunnelse)
+PARTER = [
+    ("Friomsorgen i Nordland avd. Rana", "friomsorgskontor", "Mo i Rana", "inngaatt", ""),
+    ("Mosjøen fengsel", "fengsel", "Mosjøen", "inngaatt", ""),
+    ("Bodø fengsel", "fengsel", "Bodø", "inngaatt", ""),
+    ("Bodø overgangsbolig", "overgangsbolig", "Bodø", "inngaatt", ""),
+    ("Trondheim fengsel", "fengsel", "Trondheim", "inngaatt", ""),
+    ("Nordlandsklinikken", "behandlingsinstitusjon", "Nordland", "inngaatt", ""),
+    (
+        "Sigma Nord",
+        "behandlingsinstitusjon",
+        "Nord-Norge",
+        "ikke_inngaatt",
+        "Utkast sendt; ikke besvart.",
+    ),
+    (
+        "Tromsklinikken/Færingen",
+        "behandlingsinstitusjon",
+        "Troms",
+        "ikke_inngaatt",
+        "Avslått skriftlig.",
+    ),
+    (
+        "Finnmarksklinikken",
+        "behandlingsinstitusjon",
+        "Finnmark",
+        "ikke_inngaatt",
+        "Avslått skriftlig: KS arbeider med avtaler, og egen avtale blir for kostbar nå.",
+    ),
+    ("Klinikk Nord", "behandlingsinstitusjon", "Finnmark", "ikke_inngaatt", "Avslått skriftlig."),
+]
+
+AVTALEFELT = {
+    "kommune_navn": "Rana kommune",
+    "kommune_enhet": "Rustjenesten",
+    "kommune_adresse": "Postboks 173, 8601 Mo i Rana",
+    "kommune_kontakt_navn": "Kari Fjellheim (fiktiv)",
+    "kommune_kontakt_telefon": "75 14 50 00",
+    "kommune_kontakt_epost": "rustjenesten@example.no",
+    "gyldig_fra": "2008-01-01",
+}
+
+
+def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]:
+    """Legg inn demobruker, parter og avtaler som mangler. Trygt å kjøre flere ganger.
+
+    Returnerer (antall nye parter, antall nye avtaler).
+    """
+    with tj.sesjoner() as s:
+        bruker = s.scalar(select(Bruker).where(Bruker.brukernavn == DEMO_BRUKER))
+    if bruker is None:
+        bruker = brukere.opprett_bruker(
+            tj, DEMO_BRUKER, "Prosjektleder (demo)", "admin", DEMO_PASSORD
+        )
+    nye_parter = nye_avtaler = 0
+    for i, (navn, type_, adresse, status, begrunnelse) in enumerate(PARTER, start=1):
+        with tj.sesjoner() as s:
+            part = s.scalar(select(Part).where(Part.navn == navn))
+            har_avtale = part is not None and s.scalar(
+                select(Avtale.id).where(Avtale.part_id == part.id).limit(1)
+            )
+        if part is None:
+            part = parter.opprett_part(
+                tj,
+                {
+                    "navn": navn,
+                    "type": type_,
+                    "orgnr": fiktivt_orgnr(i),
+                    "adresse": adresse,
+                    "kontaktpersoner": [
+                        {
+                            "navn": f"Kontaktperson {i} (fiktiv)",
+                            "rolle": "Sosialkonsulent"
+                            if type_ != "behandlingsinstitusjon"
+                            else "Sosionom",
+                            "epost": f"kontakt{i}@example.no",
+                            "telefon": f"900 00 {i:03d}",
+                        }
+                    ],
+                },
+            )
+            nye_parter += 1
+        if har_avtale or not med_dokumenter:
+            continue
+        mal = tj.mal(avtaler.MAL)
+        avtale = avtaler.opprett_utkast(
+            tj, part.id, {**mal.standardverdier(), **AVTALEFELT}, bruker.id
+        )
+        if status != "utkast":
+            avtaler.sett_status(tj, avtale.id, status, bruker.id, begrunnelse)
+        nye_avtaler += 1
+    return nye_parter, nye_avtaler

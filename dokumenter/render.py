@@ -1,0 +1,69 @@
+"""Fyll en DOCX-mal (docxtpl) med avtaleparten og feltverdiene; brukertekst escapes."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from docxtpl import DocxTemplate, Listing
+from jinja2 import TemplateError
+
+from dokumenter import formatering
+from dokumenter.maler import Mal, MalFeil, Variant
+
+
+@dataclass(frozen=True)
+class PartData:
+    """Det malen får vite om avtaleparten."""
+
+    navn: str
+    type: str
+    type_navn: str
+    orgnr: str
+    adresse: str
+    kontaktpersoner: tuple[SimpleNamespace, ...] = ()
+
+
+def kontekst(
+    mal: Mal, part: PartData, verdier: dict[str, Any], variant: Variant, dagens_dato: date
+) -> dict[str, Any]:
+    ctx: dict[str, Any] = {
+        "part": SimpleNamespace(
+            navn=part.navn,
+            type_navn=part.type_navn,
+            orgnr=formatering.orgnr(part.orgnr),
+            adresse=part.adresse,
+            kontaktpersoner=list(part.kontaktpersoner),
+        ),
+        "variant": variant.navn,
+        "ord": variant.ord,
+        "dato_generert": formatering.dato_lang(dagens_dato),
+    }
+    for f in mal.felt:
+        verdi = verdier.get(f.navn)
+        if verdi is None or verdi == "":
+            ctx[f.navn] = ""
+        elif f.type == "dato":
+            ctx[f.navn] = formatering.dato_lang(date.fromisoformat(verdi))
+        elif f.type == "heltall":
+            ctx[f.navn] = formatering.tall(verdi)
+        elif f.type == "langtekst":
+            ctx[f.navn] = Listing(verdi)
+        else:
+            ctx[f.navn] = str(verdi)
+    return ctx
+
+
+def render_docx(mal: Mal, ctx: dict[str, Any]) -> bytes:
+    tpl = DocxTemplate(str(mal.fil))
+    try:
+        tpl.render(ctx, autoescape=True)
+    except TemplateError as e:
+        linje = f", linje {e.lineno}" if getattr(e, "lineno", None) else ""
+        raise MalFeil(f"Malen {mal.fil.name} kunne ikke fylles ut{linje}: {e}") from e
+    ut = io.BytesIO()
+    tpl.save(ut)
+    return ut.getvalue()

@@ -1,0 +1,68 @@
+"""Det en brukstilfelle trenger: databasesesjoner, fillageret, malene og PDF/A-konvertereren."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from arkiv.lager import Fillager
+from dokumenter.config import Innstillinger
+from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
+from dokumenter.maler import Mal, les_mal
+
+
+class Konverterer(Protocol):
+    def til_pdfa(self, docx: bytes, timeout: float = 60) -> bytes: ...
+
+    def lukk(self) -> None: ...
+
+
+@dataclass
+class Tjenester:
+    innstillinger: Innstillinger
+    sesjoner: sessionmaker[Session]
+    lager: Fillager
+    _konverterer: Konverterer | None = field(default=None, repr=False)
+
+    @property
+    def konverterer(self) -> Konverterer:
+        """Én varm LibreOffice-prosess per Tjenester, startet ved første bruk."""
+        if self._konverterer is None:
+            from dokumenter.konvertering import VarmKonverterer
+
+            self._konverterer = VarmKonverterer(self.innstillinger.uno_venv)
+        return self._konverterer
+
+    @konverterer.setter
+    def konverterer(self, verdi: Konverterer) -> None:
+        self._konverterer = verdi
+
+    def mal(self, navn: str) -> Mal:
+        return les_mal(self.innstillinger.maler, navn)
+
+    @contextmanager
+    def transaksjon(self) -> Iterator[Session]:
+        """En sesjon som committes ved suksess og rulles tilbake ved feil."""
+        with self.sesjoner() as s, s.begin():
+            yield s
+
+    def lukk(self) -> None:
+        if self._konverterer is not None:
+            self._konverterer.lukk()
+            self._konverterer = None
+        self.sesjoner.kw["bind"].dispose()
+
+
+def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tjenester:
+    """Åpne (og ved behov opprett) instansen: mapper, database med siste skjema, arkiv."""
+    inn = innstillinger or Innstillinger.fra_miljo()
+    inn.instans.mkdir(parents=True, exist_ok=True)
+    inn.arkiv.mkdir(parents=True, exist_ok=True)
+    if migrer:
+        oppgrader(inn.database_url)
+    motor = lag_motor(inn.database_url)
+    return Tjenester(inn, lag_sesjonsfabrikk(motor), Fillager(inn.arkiv))

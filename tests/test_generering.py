@@ -1,0 +1,200 @@
+"""Utkast fra mønsteravtalen til DOCX og PDF/A, med ekte LibreOffice og ekte arkiv."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import re
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from dokumenter import avtaler, parter
+from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.formatering import orgnr
+from dokumenter.maler import MalFeil
+from dokumenter.models import Avtale, AvtaleVersjon, Dokument
+from dokumenter.validering import Valideringsfeil
+from tests.conftest import filer_i_arkivet
+
+pytestmark = pytest.mark.libreoffice
+
+
+def ny_part(tj, navn, type_, nr, kontakter=()):
+    return parter.opprett_part(
+        tj,
+        {
+            "navn": navn,
+            "type": type_,
+            "orgnr": fiktivt_orgnr(nr),
+            "adresse": "Storgata 1",
+            "kontaktpersoner": [{"navn": k} for k in kontakter],
+        },
+    )
+
+
+def felt(tj, **endring):
+    return {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT, **endring}
+
+
+def docx_tekst(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    deler = [p.text for p in doc.paragraphs]
+    deler += [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join(deler)
+
+
+def dokumentene(tj, avtale_id):
+    with tj.sesjoner() as s:
+        v = s.scalars(select(AvtaleVersjon).where(AvtaleVersjon.avtale_id == avtale_id)).one()
+        return {d.format: (d, tj.lager.les(d.sha256)) for d in v.dokumenter}
+
+
+def test_fengsel_far_kriminalomsorgsteksten_i_docx_og_pdfa(tj, saksbehandler):
+    part = ny_part(tj, "Bodø fengsel", "fengsel", 1, ["Åse Ødegård", "Pål Bråten"])
+    avtale = avtaler.opprett_utkast(
+        tj, part.id, felt(tj, gyldig_fra="2007-06-01", varslingsfrist_dager=45), saksbehandler.id
+    )
+    filer = dokumentene(tj, avtale.id)
+    dok_docx, docx = filer["docx"]
+    dok_pdf, pdf = filer["pdf"]
+
+    tekst = docx_tekst(docx)
+    assert "Bodø fengsel" in tekst
+    assert "Åse Ødegård" in tekst and "Pål Bråten" in tekst
+    assert "løslatelse" in tekst and "innsatte" in tekst
+    assert "utskrivning" not in tekst and "pasient" not in tekst
+    assert "1. juni 2007" in tekst
+    assert "45 dager" in tekst
+    assert "æ" in tekst and "ø" in tekst and "å" in tekst
+    assert not re.search(r"\{\{|\{%|%\}|\}\}", tekst)
+
+    leser = PdfReader(io.BytesIO(pdf))
+    pdf_tekst = "\n".join(s.extract_text() for s in leser.pages)
+    assert "Bodø fengsel" in pdf_tekst and "løslatelse" in pdf_tekst
+    xmp = leser.xmp_metadata
+    assert xmp is not None
+    xml = xmp.rdf_root.toxml()
+    assert re.search(r"pdfaid:part(>|=\")2", xml)
+    assert re.search(r"pdfaid:conformance(>|=\")B", xml)
+
+    assert dok_docx.variant == "produksjonsformat" and dok_pdf.variant == "arkivformat"
+    assert dok_docx.sha256 == hashlib.sha256(docx).hexdigest()
+    assert dok_pdf.storrelse == len(pdf)
+    assert tj.lager.sti(dok_pdf.sha256).is_file()
+
+
+def test_alle_fengsler_far_samme_tekst_og_klinikker_helseteksten(tj, saksbehandler):
+    tekster = {}
+    for nr, (navn, type_) in enumerate(
+        [
+            ("Mosjøen fengsel", "fengsel"),
+            ("Trondheim fengsel", "fengsel"),
+            ("Nordlandsklinikken", "behandlingsinstitusjon"),
+            ("DPS Nord", "dps"),
+        ],
+        start=1,
+    ):
+        part = ny_part(tj, navn, type_, nr)
+        a = avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+        tekst = docx_tekst(dokumentene(tj, a.id)["docx"][1])
+        tekster[navn] = tekst.replace(navn, "X").replace(orgnr(part.orgnr), "N")
+    # Alt utenom partens navn og organisasjonsnummer er likt for to fengsler.
+    assert tekster["Mosjøen fengsel"] == tekster["Trondheim fengsel"]
+    klinikk = tekster["Nordlandsklinikken"]
+    assert "utskrivning" in klinikk and "pasient" in klinikk
+    assert "løslatelse" not in klinikk and "innsatte" not in klinikk
+
+
+def test_fiendtlig_tekst_escapes_og_kontrolltegn_fjernes(tj, saksbehandler):
+    part = ny_part(tj, 'Klinikk & <Nord> "AS"', "behandlingsinstitusjon", 7)
+    hilsen = "Linje 1 & <b>fet</b>\x00\x07\nLinje 2 ]]> {{ ikke_kode }}"
+    a = avtaler.opprett_utkast(
+        tj,
+        part.id,
+        felt(tj, saerlige_bestemmelser=hilsen, kommune_enhet="R&D <enhet>"),
+        saksbehandler.id,
+    )
+    tekst = docx_tekst(dokumentene(tj, a.id)["docx"][1])
+    assert 'Klinikk & <Nord> "AS"' in tekst
+    assert "Linje 1 & <b>fet</b>" in tekst and "Linje 2 ]]> {{ ikke_kode }}" in tekst
+    assert "R&D <enhet>" in tekst
+    assert "\x00" not in tekst and "\x07" not in tekst
+
+
+def _tilstand(tj):
+    with tj.sesjoner() as s:
+        rader = tuple(
+            s.scalar(select(func.count()).select_from(m)) for m in (Avtale, AvtaleVersjon, Dokument)
+        )
+    return rader, sorted(filer_i_arkivet(tj))
+
+
+def test_ugyldige_felt_skriver_ingenting(tj, saksbehandler):
+    part = ny_part(tj, "Bodø fengsel", "fengsel", 1)
+    for endring in (
+        {"kommune_kontakt_navn": ""},
+        {"kommune_kontakt_navn": "x" * 10_000},
+        {"varslingsfrist_dager": "tretti"},
+        {"gyldig_fra": "2007-13-45"},
+    ):
+        with pytest.raises(Valideringsfeil):
+            avtaler.opprett_utkast(tj, part.id, felt(tj, **endring), saksbehandler.id)
+    assert _tilstand(tj) == ((0, 0, 0), [])
+
+
+def test_mal_med_syntaksfeil_gir_melding_og_skriver_ingenting(tj, saksbehandler, kopi_av_maler):
+    from tests.test_maler import _endre_tekst
+
+    _endre_tekst(kopi_av_maler, "{{ varslingsfrist_dager }}", "{% if %}")
+    tj.innstillinger = dataclasses.replace(tj.innstillinger, maler=kopi_av_maler)
+    part = ny_part(tj, "Bodø fengsel", "fengsel", 1)
+    with pytest.raises(MalFeil, match="samarbeidsavtale.docx kunne ikke fylles ut"):
+        avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+    assert _tilstand(tj) == ((0, 0, 0), [])
+
+
+def test_ny_versjon_beholder_den_gamle(tj, saksbehandler):
+    part = ny_part(tj, "Bodø fengsel", "fengsel", 1)
+    a = avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+    v2 = avtaler.lagre_versjon(
+        tj,
+        a.id,
+        felt(tj, varslingsfrist_dager=60),
+        saksbehandler.id,
+        "Ny frist",
+        forventet_versjon=1,
+    )
+    assert v2.nummer == 2
+    with pytest.raises(avtaler.Konflikt):
+        avtaler.lagre_versjon(tj, a.id, felt(tj), saksbehandler.id, forventet_versjon=1)
+    with tj.sesjoner() as s:
+        versjoner = s.get(Avtale, a.id).versjoner
+        assert [v.feltverdier["varslingsfrist_dager"] for v in versjoner] == [30, 60]
+        assert versjoner[0].dokument("pdf").sha256 != versjoner[1].dokument("pdf").sha256
+        assert tj.lager.finnes(versjoner[0].mal_sha256)
+
+
+def test_generer_alle_rapporterer_feil_og_fullforer_resten(tj, saksbehandler):
+    ny_part(tj, "Bodø fengsel", "fengsel", 1)
+    ny_part(tj, "Mosjøen fengsel", "fengsel", 2)
+    ny_part(tj, "Nordlandsklinikken", "behandlingsinstitusjon", 3)
+    # Trondheim har en avtale der et påkrevd felt mangler i den lagrede versjonen.
+    trondheim = ny_part(tj, "Trondheim fengsel", "fengsel", 4)
+    a = avtaler.opprett_utkast(tj, trondheim.id, felt(tj), saksbehandler.id)
+    with tj.transaksjon() as s:
+        v = s.get(Avtale, a.id).versjoner[0]
+        v.feltverdier = {**v.feltverdier, "kommune_kontakt_navn": None}
+    sett = []
+    rapport = avtaler.generer_alle(
+        tj, "fengsel", saksbehandler.id, ekstra=AVTALEFELT, fremdrift=sett.append
+    )
+    assert sorted(rapport.ok) == ["Bodø fengsel", "Mosjøen fengsel"]
+    assert [n for n, _ in rapport.feil] == ["Trondheim fengsel"]
+    assert "må fylles ut" in rapport.feil[0][1]
+    assert len(sett) == 3
+    with tj.sesjoner() as s:
+        assert s.scalar(select(func.count()).select_from(Avtale)) == 3

@@ -1,0 +1,108 @@
+"""Malsjekken og manifestet, mot den ekte mønsteravtalen og ødelagte kopier av den."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from docx import Document
+
+from dokumenter.config import REPO_ROT
+from dokumenter.maler import MalFeil, alle_maler, les_mal, sjekk
+from dokumenter.validering import Valideringsfeil
+
+MAL = "samarbeidsavtale"
+
+
+def test_alle_maler_stemmer_med_manifestet():
+    mappe = REPO_ROT / "maler"
+    assert MAL in alle_maler(mappe)
+    for navn in alle_maler(mappe):
+        assert sjekk(mappe, navn) == []
+
+
+def test_variant_velges_fra_partstype():
+    mal = les_mal(REPO_ROT / "maler", MAL)
+    for t in ("fengsel", "friomsorgskontor", "overgangsbolig"):
+        assert mal.variant_for(t).navn == "kriminalomsorg"
+    for t in ("behandlingsinstitusjon", "dps", "helseforetak"):
+        assert mal.variant_for(t).navn == "helse"
+    assert mal.variant_for("utleier").navn == "generell"
+    ordlister = [set(v.ord) for v in mal.varianter.values()]
+    assert all(o == ordlister[0] for o in ordlister)
+
+
+def _endre_tekst(mappe, gammel: str, ny: str, alle: bool = False) -> None:
+    """Erstatt tekst i løpene i malen: første forekomst, eller alle."""
+    sti = mappe / f"{MAL}.docx"
+    doc = Document(str(sti))
+    avsnitt = list(doc.paragraphs)
+    avsnitt += [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    funnet = False
+    for p in avsnitt:
+        for r in p.runs:
+            if gammel in r.text and (alle or not funnet):
+                r.text = r.text.replace(gammel, ny, -1 if alle else 1)
+                funnet = True
+    assert funnet, f"fant ikke {gammel!r} i malen"
+    doc.save(str(sti))
+
+
+def test_syntaksfeil_gir_malnavn_og_linje(kopi_av_maler):
+    _endre_tekst(kopi_av_maler, "{{ varslingsfrist_dager }}", "{{ varslingsfrist_dager ")
+    feil = sjekk(kopi_av_maler, MAL)
+    assert len(feil) == 1
+    assert re.match(r"samarbeidsavtale\.docx, linje \d+ \(«.*»\): syntaksfeil", feil[0])
+
+
+def test_udeklarert_og_ubrukt_felt(kopi_av_maler):
+    _endre_tekst(kopi_av_maler, "varslingsfrist_dager", "varslingsfrist", alle=True)
+    feil = sjekk(kopi_av_maler, MAL)
+    assert any("«varslingsfrist» brukes i malen, men er ikke deklarert" in f for f in feil)
+    assert any("«varslingsfrist_dager» er deklarert" in f and "brukes aldri" in f for f in feil)
+
+
+def test_ordliste_som_mangler_et_ord(kopi_av_maler):
+    manifest = kopi_av_maler / f"{MAL}.toml"
+    tekst = manifest.read_text(encoding="utf-8")
+    manifest.write_text(re.sub(r"(?m)^overgang = .*\n", "", tekst, count=1), encoding="utf-8")
+    assert any("mangler ordet «overgang»" in f for f in sjekk(kopi_av_maler, MAL))
+
+
+def test_ugyldig_manifest_gir_melding(kopi_av_maler):
+    (kopi_av_maler / f"{MAL}.toml").write_text("[mal\nnavn=", encoding="utf-8")
+    with pytest.raises(MalFeil, match="ugyldig TOML"):
+        les_mal(kopi_av_maler, MAL)
+    assert "ugyldig TOML" in sjekk(kopi_av_maler, MAL)[0]
+
+
+def test_feltvalidering_etter_manifestet():
+    mal = les_mal(REPO_ROT / "maler", MAL)
+    gyldig = {
+        **mal.standardverdier(),
+        "kommune_kontakt_navn": "Kari",
+        "kommune_kontakt_telefon": "75 14 50 00",
+        "kommune_kontakt_epost": "kari@example.no",
+        "gyldig_fra": "01.06.2007",
+    }
+    rene = mal.valider(gyldig)
+    assert rene["gyldig_fra"] == "2007-06-01"
+    assert rene["varslingsfrist_dager"] == 30
+    with pytest.raises(Valideringsfeil) as e:
+        mal.valider(
+            {
+                **gyldig,
+                "varslingsfrist_dager": "0",
+                "gyldig_fra": "31.02.2007",
+                "kommune_kontakt_epost": "ikke en adresse",
+                "saerlige_bestemmelser": "x" * 10_000,
+                "ukjent": "1",
+            }
+        )
+    assert set(e.value.feil) == {
+        "varslingsfrist_dager",
+        "gyldig_fra",
+        "kommune_kontakt_epost",
+        "saerlige_bestemmelser",
+        "ukjent",
+    }

@@ -1,0 +1,84 @@
+"""Én ekte nettleser (Debians chromium via Playwright): logg inn, lag et utkast, last det ned."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from docx import Document
+from werkzeug.serving import make_server
+
+from dokumenter import parter
+from dokumenter.demo import fiktivt_orgnr
+from tests.conftest import PASSORD
+from web import create_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def server(tj, saksbehandler):
+    parter.opprett_part(
+        tj,
+        {
+            "navn": "Mosjøen fengsel",
+            "type": "fengsel",
+            "orgnr": fiktivt_orgnr(2),
+            "kontaktpersoner": [{"navn": "Åse Ødegård", "rolle": "Sosialkonsulent"}],
+        },
+    )
+    srv = make_server("127.0.0.1", 0, create_app(tj), threaded=True)
+    traad = threading.Thread(target=srv.serve_forever, daemon=True)
+    traad.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+
+@pytest.fixture
+def side():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        nettleser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        kontekst = nettleser.new_context(accept_downloads=True, locale="nb-NO")
+        yield kontekst.new_page()
+        nettleser.close()
+
+
+def test_logg_inn_lag_utkast_og_last_ned(server, side):
+    side.goto(server + "/avtaler/")
+    assert "/logg-inn" in side.url
+    side.get_by_label("Brukernavn").fill("kari")
+    side.get_by_label("Passord").fill(PASSORD)
+    side.keyboard.press("Enter")
+    side.wait_for_url(server + "/avtaler/")
+
+    side.get_by_role("link", name="Lag nytt utkast fra mønsteravtalen").click()
+    side.get_by_label("Avtalepart").select_option(label="Mosjøen fengsel")
+    side.get_by_label("Kommunens kontaktperson").fill("Kari Fjellheim")
+    side.get_by_label("Kontaktpersonens telefon").fill("75 14 50 00")
+    side.get_by_label("Kontaktpersonens e-post").fill("rus@example.no")
+    side.locator("#gyldig_fra").fill("2008-01-01")
+    side.get_by_role("button", name="Lag utkast").click()
+
+    side.get_by_text("Utkastet er laget").wait_for()
+    assert side.get_by_role("heading", name="Samarbeidsavtale med Mosjøen fengsel").is_visible()
+    assert "løslatelse" in side.locator(".dokument").inner_text()
+
+    with side.expect_download() as nedlasting:
+        side.get_by_role("link", name="Last ned DOCX").click()
+    fil = nedlasting.value
+    assert fil.suggested_filename.endswith(".docx")
+    tekst = "\n".join(p.text for p in Document(str(fil.path())).paragraphs)
+    assert "Mosjøen fengsel" in tekst

@@ -1,0 +1,274 @@
+"""Ansattsidene via Flask-testklienten: ekte database, ekte arkiv, CSRF på."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from dokumenter import brukere
+from dokumenter.models import Avtale, AvtaleVersjon, Part
+from tests.conftest import PASSORD, filer_i_arkivet
+from web import create_app
+
+ORGNR = "974760673"
+
+
+@pytest.fixture
+def app(tj):
+    return create_app(tj, TESTING=True)
+
+
+@pytest.fixture
+def klient(app, saksbehandler):
+    k = app.test_client()
+    logg_inn(k, "kari")
+    return k
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def logg_inn(k, brukernavn, passord=PASSORD):
+    side = k.get("/logg-inn").get_data(as_text=True)
+    return k.post(
+        "/logg-inn",
+        data={"brukernavn": brukernavn, "passord": passord, "csrf_token": csrf(side)},
+        follow_redirects=True,
+    )
+
+
+def post_skjema(k, url, data, follow_redirects=True):
+    side = k.get(url).get_data(as_text=True)
+    return k.post(url, data={**data, "csrf_token": csrf(side)}, follow_redirects=follow_redirects)
+
+
+def ny_part(k, **endring):
+    data = {
+        "navn": "Bodø fengsel",
+        "type": "fengsel",
+        "orgnr": "974 760 673",
+        "adresse": "Bodø",
+        "kontaktpersoner-0-navn": "Åse Ødegård",
+        "kontaktpersoner-0-rolle": "Sosialkonsulent",
+        "kontaktpersoner-0-epost": "ase@example.no",
+        "kontaktpersoner-0-telefon": "900 00 001",
+        **endring,
+    }
+    return post_skjema(k, "/parter/ny", data)
+
+
+AVTALEFELT = {
+    "kommune_navn": "Rana kommune",
+    "kommune_enhet": "Rustjenesten",
+    "kommune_adresse": "",
+    "kommune_kontakt_navn": "Kari Fjellheim",
+    "kommune_kontakt_telefon": "75 14 50 00",
+    "kommune_kontakt_epost": "rus@example.no",
+    "varslingsfrist_dager": "30",
+    "avvik_svarfrist_dager": "28",
+    "gyldig_fra": "2007-06-01",
+    "oppsigelsestid_maaneder": "3",
+    "evaluering_maaned": "desember",
+    "saerlige_bestemmelser": "",
+}
+
+
+def part_id(tj, navn="Bodø fengsel"):
+    with tj.sesjoner() as s:
+        return s.scalar(select(Part.id).where(Part.navn == navn))
+
+
+def antall(tj, modell):
+    with tj.sesjoner() as s:
+        return s.scalar(select(func.count()).select_from(modell))
+
+
+STAB_GET = [
+    "/",
+    "/parter/",
+    "/parter/ny",
+    "/parter/1",
+    "/parter/1/endre",
+    "/avtaler/",
+    "/avtaler/ny",
+    "/avtaler/1",
+    "/avtaler/1/endre",
+    "/avtaler/dokument/1",
+]
+STAB_POST = [
+    "/parter/ny",
+    "/parter/1/endre",
+    "/avtaler/ny",
+    "/avtaler/1/endre",
+    "/avtaler/1/status",
+    "/avtaler/1/ansvar",
+    "/logg-ut",
+]
+
+
+@pytest.mark.parametrize("url", STAB_GET)
+def test_alle_ansattsider_krever_innlogging(app, url):
+    svar = app.test_client().get(url)
+    assert svar.status_code == 302
+    assert "/logg-inn" in svar.headers["Location"]
+
+
+@pytest.mark.parametrize("url", STAB_POST)
+def test_post_uten_csrf_avvises(klient, url):
+    svar = klient.post(url, data={"navn": "x"})
+    assert svar.status_code == 400
+    assert "sikkerhetsnøkkel" in svar.get_data(as_text=True)
+
+
+def test_feil_passord_gir_norsk_melding(app, saksbehandler):
+    svar = logg_inn(app.test_client(), "kari", "feil-passord")
+    assert "Feil brukernavn eller passord." in svar.get_data(as_text=True)
+
+
+def test_innlogging_videresender_bare_til_egne_sider(app, saksbehandler):
+    k = app.test_client()
+    side = k.get("/logg-inn").get_data(as_text=True)
+    svar = k.post(
+        "/logg-inn?next=//ond.example/",
+        data={"brukernavn": "kari", "passord": PASSORD, "csrf_token": csrf(side)},
+    )
+    assert svar.headers["Location"] == "/"
+
+
+def test_sikkerhetshoder(klient):
+    h = klient.get("/").headers
+    assert "frame-ancestors 'none'" in h["Content-Security-Policy"]
+    assert h["X-Content-Type-Options"] == "nosniff"
+
+
+def test_registrere_part_og_se_den_i_listen(klient, tj):
+    svar = ny_part(klient)
+    tekst = svar.get_data(as_text=True)
+    assert "er registrert" in tekst
+    assert "974 760 673" in tekst
+    assert "Åse Ødegård" in klient.get("/parter/").get_data(as_text=True)
+
+
+def test_ugyldig_orgnr_vises_ved_feltet_og_ingenting_lagres(klient, tj):
+    svar = ny_part(klient, orgnr="974760674", navn="<script>alert(1)</script>")
+    tekst = svar.get_data(as_text=True)
+    assert "kontrollsifferet stemmer ikke" in tekst
+    assert 'aria-invalid="true"' in tekst
+    assert "<script>alert(1)</script>" not in tekst
+    assert antall(tj, Part) == 0
+
+
+@pytest.mark.libreoffice
+def test_lage_utkast_forhandsvise_og_laste_ned(klient, tj):
+    ny_part(klient)
+    pid = part_id(tj)
+    svar = post_skjema(klient, f"/avtaler/ny?part={pid}", {**AVTALEFELT, "part_id": pid})
+    tekst = svar.get_data(as_text=True)
+    assert "Utkastet er laget" in tekst
+    assert "Forhåndsvisning" in tekst
+    assert "løslatelse" in tekst
+    assert "1. juni 2007" in tekst
+
+    with tj.sesjoner() as s:
+        versjon = s.scalars(select(AvtaleVersjon)).one()
+        docx_id, pdf_id = versjon.dokument("docx").id, versjon.dokument("pdf").id
+    docx = klient.get(f"/avtaler/dokument/{docx_id}")
+    assert docx.status_code == 200
+    assert "attachment" in docx.headers["Content-Disposition"]
+    assert "Bodø fengsel" in "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    pdf = klient.get(f"/avtaler/dokument/{pdf_id}")
+    assert pdf.mimetype == "application/pdf"
+    assert "Bodø fengsel" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+
+
+def test_manglende_felt_gir_meldinger_og_ingen_rader_eller_filer(klient, tj):
+    ny_part(klient)
+    pid = part_id(tj)
+    felt = {
+        **AVTALEFELT,
+        "kommune_kontakt_navn": "",
+        "varslingsfrist_dager": "mange",
+        "kommune_kontakt_epost": "x" * 10_000,
+        "part_id": pid,
+    }
+    tekst = post_skjema(klient, "/avtaler/ny", felt).get_data(as_text=True)
+    assert "må fylles ut" in tekst
+    assert "Skriv et helt tall." in tekst
+    assert "for lang" in tekst
+    assert antall(tj, Avtale) == 0
+    assert filer_i_arkivet(tj) == []
+
+
+@pytest.mark.libreoffice
+def test_ny_versjon_status_og_ansvar(klient, tj):
+    brukere.opprett_bruker(tj, "ola", "Ola Overtaker", "saksbehandler", PASSORD)
+    ny_part(klient)
+    pid = part_id(tj)
+    post_skjema(klient, "/avtaler/ny", {**AVTALEFELT, "part_id": pid})
+    with tj.sesjoner() as s:
+        aid = s.scalar(select(Avtale.id))
+    svar = post_skjema(
+        klient,
+        f"/avtaler/{aid}/endre",
+        {
+            **AVTALEFELT,
+            "varslingsfrist_dager": "45",
+            "grunn": "Endret frist etter møte",
+            "versjon": "1",
+        },
+    )
+    assert "Versjon 2 er lagret" in svar.get_data(as_text=True)
+
+    # Et skjema åpnet på versjon 1 kan ikke lenger lagres over versjon 2.
+    svar = post_skjema(klient, f"/avtaler/{aid}/endre", {**AVTALEFELT, "versjon": "1"})
+    assert "lagret av en annen" in svar.get_data(as_text=True)
+
+    side = klient.get(f"/avtaler/{aid}").get_data(as_text=True)
+    svar = klient.post(
+        f"/avtaler/{aid}/status",
+        data={"status": "ikke_inngaatt", "begrunnelse": "", "csrf_token": csrf(side)},
+        follow_redirects=True,
+    )
+    assert "Skriv en begrunnelse" in svar.get_data(as_text=True)
+    with tj.sesjoner() as s:
+        ola = s.scalar(select(brukere.Bruker.id).where(brukere.Bruker.brukernavn == "ola"))
+    svar = klient.post(
+        f"/avtaler/{aid}/ansvar",
+        data={
+            "til": ola,
+            "merknad": "Prosjektleder tilbake i gammel jobb",
+            "csrf_token": csrf(side),
+        },
+        follow_redirects=True,
+    )
+    tekst = svar.get_data(as_text=True)
+    assert "Ansvaret er overført" in tekst
+    assert "til Ola Overtaker" in tekst
+    with tj.sesjoner() as s:
+        avtale = s.get(Avtale, aid)
+        assert avtale.ansvarlig_id == ola
+        assert avtale.status == "utkast"
+        assert [v.nummer for v in avtale.versjoner] == [1, 2]
+
+
+def test_lesetilgang_kan_se_men_ikke_endre(app, tj):
+    brukere.opprett_bruker(tj, "leser", "Lise Leser", "lesetilgang", PASSORD)
+    k = app.test_client()
+    logg_inn(k, "leser")
+    assert k.get("/parter/").status_code == 200
+    assert k.get("/parter/ny").status_code == 403
+    side = k.get("/").get_data(as_text=True)
+    svar = k.post("/parter/ny", data={"navn": "X", "csrf_token": csrf(side)})
+    assert svar.status_code == 403
+    assert antall(tj, Part) == 0
+
+
+def test_ukjent_avtale_gir_404(klient):
+    assert klient.get("/avtaler/999").status_code == 404
+    assert klient.get("/avtaler/dokument/999").status_code == 404

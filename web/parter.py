@@ -1,0 +1,119 @@
+"""Avtaleparter: liste, registrering og endring."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import FieldList, Form, FormField, SelectField, StringField
+
+from dokumenter.models import Avtale, Part
+from dokumenter.parter import PARTSTYPER, SEKTORER, endre_part, opprett_part
+from dokumenter.validering import Valideringsfeil
+from web.skjema import vis_feil
+from web.tilgang import skrivetilgang, tj
+
+bp = Blueprint("parter", __name__, url_prefix="/parter")
+TOMME_KONTAKTRADER = 2
+
+
+class Kontaktskjema(Form):
+    navn = StringField("Navn")
+    rolle = StringField("Rolle")
+    epost = StringField("E-post", render_kw={"type": "email", "autocomplete": "off"})
+    telefon = StringField("Telefon", render_kw={"type": "tel"})
+
+
+class Partskjema(FlaskForm):
+    navn = StringField("Navn", render_kw={"required": True, "maxlength": 200})
+    type = SelectField(
+        "Type", choices=[("", "Velg type …")] + [(k, t.etikett) for k, t in PARTSTYPER.items()]
+    )
+    orgnr = StringField(
+        "Organisasjonsnummer",
+        description="9 siffer, for eksempel 974 760 673.",
+        render_kw={"inputmode": "numeric", "required": True},
+    )
+    adresse = StringField("Adresse", render_kw={"maxlength": 300})
+    kontaktpersoner = FieldList(FormField(Kontaktskjema), min_entries=1)
+
+
+def _data(skjema: Partskjema) -> dict:
+    return {
+        "navn": skjema.navn.data,
+        "type": skjema.type.data,
+        "orgnr": skjema.orgnr.data,
+        "adresse": skjema.adresse.data,
+        "kontaktpersoner": [k.data for k in skjema.kontaktpersoner],
+    }
+
+
+@bp.route("/")
+@login_required
+def liste():  # noqa: ANN201
+    with tj().sesjoner() as s:
+        parter = s.scalars(
+            select(Part).options(selectinload(Part.kontaktpersoner)).order_by(Part.navn)
+        ).all()
+    return render_template("parter/liste.html", parter=parter, sektorer=SEKTORER)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@skrivetilgang
+def ny():  # noqa: ANN201
+    skjema = Partskjema()
+    if skjema.validate_on_submit():
+        try:
+            part = opprett_part(tj(), _data(skjema))
+        except Valideringsfeil as e:
+            vis_feil(skjema, e)
+        else:
+            flash(f"Parten «{part.navn}» er registrert.", "ok")
+            return redirect(url_for("parter.vis", part_id=part.id))
+    _fyll_tomme_rader(skjema)
+    return render_template("parter/skjema.html", skjema=skjema, part=None)
+
+
+@bp.route("/<int:part_id>")
+@login_required
+def vis(part_id: int):  # noqa: ANN201
+    with tj().sesjoner() as s:
+        part = s.get(
+            Part,
+            part_id,
+            options=[
+                selectinload(Part.kontaktpersoner),
+                selectinload(Part.avtaler).selectinload(Avtale.ansvarlig),
+            ],
+        )
+        if part is None:
+            abort(404)
+    return render_template("parter/vis.html", part=part)
+
+
+@bp.route("/<int:part_id>/endre", methods=["GET", "POST"])
+@skrivetilgang
+def endre(part_id: int):  # noqa: ANN201
+    with tj().sesjoner() as s:
+        part = s.get(Part, part_id, options=[selectinload(Part.kontaktpersoner)])
+        if part is None:
+            abort(404)
+    skjema = Partskjema(obj=part)
+    if skjema.validate_on_submit():
+        try:
+            endre_part(tj(), part_id, _data(skjema))
+        except Valideringsfeil as e:
+            vis_feil(skjema, e)
+        else:
+            flash("Endringene er lagret.", "ok")
+            return redirect(url_for("parter.vis", part_id=part_id))
+    _fyll_tomme_rader(skjema)
+    return render_template("parter/skjema.html", skjema=skjema, part=part)
+
+
+def _fyll_tomme_rader(skjema: Partskjema) -> None:
+    tomme = sum(1 for k in skjema.kontaktpersoner if not any(k.data.values()))
+    for _ in range(max(0, TOMME_KONTAKTRADER - tomme)):
+        skjema.kontaktpersoner.append_entry()
