@@ -279,7 +279,7 @@ class VarmKonverterer:
                         "pdf",
                         None,  # eksportfilter: valgt ut fra "pdf"
                         _PDFA_VALG,
-                        True,  # oppdater innholdsfortegnelser
+                        False,  # ingen innholdsfortegnelser i malene; sparer ~8 ms
                         _WORD_FILTER,
                         None,  # passord
                     )
@@ -420,7 +420,8 @@ class VarmKonverterer:
                     raise KonverteringsFeil(
                         f"uno-miljøet {self.uno_venv} mangler unoserver eller LibreOffice sin "
                         "uno-modul (det må lages med Debians /usr/bin/python3 og "
-                        f"--system-site-packages). Slett mappen og kjør make på nytt. {_RAD}"
+                        "--system-site-packages). Slett mappen og kjør `make .venv-uno/.ok` "
+                        "(eller `make run`) på nytt."
                     )
                 raise KonverteringsFeil(
                     f"LibreOffice-serveren stoppet under oppstart (kode {kode}). {_RAD} "

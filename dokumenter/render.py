@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from docxtpl import DocxTemplate, Listing
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 
 from dokumenter import formatering
 from dokumenter.maler import Mal, MalFeil, Variant
@@ -57,10 +58,43 @@ def kontekst(
     return ctx
 
 
+class _Jinjamiljo(Environment):
+    """Jinja-miljø som husker kompilerte maler (docxtpl kompilerer ellers XML-en hver gang)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._kompilert: dict[str, Any] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002, ANN001, ANN201
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        mal = self._kompilert.get(source)
+        if mal is None:
+            if len(self._kompilert) >= 64:
+                self._kompilert.clear()
+            mal = self._kompilert[source] = super().from_string(source)
+        return mal
+
+
+class _DocxMal(DocxTemplate):
+    """docxtpl med hurtigbuffer for XML-forbehandlingen (ren funksjon av XML-teksten)."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _forbehandlet(src_xml)
+
+
+@functools.lru_cache(maxsize=64)
+def _forbehandlet(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)  # type: ignore[arg-type]
+
+
+_MILJO = _Jinjamiljo(autoescape=True)
+
+
 def render_docx(mal: Mal, ctx: dict[str, Any]) -> bytes:
-    tpl = DocxTemplate(str(mal.fil))
+    tpl = _DocxMal(str(mal.fil))
     try:
-        tpl.render(ctx, autoescape=True)
+        tpl.render(ctx, jinja_env=_MILJO, autoescape=True)
     except TemplateError as e:
         linje = f", linje {e.lineno}" if getattr(e, "lineno", None) else ""
         raise MalFeil(f"Malen {mal.fil.name} kunne ikke fylles ut{linje}: {e}") from e

@@ -272,3 +272,59 @@ def test_lesetilgang_kan_se_men_ikke_endre(app, tj):
 def test_ukjent_avtale_gir_404(klient):
     assert klient.get("/avtaler/999").status_code == 404
     assert klient.get("/avtaler/dokument/999").status_code == 404
+
+
+def test_for_stor_innsending_avvises_med_norsk_melding(klient, tj):
+    side = klient.get("/parter/ny").get_data(as_text=True)
+    svar = klient.post(
+        "/parter/ny", data={"navn": "x" * (3 * 1024 * 1024), "csrf_token": csrf(side)}
+    )
+    assert svar.status_code == 413
+    assert "for stor" in svar.get_data(as_text=True)
+    assert antall(tj, Part) == 0
+
+
+def test_manglende_libreoffice_gir_norsk_melding_og_skjemaet_beholdes(app, klient, tj, tmp_path):
+    from dokumenter.konvertering import VarmKonverterer
+
+    ny_part(klient)
+    pid = part_id(tj)
+    tj.konverterer = VarmKonverterer(tmp_path / "finnes-ikke")
+    try:
+        svar = post_skjema(
+            klient, "/avtaler/ny", {**AVTALEFELT, "kommune_kontakt_navn": "Kari X", "part_id": pid}
+        )
+    finally:
+        tj.konverterer.lukk()
+    tekst = svar.get_data(as_text=True)
+    assert svar.status_code == 200
+    assert "make run" in tekst
+    assert 'value="Kari X"' in tekst
+    assert antall(tj, Avtale) == 0
+    assert filer_i_arkivet(tj) == []
+
+
+@pytest.mark.libreoffice
+def test_oversikten_med_demodata(klient, tj):
+    from dokumenter.demo import last_demodata
+
+    assert last_demodata(tj) == (10, 10)
+    assert last_demodata(tj) == (0, 0)
+    tekst = klient.get("/").get_data(as_text=True)
+    tabeller = re.findall(r"<caption>(.*?)</caption>(.*?)</table>", tekst, re.S)
+    assert [t[0] for t in tabeller] == ["Kriminalomsorgen", "Spesialisthelsetjenesten"]
+
+    def rader(html):
+        ut = {}
+        for rad in re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]:
+            navn = re.search(r'<a href="[^"]+">([^<]+)</a>', rad).group(1)
+            ut[navn] = re.search(r'class="skjult">([^<]+)<', rad).group(1)
+        return ut
+
+    kriminal, helse = rader(tabeller[0][1]), rader(tabeller[1][1])
+    assert set(kriminal.values()) == {"Inngått avtale"}
+    assert len(kriminal) == 5
+    assert helse["Nordlandsklinikken"] == "Inngått avtale"
+    for navn in ("Sigma Nord", "Tromsklinikken/Færingen", "Finnmarksklinikken", "Klinikk Nord"):
+        assert helse[navn] == "Ikke inngått"
+    assert "Avslått skriftlig" in tabeller[1][1]

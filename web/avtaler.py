@@ -24,7 +24,7 @@ from dokumenter.brukere import ROLLER, kan_skrive
 from dokumenter.maler import Mal
 from dokumenter.models import Ansvarsoverforing, Avtale, AvtaleVersjon, Bruker, Part
 from dokumenter.validering import Valideringsfeil
-from web.skjema import vis_feil
+from web.skjema import valg, vis_feil
 from web.tilgang import skrivetilgang, tj
 
 bp = Blueprint("avtaler", __name__, url_prefix="/avtaler")
@@ -57,7 +57,7 @@ def avtaleskjema(mal: Mal, velg_part: bool) -> type[FlaskForm]:
 
 
 class Statusskjema(FlaskForm):
-    status = SelectField("Ny status", choices=list(uc.STATUSER.items()))
+    status = SelectField("Ny status", choices=valg(list(uc.STATUSER.items())))
     begrunnelse = TextAreaField(
         "Begrunnelse",
         description="Påkrevd for «Ikke inngått» og «Avsluttet».",
@@ -100,28 +100,29 @@ def ny():  # noqa: ANN201
         flash("Registrer en avtalepart før du lager en avtale.", "info")
         return redirect(url_for("parter.ny"))
     skjema = avtaleskjema(mal, velg_part=True)(data=mal.standardverdier())
-    skjema.part_id.choices = [(0, "Velg avtalepart …")] + [(p.id, p.navn) for p in parter]
+    skjema.part_id.choices = valg([(0, "Velg avtalepart …")] + [(p.id, p.navn) for p in parter])
     if request.method == "GET" and request.args.get("part", "").isdigit():
         skjema.part_id.data = int(request.args["part"])
     if skjema.validate_on_submit():
-        if skjema.part_id.data not in {p.id for p in parter}:
-            skjema.part_id.errors = ["Velg en avtalepart."]
+        try:
+            if skjema.part_id.data not in {p.id for p in parter}:
+                skjema.part_id.errors = ["Velg en avtalepart."]
+                mal.valider(_feltverdier(skjema, mal))  # vis feltfeilene samtidig
+                raise Valideringsfeil({})
+            avtale = uc.opprett_utkast(
+                tj(),
+                skjema.part_id.data,
+                _feltverdier(skjema, mal),
+                current_user.id,
+                skjema.grunn.data or "",
+            )
+        except Valideringsfeil as e:
+            vis_feil(skjema, e)
+        except ARKIVFEIL as e:
+            flash(str(e), "feil")
         else:
-            try:
-                avtale = uc.opprett_utkast(
-                    tj(),
-                    skjema.part_id.data,
-                    _feltverdier(skjema, mal),
-                    current_user.id,
-                    skjema.grunn.data or "",
-                )
-            except Valideringsfeil as e:
-                vis_feil(skjema, e)
-            except ARKIVFEIL as e:
-                flash(str(e), "feil")
-            else:
-                flash("Utkastet er laget. Last ned DOCX eller PDF/A nedenfor.", "ok")
-                return redirect(url_for("avtaler.vis", avtale_id=avtale.id))
+            flash("Utkastet er laget. Last ned DOCX eller PDF/A nedenfor.", "ok")
+            return redirect(url_for("avtaler.vis", avtale_id=avtale.id))
     return render_template("avtaler/skjema.html", skjema=skjema, mal=mal, avtale=None)
 
 
@@ -168,7 +169,7 @@ def vis(avtale_id: int):  # noqa: ANN201
         flash(str(e), "feil")
     statusskjema = Statusskjema(status=avtale.status)
     ansvarsskjema = Ansvarsskjema()
-    ansvarsskjema.til.choices = _ansvarlige()
+    ansvarsskjema.til.choices = valg(_ansvarlige())
     return render_template(
         "avtaler/vis.html",
         avtale=avtale,
@@ -239,7 +240,7 @@ def status(avtale_id: int):  # noqa: ANN201
 @skrivetilgang
 def ansvar(avtale_id: int):  # noqa: ANN201
     skjema = Ansvarsskjema()
-    skjema.til.choices = _ansvarlige()
+    skjema.til.choices = valg(_ansvarlige())
     if skjema.validate_on_submit():
         try:
             a = uc.overfor_ansvar(

@@ -12,7 +12,7 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField
 from dokumenter.models import Avtale, Part
 from dokumenter.parter import PARTSTYPER, SEKTORER, endre_part, opprett_part
 from dokumenter.validering import Valideringsfeil
-from web.skjema import vis_feil
+from web.skjema import valg, vis_feil
 from web.tilgang import skrivetilgang, tj
 
 bp = Blueprint("parter", __name__, url_prefix="/parter")
@@ -29,7 +29,8 @@ class Kontaktskjema(Form):
 class Partskjema(FlaskForm):
     navn = StringField("Navn", render_kw={"required": True, "maxlength": 200})
     type = SelectField(
-        "Type", choices=[("", "Velg type …")] + [(k, t.etikett) for k, t in PARTSTYPER.items()]
+        "Type",
+        choices=valg([("", "Velg type …")] + [(k, t.etikett) for k, t in PARTSTYPER.items()]),
     )
     orgnr = StringField(
         "Organisasjonsnummer",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import flash
-from wtforms import Form
+from wtforms import Form, SelectChoice
 
 from dokumenter.validering import Valideringsfeil
 
@@ -26,3 +26,8 @@ def _alle_felt(skjema):  # noqa: ANN001, ANN202
                 yield from _alle_felt(entry.form) if hasattr(entry, "form") else [entry]
         else:
             yield f
+
+
+def valg(par: list[tuple[object, str]]) -> list[SelectChoice]:
+    """(verdi, etikett)-par som WTForms-valg."""
+    return [SelectChoice(v, e) for v, e in par]
