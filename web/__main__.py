@@ -1,7 +1,9 @@
-"""`python -m web`: start appen på 127.0.0.1 (for `make run`)."""
+"""`python -m web`: server appen på 127.0.0.1 med waitress (for `make run`)."""
 
 import os
 
+from waitress import serve
+
 from web import create_app
 
-create_app().run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threaded=True)
+serve(create_app(), host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), threads=8)
