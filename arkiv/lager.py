@@ -1,12 +1,25 @@
-"""Innholdsadressert fillager: hver fil lagres én gang under sin SHA-256, skrevet atomisk."""
+"""Innholdsadressert fillager: hver fil lagres én gang under sin SHA-256, skrevet atomisk.
+
+Nye filer skrives først til en ventemappe (`.ventende/<id>/`, låst med flock mens lagringen
+pågår) og flyttes inn i lageret først når databasen har registrert dem. En prosess som dør
+midt i en lagring etterlater derfor aldri foreldreløse filer i lageret; `gjenopprett`
+fullfører eller forkaster det som ligger igjen i ventemappen.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+VENTENDE = ".ventende"
 
 
 class LagerFeil(Exception):
@@ -19,6 +32,12 @@ class LagretFil:
     storrelse: int
 
 
+def _feilpunkt(navn: str) -> None:
+    """Krasjtester: avslutt prosessen brått her når DOKUMENTER_FEILPUNKT=navn."""
+    if os.environ.get("DOKUMENTER_FEILPUNKT") == navn:
+        os._exit(86)
+
+
 class Fillager:
     def __init__(self, rot: str | Path) -> None:
         self.rot = Path(rot)
@@ -28,28 +47,16 @@ class Fillager:
             raise ValueError(f"Ugyldig SHA-256: {sha256!r}")
         return self.rot / sha256[:2] / sha256[2:4] / sha256
 
+    def innlegg(self) -> Innlegg:
+        """Start en lagring: filer skrives til ventemappen til `fullfor()` flytter dem inn."""
+        return Innlegg(self)
+
     def lagre(self, data: bytes) -> LagretFil:
-        """Skriv data til en midlertidig fil, fsync, og gi den navnet til sin SHA-256."""
-        sha = hashlib.sha256(data).hexdigest()
-        maal = self.sti(sha)
-        if maal.exists() and maal.stat().st_size == len(data):
-            return LagretFil(sha, len(data))
-        try:
-            maal.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=maal.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, maal)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            _fsync_mappe(maal.parent)
-        except OSError as e:
-            raise LagerFeil(f"Kunne ikke skrive til arkivet ({self.rot}): {e.strerror or e}") from e
-        return LagretFil(sha, len(data))
+        """Lagre én fil direkte (for filer som ikke hører til en databasetransaksjon)."""
+        with self.innlegg() as inn:
+            f = inn.lagre(data)
+            inn.fullfor()
+        return f
 
     def les(self, sha256: str) -> bytes:
         try:
@@ -62,6 +69,120 @@ class Fillager:
 
     def finnes(self, sha256: str) -> bool:
         return self.sti(sha256).is_file()
+
+    def alle(self) -> Iterator[Path]:
+        """Alle filer i lageret (ikke ventemappen)."""
+        for mappe in sorted(self.rot.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]")):
+            yield from sorted(p for p in mappe.iterdir() if p.is_file())
+
+    def _flytt_inn(self, kilde: Path, sha256: str) -> None:
+        maal = self.sti(sha256)
+        if maal.is_file() and maal.stat().st_size == kilde.stat().st_size:
+            return
+        maal.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(kilde, maal)
+        _fsync_mappe(maal.parent)
+
+
+class Innlegg:
+    """Én lagring: `lagre` skriver til ventemappen; `fullfor` etter databasecommit."""
+
+    def __init__(self, lager: Fillager) -> None:
+        self.lager = lager
+        self.mappe = lager.rot / VENTENDE / uuid.uuid4().hex
+        self._filer: dict[str, Path] = {}
+        self._las: int | None = None
+
+    def __enter__(self) -> Innlegg:
+        try:
+            self.mappe.mkdir(parents=True)
+            self._las = os.open(self.mappe / ".las", os.O_CREAT | os.O_RDWR, 0o600)
+            fcntl.flock(self._las, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            self._rydd()
+            raise LagerFeil(
+                f"Kunne ikke skrive til arkivet ({self.lager.rot}): {e.strerror or e}"
+            ) from e
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._rydd()
+
+    def lagre(self, data: bytes) -> LagretFil:
+        sha = hashlib.sha256(data).hexdigest()
+        if sha not in self._filer and not self.lager.finnes(sha):
+            sti = self.mappe / sha
+            try:
+                fd, tmp = tempfile.mkstemp(dir=self.mappe, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, sti)
+                _fsync_mappe(self.mappe)
+            except OSError as e:
+                raise LagerFeil(
+                    f"Kunne ikke skrive til arkivet ({self.lager.rot}): {e.strerror or e}"
+                ) from e
+            self._filer[sha] = sti
+        return LagretFil(sha, len(data))
+
+    def fullfor(self) -> None:
+        """Flytt filene inn i lageret. Kalles etter at databasen har registrert dem."""
+        _feilpunkt("etter_commit")
+        for sha, sti in self._filer.items():
+            self.lager._flytt_inn(sti, sha)  # noqa: SLF001
+        self._filer.clear()
+
+    def _rydd(self) -> None:
+        if self._las is not None:
+            os.close(self._las)
+            self._las = None
+        shutil.rmtree(self.mappe, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Gjenoppretting:
+    fullfort: int
+    forkastet: int
+
+
+def gjenopprett(lager: Fillager, er_registrert: Callable[[str], bool]) -> Gjenoppretting:
+    """Rydd etter avbrutte lagringer: filer databasen kjenner flyttes inn, resten slettes.
+
+    Ventemapper som fortsatt er låst (en lagring pågår i en annen prosess) røres ikke.
+    """
+    fullfort = forkastet = 0
+    rot = lager.rot / VENTENDE
+    if not rot.is_dir():
+        return Gjenoppretting(0, 0)
+    for mappe in sorted(p for p in rot.iterdir() if p.is_dir()):
+        try:
+            fd = os.open(mappe / ".las", os.O_RDWR)
+        except FileNotFoundError:
+            if time.time() - mappe.stat().st_mtime < 60:
+                continue  # nettopp opprettet; låsen kommer straks
+            fd = None
+        try:
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # pågår fortsatt
+            for fil in sorted(mappe.iterdir()):
+                if fil.name.startswith(".") or len(fil.name) != 64:
+                    continue
+                data = fil.read_bytes()
+                if hashlib.sha256(data).hexdigest() == fil.name and er_registrert(fil.name):
+                    lager._flytt_inn(fil, fil.name)  # noqa: SLF001
+                    fullfort += 1
+                else:
+                    forkastet += 1
+            shutil.rmtree(mappe, ignore_errors=True)
+        finally:
+            if fd is not None:
+                os.close(fd)
+    return Gjenoppretting(fullfort, forkastet)
 
 
 def _fsync_mappe(mappe: Path) -> None:

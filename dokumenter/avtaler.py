@@ -10,9 +10,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from docx import Document
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from arkiv.lager import Innlegg, LagretFil
 from dokumenter.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -20,6 +21,8 @@ from dokumenter.models import (
     AvtaleVersjon,
     Bruker,
     Dokument,
+    Hendelse,
+    Malfil,
     Part,
     naa,
 )
@@ -49,7 +52,14 @@ FORMATER = {
 
 
 class Konflikt(Exception):
-    """Avtalen er endret av en annen siden skjemaet ble åpnet."""
+    """Avtalen er lagret av en annen siden skjemaet ble åpnet (optimistisk låsing)."""
+
+    def __init__(self, apnet: int, gjeldende: int | None) -> None:
+        self.apnet, self.gjeldende = apnet, gjeldende
+        super().__init__(
+            f"Avtalen er lagret av en annen (nå versjon {gjeldende}) etter at du åpnet "
+            f"versjon {apnet}. Ingenting er overskrevet; se hva som er endret, og lagre igjen."
+        )
 
 
 class IkkeFunnet(Exception):
@@ -73,45 +83,101 @@ def part_data(part: Part) -> PartData:
 @dataclass(frozen=True)
 class Produsert:
     variant: str
-    mal_sha256: str
-    filer: dict[str, tuple[str, int]]  # format -> (sha256, størrelse)
+    mal: LagretFil
+    filer: dict[str, LagretFil]  # format -> fil
 
 
-def produser(tj: Tjenester, mal: Mal, part: Part, verdier: dict[str, Any]) -> Produsert:
-    """Lag DOCX og PDF/A og lagre dem (og malen de kom fra) i arkivet; ingen databaseendring."""
+def produser(
+    tj: Tjenester, mal: Mal, part: Part, verdier: dict[str, Any], innlegg: Innlegg
+) -> Produsert:
+    """Lag DOCX og PDF/A og legg dem (og malen de kom fra) i ventemappen; ingen databaseendring."""
     variant = mal.variant_for(part.type)
-    docx = render_docx(mal, kontekst(mal, part_data(part), verdier, variant, date.today()))
+    malfil = mal.fil.read_bytes()
+    ctx = kontekst(mal, part_data(part), verdier, variant, date.today())
+    docx = render_docx(mal, ctx, malfil)
     pdf = tj.konverterer.til_pdfa(docx)
-    mal_fil = tj.lager.lagre(mal.fil.read_bytes())
-    lagret = {fmt: tj.lager.lagre(data) for fmt, data in (("docx", docx), ("pdf", pdf))}
     return Produsert(
         variant=variant.navn,
-        mal_sha256=mal_fil.sha256,
-        filer={fmt: (f.sha256, f.storrelse) for fmt, f in lagret.items()},
+        mal=innlegg.lagre(malfil),
+        filer={"docx": innlegg.lagre(docx), "pdf": innlegg.lagre(pdf)},
     )
+
+
+def logg(
+    s: Session, avtale_id: int, type_: str, bruker_id: int | None, fra: str, **detaljer: Any
+) -> None:
+    """Skriv én hendelse i revisjonsloggen (i samme transaksjon som endringen)."""
+    s.add(
+        Hendelse(
+            avtale_id=avtale_id, type=type_, bruker_id=bruker_id, fra=fra[:100], detaljer=detaljer
+        )
+    )
+
+
+def _registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:
+    if s.get(Malfil, fil.sha256) is None:
+        s.add(
+            Malfil(
+                sha256=fil.sha256,
+                navn=mal.navn,
+                versjon=mal.versjon,
+                manifest=mal.manifest_tekst,
+                storrelse=fil.storrelse,
+            )
+        )
+        s.flush()
 
 
 def _ny_versjon(
-    s: Session, avtale: Avtale, mal: Mal, verdier: dict, p: Produsert, bruker_id: int, grunn: str
+    s: Session,
+    avtale_id: int,
+    fra_versjon: int,
+    mal: Mal,
+    verdier: dict,
+    p: Produsert,
+    bruker_id: int,
+    grunn: str,
+    fra: str,
 ) -> AvtaleVersjon:
+    """Registrer versjon fra_versjon+1, men bare hvis ingen andre har lagret i mellomtiden."""
+    nummer = fra_versjon + 1
+    oppdatert = s.execute(
+        update(Avtale)
+        .where(Avtale.id == avtale_id, Avtale.gjeldende_versjon == fra_versjon)
+        .values(gjeldende_versjon=nummer, endret_av_id=bruker_id, endret=naa())
+        .execution_options(synchronize_session=False)
+    )
+    if oppdatert.rowcount != 1:
+        naa_versjon = s.scalar(select(Avtale.gjeldende_versjon).where(Avtale.id == avtale_id))
+        raise Konflikt(fra_versjon, naa_versjon)
+    _registrer_mal(s, mal, p.mal)
     versjon = AvtaleVersjon(
-        nummer=avtale.gjeldende_versjon + 1,
+        avtale_id=avtale_id,
+        nummer=nummer,
         feltverdier=verdier,
         variant=p.variant,
         mal_versjon=mal.versjon,
-        mal_sha256=p.mal_sha256,
+        mal_sha256=p.mal.sha256,
         grunn=grunn,
         opprettet_av_id=bruker_id,
         dokumenter=[
-            Dokument(format=fmt, variant=FORMATER[fmt][0], sha256=sha, storrelse=n)
-            for fmt, (sha, n) in p.filer.items()
+            Dokument(format=fmt, variant=FORMATER[fmt][0], sha256=f.sha256, storrelse=f.storrelse)
+            for fmt, f in p.filer.items()
         ],
     )
-    avtale.versjoner.append(versjon)
-    avtale.gjeldende_versjon = versjon.nummer
-    avtale.endret_av_id = bruker_id
-    avtale.endret = naa()
+    s.add(versjon)
     s.flush()
+    logg(s, avtale_id, "ny_versjon", bruker_id, fra, versjon=nummer, grunn=grunn)
+    logg(
+        s,
+        avtale_id,
+        "generert",
+        bruker_id,
+        fra,
+        versjon=nummer,
+        dokumenter={fmt: f.sha256 for fmt, f in p.filer.items()},
+        mal=p.mal.sha256,
+    )
     return versjon
 
 
@@ -123,7 +189,12 @@ def _grunn(grunn: str) -> str:
 
 
 def opprett_utkast(
-    tj: Tjenester, part_id: int, verdier: dict[str, Any], bruker_id: int, grunn: str = ""
+    tj: Tjenester,
+    part_id: int,
+    verdier: dict[str, Any],
+    bruker_id: int,
+    grunn: str = "",
+    fra: str = "",
 ) -> Avtale:
     """Lag et nytt utkast fra mønsteravtalen for en part, med versjon 1 og begge dokumentene."""
     mal = tj.mal(MAL)
@@ -133,20 +204,23 @@ def opprett_utkast(
         part = s.get(Part, part_id, options=[selectinload(Part.kontaktpersoner)])
         if part is None:
             raise IkkeFunnet("Parten finnes ikke.")
-        produsert = produser(tj, mal, part, rene)
-    with tj.transaksjon() as s:
-        avtale = Avtale(
-            part_id=part_id,
-            mal_navn=MAL,
-            status="utkast",
-            ansvarlig_id=bruker_id,
-            opprettet_av_id=bruker_id,
-            endret_av_id=bruker_id,
-        )
-        s.add(avtale)
-        s.flush()
-        s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
-        _ny_versjon(s, avtale, mal, rene, produsert, bruker_id, grunn)
+    with tj.lager.innlegg() as innlegg:
+        produsert = produser(tj, mal, part, rene, innlegg)
+        with tj.transaksjon() as s:
+            avtale = Avtale(
+                part_id=part_id,
+                mal_navn=MAL,
+                status="utkast",
+                ansvarlig_id=bruker_id,
+                opprettet_av_id=bruker_id,
+                endret_av_id=bruker_id,
+            )
+            s.add(avtale)
+            s.flush()
+            s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
+            logg(s, avtale.id, "opprettet", bruker_id, fra, part=part.navn)
+            _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra)
+        innlegg.fullfor()
     return avtale
 
 
@@ -157,33 +231,38 @@ def lagre_versjon(
     bruker_id: int,
     grunn: str = "",
     forventet_versjon: int | None = None,
+    fra: str = "",
 ) -> AvtaleVersjon:
     """Lagre endret innhold som en ny versjon; nekter hvis en annen har lagret i mellomtiden."""
     mal = tj.mal(MAL)
     rene = mal.valider(verdier)
     grunn = _grunn(grunn)
     with tj.sesjoner() as s:
-        avtale = s.get(Avtale, avtale_id)
+        avtale = s.get(Avtale, avtale_id, options=[selectinload(Avtale.part)])
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
-        _sjekk_versjon(avtale, forventet_versjon)
-        produsert = produser(tj, mal, avtale.part, rene)
-    with tj.transaksjon() as s:
-        avtale = s.get(Avtale, avtale_id, with_for_update=True)
-        _sjekk_versjon(avtale, forventet_versjon)
-        return _ny_versjon(s, avtale, mal, rene, produsert, bruker_id, grunn)
-
-
-def _sjekk_versjon(avtale: Avtale, forventet: int | None) -> None:
-    if forventet is not None and avtale.gjeldende_versjon != forventet:
-        raise Konflikt(
-            f"Avtalen er lagret av en annen (nå versjon {avtale.gjeldende_versjon}) etter at du "
-            f"åpnet versjon {forventet}. Åpne avtalen på nytt og gjør endringen der."
-        )
+        fra_versjon = avtale.gjeldende_versjon if forventet_versjon is None else forventet_versjon
+        if avtale.gjeldende_versjon != fra_versjon:
+            raise Konflikt(fra_versjon, avtale.gjeldende_versjon)
+        part = avtale.part
+        _ = part.kontaktpersoner
+    with tj.lager.innlegg() as innlegg:
+        produsert = produser(tj, mal, part, rene, innlegg)
+        with tj.transaksjon() as s:
+            versjon = _ny_versjon(
+                s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra
+            )
+        innlegg.fullfor()
+    return versjon
 
 
 def sett_status(
-    tj: Tjenester, avtale_id: int, status: str, bruker_id: int, begrunnelse: str = ""
+    tj: Tjenester,
+    avtale_id: int,
+    status: str,
+    bruker_id: int,
+    begrunnelse: str = "",
+    fra: str = "",
 ) -> Avtale:
     begrunnelse = rens_tekst(begrunnelse, flerlinjet=True)
     if status not in STATUSER:
@@ -196,6 +275,16 @@ def sett_status(
         avtale = s.get(Avtale, avtale_id)
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
+        logg(
+            s,
+            avtale_id,
+            "status_endret",
+            bruker_id,
+            fra,
+            fra_status=avtale.status,
+            til_status=status,
+            begrunnelse=begrunnelse,
+        )
         avtale.status = status
         avtale.status_begrunnelse = begrunnelse
         avtale.endret_av_id = bruker_id
@@ -204,7 +293,12 @@ def sett_status(
 
 
 def overfor_ansvar(
-    tj: Tjenester, avtale_id: int, til_bruker_id: int, bruker_id: int, merknad: str = ""
+    tj: Tjenester,
+    avtale_id: int,
+    til_bruker_id: int,
+    bruker_id: int,
+    merknad: str = "",
+    fra: str = "",
 ) -> Avtale:
     merknad = rens_tekst(merknad)
     if len(merknad) > 500:
@@ -227,22 +321,51 @@ def overfor_ansvar(
                 utfort_av_id=bruker_id,
             )
         )
+        logg(
+            s,
+            avtale_id,
+            "ansvar_overfort",
+            bruker_id,
+            fra,
+            fra_bruker=avtale.ansvarlig_id,
+            til_bruker=til.id,
+            merknad=merknad,
+        )
         avtale.ansvarlig_id = til.id
         avtale.endret_av_id = bruker_id
         avtale.endret = naa()
     return avtale
 
 
-def les_dokument(tj: Tjenester, dokument_id: int) -> tuple[Dokument, str, bytes]:
-    """Dokumentet, et filnavn å laste ned under, og innholdet (sjekket mot SHA-256)."""
+def les_dokument(
+    tj: Tjenester, dokument_id: int, bruker_id: int | None = None, fra: str = ""
+) -> tuple[Dokument, str, bytes]:
+    """Dokumentet, et filnavn å laste ned under, og innholdet (sjekket mot SHA-256).
+
+    Med bruker_id registreres nedlastingen i revisjonsloggen.
+    """
     with tj.sesjoner() as s:
         dok = s.get(Dokument, dokument_id)
         if dok is None:
             raise IkkeFunnet("Dokumentet finnes ikke.")
         versjon = dok.versjon
+        avtale_id = versjon.avtale_id
         filnavn = f"Samarbeidsavtale {versjon.avtale.part.navn} v{versjon.nummer}.{dok.format}"
         s.expunge_all()
-    return dok, filnavn, tj.lager.les(dok.sha256)
+    data = tj.lager.les(dok.sha256)
+    if bruker_id is not None:
+        with tj.transaksjon() as s:
+            logg(
+                s,
+                avtale_id,
+                "lastet_ned",
+                bruker_id,
+                fra,
+                versjon=versjon.nummer,
+                format=dok.format,
+                sha256=dok.sha256,
+            )
+    return dok, filnavn, data
 
 
 def forhandsvisning(tj: Tjenester, sha256: str) -> list[tuple[str, str]]:
@@ -277,6 +400,7 @@ def generer_alle(
     bruker_id: int,
     ekstra: dict[str, Any] | None = None,
     fremdrift: Callable[[str], None] | None = None,
+    fra: str = "",
 ) -> Batchrapport:
     """Lag utkast (eller ny versjon) for hver part av en type; én feil stopper ikke resten."""
     if partstype not in PARTSTYPER:
@@ -294,11 +418,16 @@ def generer_alle(
     def en_part(part_id: int, navn: str, avtale: tuple[int, dict] | None) -> str | None:
         try:
             if avtale is None:
-                opprett_utkast(tj, part_id, standard, bruker_id)
+                opprett_utkast(tj, part_id, standard, bruker_id, fra=fra)
             else:
                 verdier = {k: v for k, v in {**standard, **avtale[1]}.items() if k in feltnavn}
                 lagre_versjon(
-                    tj, avtale[0], verdier, bruker_id, "Regenerert fra gjeldende mønsteravtale"
+                    tj,
+                    avtale[0],
+                    verdier,
+                    bruker_id,
+                    "Regenerert fra gjeldende mønsteravtale",
+                    fra=fra,
                 )
         except Valideringsfeil as e:
             return "; ".join(e.feil.values())

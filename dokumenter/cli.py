@@ -131,7 +131,12 @@ def generer_alle(partstype: str, brukernavn: str, verdier: Path | None) -> None:
             antall = len(s.scalars(select(Part.id).where(Part.type == partstype)).all())
         with click.progressbar(length=antall, label=f"Genererer ({partstype})") as linje:
             rapport = avtaler.generer_alle(
-                tj, partstype, b.id, ekstra=ekstra, fremdrift=lambda _navn: linje.update(1)
+                tj,
+                partstype,
+                b.id,
+                ekstra=ekstra,
+                fremdrift=lambda _navn: linje.update(1),
+                fra="cli",
             )
     except MalFeil as e:
         _feil(str(e))

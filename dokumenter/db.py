@@ -19,18 +19,29 @@ def lag_motor(url: str) -> Engine:
 
         @event.listens_for(motor, "connect")
         def _sqlite_pragma(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.isolation_level = None  # transaksjonene styres av "begin" under
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+
+        @event.listens_for(motor, "begin")
+        def _sqlite_begin(conn):  # noqa: ANN001
+            # Skrivetransaksjoner tar skrivelåsen med en gang, så to samtidige lagringer
+            # køes i stedet for at den siste feiler midt i («database is locked»).
+            skriv = conn.get_execution_options().get("skriv")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if skriv else "BEGIN")
 
         return motor
     return create_engine(url, pool_pre_ping=True)
 
 
-def lag_sesjonsfabrikk(motor: Engine) -> sessionmaker[Session]:
-    return sessionmaker(motor, expire_on_commit=False)
+def lag_sesjonsfabrikk(motor: Engine, skriv: bool = False) -> sessionmaker[Session]:
+    """Sesjoner for lesing, eller (skriv=True) for skrivetransaksjoner."""
+    bind = motor.execution_options(skriv=True) if skriv else motor
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 def alembic_config(url: str) -> Config:

@@ -111,9 +111,9 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
             continue
         mal = tj.mal(avtaler.MAL)
         avtale = avtaler.opprett_utkast(
-            tj, part.id, {**mal.standardverdier(), **AVTALEFELT}, bruker.id
+            tj, part.id, {**mal.standardverdier(), **AVTALEFELT}, bruker.id, fra="demo"
         )
         if status != "utkast":
-            avtaler.sett_status(tj, avtale.id, status, bruker.id, begrunnelse)
+            avtaler.sett_status(tj, avtale.id, status, bruker.id, begrunnelse, fra="demo")
         nye_avtaler += 1
     return nye_parter, nye_avtaler

@@ -66,6 +66,7 @@ class Mal:
     felt: tuple[Felt, ...]
     varianter: dict[str, Variant]
     systemfelt: dict[str, str] = field(default_factory=dict)
+    manifest_tekst: str = ""
 
     def variant_for(self, partstype: str) -> Variant:
         for v in self.varianter.values():
@@ -137,7 +138,8 @@ def _tolk(f: Felt, raa: Any, tekst: str) -> tuple[str | None, Any]:
 def les_mal(mappe: Path, navn: str) -> Mal:
     manifest = mappe / f"{navn}.toml"
     try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        manifest_tekst = manifest.read_text(encoding="utf-8")
+        data = tomllib.loads(manifest_tekst)
     except FileNotFoundError as e:
         raise MalFeil(f"Fant ikke manifestet {manifest}.") from e
     except tomllib.TOMLDecodeError as e:
@@ -160,6 +162,7 @@ def les_mal(mappe: Path, navn: str) -> Mal:
             felt=felt,
             varianter=varianter,
             systemfelt=dict(data.get("systemfelt", {})),
+            manifest_tekst=manifest_tekst,
         )
     except KeyError as e:
         raise MalFeil(f"{manifest.name}: mangler nøkkelen {e.args[0]!r}.") from e

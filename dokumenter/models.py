@@ -84,6 +84,7 @@ class Avtale(Base):
     ansvarshistorikk: Mapped[list[Ansvarsoverforing]] = relationship(
         back_populates="avtale", order_by="Ansvarsoverforing.id"
     )
+    hendelser: Mapped[list[Hendelse]] = relationship(order_by="Hendelse.id", viewonly=True)
 
     @property
     def siste_versjon(self) -> AvtaleVersjon | None:
@@ -149,3 +150,32 @@ class Ansvarsoverforing(Base):
     fra: Mapped[Bruker | None] = relationship(foreign_keys=[fra_id])
     til: Mapped[Bruker] = relationship(foreign_keys=[til_id])
     utfort_av: Mapped[Bruker] = relationship(foreign_keys=[utfort_av_id])
+
+
+class Hendelse(Base):
+    """Revisjonslogg: én rad per hendelse på en avtale. Kan bare legges til (triggere i basen)."""
+
+    __tablename__ = "hendelse"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    avtale_id: Mapped[int] = mapped_column(ForeignKey("avtale.id"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    bruker_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    fra: Mapped[str] = mapped_column(String(100), default="")
+    detaljer: Mapped[dict] = mapped_column(JSON, default=dict)
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    bruker: Mapped[Bruker | None] = relationship()
+
+
+class Malfil(Base):
+    """En versjon av en mal slik den ble brukt: DOCX-en ligger i arkivet under sin SHA-256."""
+
+    __tablename__ = "malfil"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    navn: Mapped[str] = mapped_column(String(64))
+    versjon: Mapped[int] = mapped_column(Integer)
+    manifest: Mapped[str] = mapped_column(Text)
+    storrelse: Mapped[int] = mapped_column(Integer)
+    registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)

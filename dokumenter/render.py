@@ -91,8 +91,9 @@ def _forbehandlet(src_xml: str) -> str:
 _MILJO = _Jinjamiljo(autoescape=True)
 
 
-def render_docx(mal: Mal, ctx: dict[str, Any]) -> bytes:
-    tpl = _DocxMal(str(mal.fil))
+def render_docx(mal: Mal, ctx: dict[str, Any], malfil: bytes | None = None) -> bytes:
+    """Fyll malen; `malfil` er malens bytes når de allerede er lest (samme som arkiveres)."""
+    tpl = _DocxMal(io.BytesIO(malfil) if malfil is not None else str(mal.fil))
     try:
         tpl.render(ctx, jinja_env=_MILJO, autoescape=True)
     except TemplateError as e:

@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from arkiv.lager import Fillager
+from arkiv.lager import Fillager, Gjenoppretting, gjenopprett
 from dokumenter.config import Innstillinger
 from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
 from dokumenter.maler import Mal, les_mal
@@ -25,6 +26,7 @@ class Konverterer(Protocol):
 class Tjenester:
     innstillinger: Innstillinger
     sesjoner: sessionmaker[Session]
+    skrivesesjoner: sessionmaker[Session]
     lager: Fillager
     _konverterer: Konverterer | None = field(default=None, repr=False)
 
@@ -46,8 +48,8 @@ class Tjenester:
 
     @contextmanager
     def transaksjon(self) -> Iterator[Session]:
-        """En sesjon som committes ved suksess og rulles tilbake ved feil."""
-        with self.sesjoner() as s, s.begin():
+        """En skrivetransaksjon: committes ved suksess og rulles tilbake ved feil."""
+        with self.skrivesesjoner() as s, s.begin():
             yield s
 
     def lukk(self) -> None:
@@ -65,4 +67,22 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
     if migrer:
         oppgrader(inn.database_url)
     motor = lag_motor(inn.database_url)
-    return Tjenester(inn, lag_sesjonsfabrikk(motor), Fillager(inn.arkiv))
+    tj = Tjenester(
+        inn, lag_sesjonsfabrikk(motor), lag_sesjonsfabrikk(motor, skriv=True), Fillager(inn.arkiv)
+    )
+    rydd_avbrutte_lagringer(tj)
+    return tj
+
+
+def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
+    """Fullfør filer fra lagringer som ble avbrutt etter commit; forkast resten."""
+    from dokumenter.models import Dokument, Malfil
+
+    def er_registrert(sha: str) -> bool:
+        with tj.sesjoner() as s:
+            return bool(
+                s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
+                or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
+            )
+
+    return gjenopprett(tj.lager, er_registrert)

@@ -25,7 +25,7 @@ from dokumenter.maler import Mal
 from dokumenter.models import Ansvarsoverforing, Avtale, AvtaleVersjon, Bruker, Part
 from dokumenter.validering import Valideringsfeil
 from web.skjema import valg, vis_feil
-from web.tilgang import skrivetilgang, tj
+from web.tilgang import fra, skrivetilgang, tj
 
 bp = Blueprint("avtaler", __name__, url_prefix="/avtaler")
 
@@ -115,6 +115,7 @@ def ny():  # noqa: ANN201
                 _feltverdier(skjema, mal),
                 current_user.id,
                 skjema.grunn.data or "",
+                fra=fra(),
             )
         except Valideringsfeil as e:
             vis_feil(skjema, e)
@@ -203,6 +204,7 @@ def endre(avtale_id: int):  # noqa: ANN201
                 current_user.id,
                 skjema.grunn.data or "",
                 forventet_versjon=forventet,
+                fra=fra(),
             )
         except Valideringsfeil as e:
             vis_feil(skjema, e)
@@ -223,7 +225,12 @@ def status(avtale_id: int):  # noqa: ANN201
     if skjema.validate_on_submit():
         try:
             uc.sett_status(
-                tj(), avtale_id, skjema.status.data, current_user.id, skjema.begrunnelse.data
+                tj(),
+                avtale_id,
+                skjema.status.data,
+                current_user.id,
+                skjema.begrunnelse.data,
+                fra=fra(),
             )
             flash(f"Status er satt til «{uc.STATUSER[skjema.status.data]}».", "ok")
         except Valideringsfeil as e:
@@ -243,11 +250,10 @@ def ansvar(avtale_id: int):  # noqa: ANN201
     skjema.til.choices = valg(_ansvarlige())
     if skjema.validate_on_submit():
         try:
-            a = uc.overfor_ansvar(
-                tj(), avtale_id, skjema.til.data, current_user.id, skjema.merknad.data
+            uc.overfor_ansvar(
+                tj(), avtale_id, skjema.til.data, current_user.id, skjema.merknad.data, fra=fra()
             )
             flash("Ansvaret er overført.", "ok")
-            del a
         except Valideringsfeil as e:
             for m in e.feil.values():
                 flash(m, "feil")
@@ -264,7 +270,7 @@ def last_ned(dokument_id: int):  # noqa: ANN201
     import io
 
     try:
-        dok, filnavn, data = uc.les_dokument(tj(), dokument_id)
+        dok, filnavn, data = uc.les_dokument(tj(), dokument_id, current_user.id, fra())
     except uc.IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:

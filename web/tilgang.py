@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user, login_required
 
 from dokumenter.brukere import kan_skrive
@@ -26,3 +26,8 @@ def skrivetilgang(visning):  # noqa: ANN001, ANN201
         return visning(*args, **kwargs)
 
     return innpakket
+
+
+def fra() -> str:
+    """Hvor en handling kom fra, til revisjonsloggen."""
+    return f"web {request.remote_addr or '?'}"
