@@ -32,7 +32,7 @@ class LagretFil:
     storrelse: int
 
 
-def _feilpunkt(navn: str) -> None:
+def feilpunkt(navn: str) -> None:
     """Krasjtester: avslutt prosessen brått her når DOKUMENTER_FEILPUNKT=navn."""
     if os.environ.get("DOKUMENTER_FEILPUNKT") == navn:
         os._exit(86)
@@ -125,11 +125,12 @@ class Innlegg:
                     f"Kunne ikke skrive til arkivet ({self.lager.rot}): {e.strerror or e}"
                 ) from e
             self._filer[sha] = sti
+            feilpunkt("etter_fil")
         return LagretFil(sha, len(data))
 
     def fullfor(self) -> None:
         """Flytt filene inn i lageret. Kalles etter at databasen har registrert dem."""
-        _feilpunkt("etter_commit")
+        feilpunkt("etter_commit")
         for sha, sti in self._filer.items():
             self.lager._flytt_inn(sti, sha)  # noqa: SLF001
         self._filer.clear()

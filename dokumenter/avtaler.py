@@ -13,7 +13,7 @@ from docx import Document
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from arkiv.lager import Innlegg, LagretFil
+from arkiv.lager import Innlegg, LagretFil, feilpunkt
 from dokumenter.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -206,6 +206,7 @@ def opprett_utkast(
             raise IkkeFunnet("Parten finnes ikke.")
     with tj.lager.innlegg() as innlegg:
         produsert = produser(tj, mal, part, rene, innlegg)
+        feilpunkt("for_commit")
         with tj.transaksjon() as s:
             avtale = Avtale(
                 part_id=part_id,
@@ -248,6 +249,7 @@ def lagre_versjon(
         _ = part.kontaktpersoner
     with tj.lager.innlegg() as innlegg:
         produsert = produser(tj, mal, part, rene, innlegg)
+        feilpunkt("for_commit")
         with tj.transaksjon() as s:
             versjon = _ny_versjon(
                 s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from dokumenter import avtaler, brukere, demo, maler
+from arkiv.lager import LagerFeil
+from dokumenter import arkivdrift, avtaler, brukere, demo, maler
 from dokumenter.config import Innstillinger
 from dokumenter.konvertering import KonverteringsFeil
 from dokumenter.maler import MalFeil
@@ -147,3 +148,67 @@ def generer_alle(partstype: str, brukernavn: str, verdier: Path | None) -> None:
         click.echo(f"  - {navn}: {melding}", err=True)
     if rapport.feil:
         sys.exit(1)
+
+
+@main.group("arkiv", help="Arkivet: kontroll, sikkerhetskopi og gjenoppretting.")
+def arkiv_grp() -> None:
+    pass
+
+
+def _skriv_rapport(r) -> None:  # noqa: ANN001
+    click.echo(
+        f"Kontrollerte {r.kontrollert} filer ({r.bytes_lest / 1e6:.1f} MB) på "
+        f"{r.sekunder:.1f} s ({r.mb_per_sekund:.0f} MB/s)."
+    )
+    for tittel, liste in (
+        ("Mangler", r.mangler),
+        ("Endret (SHA-256 stemmer ikke)", r.endret),
+        ("Feil størrelse", r.feil_storrelse),
+        ("Foreldreløse (ingen rad peker på dem)", r.foreldrelose),
+    ):
+        if liste:
+            click.echo(f"{tittel}: {len(liste)}")
+            for sha in liste[:50]:
+                click.echo(f"  {sha}")
+            if len(liste) > 50:
+                click.echo(f"  … og {len(liste) - 50} til")
+    click.echo("Arkivet er i orden." if r.ren else "Arkivet har feil.")
+
+
+@arkiv_grp.command("verifiser", help="Regn ut SHA-256 for hver fil og sammenlign med databasen.")
+def arkiv_verifiser() -> None:
+    tj = _tjenester()
+    try:
+        with click.progressbar(length=arkivdrift.antall_filer(tj), label="Kontrollerer") as linje:
+            r = arkivdrift.verifiser(tj, fremdrift=linje.update)
+    finally:
+        tj.lukk()
+    _skriv_rapport(r)
+    sys.exit(0 if r.ren else 1)
+
+
+@arkiv_grp.command("sikkerhetskopi", help="Ta en konsistent kopi av database og filer til DEST.")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def arkiv_sikkerhetskopi(dest: Path) -> None:
+    tj = _tjenester()
+    try:
+        with click.progressbar(length=arkivdrift.antall_filer(tj), label="Kopierer") as linje:
+            info = arkivdrift.lag_sikkerhetskopi(tj, dest, fremdrift=linje.update)
+    except LagerFeil as e:
+        _feil(str(e))
+    finally:
+        tj.lukk()
+    click.echo(
+        f"Sikkerhetskopi i {dest}: database og {info['filer']} filer ({info['bytes']} byte)."
+    )
+
+
+@arkiv_grp.command("gjenopprett", help="Gjenopprett en sikkerhetskopi til en tom instans.")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def arkiv_gjenopprett(src: Path) -> None:
+    try:
+        r = arkivdrift.gjenopprett(Innstillinger.fra_miljo(), src)
+    except LagerFeil as e:
+        _feil(str(e))
+    _skriv_rapport(r)
+    sys.exit(0 if r.ren else 1)

@@ -18,7 +18,7 @@ PASSORD = "testpassord-123"
 def lag_innstillinger(rot: Path, maler: Path | None = None) -> Innstillinger:
     return Innstillinger(
         instans=rot,
-        database_url=f"sqlite:///{rot / 'test.sqlite3'}",
+        database_url=f"sqlite:///{rot / 'dokumenter.sqlite3'}",
         maler=maler or REPO_ROT / "maler",
         arkiv=rot / "arkiv",
         uno_venv=REPO_ROT / ".venv-uno",

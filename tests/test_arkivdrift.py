@@ -1,0 +1,270 @@
+"""Arkivets integritet: kontroll, uforanderlige rader, sikkerhetskopi, krasj og full disk."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
+
+from arkiv.lager import LagerFeil
+from dokumenter import arkivdrift, avtaler, parter
+from dokumenter.config import REPO_ROT
+from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.models import Avtale, AvtaleVersjon, Dokument, Hendelse
+from dokumenter.tjenester import apne
+from tests.conftest import filer_i_arkivet, lag_innstillinger
+
+pytestmark = pytest.mark.libreoffice
+
+
+def felt(tj, **endring):
+    return {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT, **endring}
+
+
+@pytest.fixture
+def avtale(tj, saksbehandler):
+    part = parter.opprett_part(
+        tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": fiktivt_orgnr(1)}
+    )
+    return avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id, fra="test")
+
+
+def tell(tj, modell):
+    with tj.sesjoner() as s:
+        return s.scalar(select(func.count()).select_from(modell))
+
+
+def test_verifiser_finner_endrede_manglende_og_foreldrelose_filer(tj, avtale):
+    assert arkivdrift.verifiser(tj).ren
+    with tj.sesjoner() as s:
+        docx, pdf = (d.sha256 for d in s.get(Avtale, avtale.id).versjoner[0].dokumenter)
+    tj.lager.sti(docx).write_bytes(b"tuklet med")
+    tj.lager.sti(pdf).unlink()
+    fremmed = tj.lager.sti("ab" * 32)
+    fremmed.parent.mkdir(parents=True, exist_ok=True)
+    fremmed.write_bytes(b"ingen peker hit")
+    r = arkivdrift.verifiser(tj)
+    assert (r.endret, r.mangler, r.foreldrelose) == ([docx], [pdf], ["ab" * 32])
+    assert not r.ren
+
+
+def test_versjoner_dokumenter_og_logg_kan_ikke_endres_eller_slettes(tj, avtale):
+    for sql in (
+        "UPDATE avtaleversjon SET grunn = 'skjult'",
+        "DELETE FROM avtaleversjon",
+        "UPDATE dokument SET sha256 = 'x'",
+        "DELETE FROM hendelse",
+        "UPDATE hendelse SET type = 'x'",
+    ):
+        with pytest.raises(DatabaseError, match="kan bare få nye rader"), tj.transaksjon() as s:
+            s.execute(text(sql))
+    assert tell(tj, AvtaleVersjon) == 1
+
+
+def test_revisjonslogg_for_hele_livslopet(tj, avtale, saksbehandler):
+    from dokumenter import brukere
+
+    ola = brukere.opprett_bruker(tj, "ola", "Ola", "saksbehandler", "passord-1234")
+    avtaler.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id, "Ny", 1, fra="web 10.0.0.7")
+    avtaler.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id, fra="web 10.0.0.7")
+    avtaler.overfor_ansvar(tj, avtale.id, ola.id, saksbehandler.id, "Overtar", fra="cli")
+    with tj.sesjoner() as s:
+        dok_id = s.get(Avtale, avtale.id).versjoner[1].dokument("pdf").id
+    avtaler.les_dokument(tj, dok_id, ola.id, fra="web 10.0.0.8")
+    with tj.sesjoner() as s:
+        hendelser = s.scalars(select(Hendelse).order_by(Hendelse.id)).all()
+    assert [h.type for h in hendelser] == [
+        "opprettet", "ny_versjon", "generert", "ny_versjon", "generert",
+        "status_endret", "ansvar_overfort", "lastet_ned",
+    ]  # fmt: skip
+    assert hendelser[-1].fra == "web 10.0.0.8" and hendelser[-1].bruker_id == ola.id
+    assert hendelser[5].detaljer == {
+        "fra_status": "utkast", "til_status": "inngaatt", "begrunnelse": ""
+    }  # fmt: skip
+
+
+def test_samtidig_lagring_en_vinner_ingen_overskrives(tj, avtale, saksbehandler):
+    resultater = []
+
+    def lagre(frist):
+        try:
+            v = avtaler.lagre_versjon(
+                tj,
+                avtale.id,
+                felt(tj, varslingsfrist_dager=frist),
+                saksbehandler.id,
+                forventet_versjon=1,
+            )
+            resultater.append(("ok", v.nummer))
+        except avtaler.Konflikt as e:
+            resultater.append(("konflikt", e.gjeldende))
+
+    traader = [threading.Thread(target=lagre, args=(f,)) for f in (40, 50)]
+    for t in traader:
+        t.start()
+    for t in traader:
+        t.join()
+    assert sorted(resultater) == [("konflikt", 2), ("ok", 2)]
+    assert tell(tj, AvtaleVersjon) == 2
+    assert arkivdrift.verifiser(tj).ren
+
+
+def test_sikkerhetskopi_mens_noen_lagrer_og_gjenoppretting(tj, avtale, saksbehandler, tmp_path):
+    stopp = threading.Event()
+
+    def skriv_hele_tiden():
+        n = 1
+        while not stopp.is_set():
+            avtaler.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=n), saksbehandler.id)
+            n += 1
+
+    skriver = threading.Thread(target=skriv_hele_tiden)
+    skriver.start()
+    try:
+        time.sleep(0.5)
+        info = arkivdrift.lag_sikkerhetskopi(tj, tmp_path / "kopi")
+    finally:
+        stopp.set()
+        skriver.join()
+    assert info["filer"] >= 3
+
+    ny = lag_innstillinger(tmp_path / "gjenopprettet")
+    rapport = arkivdrift.gjenopprett(ny, tmp_path / "kopi")
+    assert rapport.ren and rapport.kontrollert == info["filer"]
+    tj2 = apne(ny)
+    try:
+        with tj2.sesjoner() as s:
+            versjoner = s.scalars(select(AvtaleVersjon)).all()
+            assert versjoner and all(len(v.dokumenter) == 2 for v in versjoner)
+    finally:
+        tj2.lukk()
+    with pytest.raises(LagerFeil, match="er ikke tom"):
+        arkivdrift.gjenopprett(ny, tmp_path / "kopi")
+    with pytest.raises(LagerFeil, match="finnes og er ikke tom"):
+        arkivdrift.lag_sikkerhetskopi(tj, tmp_path / "kopi")
+
+
+def test_cli_verifiser_sikkerhetskopi_gjenopprett(tj, avtale, tmp_path):
+    def kjor(instans, *args):
+        env = {**os.environ, "DOKUMENTER_INSTANS": str(instans)}
+        return subprocess.run(
+            [sys.executable, "-m", "dokumenter", "arkiv", *args],
+            env=env, cwd=REPO_ROT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    instans = tj.innstillinger.instans
+    r = kjor(instans, "verifiser")
+    assert r.returncode == 0 and "Arkivet er i orden." in r.stdout, r.stdout + r.stderr
+    r = kjor(instans, "sikkerhetskopi", str(tmp_path / "kopi"))
+    assert r.returncode == 0, r.stderr
+    r = kjor(tmp_path / "ny", "gjenopprett", str(tmp_path / "kopi"))
+    assert r.returncode == 0 and "Arkivet er i orden." in r.stdout, r.stdout + r.stderr
+    next(iter(filer_i_arkivet(apne(lag_innstillinger(tmp_path / "ny"))))).write_bytes(b"x")
+    r = kjor(tmp_path / "ny", "verifiser")
+    assert r.returncode == 1 and "Endret (SHA-256 stemmer ikke): 1" in r.stdout
+
+
+KRASJBARN = textwrap.dedent(
+    """
+    import sys
+    from dokumenter import avtaler
+    from dokumenter.demo import AVTALEFELT
+    from dokumenter.tjenester import apne
+    from tests.conftest import lag_innstillinger
+    from pathlib import Path
+
+    tj = apne(lag_innstillinger(Path(sys.argv[1])))
+    avtale_id, bruker_id = int(sys.argv[2]), int(sys.argv[3])
+    tj.konverterer.til_pdfa  # noqa
+    verdier = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
+    k = tj.konverterer
+    k.start()
+    print("PGID", k.pid, flush=True)
+    n = 0
+    while True:
+        n += 1
+        avtaler.lagre_versjon(tj, avtale_id, {**verdier, "varslingsfrist_dager": n}, bruker_id)
+    """
+)
+
+
+def _start_barn(tj, avtale, saksbehandler, env=None):
+    return subprocess.Popen(
+        [sys.executable, "-c", KRASJBARN, str(tj.innstillinger.instans), str(avtale.id),
+         str(saksbehandler.id)],
+        cwd=REPO_ROT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def _drep_konverterer(linje):
+    if linje.startswith("PGID "):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(int(linje.split()[1]), signal.SIGKILL)
+
+
+def _sjekk_hel(tj):
+    tj2 = apne(tj.innstillinger)  # rydder avbrutte lagringer, som enhver ny prosess gjør
+    try:
+        rapport = arkivdrift.verifiser(tj2)
+        assert rapport.ren, rapport
+        with tj2.sesjoner() as s:
+            versjoner = s.scalars(select(AvtaleVersjon)).all()
+            assert all(len(v.dokumenter) == 2 for v in versjoner)
+            assert [v.nummer for v in versjoner] == list(range(1, len(versjoner) + 1))
+            assert s.scalar(select(Avtale.gjeldende_versjon)) == len(versjoner)
+        return len(versjoner)
+    finally:
+        tj2.lukk()
+
+
+@pytest.mark.parametrize("punkt", ["etter_fil", "for_commit", "etter_commit"])
+def test_krasj_pa_kjente_punkter_gir_hel_versjon_eller_ingen(tj, avtale, saksbehandler, punkt):
+    barn = _start_barn(tj, avtale, saksbehandler, {"DOKUMENTER_FEILPUNKT": punkt})
+    _drep_konverterer(barn.stdout.readline())
+    assert barn.wait(timeout=120) == 86
+    assert _sjekk_hel(tj) == (2 if punkt == "etter_commit" else 1)
+
+
+def test_sigkill_pa_tilfeldige_tidspunkt(tj, avtale, saksbehandler):
+    rng = random.Random(20261126)
+    forrige = 1
+    for _ in range(3):
+        barn = _start_barn(tj, avtale, saksbehandler)
+        pgid_linje = barn.stdout.readline()
+        time.sleep(rng.uniform(0.2, 1.5))
+        barn.send_signal(signal.SIGKILL)
+        barn.wait(timeout=30)
+        _drep_konverterer(pgid_linje)
+        antall = _sjekk_hel(tj)
+        assert antall >= forrige
+        forrige = antall
+
+
+def test_full_disk_gir_tydelig_feil_og_endrer_ingenting(tj, avtale, saksbehandler, tmp_path):
+    mappe = tmp_path / "liten"
+    mappe.mkdir()
+    montert = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mappe)])
+    if montert.returncode != 0:
+        pytest.skip("kan ikke montere tmpfs her (krever root)")
+    try:
+        from arkiv.lager import Fillager
+
+        tj.lager = Fillager(mappe)
+        for_versjoner, for_hendelser = tell(tj, AvtaleVersjon), tell(tj, Hendelse)
+        with pytest.raises(LagerFeil, match="Kunne ikke skrive til arkivet.*No space left"):
+            avtaler.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id)
+        assert (tell(tj, AvtaleVersjon), tell(tj, Hendelse)) == (for_versjoner, for_hendelser)
+        assert tell(tj, Dokument) == 2
+        assert [p for p in mappe.rglob("*") if p.is_file()] == []
+    finally:
+        subprocess.run(["umount", str(mappe)])
