@@ -9,11 +9,11 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from docx import Document
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from arkiv.lager import Innlegg, LagretFil, feilpunkt
+from dokumenter import formatering
 from dokumenter.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -28,6 +28,14 @@ from dokumenter.models import (
 )
 from dokumenter.parter import PARTSTYPER
 from dokumenter.render import PartData, kontekst, render_docx
+from dokumenter.sammenligning import (
+    Feltendring,
+    Sammenligning,
+    avsnitt_fra_docx,
+    feltendringer,
+    sammenlign,
+    sammenligning_docx,
+)
 from dokumenter.tjenester import Tjenester
 from dokumenter.validering import Valideringsfeil, rens_tekst
 
@@ -372,22 +380,70 @@ def les_dokument(
 
 def forhandsvisning(tj: Tjenester, sha256: str) -> list[tuple[str, str]]:
     """Avsnittene i en lagret DOCX som (stil, tekst), for visning i nettsiden."""
-    import io
+    return avsnitt_fra_docx(tj.lager.les(sha256))
 
-    doc = Document(io.BytesIO(tj.lager.les(sha256)))
-    avsnitt = []
-    for blokk in doc.element.body.iterchildren():
-        if blokk.tag.endswith("}p"):
-            p = next(x for x in doc.paragraphs if x._p is blokk)  # noqa: SLF001
-            if p.text.strip():
-                avsnitt.append((p.style.name if p.style is not None else "", p.text))
-        elif blokk.tag.endswith("}tbl"):
-            t = next(x for x in doc.tables if x._tbl is blokk)  # noqa: SLF001
-            for rad in t.rows:
-                celler = [c.text.strip() for c in rad.cells]
-                if any(celler):
-                    avsnitt.append(("Tabellrad", " | ".join(celler)))
-    return avsnitt
+
+@dataclass(frozen=True)
+class Versjonssammenligning:
+    avtale_id: int
+    part: str
+    fra: AvtaleVersjon
+    til: AvtaleVersjon
+    tekst: Sammenligning
+    felt: list[Feltendring]
+
+    @property
+    def tittel(self) -> str:
+        return f"Samarbeidsavtale med {self.part}: endringer"
+
+    @property
+    def undertittel(self) -> str:
+        def om(v: AvtaleVersjon) -> str:
+            return (
+                f"versjon {v.nummer} ({formatering.tidspunkt(v.opprettet)}, {v.opprettet_av.navn})"
+            )
+
+        return f"{om(self.til).capitalize()} sammenlignet med {om(self.fra)}"
+
+
+def sammenlign_versjoner(
+    tj: Tjenester, avtale_id: int, fra_nummer: int, til_nummer: int
+) -> Versjonssammenligning:
+    """Redline og feltendringer mellom to versjoner av samme avtale."""
+    with tj.sesjoner() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        versjoner = {
+            v.nummer: v
+            for v in s.scalars(
+                select(AvtaleVersjon)
+                .where(
+                    AvtaleVersjon.avtale_id == avtale_id,
+                    AvtaleVersjon.nummer.in_([fra_nummer, til_nummer]),
+                )
+                .options(
+                    selectinload(AvtaleVersjon.dokumenter),
+                    selectinload(AvtaleVersjon.opprettet_av),
+                )
+            )
+        }
+        if fra_nummer not in versjoner or til_nummer not in versjoner:
+            raise IkkeFunnet("Versjonen finnes ikke.")
+        part = avtale.part.navn
+    fra, til = versjoner[fra_nummer], versjoner[til_nummer]
+    tekst = sammenlign(
+        avsnitt_fra_docx(tj.lager.les(fra.dokument("docx").sha256)),
+        avsnitt_fra_docx(tj.lager.les(til.dokument("docx").sha256)),
+    )
+    etiketter = {f.navn: f.etikett for f in tj.mal(MAL).felt}
+    return Versjonssammenligning(
+        avtale_id, part, fra, til, tekst, feltendringer(fra.feltverdier, til.feltverdier, etiketter)
+    )
+
+
+def sammenligning_som_docx(v: Versjonssammenligning) -> bytes:
+    return sammenligning_docx(v.tekst, v.tittel, v.undertittel, v.felt)
 
 
 @dataclass
@@ -457,3 +513,41 @@ def _aktiv_avtale(part: Part) -> tuple[int, dict] | None:
         return None
     siste = aktive[-1]
     return siste.id, dict(siste.siste_versjon.feltverdier if siste.siste_versjon else {})
+
+
+HENDELSESTYPER = {
+    "opprettet": "Opprettet",
+    "ny_versjon": "Ny versjon",
+    "generert": "Dokumenter laget",
+    "lastet_ned": "Lastet ned",
+    "status_endret": "Status endret",
+    "ansvar_overfort": "Ansvar overført",
+}
+
+
+def beskriv_hendelse(h: Hendelse, brukernavn: dict[int, str]) -> str:
+    """En kort norsk tekst om hva som skjedde, til revisjonsloggen i nettsiden."""
+    d = h.detaljer or {}
+    if h.type == "opprettet":
+        return f"Utkast for {d.get('part', '')}"
+    if h.type == "ny_versjon":
+        return f"Versjon {d.get('versjon')}" + (f": {d['grunn']}" if d.get("grunn") else "")
+    if h.type == "generert":
+        filer = ", ".join(
+            f"{fmt.upper()} {sha[:12]}…" for fmt, sha in d.get("dokumenter", {}).items()
+        )
+        return f"Versjon {d.get('versjon')}: {filer}"
+    if h.type == "lastet_ned":
+        return f"{str(d.get('format', '')).upper()} av versjon {d.get('versjon')}"
+    if h.type == "status_endret":
+        tekst = (
+            f"{STATUSER.get(d.get('fra_status'), '?')} → {STATUSER.get(d.get('til_status'), '?')}"
+        )
+        return tekst + (f" ({d['begrunnelse']})" if d.get("begrunnelse") else "")
+    if h.type == "ansvar_overfort":
+        tekst = (
+            f"Fra {brukernavn.get(d.get('fra_bruker'), '?')} "
+            f"til {brukernavn.get(d.get('til_bruker'), '?')}"
+        )
+        return tekst + (f" ({d['merknad']})" if d.get("merknad") else "")
+    return ""

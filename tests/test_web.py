@@ -227,7 +227,7 @@ def test_ny_versjon_status_og_ansvar(klient, tj):
 
     # Et skjema åpnet på versjon 1 kan ikke lenger lagres over versjon 2.
     svar = post_skjema(klient, f"/avtaler/{aid}/endre", {**AVTALEFELT, "versjon": "1"})
-    assert "lagret av en annen" in svar.get_data(as_text=True)
+    assert "er lagret av en annen" in svar.get_data(as_text=True)
 
     side = klient.get(f"/avtaler/{aid}").get_data(as_text=True)
     svar = klient.post(
@@ -328,3 +328,49 @@ def test_oversikten_med_demodata(klient, tj):
     for navn in ("Sigma Nord", "Tromsklinikken/Færingen", "Finnmarksklinikken", "Klinikk Nord"):
         assert helse[navn] == "Ikke inngått"
     assert "Avslått skriftlig" in tabeller[1][1]
+
+
+@pytest.mark.libreoffice
+def test_konflikt_viser_hva_den_andre_endret_og_sammenligning(app, klient, tj):
+    ny_part(klient)
+    pid = part_id(tj)
+    post_skjema(klient, "/avtaler/ny", {**AVTALEFELT, "part_id": pid})
+    with tj.sesjoner() as s:
+        aid = s.scalar(select(Avtale.id))
+    # To saksbehandlere åpner versjon 1. Ola lagrer først.
+    brukere.opprett_bruker(tj, "ola", "Ola Overtaker", "saksbehandler", PASSORD)
+    ola = app.test_client()
+    logg_inn(ola, "ola")
+    kari_side = klient.get(f"/avtaler/{aid}/endre").get_data(as_text=True)
+    post_skjema(
+        ola,
+        f"/avtaler/{aid}/endre",
+        {**AVTALEFELT, "varslingsfrist_dager": "60", "grunn": "Møte med fengselet", "versjon": "1"},
+    )
+    kari_data = {**AVTALEFELT, "evaluering_maaned": "mars", "versjon": "1"}
+    svar = klient.post(f"/avtaler/{aid}/endre", data={**kari_data, "csrf_token": csrf(kari_side)})
+    tekst = svar.get_data(as_text=True)
+    assert "Endret av andre mens du skrev" in tekst
+    assert "Ola Overtaker lagret versjon 2" in tekst
+    assert re.search(r"Varslingsfrist \(dager\)</th><td>30</td><td>60</td>", tekst)
+    assert 'value="mars"' in tekst  # Karis verdier er ikke tapt
+    assert 'name="versjon" type="hidden" value="2"' in tekst
+    # Nå lagrer Kari bevisst oppå versjon 2.
+    svar = klient.post(
+        f"/avtaler/{aid}/endre",
+        data={**kari_data, "versjon": "2", "csrf_token": csrf(tekst)},
+        follow_redirects=True,
+    )
+    assert "Versjon 3 er lagret" in svar.get_data(as_text=True)
+
+    side = klient.get(f"/avtaler/{aid}/sammenlign?fra=1&til=2").get_data(as_text=True)
+    assert "<ins>60</ins>" in side and "<del>30</del>" in side
+    assert "endret" in side and "uendret" in side
+    docx = klient.get(f"/avtaler/{aid}/sammenlign.docx?fra=1&til=3")
+    assert docx.status_code == 200
+    assert "Endringer" in docx.headers["Content-Disposition"]
+    assert klient.get(f"/avtaler/{aid}/sammenlign?fra=1&til=9").status_code == 404
+
+    vis = klient.get(f"/avtaler/{aid}").get_data(as_text=True)
+    assert "Revisjonslogg" in vis and "Versjon 2: Møte med fengselet" in vis
+    assert "web 127.0.0.1" in vis

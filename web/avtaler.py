@@ -22,7 +22,7 @@ from dokumenter import avtaler as uc
 from dokumenter.arkivfeil import ARKIVFEIL
 from dokumenter.brukere import ROLLER, kan_skrive
 from dokumenter.maler import Mal
-from dokumenter.models import Ansvarsoverforing, Avtale, AvtaleVersjon, Bruker, Part
+from dokumenter.models import Ansvarsoverforing, Avtale, AvtaleVersjon, Bruker, Hendelse, Part
 from dokumenter.validering import Valideringsfeil
 from web.skjema import valg, vis_feil
 from web.tilgang import fra, skrivetilgang, tj
@@ -140,6 +140,7 @@ def _hent(avtale_id: int) -> Avtale:
                 selectinload(Avtale.ansvarshistorikk).selectinload(Ansvarsoverforing.fra),
                 selectinload(Avtale.ansvarshistorikk).selectinload(Ansvarsoverforing.til),
                 selectinload(Avtale.ansvarshistorikk).selectinload(Ansvarsoverforing.utfort_av),
+                selectinload(Avtale.hendelser).selectinload(Hendelse.bruker),
             ],
         )
         if avtale is None:
@@ -171,9 +172,16 @@ def vis(avtale_id: int):  # noqa: ANN201
     statusskjema = Statusskjema(status=avtale.status)
     ansvarsskjema = Ansvarsskjema()
     ansvarsskjema.til.choices = valg(_ansvarlige())
+    with tj().sesjoner() as s:
+        brukernavn = dict(s.execute(select(Bruker.id, Bruker.navn)).all())
+    hendelser = [
+        (h, uc.HENDELSESTYPER.get(h.type, h.type), uc.beskriv_hendelse(h, brukernavn))
+        for h in reversed(avtale.hendelser)
+    ]
     return render_template(
         "avtaler/vis.html",
         avtale=avtale,
+        hendelser=hendelser,
         versjon=versjon,
         tekst=tekst,
         statusskjema=statusskjema,
@@ -191,6 +199,7 @@ def endre(avtale_id: int):  # noqa: ANN201
     skjema = avtaleskjema(mal, velg_part=False)(
         data={**mal.standardverdier(), **gjeldende, "versjon": avtale.gjeldende_versjon}
     )
+    konflikt = None
     if skjema.validate_on_submit():
         try:
             forventet = int(skjema.versjon.data)
@@ -210,12 +219,60 @@ def endre(avtale_id: int):  # noqa: ANN201
             vis_feil(skjema, e)
         except uc.Konflikt as e:
             flash(str(e), "feil")
+            if e.apnet and e.gjeldende:
+                konflikt = uc.sammenlign_versjoner(tj(), avtale_id, e.apnet, e.gjeldende)
+            # Neste lagring bygger bevisst på den nyeste versjonen; skjemaet beholder dine verdier.
+            skjema.versjon.data = e.gjeldende
         except ARKIVFEIL as e:
             flash(str(e), "feil")
         else:
             flash(f"Versjon {v.nummer} er lagret.", "ok")
             return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
-    return render_template("avtaler/skjema.html", skjema=skjema, mal=mal, avtale=avtale)
+    return render_template(
+        "avtaler/skjema.html", skjema=skjema, mal=mal, avtale=avtale, konflikt=konflikt
+    )
+
+
+def _versjonsnummer(navn: str, standard: int) -> int:
+    verdi = request.args.get(navn, "")
+    return int(verdi) if verdi.isdigit() else standard
+
+
+@bp.route("/<int:avtale_id>/sammenlign")
+@login_required
+def sammenlign(avtale_id: int):  # noqa: ANN201
+    avtale = _hent(avtale_id)
+    til = _versjonsnummer("til", avtale.gjeldende_versjon)
+    fra = _versjonsnummer("fra", max(1, til - 1))
+    try:
+        resultat = uc.sammenlign_versjoner(tj(), avtale_id, fra, til)
+    except uc.IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
+    return render_template("avtaler/sammenlign.html", avtale=avtale, s=resultat)
+
+
+@bp.route("/<int:avtale_id>/sammenlign.docx")
+@login_required
+def sammenlign_docx(avtale_id: int):  # noqa: ANN201
+    import io
+
+    try:
+        resultat = uc.sammenlign_versjoner(
+            tj(), avtale_id, _versjonsnummer("fra", 0), _versjonsnummer("til", 0)
+        )
+    except uc.IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
+    navn = f"Endringer {resultat.part} v{resultat.fra.nummer} til v{resultat.til.nummer}.docx"
+    return send_file(
+        io.BytesIO(uc.sammenligning_som_docx(resultat)),
+        mimetype=uc.FORMATER["docx"][1],
+        as_attachment=True,
+        download_name=navn,
+    )
 
 
 @bp.route("/<int:avtale_id>/status", methods=["POST"])

@@ -1,0 +1,282 @@
+"""Sammenligning av to versjoner av mønsteravtalen, med ekte DOCX-filer fra malen."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from dokumenter import avtaler
+from dokumenter.config import REPO_ROT
+from dokumenter.demo import AVTALEFELT
+from dokumenter.maler import les_mal
+from dokumenter.render import PartData, kontekst, render_docx
+from dokumenter.sammenligning import (
+    Sammenligning,
+    avsnitt_fra_docx,
+    feltendringer,
+    ordendringer,
+    sammenlign,
+    sammenligning_docx,
+)
+
+SAERLIG = "Partene møtes hver mandag. Kommunen & fengselet deler kostnaden <50/50>."
+FIENTLIG = "Tillegg & <b>fet</b> \x07 «slutt»"
+
+
+@pytest.fixture(scope="module")
+def mal():
+    return les_mal(REPO_ROT / "maler", avtaler.MAL)
+
+
+@pytest.fixture(scope="module")
+def lag(mal):
+    def lag(partstype: str = "fengsel", **endring) -> bytes:
+        part = PartData("Bodø fengsel", partstype, partstype, "974760673", "Bodø")
+        verdier = mal.valider({**mal.standardverdier(), **AVTALEFELT, **endring})
+        ctx = kontekst(mal, part, verdier, mal.variant_for(partstype), date(2026, 3, 12))
+        return render_docx(mal, ctx)
+
+    return lag
+
+
+@pytest.fixture(scope="module")
+def v1(lag):
+    return avsnitt_fra_docx(lag(varslingsfrist_dager=30))
+
+
+@pytest.fixture(scope="module")
+def v2(lag):
+    return avsnitt_fra_docx(lag(varslingsfrist_dager=45))
+
+
+@pytest.fixture(scope="module")
+def v3(lag):
+    return avsnitt_fra_docx(lag(varslingsfrist_dager=30, saerlige_bestemmelser=SAERLIG))
+
+
+def ord_med(s: Sammenligning, op: str) -> list[str]:
+    return [t for sek in s.seksjoner for a in sek.avsnitt for o, t in a.tokens if o == op]
+
+
+def gjenskap(s: Sammenligning) -> tuple[list[str], list[str]]:
+    alle = [a for sek in s.seksjoner for a in sek.avsnitt]
+    gammel = [a.gammel_tekst for a in alle if a.endring != "inn"]
+    ny = [a.ny_tekst for a in alle if a.endring != "ut"]
+    return gammel, ny
+
+
+def tekster(avsnitt):
+    return [t for _, t in avsnitt]
+
+
+def test_avsnitt_fra_docx_gir_stiler_og_tabellrader(v1):
+    assert v1[0] == ("Title", "Samarbeidsavtale")
+    assert ("Heading 1", "§ 6 Varsling før løslatelse") in v1
+    assert ("Heading 2", "4.1 Ved innsettelse") in v1
+    assert any(stil == "List Bullet" for stil, _ in v1)
+    assert ("Tabellrad", "Part | Navn | Rolle | Telefon | E-post") in v1
+    assert all(tekst.strip() for _, tekst in v1)
+    tabellrad = v1.index(("Tabellrad", "Part | Navn | Rolle | Telefon | E-post"))
+    assert v1[tabellrad - 1][1].startswith("Hver part skal ha minst én kontaktperson")
+
+
+def test_endret_frist_gir_bare_30_ut_og_45_inn(v1, v2):
+    s = sammenlign(v1, v2)
+    assert "§ 6 Varsling før løslatelse: endret" in s.sammendrag
+    assert "§ 1 Avtalens parter: uendret" in s.sammendrag
+    assert s.sammendrag.startswith("Innledning: uendret; § 1 Avtalens parter: uendret")
+    assert [sek.status for sek in s.seksjoner].count("endret") == 1
+    assert ord_med(s, "inn") == ["45"]
+    assert ord_med(s, "ut") == ["30"]
+    assert (s.ord_inn, s.ord_ut) == (1, 1)
+    varsling = s.seksjon("6")
+    assert varsling.ord_inn == 1 and varsling.ord_ut == 1
+    endret = [a for a in varsling.avsnitt if a.endring == "endret"]
+    assert len(endret) == 1
+    assert ("ut", "30") in endret[0].tokens and ("inn", "45") in endret[0].tokens
+    assert gjenskap(s) == (tekster(v1), tekster(v2))
+
+
+def test_ny_paragraf_og_omnummerering(v1, v3):
+    s = sammenlign(v1, v3)
+    saerlig = s.seksjon("12")
+    assert saerlig.overskrift == "§ 12 Særlige bestemmelser"
+    assert saerlig.status == "ny"
+    assert all(a.endring == "inn" for a in saerlig.avsnitt)
+    assert SAERLIG in [a.ny_tekst for a in saerlig.avsnitt]
+    underskrifter = s.seksjon("13")
+    assert underskrifter.tittel == "Underskrifter"
+    assert underskrifter.status == "uendret"
+    assert underskrifter.tidligere == "§ 12"
+    assert "§ 12 Særlige bestemmelser: ny" in s.sammendrag
+    assert "§ 13 Underskrifter (tidligere § 12): uendret" in s.sammendrag
+    assert s.antall == {"uendret": 13, "endret": 0, "ny": 1, "fjernet": 0}
+    assert gjenskap(s) == (tekster(v1), tekster(v3))
+
+    tilbake = sammenlign(v3, v1)
+    assert tilbake.seksjoner[-2].overskrift == "§ 12 Særlige bestemmelser"
+    assert tilbake.seksjoner[-2].status == "fjernet"
+    assert tilbake.seksjoner[-1].etikett == "§ 12 Underskrifter (tidligere § 13)"
+    assert gjenskap(tilbake) == (tekster(v3), tekster(v1))
+
+
+def test_endret_tittel_pares_paa_nummer_og_fjernet_paragraf(v1):
+    ny = [
+        (stil, "§ 4 Rutiner" if tekst == "§ 4 Rutiner for samarbeidet" else tekst)
+        for stil, tekst in v1
+    ]
+    start = ny.index(("Heading 1", "§ 7 Samordning av individuelle planer"))
+    slutt = ny.index(("Heading 1", "§ 8 Taushetsplikt og samtykke"))
+    del ny[start:slutt]
+    s = sammenlign(v1, ny)
+    rutiner = s.seksjon("4")
+    assert rutiner.status == "endret"
+    assert rutiner.tidligere == "§ 4 Rutiner for samarbeidet"
+    assert rutiner.avsnitt[0].tokens == [("lik", "§ 4 Rutiner"), ("ut", " for samarbeidet")]
+    assert all(a.endring == "lik" for a in rutiner.avsnitt[1:])
+    fjernet = [sek for sek in s.seksjoner if sek.status == "fjernet"]
+    assert [f.overskrift for f in fjernet] == ["§ 7 Samordning av individuelle planer"]
+    assert "§ 7 Samordning av individuelle planer: fjernet; § 8 Taushetsplikt" in s.sammendrag
+    assert s.antall["ny"] == 0
+    assert gjenskap(s) == (tekster(v1), tekster(ny))
+
+
+def test_like_dokumenter_er_uendret(v1, lag):
+    s = sammenlign(v1, avsnitt_fra_docx(lag(varslingsfrist_dager=30)))
+    assert {sek.status for sek in s.seksjoner} == {"uendret"}
+    assert not s.har_endringer
+    assert (s.ord_inn, s.ord_ut) == (0, 0)
+    assert all(sek.tidligere is None for sek in s.seksjoner)
+    assert len(s.seksjoner) == 13  # innledningen og § 1–12
+    assert gjenskap(s) == (tekster(v1), tekster(v1))
+
+
+def test_annen_variant_gir_mange_endringer_som_kan_gjenskapes(v1, lag):
+    dps = avsnitt_fra_docx(lag("dps"))
+    s = sammenlign(v1, dps)
+    assert s.seksjon("6").status == "endret"
+    assert s.seksjon("6").tidligere == "§ 6 Varsling før løslatelse"
+    assert "fjernet" not in {sek.status for sek in s.seksjoner}
+    assert "pasienten" in "".join(ord_med(s, "inn"))
+    assert "innsatte" in "".join(ord_med(s, "ut"))
+    assert gjenskap(s) == (tekster(v1), tekster(dps))
+
+
+@pytest.mark.parametrize(
+    ("gammel", "ny"),
+    [
+        ("Avtalen gjelder fra 1. januar 2008.", "Avtalen gjelder fra 1. mars 2009."),
+        ("a b c", "x b y"),
+        ("", "Ny tekst."),
+        ("Gammel tekst.", ""),
+        ("Tre  mellomrom\tog\nlinjeskift", "Tre mellomrom og linjeskift"),
+        ("NAV-kontoret og e-post", "NAV-kontoret, e-posten og telefon"),
+        (FIENTLIG, "Tillegg & <i>kursiv</i> «slutt»"),
+    ],
+)
+def test_ordendringer_gjenskaper_begge_tekstene(gammel, ny):
+    tokens = ordendringer(gammel, ny)
+    assert "".join(t for op, t in tokens if op != "inn") == gammel
+    assert "".join(t for op, t in tokens if op != "ut") == ny
+    assert all(t for _, t in tokens)
+    assert all(op in ("lik", "inn", "ut") for op, _ in tokens)
+
+
+def test_feltendringer():
+    etiketter = {"a": "Alfa", "b": "Beta", "c": "Gamma", "d": "Delta"}
+    gamle = {"a": 30, "b": None, "c": "x", "d": "", "e": 1}
+    nye = {"a": 45, "b": "", "c": "y", "e": 2}
+    endringer = feltendringer(gamle, nye, etiketter)
+    assert [(f.navn, f.etikett, f.fra, f.til) for f in endringer] == [
+        ("a", "Alfa", 30, 45),
+        ("c", "Gamma", "x", "y"),
+        ("e", "e", 1, 2),
+    ]
+    assert feltendringer(gamle, dict(gamle), etiketter) == []
+
+
+def _runs(doc):
+    return [r for p in doc.paragraphs for r in p.runs]
+
+
+def test_sammenligning_docx_har_markeringer_tabeller_og_overskrifter(v1, v2, mal):
+    s = sammenlign(v1, v2)
+    etiketter = {f.navn: f.etikett for f in mal.felt}
+    felt = feltendringer({"varslingsfrist_dager": 30}, {"varslingsfrist_dager": 45}, etiketter)
+    data = sammenligning_docx(
+        s,
+        "Samarbeidsavtale – Bodø fengsel",
+        "Versjon 1 (12. mars 2026, Kari) sammenlignet med versjon 2 (13. mars 2026, Ola)",
+        felt,
+    )
+    doc = Document(io.BytesIO(data))
+    assert doc.paragraphs[0].style.name == "Title"
+    assert doc.paragraphs[1].text.startswith("Versjon 1 (12. mars 2026, Kari)")
+
+    understreket = [r for r in _runs(doc) if r.underline]
+    gjennomstreket = [r for r in _runs(doc) if r.font.strike]
+    assert "45" in [r.text for r in understreket]
+    assert "30" in [r.text for r in gjennomstreket]
+    run45 = next(r for r in understreket if r.text == "45")
+    assert (
+        run45._r.rPr.find(  # noqa: SLF001
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}u"
+        ).get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val")
+        == "single"
+    )
+    assert run45.font.color.rgb is not None
+    run30 = next(r for r in gjennomstreket if r.text == "30")
+    assert str(run30.font.color.rgb) == "C00000"
+
+    overskrifter = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "§ 6 Varsling før løslatelse" in overskrifter
+    assert "Sammendrag" in overskrifter
+    assert any(p.style.name == "List Bullet" for p in doc.paragraphs)
+
+    sammendrag, felttabell = doc.tables
+    rader = [[c.text for c in r.cells] for r in sammendrag.rows]
+    assert rader[0] == ["Del av avtalen", "Status", "Merknad"]
+    assert ["§ 6 Varsling før løslatelse", "Endret", "1 ord lagt til, 1 ord fjernet"] in rader
+    assert ["§ 1 Avtalens parter", "Uendret", ""] in rader
+    assert [[c.text for c in r.cells] for r in felttabell.rows][1] == [
+        "Varslingsfrist (dager)",
+        "30",
+        "45",
+    ]
+    stiler = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml")
+    assert b'w:val="nb-NO"' in stiler
+
+
+def test_fiendtlig_tekst_gir_gyldig_docx(v1):
+    ny = [*v1, ("Normal", FIENTLIG), ("Ukjent stil", "Mer & mer")]
+    s = sammenlign(v1, ny)
+    felt = feltendringer({"x": "<før>"}, {"x": "etter & \x00\x1f"}, {"x": "Felt <x> & \x07"})
+    data = sammenligning_docx(s, "Tittel & <b>\x07", "Under\x0btittel", felt)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml")
+    etree.fromstring(xml)  # gyldig XML
+    assert b"\x07" not in xml and b"\x00" not in xml
+
+    doc = Document(io.BytesIO(data))
+    tekst = "\n".join(p.text for p in doc.paragraphs)
+    assert "Tittel & <b>" in tekst
+    assert "Tillegg & <b>fet</b>  «slutt»" in tekst
+    understreket = "".join(r.text for r in _runs(doc) if r.underline)
+    assert "Tillegg & <b>fet</b>" in understreket and "Mer & mer" in understreket
+    celler = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "Felt <x> & " in celler and "<før>" in celler and "etter & " in celler
+
+
+def test_tom_og_uten_paragrafer():
+    assert sammenlign([], []).seksjoner == []
+    s = sammenlign([("Normal", "Bare tekst.")], [("Normal", "Bare ny tekst.")])
+    assert [(sek.overskrift, sek.status) for sek in s.seksjoner] == [("Innledning", "endret")]
+    assert s.ord_inn == 1 and s.ord_ut == 0
+    data = sammenligning_docx(s, "T", "", [])
+    assert "Ingen feltverdier er endret." in [p.text for p in Document(io.BytesIO(data)).paragraphs]
