@@ -403,7 +403,8 @@ class Versjonssammenligning:
                 f"versjon {v.nummer} ({formatering.tidspunkt(v.opprettet)}, {v.opprettet_av.navn})"
             )
 
-        return f"{om(self.til).capitalize()} sammenlignet med {om(self.fra)}"
+        tekst = f"{om(self.til)} sammenlignet med {om(self.fra)}"
+        return tekst[:1].upper() + tekst[1:]
 
 
 def sammenlign_versjoner(
