@@ -12,7 +12,7 @@ run: $(BIN)/.ok .venv-uno/.ok
 	@echo "Appen kjører på http://127.0.0.1:$${PORT:-5000} (Ctrl+C stopper)."
 	$(BIN)/python -m web
 
-test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok
+test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dokumenter maler sjekk
@@ -42,6 +42,7 @@ mk/.chromium.ok:
 	touch $@
 
 include mk/uno.mk
+include mk/postgres.mk
 
 # Felles apt-steg (kjøres bare når noe mangler): oppdaterer pakkelisten og installerer PAKKER.
 apt:

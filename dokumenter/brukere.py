@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dokumenter.models import Bruker
 from dokumenter.tjenester import Tjenester
-from dokumenter.validering import Valideringsfeil, epost_feil, rens_tekst
+from dokumenter.validering import Valideringsfeil, epost_feil, lengde_feil, rens_tekst
 
 ROLLER = {
     "admin": "Administrator",
@@ -36,11 +36,13 @@ def opprett_bruker(
         feil["brukernavn"] = "Brukernavnet må ha 2–64 tegn: a–z, 0–9, punktum, - og _."
     if not navn:
         feil["navn"] = "Navn må fylles ut."
+    elif m := lengde_feil(navn, 200):
+        feil["navn"] = m
     if rolle not in ROLLER:
         feil["rolle"] = f"Ukjent rolle. Velg en av: {', '.join(ROLLER)}."
     if len(passord) < MIN_PASSORDLENGDE:
         feil["passord"] = f"Passordet må ha minst {MIN_PASSORDLENGDE} tegn."
-    if epost and (m := epost_feil(epost)):
+    if epost and (m := epost_feil(epost) or lengde_feil(epost, 254)):
         feil["epost"] = m
     with tj.transaksjon() as s:
         if not feil and s.scalar(select(Bruker).where(Bruker.brukernavn == brukernavn)):

@@ -1,7 +1,12 @@
-"""Felles testoppsett: ekte SQLite, ekte arkiv på disk og én varm LibreOffice for hele kjøringen."""
+"""Felles testoppsett: ekte SQLite (og PostgreSQL), ekte arkiv på disk og én varm LibreOffice.
+
+Tester merket `begge_databaser` kjøres både mot SQLite og mot en kastbar PostgreSQL som
+startes én gang per kjøring (tests/postgres.py); hver test får sin egen database.
+"""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -9,16 +14,19 @@ import pytest
 
 from dokumenter import brukere
 from dokumenter.config import REPO_ROT, Innstillinger
+from dokumenter.db import oppgrader
 from dokumenter.konvertering import VarmKonverterer
 from dokumenter.tjenester import Tjenester, apne
 
 PASSORD = "testpassord-123"
 
 
-def lag_innstillinger(rot: Path, maler: Path | None = None) -> Innstillinger:
+def lag_innstillinger(
+    rot: Path, maler: Path | None = None, database_url: str | None = None
+) -> Innstillinger:
     return Innstillinger(
         instans=rot,
-        database_url=f"sqlite:///{rot / 'dokumenter.sqlite3'}",
+        database_url=database_url or f"sqlite:///{rot / 'dokumenter.sqlite3'}",
         maler=maler or REPO_ROT / "maler",
         arkiv=rot / "arkiv",
         uno_venv=REPO_ROT / ".venv-uno",
@@ -32,9 +40,38 @@ def konverterer():
     k.lukk()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "begge_databaser"
+    ):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """Én kastbar PostgreSQL-klynge for hele kjøringen, med en ferdig migrert maldatabase."""
+    from tests.postgres import start_postgres
+
+    server = start_postgres()
+    oppgrader(server.ny_database("migrert"))
+    yield server
+    server.stopp()
+
+
+_databaser = itertools.count()
+
+
 @pytest.fixture
-def tj(tmp_path: Path, konverterer: VarmKonverterer) -> Tjenester:
-    t = apne(lag_innstillinger(tmp_path))
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if getattr(request, "param", "sqlite") == "postgresql":
+        server = request.getfixturevalue("postgres")
+        return server.ny_database(f"test_{next(_databaser)}", mal="migrert")
+    return f"sqlite:///{tmp_path / 'dokumenter.sqlite3'}"
+
+
+@pytest.fixture
+def tj(tmp_path: Path, konverterer: VarmKonverterer, database_url: str) -> Tjenester:
+    t = apne(lag_innstillinger(tmp_path, database_url=database_url))
     t.konverterer = konverterer
     yield t
     t._konverterer = None  # den delte konvertereren lukkes av sin egen fixture

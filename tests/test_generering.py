@@ -20,7 +20,7 @@ from dokumenter.models import Avtale, AvtaleVersjon, Dokument
 from dokumenter.validering import Valideringsfeil
 from tests.conftest import filer_i_arkivet
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.begge_databaser]
 
 
 def ny_part(tj, navn, type_, nr, kontakter=()):

@@ -5,6 +5,8 @@ from dokumenter.models import Kontaktperson, Part
 from dokumenter.parter import endre_part, opprett_part
 from dokumenter.validering import Valideringsfeil
 
+pytestmark = pytest.mark.begge_databaser
+
 GYLDIG = {
     "navn": "Bodø fengsel",
     "type": "fengsel",

@@ -47,7 +47,8 @@ def upgrade() -> None:
             """
             CREATE FUNCTION bare_tillegg() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                RAISE EXCEPTION 'Tabellen % kan bare få nye rader (%)', TG_TABLE_NAME, TG_OP;
+                RAISE EXCEPTION 'Tabellen % kan bare få nye rader (%)', TG_TABLE_NAME, TG_OP
+                    USING ERRCODE = 'restrict_violation';
             END $$
             """
         )
