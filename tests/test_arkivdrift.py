@@ -272,3 +272,16 @@ def test_full_disk_gir_tydelig_feil_og_endrer_ingenting(tj, avtale, saksbehandle
         assert [p for p in mappe.rglob("*") if p.is_file()] == []
     finally:
         subprocess.run(["umount", str(mappe)])
+
+
+def test_arkivmappe_som_ikke_kan_skrives_gir_tydelig_feil(tj, avtale, saksbehandler, tmp_path):
+    from arkiv.lager import Fillager
+
+    blokkert = tmp_path / "ikke-en-mappe"
+    blokkert.write_text("fil der arkivet skulle vært")
+    tj.lager = Fillager(blokkert)
+    for_tilstand = (tell(tj, AvtaleVersjon), tell(tj, Dokument), tell(tj, Hendelse))
+    with pytest.raises(LagerFeil, match="Kunne ikke skrive til arkivet"):
+        avtaler.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id)
+    assert (tell(tj, AvtaleVersjon), tell(tj, Dokument), tell(tj, Hendelse)) == for_tilstand
+    assert blokkert.read_text() == "fil der arkivet skulle vært"
