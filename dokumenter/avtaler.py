@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from arkiv.lager import Innlegg, LagretFil, feilpunkt
-from dokumenter import formatering
+from dokumenter import formatering, sok
 from dokumenter.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -230,6 +230,7 @@ def opprett_utkast(
             logg(s, avtale.id, "opprettet", bruker_id, fra, part=part.navn)
             _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra)
         innlegg.fullfor()
+    sok.oppdater_avtale(tj, avtale.id)
     return avtale
 
 
@@ -263,6 +264,7 @@ def lagre_versjon(
                 s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra
             )
         innlegg.fullfor()
+    sok.oppdater_avtale(tj, avtale_id)
     return versjon
 
 
@@ -299,6 +301,7 @@ def sett_status(
         avtale.status_begrunnelse = begrunnelse
         avtale.endret_av_id = bruker_id
         avtale.endret = naa()
+    sok.oppdater_avtale(tj, avtale_id)
     return avtale
 
 
@@ -344,6 +347,7 @@ def overfor_ansvar(
         avtale.ansvarlig_id = til.id
         avtale.endret_av_id = bruker_id
         avtale.endret = naa()
+    sok.oppdater_avtale(tj, avtale_id)
     return avtale
 
 

@@ -212,3 +212,16 @@ def arkiv_gjenopprett(src: Path) -> None:
         _feil(str(e))
     _skriv_rapport(r)
     sys.exit(0 if r.ren else 1)
+
+
+@arkiv_grp.command("reindekser", help="Bygg søkeindeksen på nytt fra arkivet alene.")
+def arkiv_reindekser() -> None:
+    from dokumenter import sok
+
+    tj = _tjenester()
+    try:
+        with click.progressbar(length=sok.antall_versjoner(tj), label="Indekserer") as linje:
+            antall = sok.reindekser(tj, fremdrift=linje.update)
+    finally:
+        tj.lukk()
+    click.echo(f"Søkeindeksen er bygget på nytt: {antall} versjoner.")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from arkiv.lager import Fillager, Gjenoppretting, gjenopprett
+from arkiv.sok.indeks import Sokeindeks, indeksmappe
 from dokumenter.config import Innstillinger
 from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
 from dokumenter.maler import Mal, les_mal
@@ -28,6 +29,7 @@ class Tjenester:
     sesjoner: sessionmaker[Session]
     skrivesesjoner: sessionmaker[Session]
     lager: Fillager
+    indeks: Sokeindeks
     _konverterer: Konverterer | None = field(default=None, repr=False)
 
     @property
@@ -68,7 +70,11 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         oppgrader(inn.database_url)
     motor = lag_motor(inn.database_url)
     tj = Tjenester(
-        inn, lag_sesjonsfabrikk(motor), lag_sesjonsfabrikk(motor, skriv=True), Fillager(inn.arkiv)
+        inn,
+        lag_sesjonsfabrikk(motor),
+        lag_sesjonsfabrikk(motor, skriv=True),
+        Fillager(inn.arkiv),
+        Sokeindeks(indeksmappe(inn.instans)),
     )
     rydd_avbrutte_lagringer(tj)
     return tj

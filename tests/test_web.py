@@ -374,3 +374,27 @@ def test_konflikt_viser_hva_den_andre_endret_og_sammenligning(app, klient, tj):
     vis = klient.get(f"/avtaler/{aid}").get_data(as_text=True)
     assert "Revisjonslogg" in vis and "Versjon 2: Møte med fengselet" in vis
     assert "web 127.0.0.1" in vis
+
+
+def test_api_sok_uten_innlogging_gir_401_json(app):
+    svar = app.test_client().get("/api/sok?q=avtale")
+    assert svar.status_code == 401
+    assert svar.get_json() == {"feil": "Du må være logget inn."}
+
+
+@pytest.mark.libreoffice
+def test_sokesiden_og_json_med_samme_parametre(klient, tj):
+    ny_part(klient)
+    pid = part_id(tj)
+    post_skjema(klient, "/avtaler/ny", {**AVTALEFELT, "part_id": pid})
+    side = klient.get("/sok?q=l%C3%B8slatelse&partstype=fengsel").get_data(as_text=True)
+    assert "1 treff" in side
+    assert "<mark>" in side and "Samarbeidsavtale med Bodø fengsel" in side
+    assert "<strong>Fengsel</strong> (1)" in side  # valgt avgrensning
+    data = klient.get("/api/sok?q=l%C3%B8slatelse&partstype=fengsel").get_json()
+    assert data["totalt"] == 1 and data["treff"][0]["part"] == "Bodø fengsel"
+    assert data["fasetter"]["partstype"] == [{"verdi": "fengsel", "antall": 1}]
+    feil = klient.get("/sok?q=avtale+AND+(")
+    assert feil.status_code == 200
+    assert "Søket kunne ikke tolkes helt" in feil.get_data(as_text=True)
+    assert klient.get("/api/sok?q=%22x&side=abc").status_code == 200

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -64,15 +64,22 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     login.login_message = "Logg inn for å se denne siden."
     login.login_message_category = "info"
 
+    @login.unauthorized_handler
+    def ikke_innlogget():  # noqa: ANN202
+        if request.path.startswith("/api/"):
+            return jsonify({"feil": "Du må være logget inn."}), 401
+        flash(login.login_message, "info")
+        return redirect(url_for("auth.logg_inn", next=request.full_path.rstrip("?")))
+
     @login.user_loader
     def last_bruker(bruker_id: str) -> Innlogget | None:
         with tj.sesjoner() as s:
             b = s.get(Bruker, int(bruker_id)) if bruker_id.isdigit() else None
             return Innlogget.fra(b) if b is not None and b.aktiv else None
 
-    from web import auth, avtaler, oversikt, parter
+    from web import auth, avtaler, oversikt, parter, sok
 
-    for bp in (auth.bp, oversikt.bp, parter.bp, avtaler.bp):
+    for bp in (auth.bp, oversikt.bp, parter.bp, avtaler.bp, sok.bp):
         app.register_blueprint(bp)
 
     app.jinja_env.filters["dato"] = formatering.dato_lang

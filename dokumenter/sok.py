@@ -1,0 +1,128 @@
+"""Søk i arkivet: hva som indekseres for hver avtaleversjon, oppdatering, gjenoppbygging og søk.
+
+Indeksen er avledet: alt den inneholder, kommer fra databasen og dokumentene i arkivet, så
+`dokumenter arkiv reindekser` kan alltid bygge den på nytt.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from arkiv.sok.indeks import Indeksdokument, IndeksFeil, Resultat
+from dokumenter.models import Avtale, AvtaleVersjon
+from dokumenter.parter import PARTSTYPER
+from dokumenter.sammenligning import avsnitt_fra_docx
+from dokumenter.tjenester import Tjenester
+
+logger = logging.getLogger(__name__)
+
+# Tilgangsgruppen alle ansatte har. Individuelle planer (senere) får egne grupper per plan,
+# så de aldri kan finnes av andre enn dem som har tilgang.
+ANSATTE = "ansatte"
+
+
+def tilgangsgrupper(rolle: str) -> list[str]:
+    """Tilgangsgruppene en ansatt med denne rollen søker med."""
+    return [ANSATTE] if rolle in ("admin", "saksbehandler", "lesetilgang") else []
+
+
+def _dokumenter_for_avtale(tj: Tjenester, s: Session, avtale: Avtale) -> Iterator[Indeksdokument]:
+    type_ = PARTSTYPER[avtale.part.type]
+    for v in avtale.versjoner:
+        docx = v.dokument("docx")
+        tekst = "\n".join(t for _, t in avsnitt_fra_docx(tj.lager.les(docx.sha256))) if docx else ""
+        yield Indeksdokument(
+            id=f"avtale:{avtale.id}:{v.nummer}",
+            art="avtale",
+            objekt_id=avtale.id,
+            versjon=v.nummer,
+            gjeldende=v.nummer == avtale.gjeldende_versjon,
+            tittel=f"Samarbeidsavtale med {avtale.part.navn}",
+            tekst=tekst,
+            part=avtale.part.navn,
+            partstype=avtale.part.type,
+            sektor=type_.sektor,
+            status=avtale.status,
+            ansvarlig=avtale.ansvarlig.navn,
+            dato=v.opprettet,
+        )
+
+
+def _last_avtale(s: Session, avtale_id: int) -> Avtale | None:
+    return s.get(
+        Avtale,
+        avtale_id,
+        options=[
+            selectinload(Avtale.part),
+            selectinload(Avtale.ansvarlig),
+            selectinload(Avtale.versjoner).selectinload(AvtaleVersjon.dokumenter),
+        ],
+    )
+
+
+def oppdater_avtale(tj: Tjenester, avtale_id: int) -> bool:
+    """Oppdater indeksen for én avtale. Feil logges og merker indeksen foreldet; aldri unntak,
+    for versjonen er allerede lagret. Returnerer True ved suksess."""
+
+    def hent() -> list[Indeksdokument]:
+        with tj.sesjoner() as s:
+            avtale = _last_avtale(s, avtale_id)
+            return list(_dokumenter_for_avtale(tj, s, avtale)) if avtale else []
+
+    try:
+        tj.indeks.erstatt_objekt("avtale", avtale_id, hent)
+    except Exception as e:  # noqa: BLE001 - indeksen er avledet; arkivet er allerede lagret
+        logger.exception("Kunne ikke oppdatere søkeindeksen for avtale %s", avtale_id)
+        grunn = str(e) if isinstance(e, IndeksFeil) else f"{type(e).__name__}: {e}"
+        try:
+            tj.indeks.merk_foreldet(f"Avtale {avtale_id}: {grunn}")
+        except OSError:
+            logger.exception("Kunne heller ikke merke indeksen som foreldet")
+        return False
+    return True
+
+
+def antall_versjoner(tj: Tjenester) -> int:
+    from sqlalchemy import func
+
+    with tj.sesjoner() as s:
+        return s.scalar(select(func.count()).select_from(AvtaleVersjon)) or 0
+
+
+def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) -> int:
+    """Bygg indeksen på nytt fra databasen og arkivet alene. Returnerer antall versjoner."""
+
+    def alle() -> Iterator[Indeksdokument]:
+        with tj.sesjoner() as s:
+            ider = s.scalars(select(Avtale.id).order_by(Avtale.id)).all()
+        for avtale_id in ider:
+            with tj.sesjoner() as s:
+                avtale = _last_avtale(s, avtale_id)
+                yield from _dokumenter_for_avtale(tj, s, avtale)
+
+    return tj.indeks.bygg_pa_nytt(alle(), fremdrift)
+
+
+def sok(
+    tj: Tjenester,
+    sporring: str,
+    rolle: str,
+    filtre: dict[str, str] | None = None,
+    bare_gjeldende: bool = True,
+    sorter_dato: bool = False,
+    side: int = 1,
+    per_side: int = 20,
+) -> Resultat:
+    return tj.indeks.sok(
+        sporring,
+        tilgangsgrupper(rolle),
+        filtre=filtre,
+        bare_gjeldende=bare_gjeldende,
+        sorter_dato=sorter_dato,
+        side=side,
+        per_side=per_side,
+    )

@@ -1,0 +1,87 @@
+"""Søk i arkivet: søkesiden og JSON-endepunktet, med de samme parameterne."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from arkiv.sok.indeks import FASETTER
+from dokumenter import sok as uc
+from dokumenter.avtaler import STATUSER
+from dokumenter.parter import PARTSTYPER
+from web.tilgang import tj
+
+bp = Blueprint("sok", __name__)
+
+FASETTNAVN = {"partstype": "Partstype", "part": "Part", "status": "Status", "aar": "År"}
+
+
+def _parametre() -> dict:
+    a = request.args
+    side = a.get("side", "1")
+    return {
+        "sporring": a.get("q", "")[:500],
+        "filtre": {f: a.get(f, "")[:200] for f in FASETTER if a.get(f)},
+        "bare_gjeldende": a.get("alle_versjoner") != "1",
+        "sorter_dato": a.get("sorter") == "dato",
+        "side": int(side) if side.isdigit() and 0 < int(side) < 10_000 else 1,
+    }
+
+
+def _etikett(felt: str, verdi: str) -> str:
+    if felt == "partstype" and verdi in PARTSTYPER:
+        return PARTSTYPER[verdi].etikett
+    if felt == "status":
+        return STATUSER.get(verdi, verdi)
+    return verdi
+
+
+@bp.route("/sok")
+@login_required
+def side():  # noqa: ANN201
+    p = _parametre()
+    resultat = uc.sok(tj(), rolle=current_user.rolle, **p) if request.args else None
+    return render_template(
+        "sok.html",
+        p=p,
+        r=resultat,
+        fasettnavn=FASETTNAVN,
+        etikett=_etikett,
+        foreldet=tj().indeks.foreldet(),
+    )
+
+
+@bp.route("/api/sok")
+@login_required
+def api():  # noqa: ANN201
+    p = _parametre()
+    r = uc.sok(tj(), rolle=current_user.rolle, **p)
+    return jsonify(
+        {
+            "sporring": p["sporring"],
+            "melding": r.melding,
+            "totalt": r.totalt,
+            "side": r.side,
+            "sider": r.sider,
+            "indeks_foreldet": tj().indeks.foreldet() is not None,
+            "treff": [
+                {
+                    "id": t.id,
+                    "art": t.art,
+                    "avtale_id": t.objekt_id,
+                    "versjon": t.versjon,
+                    "gjeldende": t.gjeldende,
+                    "tittel": t.tittel,
+                    "part": t.part,
+                    "partstype": t.partstype,
+                    "status": t.status,
+                    "dato": t.dato.isoformat(),
+                    "utdrag_html": t.utdrag,
+                }
+                for t in r.treff
+            ],
+            "fasetter": {
+                f: [{"verdi": v, "antall": n} for v, n in r.fasetter[f]] for f in r.fasetter
+            },
+        }
+    )
