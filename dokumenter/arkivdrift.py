@@ -79,7 +79,7 @@ def lag_sikkerhetskopi(
 def gjenopprett(
     innstillinger: Innstillinger, kilde: Path, fremdrift: Callable[[int], None] | None = None
 ) -> kontroll.Kontrollrapport:
-    """Gjenopprett en sikkerhetskopi til en tom instans og kontroller resultatet."""
+    """Gjenopprett en sikkerhetskopi til en tom instans, kontroller den og bygg søkeindeksen."""
     manifest = sikkerhetskopi.les_manifest(kilde)
     kopi_db = kilde / manifest["database"]
     if hashlib.sha256(kopi_db.read_bytes()).hexdigest() != manifest["database_sha256"]:
@@ -98,7 +98,12 @@ def gjenopprett(
     tmp.rename(db)
     tj = apne(innstillinger)  # kjører eventuelle nyere migreringer
     try:
-        return verifiser(tj)
+        rapport = verifiser(tj)
+        if rapport.ren:
+            from dokumenter import sok
+
+            sok.reindekser(tj)  # søkeindeksen er avledet og følger ikke med i kopien
+        return rapport
     finally:
         tj.lukk()
 

@@ -150,6 +150,9 @@ def test_sikkerhetskopi_mens_noen_lagrer_og_gjenoppretting(tj, avtale, saksbehan
         with tj2.sesjoner() as s:
             versjoner = s.scalars(select(AvtaleVersjon)).all()
             assert versjoner and all(len(v.dokumenter) == 2 for v in versjoner)
+        from dokumenter import sok
+
+        assert sok.sok(tj2, "løslatelse", "admin").totalt == 1  # indeksen er bygget på nytt
     finally:
         tj2.lukk()
     with pytest.raises(LagerFeil, match="er ikke tom"):
