@@ -48,7 +48,7 @@ def lag_skjema(leksikon: Leksikon | None = None) -> fields.Schema:
         gjeldende=fields.BOOLEAN(stored=True),
         tittel=fields.TEXT(analyzer=norsk_analyse(), stored=True, field_boost=2.0),
         tekst=fields.TEXT(analyzer=norsk_analyse(), stored=True, chars=True),
-        tekst_delord=fields.TEXT(analyzer=delord_analyse(leksikon)),
+        tekst_delord=fields.TEXT(analyzer=delord_analyse(leksikon), phrase=False),
         part=fields.ID(stored=True, sortable=True),
         partstype=fields.ID(stored=True, sortable=True),
         sektor=fields.ID(stored=True),

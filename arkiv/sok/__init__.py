@@ -1,0 +1,1 @@
+"""Fritekstsøk i arkivet."""
