@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from arkiv import kontroll, sikkerhetskopi
 from arkiv.lager import Fillager, LagerFeil
+from dokumenter import sok
 from dokumenter.config import Innstillinger
 from dokumenter.models import Dokument, Malfil
 from dokumenter.tjenester import Tjenester, apne
@@ -100,8 +101,6 @@ def gjenopprett(
     try:
         rapport = verifiser(tj)
         if rapport.ren:
-            from dokumenter import sok
-
             sok.reindekser(tj)  # søkeindeksen er avledet og følger ikke med i kopien
         return rapport
     finally:

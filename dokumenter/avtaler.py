@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -40,6 +40,7 @@ from dokumenter.tjenester import Tjenester
 from dokumenter.validering import Valideringsfeil, rens_tekst
 
 MAL = "samarbeidsavtale"
+T = TypeVar("T")
 
 STATUSER = {
     "utkast": "Utkast",
@@ -196,6 +197,24 @@ def _grunn(grunn: str) -> str:
     return tekst
 
 
+def _produser_og_registrer(
+    tj: Tjenester,
+    mal: Mal,
+    part: Part,
+    verdier: dict[str, Any],
+    registrer: Callable[[Session, Produsert], T],
+) -> T:
+    """Den krasjsikre rekkefølgen: filene til ventemappen, én databasetransaksjon som
+    registrerer dem, og først da inn i lageret (se docs/architecture.md)."""
+    with tj.lager.innlegg() as innlegg:
+        produsert = produser(tj, mal, part, verdier, innlegg)
+        feilpunkt("for_commit")
+        with tj.transaksjon() as s:
+            resultat = registrer(s, produsert)
+        innlegg.fullfor()
+    return resultat
+
+
 def opprett_utkast(
     tj: Tjenester,
     part_id: int,
@@ -212,24 +231,24 @@ def opprett_utkast(
         part = s.get(Part, part_id, options=[selectinload(Part.kontaktpersoner)])
         if part is None:
             raise IkkeFunnet("Parten finnes ikke.")
-    with tj.lager.innlegg() as innlegg:
-        produsert = produser(tj, mal, part, rene, innlegg)
-        feilpunkt("for_commit")
-        with tj.transaksjon() as s:
-            avtale = Avtale(
-                part_id=part_id,
-                mal_navn=MAL,
-                status="utkast",
-                ansvarlig_id=bruker_id,
-                opprettet_av_id=bruker_id,
-                endret_av_id=bruker_id,
-            )
-            s.add(avtale)
-            s.flush()
-            s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
-            logg(s, avtale.id, "opprettet", bruker_id, fra, part=part.navn)
-            _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra)
-        innlegg.fullfor()
+
+    def registrer(s: Session, produsert: Produsert) -> Avtale:
+        avtale = Avtale(
+            part_id=part_id,
+            mal_navn=MAL,
+            status="utkast",
+            ansvarlig_id=bruker_id,
+            opprettet_av_id=bruker_id,
+            endret_av_id=bruker_id,
+        )
+        s.add(avtale)
+        s.flush()
+        s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
+        logg(s, avtale.id, "opprettet", bruker_id, fra, part=part.navn)
+        _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra)
+        return avtale
+
+    avtale = _produser_og_registrer(tj, mal, part, rene, registrer)
     sok.oppdater_avtale(tj, avtale.id)
     return avtale
 
@@ -248,22 +267,25 @@ def lagre_versjon(
     rene = mal.valider(verdier)
     grunn = _grunn(grunn)
     with tj.sesjoner() as s:
-        avtale = s.get(Avtale, avtale_id, options=[selectinload(Avtale.part)])
+        avtale = s.get(
+            Avtale,
+            avtale_id,
+            options=[selectinload(Avtale.part).selectinload(Part.kontaktpersoner)],
+        )
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
         fra_versjon = avtale.gjeldende_versjon if forventet_versjon is None else forventet_versjon
         if avtale.gjeldende_versjon != fra_versjon:
             raise Konflikt(fra_versjon, avtale.gjeldende_versjon)
-        part = avtale.part
-        _ = part.kontaktpersoner
-    with tj.lager.innlegg() as innlegg:
-        produsert = produser(tj, mal, part, rene, innlegg)
-        feilpunkt("for_commit")
-        with tj.transaksjon() as s:
-            versjon = _ny_versjon(
-                s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra
-            )
-        innlegg.fullfor()
+    versjon = _produser_og_registrer(
+        tj,
+        mal,
+        avtale.part,
+        rene,
+        lambda s, produsert: _ny_versjon(
+            s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra
+        ),
+    )
     sok.oppdater_avtale(tj, avtale_id)
     return versjon
 

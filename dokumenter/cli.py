@@ -10,11 +10,11 @@ import click
 from sqlalchemy import select
 
 from arkiv.lager import LagerFeil
-from dokumenter import arkivdrift, avtaler, brukere, demo, maler
+from dokumenter import arkivdrift, avtaler, brukere, demo, maler, sok
 from dokumenter.config import Innstillinger
 from dokumenter.konvertering import KonverteringsFeil
 from dokumenter.maler import MalFeil
-from dokumenter.models import Bruker
+from dokumenter.models import Bruker, Part
 from dokumenter.parter import PARTSTYPER
 from dokumenter.tjenester import Tjenester, apne
 from dokumenter.validering import Valideringsfeil
@@ -127,8 +127,6 @@ def generer_alle(partstype: str, brukernavn: str, verdier: Path | None) -> None:
             if not isinstance(ekstra, dict):
                 _feil(f"{verdier} må inneholde et JSON-objekt (felt: verdi).")
         with tj.sesjoner() as s:
-            from dokumenter.models import Part
-
             antall = len(s.scalars(select(Part.id).where(Part.type == partstype)).all())
         with click.progressbar(length=antall, label=f"Genererer ({partstype})") as linje:
             rapport = avtaler.generer_alle(
@@ -216,8 +214,6 @@ def arkiv_gjenopprett(src: Path) -> None:
 
 @arkiv_grp.command("reindekser", help="Bygg søkeindeksen på nytt fra arkivet alene.")
 def arkiv_reindekser() -> None:
-    from dokumenter import sok
-
     tj = _tjenester()
     try:
         with click.progressbar(length=sok.antall_versjoner(tj), label="Indekserer") as linje:

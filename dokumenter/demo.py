@@ -7,6 +7,7 @@ from sqlalchemy import select
 from dokumenter import avtaler, brukere, parter
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.tjenester import Tjenester
+from dokumenter.validering import kontrollsiffer
 
 DEMO_BRUKER = "prosjektleder"
 DEMO_PASSORD = "rana-demo-2026"  # noqa: S105 - kun for demoinstansen, skrives ut av `make run`
@@ -14,15 +15,11 @@ DEMO_PASSORD = "rana-demo-2026"  # noqa: S105 - kun for demoinstansen, skrives u
 
 def fiktivt_orgnr(lopenummer: int) -> str:
     """Et gyldig (mod-11), men fiktivt organisasjonsnummer i serien 9990xxxxx."""
-    vekter = (3, 2, 7, 6, 5, 4, 3, 2)
-    n = 0
-    while True:
+    for n in range(10):
         grunn = f"9990{lopenummer:03d}{n}"
-        rest = sum(int(s) * v for s, v in zip(grunn, vekter, strict=True)) % 11
-        kontroll = 0 if rest == 0 else 11 - rest
-        if kontroll < 10:
+        if (kontroll := kontrollsiffer(grunn)) is not None:
             return grunn + str(kontroll)
-        n += 1
+    raise ValueError(f"Fant ikke gyldig organisasjonsnummer for løpenummer {lopenummer}")
 
 
 # (navn, type, adresse, status, begrunnelse)

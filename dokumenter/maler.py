@@ -12,7 +12,7 @@ from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
-from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
 from dokumenter.validering import (
     Valideringsfeil,
@@ -224,8 +224,6 @@ def sjekk(mal_mappe: Path, navn: str) -> list[str]:
     except TemplateSyntaxError as e:
         avsnitt = linjer[e.lineno - 1] if 0 < e.lineno <= len(linjer) else ""
         return [f"{mal.fil.name}, linje {e.lineno} («{avsnitt[:80]}»): syntaksfeil: {e.message}"]
-    from jinja2 import meta
-
     brukt = meta.find_undeclared_variables(tre)
     deklarert = {f.navn for f in mal.felt} | set(mal.systemfelt)
     feil = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from arkiv.sok.indeks import Indeksdokument, IndeksFeil, Resultat
@@ -87,8 +87,6 @@ def oppdater_avtale(tj: Tjenester, avtale_id: int) -> bool:
 
 
 def antall_versjoner(tj: Tjenester) -> int:
-    from sqlalchemy import func
-
     with tj.sesjoner() as s:
         return s.scalar(select(func.count()).select_from(AvtaleVersjon)) or 0
 

@@ -15,6 +15,7 @@ from arkiv.sok.indeks import Sokeindeks, indeksmappe
 from dokumenter.config import Innstillinger
 from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
 from dokumenter.maler import Mal, les_mal
+from dokumenter.models import Dokument, Malfil
 
 
 class Konverterer(Protocol):
@@ -82,7 +83,6 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
 
 def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
     """Fullfør filer fra lagringer som ble avbrutt etter commit; forkast resten."""
-    from dokumenter.models import Dokument, Malfil
 
     def er_registrert(sha: str) -> bool:
         with tj.sesjoner() as s:

@@ -30,14 +30,20 @@ def rens_tekst(verdi: object, flerlinjet: bool = False) -> str:
     return _ULOVLIGE_TEGN.sub("", tekst).strip()
 
 
+def kontrollsiffer(atte_siffer: str) -> int | None:
+    """Mod-11-kontrollsifferet for de åtte første sifrene i et organisasjonsnummer (None: finnes
+    ikke, nummerserien kan ikke brukes)."""
+    vekter = (3, 2, 7, 6, 5, 4, 3, 2)
+    rest = sum(int(s) * v for s, v in zip(atte_siffer, vekter, strict=True)) % 11
+    kontroll = 0 if rest == 0 else 11 - rest
+    return None if kontroll == 10 else kontroll
+
+
 def orgnr_feil(nummer: str) -> str | None:
     """Returner en norsk feilmelding hvis organisasjonsnummeret er ugyldig, ellers None."""
     if not re.fullmatch(r"\d{9}", nummer):
         return "Organisasjonsnummeret må være nøyaktig 9 siffer."
-    vekter = (3, 2, 7, 6, 5, 4, 3, 2)
-    rest = sum(int(s) * v for s, v in zip(nummer, vekter, strict=False)) % 11
-    kontroll = 0 if rest == 0 else 11 - rest
-    if kontroll == 10 or kontroll != int(nummer[8]):
+    if kontrollsiffer(nummer[:8]) != int(nummer[8]):
         return "Organisasjonsnummeret er ugyldig (kontrollsifferet stemmer ikke)."
     return None
 

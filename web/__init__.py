@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -33,8 +34,6 @@ class Innlogget(UserMixin):
 
 def _hemmelig_nokkel(instans: Path) -> str:
     """Nøkkel fra miljøet, ellers en tilfeldig som lagres i instansmappen (aldri i git)."""
-    import os
-
     if nokkel := os.environ.get("DOKUMENTER_SECRET_KEY"):
         return nokkel
     fil = instans / "secret_key"

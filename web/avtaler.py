@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import (
     Blueprint,
     abort,
@@ -256,8 +258,6 @@ def sammenlign(avtale_id: int):  # noqa: ANN201
 @bp.route("/<int:avtale_id>/sammenlign.docx")
 @login_required
 def sammenlign_docx(avtale_id: int):  # noqa: ANN201
-    import io
-
     try:
         resultat = uc.sammenlign_versjoner(
             tj(), avtale_id, _versjonsnummer("fra", 0), _versjonsnummer("til", 0)
@@ -324,8 +324,6 @@ def ansvar(avtale_id: int):  # noqa: ANN201
 @bp.route("/dokument/<int:dokument_id>")
 @login_required
 def last_ned(dokument_id: int):  # noqa: ANN201
-    import io
-
     try:
         dok, filnavn, data = uc.les_dokument(tj(), dokument_id, current_user.id, fra())
     except uc.IkkeFunnet:

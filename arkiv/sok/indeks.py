@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -190,10 +189,6 @@ class Sokeindeks:
             for dok in hent():
                 w.add_document(**dok.felt())
 
-    def slett_objekt(self, art: str, objekt_id: int) -> None:
-        with self._skriver() as w:
-            w.delete_by_term("objekt", f"{art}:{objekt_id}")
-
     def bygg_pa_nytt(
         self,
         dokumenter: Iterable[Indeksdokument],
@@ -221,9 +216,6 @@ class Sokeindeks:
             return
         if merket < tidspunkt:
             fil.unlink(missing_ok=True)
-
-    def slett_alt(self) -> None:
-        shutil.rmtree(self.mappe, ignore_errors=True)
 
     # --- søk ---------------------------------------------------------------------------
 
