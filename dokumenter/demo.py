@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dokumenter import avtaler, brukere, parter
+from dokumenter import avtaler, brukere, parter, sok
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.tjenester import Tjenester
 from dokumenter.validering import kontrollsiffer
@@ -113,4 +113,6 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
         if status != "utkast":
             avtaler.sett_status(tj, avtale.id, status, bruker.id, begrunnelse, fra="demo")
         nye_avtaler += 1
+    if nye_avtaler:
+        sok.reindekser(tj)  # ordlisten for sammensatte ord bygges fra de nye tekstene
     return nye_parter, nye_avtaler

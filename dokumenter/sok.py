@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from arkiv.sok.analyse import Leksikon
 from arkiv.sok.indeks import Indeksdokument, IndeksFeil, Resultat
 from dokumenter.models import Avtale, AvtaleVersjon
 from dokumenter.parter import PARTSTYPER
@@ -92,7 +93,9 @@ def antall_versjoner(tj: Tjenester) -> int:
 
 
 def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) -> int:
-    """Bygg indeksen på nytt fra databasen og arkivet alene. Returnerer antall versjoner."""
+    """Bygg indeksen på nytt fra databasen og arkivet alene. Tekstene leses to ganger: først
+    for ordlisten som deler sammensatte ord, så for indeksen. `fremdrift` får 1 per versjon
+    per runde (2 × antall versjoner i alt). Returnerer antall versjoner."""
 
     def alle() -> Iterator[Indeksdokument]:
         with tj.sesjoner() as s:
@@ -100,9 +103,13 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
         for avtale_id in ider:
             with tj.sesjoner() as s:
                 avtale = _last_avtale(s, avtale_id)
-                yield from _dokumenter_for_avtale(tj, s, avtale)
+                for dok in _dokumenter_for_avtale(tj, s, avtale):
+                    if fremdrift:
+                        fremdrift(1)
+                    yield dok
 
-    return tj.indeks.bygg_pa_nytt(alle(), fremdrift)
+    leksikon = Leksikon.fra_tekster(d.tekst for d in alle())
+    return tj.indeks.bygg_pa_nytt(alle(), leksikon=leksikon)
 
 
 def sok(

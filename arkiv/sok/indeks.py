@@ -8,10 +8,15 @@ fasettantall.
 
 from __future__ import annotations
 
+import fcntl
 import html
 import os
 import re
+import shutil
+import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,9 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import fields, highlight, index, query, sorting
-from whoosh.index import LockError
 
-from arkiv.sok.analyse import Leksikon, delord_analyse, lag_parser, norsk_analyse
+from arkiv.sok.analyse import (
+    Leksikon,
+    Metning,
+    delord_analyse,
+    lag_parser,
+    norsk_analyse,
+    uten_delord,
+)
 
 FASETTER = ("partstype", "part", "status", "aar")
 SOKBARE_FELT = (
@@ -31,6 +42,7 @@ SOKBARE_FELT = (
 )  # fmt: skip
 LAS_VENTETID = 60.0
 FORELDET = "FORELDET"
+DELINDEKSER = ("alle", "gjeldende")
 
 
 class IndeksFeil(Exception):
@@ -134,19 +146,28 @@ class _Merking(highlight.HtmlFormatter):
 
 
 class Sokeindeks:
+    """To Whoosh-indekser: `alle` (alle versjoner) og `gjeldende` (bare gjeldende versjon av
+    hvert objekt). Standardsøket («bare gjeldende») leser den lille indeksen uten filter på
+    versjon, og er derfor like raskt med 100 000 versjoner i arkivet.
+
+    Begge ligger i en generasjonsmappe som lenken `aktiv` peker på. Gjenoppbygging skriver en
+    ny generasjon og bytter lenken atomisk, så søk ser enten den gamle eller den nye indeksen.
+    All skriving går under én fil-lås (`SKRIVELAS`), så flere prosesser kan skrive uten
+    LockError og uten tapte oppdateringer.
+    """
+
     def __init__(self, mappe: Path) -> None:
         self.mappe = Path(mappe)
+        self._lokal = threading.local()  # søkere per tråd: Whoosh-søkere deles ikke
 
     # --- åpning og status --------------------------------------------------------------
 
-    def finnes(self) -> bool:
-        return self.mappe.is_dir() and index.exists_in(str(self.mappe))
+    @property
+    def _aktiv(self) -> Path:
+        return self.mappe / "aktiv"
 
-    def _apne(self) -> index.Index:
-        if not self.finnes():
-            self.mappe.mkdir(parents=True, exist_ok=True)
-            return index.create_in(str(self.mappe), lag_skjema())
-        return index.open_dir(str(self.mappe))
+    def finnes(self) -> bool:
+        return all(index.exists_in(str(self._aktiv / navn)) for navn in DELINDEKSER)
 
     def merk_foreldet(self, grunn: str) -> None:
         self.mappe.mkdir(parents=True, exist_ok=True)
@@ -157,54 +178,106 @@ class Sokeindeks:
         try:
             return (self.mappe / FORELDET).read_text(encoding="utf-8").split("\n", 1)[1].strip()
         except (FileNotFoundError, IndexError):
-            return None
+            pass
+        if any(self.mappe.glob("_MAIN_*.toc")):
+            return "Indeksen har et eldre format (én indeks for alle versjoner)."
+        return None
 
     # --- skriving ----------------------------------------------------------------------
 
     @contextmanager
-    def _skriver(self, ventetid: float = LAS_VENTETID) -> Iterator[Any]:
-        """En skriver som venter på låsen (flere prosesser kan skrive) i stedet for LockError."""
-        ix = self._apne()
-        try:
-            skriver = ix.writer(timeout=ventetid, delay=0.05)
-        except LockError as e:
-            raise IndeksFeil(f"Indeksen var låst i mer enn {ventetid:g} s.") from e
-        try:
-            yield skriver
-        except BaseException:
-            skriver.cancel()
-            raise
-        else:
-            skriver.commit()
-        finally:
-            ix.close()
+    def _skrivelas(self, ventetid: float) -> Iterator[None]:
+        self.mappe.mkdir(parents=True, exist_ok=True)
+        with open(self.mappe / "SKRIVELAS", "a+b") as fil:
+            frist = time.monotonic() + ventetid
+            while True:
+                try:
+                    fcntl.flock(fil, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > frist:
+                        raise IndeksFeil(f"Indeksen var låst i mer enn {ventetid:g} s.") from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(fil, fcntl.LOCK_UN)
+
+    def _ny_generasjon(self, leksikon: Leksikon | None) -> Path:
+        mappe = Path(tempfile.mkdtemp(prefix="gen-", dir=self.mappe))
+        for navn in DELINDEKSER:
+            (mappe / navn).mkdir()
+            index.create_in(str(mappe / navn), lag_skjema(leksikon))
+        return mappe
+
+    def _aktiver(self, generasjon: Path) -> None:
+        """Pek `aktiv` på `generasjon` (atomisk) og fjern de andre generasjonene."""
+        lenke = self.mappe / f".aktiv-{os.getpid()}"
+        lenke.unlink(missing_ok=True)
+        lenke.symlink_to(generasjon.name)
+        os.replace(lenke, self._aktiv)
+        for gammel in self.mappe.iterdir():
+            if gammel.name.startswith("gen-") and gammel != generasjon:
+                shutil.rmtree(gammel, ignore_errors=True)
+        for gammel in self.mappe.glob("_MAIN_*"):  # eldre format med én indeks i roten
+            gammel.unlink(missing_ok=True)
+
+    @contextmanager
+    def _skrivere(self, ventetid: float = LAS_VENTETID) -> Iterator[tuple[Any, Any]]:
+        """Skrivere for `alle` og `gjeldende` under skrivelåsen; begge committes, eller ingen."""
+        with self._skrivelas(ventetid):
+            if not self.finnes():
+                self._aktiver(self._ny_generasjon(None))
+            skrivere = [index.open_dir(str(self._aktiv / n)).writer() for n in DELINDEKSER]
+            try:
+                yield tuple(skrivere)  # type: ignore[misc]
+            except BaseException:
+                for w in skrivere:
+                    w.cancel()
+                raise
+            # Feiler den andre commit-en, er delindeksene ulike til neste skriving av objektet
+            # eller reindeksering; kalleren merker indeksen foreldet.
+            for w in skrivere:
+                w.commit()
 
     def erstatt_objekt(
         self, art: str, objekt_id: int, hent: Callable[[], Iterable[Indeksdokument]]
     ) -> None:
         """Bytt ut alle versjoner av ett objekt. `hent` kalles etter at skrivelåsen er tatt,
         så det som skrives alltid er databasens nyeste tilstand (ingen tapte oppdateringer)."""
-        with self._skriver() as w:
-            w.delete_by_term("objekt", f"{art}:{objekt_id}")
+        with self._skrivere() as (alle, gjeldende):
+            for w in (alle, gjeldende):
+                w.delete_by_term("objekt", f"{art}:{objekt_id}")
             for dok in hent():
-                w.add_document(**dok.felt())
+                _legg_til(alle, gjeldende, dok)
 
     def bygg_pa_nytt(
         self,
         dokumenter: Iterable[Indeksdokument],
         fremdrift: Callable[[int], None] | None = None,
+        leksikon: Leksikon | None = None,
     ) -> int:
-        """Tøm indeksen og legg inn alt på nytt i én skrivetransaksjon (søk ser enten den gamle
-        eller den nye indeksen). `dokumenter` leses mens skrivelåsen holdes. Returnerer antall."""
+        """Bygg en ny generasjon av indeksen fra `dokumenter` (lest mens skrivelåsen holdes),
+        med `leksikon` for delordfeltet, og bytt til den. Returnerer antall dokumenter."""
         startet = time.time()
         antall = 0
-        with self._skriver(ventetid=300) as w:
-            w.delete_by_query(query.Every())
-            for dok in dokumenter:
-                w.add_document(**dok.felt())
-                antall += 1
-                if fremdrift:
-                    fremdrift(1)
+        with self._skrivelas(ventetid=300):
+            generasjon = self._ny_generasjon(leksikon)
+            try:
+                skrivere = [
+                    index.open_dir(str(generasjon / n)).writer(limitmb=128) for n in DELINDEKSER
+                ]
+                for dok in dokumenter:
+                    _legg_til(*skrivere, dok)
+                    antall += 1
+                    if fremdrift:
+                        fremdrift(1)
+                for w in skrivere:
+                    w.commit()
+            except BaseException:
+                shutil.rmtree(generasjon, ignore_errors=True)
+                raise
+            self._aktiver(generasjon)
         self._fjern_foreldet_eldre_enn(startet)
         return antall
 
@@ -219,6 +292,20 @@ class Sokeindeks:
 
     # --- søk ---------------------------------------------------------------------------
 
+    def _soker(self, navn: str) -> _Soker:
+        """Trådens søker for delindeksen, fornyet hvis indeksen er endret siden sist."""
+        sokere = self._lokal.__dict__.setdefault("sokere", {})
+        generasjon = os.readlink(self._aktiv)
+        gammel = sokere.get(navn)
+        if gammel is not None and gammel.generasjon == generasjon and gammel.er_nyeste():
+            return gammel
+        if gammel is not None:
+            gammel.searcher.close()
+        # Ikke Searcher.refresh(): den gjenbruker segmentlesere med gamle slettemerker.
+        ix = index.open_dir(str(self.mappe / generasjon / navn))
+        sokere[navn] = _Soker(ix.searcher(weighting=Metning()), generasjon)
+        return sokere[navn]
+
     def sok(
         self,
         sporring: str,
@@ -229,52 +316,104 @@ class Sokeindeks:
         side: int = 1,
         per_side: int = 20,
     ) -> Resultat:
-        tilgang = list(tilgang)
+        """Søk med rangering «eksakt først»: treff på ordene selv (bøyd) kommer foran treff
+        bare via et ledd i et sammensatt ord. Totalt og fasetter telles over alle treff."""
+        tilgang = sorted(set(tilgang))
         if not tilgang or not self.finnes():
             return Resultat([], 0, 1, 0)
-        ix = index.open_dir(str(self.mappe))
-        try:
-            q, melding = tolk(sporring, ix.schema)
+        soker = self._soker("gjeldende" if bare_gjeldende else "alle")
+        s = soker.searcher
+        q, melding = tolk(sporring, s.schema)
+        filtre = {f: v for f, v in (filtre or {}).items() if f in FASETTER and v != ""}
+        tillatt = soker.tillatt(tilgang, filtre)
+        treffmengde = tillatt if isinstance(q, query.Every) else soker.dokumenter(q) & tillatt
+        totalt = len(treffmengde)
+        sider = max(1, -(-totalt // per_side))
+        side = min(max(1, side), sider)
+        antall = side * per_side
+        if sorter_dato or isinstance(q, query.Every):
+            sidetreff = list(_resultater(s, q, tillatt, antall, nyeste_forst=True))
+        else:
+            sidetreff = _eksakt_forst(s, q, tillatt, antall)
+        sidetreff = sidetreff[(side - 1) * per_side :]
+        return Resultat(
+            treff=[_treff(h) for h in sidetreff],
+            totalt=totalt,
+            side=side,
+            sider=sider if totalt else 0,
+            fasetter={f: soker.tell(f, treffmengde) for f in FASETTER},
+            melding=melding,
+            tolket=str(q),
+        )
+
+    def lukk(self) -> None:
+        """Lukk denne trådens søkere (andre tråders lukkes når tråden avsluttes)."""
+        for soker in self._lokal.__dict__.pop("sokere", {}).values():
+            soker.searcher.close()
+
+
+class _Soker:
+    """Én søker (én indeksgenerasjon) med det som kan gjenbrukes mellom søk: mengden dokumenter
+    per filter og verdiene i fasettkolonnene."""
+
+    def __init__(self, searcher: Any, generasjon: str) -> None:
+        self.searcher, self.generasjon = searcher, generasjon
+        self._filtre: dict[tuple, set[int]] = {}
+        self._kolonner: dict[str, list[Any]] = {}
+
+    def er_nyeste(self) -> bool:
+        return self.searcher.up_to_date()
+
+    def dokumenter(self, q: query.Query) -> set[int]:
+        return set(self.searcher.docs_for_query(q))
+
+    def tillatt(self, tilgang: list[str], filtre: dict[str, str]) -> set[int]:
+        nokkel = (tuple(tilgang), tuple(sorted(filtre.items())))
+        if nokkel not in self._filtre:
             grenser: list[query.Query] = [query.Or([query.Term("tilgang", g) for g in tilgang])]
-            if bare_gjeldende:
-                grenser.append(query.Term("gjeldende", True))
-            for felt, verdi in (filtre or {}).items():
-                if felt in FASETTER and verdi != "":
-                    grenser.append(_filterledd(felt, verdi))
-            filter_ = query.And(grenser)
-            with ix.searcher() as s:
-                resultater = s.search_page(
-                    q,
-                    max(1, side),
-                    pagelen=per_side,
-                    filter=filter_,
-                    groupedby={f: sorting.FieldFacet(f, maptype=sorting.Count) for f in FASETTER},
-                    sortedby=sorting.FieldFacet("dato", reverse=True) if sorter_dato else None,
-                    terms=True,
-                )
-                resultater.results.fragmenter = highlight.ContextFragmenter(
-                    maxchars=240, surround=60
-                )
-                resultater.results.formatter = _Merking()
-                treff = [_treff(h) for h in resultater]
-                fasetter = {
-                    f: sorted(
-                        ((str(k), n) for k, n in resultater.results.groups(f).items()),
-                        key=lambda kv: (-kv[1], kv[0]),
-                    )
-                    for f in FASETTER
-                }
-                return Resultat(
-                    treff=treff,
-                    totalt=resultater.total,
-                    side=resultater.pagenum,
-                    sider=resultater.pagecount,
-                    fasetter=fasetter,
-                    melding=melding,
-                    tolket=str(q),
-                )
-        finally:
-            ix.close()
+            grenser += [_filterledd(f, v) for f, v in sorted(filtre.items())]
+            self._filtre[nokkel] = set(self.searcher.docs_for_query(query.And(grenser)))
+        return self._filtre[nokkel]
+
+    def kolonne(self, felt: str) -> list[Any]:
+        if felt not in self._kolonner:
+            self._kolonner[felt] = list(self.searcher.reader().column_reader(felt))
+        return self._kolonner[felt]
+
+    def tell(self, felt: str, dokumenter: Iterable[int]) -> list[tuple[str, int]]:
+        verdier = self.kolonne(felt)
+        antall = Counter(verdier[d] for d in dokumenter)
+        return sorted(((str(k), n) for k, n in antall.items()), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _legg_til(alle: Any, gjeldende: Any, dok: Indeksdokument) -> None:
+    felt = dok.felt()
+    alle.add_document(**felt)
+    if dok.gjeldende:
+        gjeldende.add_document(**felt)
+
+
+def _eksakt_forst(s: Any, q: query.Query, tillatt: set[int], antall: int) -> list[Any]:
+    """De `antall` beste treffene: først de som treffer uten delordfeltet, så resten."""
+    treff: list[Any] = []
+    eksakt = uten_delord(q)
+    if eksakt is not query.NullQuery and eksakt != q:
+        treff = list(_resultater(s, eksakt, tillatt, antall))
+    if len(treff) < antall:
+        sett = {h.docnum for h in treff}
+        resten = _resultater(s, q, tillatt, antall + len(treff))
+        treff += [h for h in resten if h.docnum not in sett][: antall - len(treff)]
+    return treff
+
+
+def _resultater(
+    s: Any, q: query.Query, tillatt: set[int], antall: int, nyeste_forst: bool = False
+) -> Any:
+    sortering = sorting.FieldFacet("dato", reverse=True) if nyeste_forst else None
+    r = s.search(q, limit=antall, filter=tillatt, sortedby=sortering, terms=True)
+    r.fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=60, autotrim=True)
+    r.formatter = _Merking()
+    return r
 
 
 def _filterledd(felt: str, verdi: str) -> query.Query:
