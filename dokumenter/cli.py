@@ -216,8 +216,41 @@ def arkiv_gjenopprett(src: Path) -> None:
 def arkiv_reindekser() -> None:
     tj = _tjenester()
     try:
-        with click.progressbar(length=sok.antall_versjoner(tj), label="Indekserer") as linje:
+        n = sok.antall_versjoner(tj)
+        with click.progressbar(length=2 * n, label="Leser tekstene og indekserer") as linje:
             antall = sok.reindekser(tj, fremdrift=linje.update)
     finally:
         tj.lukk()
     click.echo(f"Søkeindeksen er bygget på nytt: {antall} versjoner.")
+
+
+# -- signatur ----------------------------------------------------------------------------------
+
+
+@main.group("signatur", help="Signerte kopier: kontroll av kommunens forsegling.")
+def signatur_grp() -> None:
+    pass
+
+
+@signatur_grp.command("verifiser", help="Kontroller at en signert kopi (PDF) er uendret.")
+@click.argument("fil", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--sertifikat",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Sertifikatet (PEM) forseglingen skal være laget med. Standard: instansens segl.",
+)
+def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
+    # Importeres her: pyHanko er tungt å laste, og bare denne kommandoen trenger det.
+    from dokumenter import forsegling
+
+    if sertifikat is None:
+        standard = forsegling.Segl.fra_miljo(Innstillinger.fra_miljo().instans).sertifikat
+        if standard.is_file():
+            sertifikat = standard
+    try:
+        data = fil.read_bytes()
+    except OSError as e:
+        _feil(f"Kunne ikke lese {fil}: {e.strerror or e}")
+    v = forsegling.verifiser(data, [sertifikat] if sertifikat else None)
+    click.echo(v.rapport())
+    sys.exit(0 if v.intakt and v.gyldig else 1)
