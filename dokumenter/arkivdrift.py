@@ -14,7 +14,7 @@ from arkiv import kontroll, sikkerhetskopi
 from arkiv.lager import Fillager, LagerFeil
 from dokumenter import sok
 from dokumenter.config import Innstillinger
-from dokumenter.models import Dokument, Malfil
+from dokumenter.models import Dokument, Malfil, SignertKopi
 from dokumenter.tjenester import Tjenester, apne
 
 
@@ -22,6 +22,7 @@ def forventede_filer(s: Session) -> dict[str, int]:
     """sha256 -> størrelse for hver fil databasen peker på."""
     filer = dict(s.execute(select(Dokument.sha256, Dokument.storrelse)).all())
     filer.update(s.execute(select(Malfil.sha256, Malfil.storrelse)).all())
+    filer.update(s.execute(select(SignertKopi.sha256, SignertKopi.storrelse)).all())
     return filer
 
 

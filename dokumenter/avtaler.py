@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from arkiv.lager import Innlegg, LagretFil, feilpunkt
 from dokumenter import formatering, sok
+from dokumenter.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
 from dokumenter.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -41,15 +42,6 @@ from dokumenter.validering import Valideringsfeil, rens_tekst
 
 MAL = "samarbeidsavtale"
 T = TypeVar("T")
-
-STATUSER = {
-    "utkast": "Utkast",
-    "under_arbeid": "Under arbeid",
-    "inngaatt": "Inngått",
-    "ikke_inngaatt": "Ikke inngått",
-    "avsluttet": "Avsluttet",
-}
-STATUS_MED_BEGRUNNELSE = ("ikke_inngaatt", "avsluttet")
 
 FORMATER = {
     "docx": (
@@ -112,17 +104,6 @@ def produser(
     )
 
 
-def logg(
-    s: Session, avtale_id: int, type_: str, bruker_id: int | None, fra: str, **detaljer: Any
-) -> None:
-    """Skriv én hendelse i revisjonsloggen (i samme transaksjon som endringen)."""
-    s.add(
-        Hendelse(
-            avtale_id=avtale_id, type=type_, bruker_id=bruker_id, fra=fra[:100], detaljer=detaljer
-        )
-    )
-
-
 def _registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:
     if s.get(Malfil, fil.sha256) is None:
         s.add(
@@ -159,6 +140,17 @@ def _ny_versjon(
     if oppdatert.rowcount != 1:
         naa_versjon = s.scalar(select(Avtale.gjeldende_versjon).where(Avtale.id == avtale_id))
         raise Konflikt(fra_versjon, naa_versjon)
+    status = s.scalar(select(Avtale.status).where(Avtale.id == avtale_id))
+    if fra_versjon and status not in KAN_ENDRES:
+        raise Valideringsfeil(
+            {
+                "status": f"En avtale med status «{STATUSER[status]}» kan ikke endres. "
+                + ("Sett den til «Til revisjon» først." if status == "inngaatt" else "")
+            }
+        )
+    if status == "til_signering":  # endret innhold: signaturene gjelder ikke lenger
+        avtale = s.get(Avtale, avtale_id)
+        bytt_status(s, avtale, "utkast", bruker_id, fra, "Innholdet ble endret under signering.")
     _registrer_mal(s, mal, p.mal)
     versjon = AvtaleVersjon(
         avtale_id=avtale_id,
@@ -297,32 +289,17 @@ def sett_status(
     bruker_id: int,
     begrunnelse: str = "",
     fra: str = "",
+    avsluttet_dato: date | None = None,
 ) -> Avtale:
+    """Flytt avtalen ett steg i livsløpet (se `livslop.OVERGANGER`); ulovlige steg nektes."""
     begrunnelse = rens_tekst(begrunnelse, flerlinjet=True)
-    if status not in STATUSER:
-        raise Valideringsfeil({"status": "Ukjent status."})
-    if status in STATUS_MED_BEGRUNNELSE and not begrunnelse:
-        raise Valideringsfeil({"begrunnelse": f"Skriv en begrunnelse for «{STATUSER[status]}»."})
     if len(begrunnelse) > 2000:
         raise Valideringsfeil({"begrunnelse": "Begrunnelsen kan ha høyst 2000 tegn."})
     with tj.transaksjon() as s:
         avtale = s.get(Avtale, avtale_id)
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
-        logg(
-            s,
-            avtale_id,
-            "status_endret",
-            bruker_id,
-            fra,
-            fra_status=avtale.status,
-            til_status=status,
-            begrunnelse=begrunnelse,
-        )
-        avtale.status = status
-        avtale.status_begrunnelse = begrunnelse
-        avtale.endret_av_id = bruker_id
-        avtale.endret = naa()
+        bytt_status(s, avtale, status, bruker_id, fra, begrunnelse, avsluttet_dato=avsluttet_dato)
     sok.oppdater_avtale(tj, avtale_id)
     return avtale
 
@@ -477,6 +454,7 @@ def sammenligning_som_docx(v: Versjonssammenligning) -> bytes:
 class Batchrapport:
     ok: list[str] = field(default_factory=list)
     feil: list[tuple[str, str]] = field(default_factory=list)
+    hoppet_over: list[tuple[str, str]] = field(default_factory=list)  # (part, grunn)
 
 
 def generer_alle(
@@ -493,14 +471,18 @@ def generer_alle(
     mal = tj.mal(MAL)
     rapport = Batchrapport()
     with tj.sesjoner() as s:
-        parter = [
-            (p.id, p.navn, _aktiv_avtale(p))
-            for p in s.scalars(select(Part).where(Part.type == partstype).order_by(Part.navn))
-        ]
+        parter = []
+        for p in s.scalars(select(Part).where(Part.type == partstype).order_by(Part.navn)):
+            aktiv = _aktiv_avtale(p)
+            if aktiv is not None and aktiv[2] not in KAN_ENDRES:
+                grunn = f"avtalen er «{STATUSER[aktiv[2]]}»; sett den til revisjon for å endre"
+                rapport.hoppet_over.append((p.navn, grunn))
+            else:
+                parter.append((p.id, p.navn, aktiv))
     standard = {**mal.standardverdier(), **(ekstra or {})}
     feltnavn = {f.navn for f in mal.felt}
 
-    def en_part(part_id: int, navn: str, avtale: tuple[int, dict] | None) -> str | None:
+    def en_part(part_id: int, navn: str, avtale: tuple[int, dict, str] | None) -> str | None:
         try:
             if avtale is None:
                 opprett_utkast(tj, part_id, standard, bruker_id, fra=fra)
@@ -520,6 +502,9 @@ def generer_alle(
             return str(e) or type(e).__name__
         return None
 
+    if fremdrift:
+        for navn, _ in rapport.hoppet_over:
+            fremdrift(navn)
     # Like mange tråder som konvertereren har LibreOffice-prosesser (en pool gir parallellitet).
     with ThreadPoolExecutor(max_workers=getattr(tj.konverterer, "antall", 1)) as utforer:
         for (_, navn, _), melding in zip(
@@ -534,12 +519,14 @@ def generer_alle(
     return rapport
 
 
-def _aktiv_avtale(part: Part) -> tuple[int, dict] | None:
+def _aktiv_avtale(part: Part) -> tuple[int, dict, str] | None:
+    """(id, feltverdier, status) for partens nyeste avtale som ikke er avsluttet."""
     aktive = [a for a in part.avtaler if a.status != "avsluttet"]
     if not aktive:
         return None
     siste = aktive[-1]
-    return siste.id, dict(siste.siste_versjon.feltverdier if siste.siste_versjon else {})
+    verdier = dict(siste.siste_versjon.feltverdier if siste.siste_versjon else {})
+    return siste.id, verdier, siste.status
 
 
 HENDELSESTYPER = {
@@ -549,6 +536,13 @@ HENDELSESTYPER = {
     "lastet_ned": "Lastet ned",
     "status_endret": "Status endret",
     "ansvar_overfort": "Ansvar overført",
+    "signering_startet": "Sendt til signering",
+    "kode_sendt": "Engangskode sendt",
+    "signert": "Signert",
+    "signering_avvist": "Signering avslått",
+    "signering_trukket": "Signeringsrunde trukket",
+    "signert_kopi": "Signert kopi",
+    "kommentar": "Kommentar fra parten",
 }
 
 
@@ -571,6 +565,17 @@ def beskriv_hendelse(h: Hendelse, brukernavn: dict[int, str]) -> str:
             f"{STATUSER.get(d.get('fra_status'), '?')} → {STATUSER.get(d.get('til_status'), '?')}"
         )
         return tekst + (f" ({d['begrunnelse']})" if d.get("begrunnelse") else "")
+    if h.type in ("signering_startet", "signert"):
+        return f"Versjon {d.get('versjon')}, SHA-256 {str(d.get('sha256', ''))[:12]}…" + (
+            f", IP {d['ip']}" if d.get("ip") else ""
+        )
+    if h.type in ("signering_avvist", "signering_trukket"):
+        return str(d.get("grunn", ""))
+    if h.type == "signert_kopi":
+        art = "forseglet" if d.get("type") == "forseglet" else "skannet"
+        return f"Versjon {d.get('versjon')}, {art}, SHA-256 {str(d.get('sha256', ''))[:12]}…"
+    if h.type == "kommentar":
+        return f"Til versjon {d.get('versjon')}"
     if h.type == "ansvar_overfort":
         tekst = (
             f"Fra {brukernavn.get(d.get('fra_bruker'), '?')} "

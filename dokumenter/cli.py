@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -43,7 +44,17 @@ def init() -> None:
 
 @main.command("demo", help="Last inn demodata (Rana) og demobrukeren. Trygt å kjøre flere ganger.")
 def demo_cmd() -> None:
+    from dokumenter import forsegling
+
     tj = _tjenester()
+    segl = forsegling.Segl.fra_miljo(tj.innstillinger.instans)
+    if not segl.finnes() and not os.environ.get("DOKUMENTER_SEGL_NOKKEL"):
+        forsegling.lag_demo_segl(segl.nokkel.parent)
+        click.echo(
+            f"Laget et selvsignert DEMO-sertifikat for forsegling i {segl.nokkel.parent}. "
+            "Det er ikke kommunens ekte segl: sett DOKUMENTER_SEGL_NOKKEL og "
+            "DOKUMENTER_SEGL_SERTIFIKAT i drift."
+        )
     try:
         nye_parter, nye_avtaler = demo.last_demodata(tj)
     except KonverteringsFeil as e:
@@ -52,6 +63,10 @@ def demo_cmd() -> None:
         tj.lukk()
     click.echo(f"Demodata: {nye_parter} nye parter, {nye_avtaler} nye avtaler.")
     click.echo(f"Logg inn med brukernavn «{demo.DEMO_BRUKER}» og passord «{demo.DEMO_PASSORD}».")
+    click.echo(
+        f"Partnerportalen (/portal): «{demo.DEMO_PARTNER}» / «{demo.DEMO_PARTNER_PASSORD}» "
+        "(Bodø fengsel)."
+    )
 
 
 @main.group(help="Ansattbrukere.")
@@ -128,6 +143,7 @@ def generer_alle(partstype: str, brukernavn: str, verdier: Path | None) -> None:
                 _feil(f"{verdier} må inneholde et JSON-objekt (felt: verdi).")
         with tj.sesjoner() as s:
             antall = len(s.scalars(select(Part.id).where(Part.type == partstype)).all())
+        # Parter som hoppes over (inngåtte avtaler) teller ikke i fremdriften.
         with click.progressbar(length=antall, label=f"Genererer ({partstype})") as linje:
             rapport = avtaler.generer_alle(
                 tj,
@@ -141,7 +157,12 @@ def generer_alle(partstype: str, brukernavn: str, verdier: Path | None) -> None:
         _feil(str(e))
     finally:
         tj.lukk()
-    click.echo(f"Ferdig: {len(rapport.ok)} avtaler laget, {len(rapport.feil)} feilet.")
+    click.echo(
+        f"Ferdig: {len(rapport.ok)} avtaler laget, {len(rapport.hoppet_over)} hoppet over, "
+        f"{len(rapport.feil)} feilet."
+    )
+    for navn, grunn in rapport.hoppet_over:
+        click.echo(f"  · {navn}: hoppet over, {grunn}")
     for navn, melding in rapport.feil:
         click.echo(f"  - {navn}: {melding}", err=True)
     if rapport.feil:
@@ -254,3 +275,25 @@ def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
     v = forsegling.verifiser(data, [sertifikat] if sertifikat else None)
     click.echo(v.rapport())
     sys.exit(0 if v.intakt and v.gyldig else 1)
+
+
+@signatur_grp.command(
+    "paminn",
+    help="Send påminnelser, la runder etter fristen utløpe, og fullfør avbrutte runder "
+    "(for cron, f.eks. hver morgen).",
+)
+@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True,
+              help="Adressen lenkene i e-postene skal peke til.")  # fmt: skip
+def signatur_paminn(nettadresse: str) -> None:
+    from dokumenter import signering
+
+    tj = _tjenester()
+    try:
+        r = signering.send_paminnelser(tj, nettadresse)
+    finally:
+        tj.lukk()
+    click.echo(
+        f"Påminnet {len(r.paminnet)}, utløpt {len(r.utlopt)} runder, fullført {len(r.fullfort)}."
+    )
+    for feil in r.epostfeil:
+        click.echo(f"E-post: {feil}", err=True)

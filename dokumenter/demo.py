@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dokumenter import avtaler, brukere, parter, sok
+from dokumenter import avtaler, brukere, parter, signering, sok
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.tjenester import Tjenester
 from dokumenter.validering import kontrollsiffer
@@ -110,9 +110,33 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
         avtale = avtaler.opprett_utkast(
             tj, part.id, {**mal.standardverdier(), **AVTALEFELT}, bruker.id, fra="demo"
         )
-        if status != "utkast":
+        if status == "inngaatt":
+            # Avtalene fra 2007 ble signert på papir. I demoen står avtalens egen PDF/A i
+            # stedet for den skannede kopien (samme vei som «last opp skannet signert kopi»).
+            with tj.sesjoner() as s:
+                pdf = s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256
+            signering.last_opp_signert(tj, avtale.id, tj.lager.les(pdf), bruker.id, fra="demo")
+        elif status != "utkast":
             avtaler.sett_status(tj, avtale.id, status, bruker.id, begrunnelse, fra="demo")
         nye_avtaler += 1
+    _demo_partner(tj)
     if nye_avtaler:
         sok.reindekser(tj)  # ordlisten for sammensatte ord bygges fra de nye tekstene
     return nye_parter, nye_avtaler
+
+
+DEMO_PARTNER = "kontakt3@example.no"  # kontaktpersonen hos Bodø fengsel
+DEMO_PARTNER_PASSORD = "bodo-demo-2026"
+
+
+def _demo_partner(tj: Tjenester) -> None:
+    """En partnerbruker for Bodø fengsel, så portalen kan prøves uten e-post."""
+    with tj.sesjoner() as s:
+        if s.scalar(select(Bruker).where(Bruker.brukernavn == DEMO_PARTNER)):
+            return
+        part = s.scalar(select(Part).where(Part.navn == "Bodø fengsel"))
+        if part is None:
+            return
+        navn = part.kontaktpersoner[0].navn if part.kontaktpersoner else "Kontaktperson"
+        part_id = part.id
+    brukere.opprett_partnerbruker(tj, part_id, navn, DEMO_PARTNER, DEMO_PARTNER_PASSORD)

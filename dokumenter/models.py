@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -27,6 +27,10 @@ class Bruker(Base):
     passord_hash: Mapped[str] = mapped_column(String(200))
     aktiv: Mapped[bool] = mapped_column(default=True)
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    # Partnerbrukere (rolle "partner") hører til én institusjon; ansatte har ingen.
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"), index=True)
+
+    part: Mapped[Part | None] = relationship(foreign_keys=[part_id])
 
 
 class Part(Base):
@@ -67,6 +71,7 @@ class Avtale(Base):
     mal_navn: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_begrunnelse: Mapped[str] = mapped_column(Text, default="")
+    avsluttet_dato: Mapped[date | None] = mapped_column(Date)
     ansvarlig_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
     gjeldende_versjon: Mapped[int] = mapped_column(Integer, default=0)
     opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
@@ -179,3 +184,123 @@ class Malfil(Base):
     manifest: Mapped[str] = mapped_column(Text)
     storrelse: Mapped[int] = mapped_column(Integer)
     registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Invitasjon(Base):
+    """Engangslenke til en partnerbruker for å sette passord. Bare SHA-256 av nøkkelen lagres."""
+
+    __tablename__ = "invitasjon"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"), index=True)
+    nokkel_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    utloper: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    brukt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    bruker: Mapped[Bruker] = relationship(foreign_keys=[bruker_id])
+
+
+class Signeringsrunde(Base):
+    """Én runde der bestemte personer signerer én bestemt versjon, i fast rekkefølge."""
+
+    __tablename__ = "signeringsrunde"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    avtale_id: Mapped[int] = mapped_column(ForeignKey("avtale.id"), index=True)
+    versjon_nummer: Mapped[int] = mapped_column(Integer)
+    dokument_sha256: Mapped[str] = mapped_column(String(64))  # PDF/A-en som signeres
+    status: Mapped[str] = mapped_column(String(20), index=True)  # aktiv|fullfort|avvist|...
+    frist: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paminnelse_dager: Mapped[int] = mapped_column(Integer)
+    opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    avsluttet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    grunn: Mapped[str] = mapped_column(Text, default="")
+
+    avtale: Mapped[Avtale] = relationship()
+    opprettet_av: Mapped[Bruker] = relationship()
+    signatarer: Mapped[list[Signatar]] = relationship(
+        back_populates="runde", order_by="Signatar.rekkefolge", cascade="all, delete-orphan"
+    )
+
+
+class Signatar(Base):
+    """En som skal signere i en runde: for kommunen (ansatt) eller for parten (partnerbruker)."""
+
+    __tablename__ = "signatar"
+    __table_args__ = (UniqueConstraint("runde_id", "rekkefolge"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runde_id: Mapped[int] = mapped_column(ForeignKey("signeringsrunde.id"), index=True)
+    rekkefolge: Mapped[int] = mapped_column(Integer)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"), index=True)
+    side: Mapped[str] = mapped_column(String(10))  # "kommune" | "part"
+    rolle: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="venter")  # venter|signert|avvist
+    varslet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sist_paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signert: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    avvist_grunn: Mapped[str] = mapped_column(Text, default="")
+
+    runde: Mapped[Signeringsrunde] = relationship(back_populates="signatarer")
+    bruker: Mapped[Bruker] = relationship()
+
+
+class Engangskode(Base):
+    """Kode sendt på e-post for å bekrefte identiteten før signering; lagres som hash."""
+
+    __tablename__ = "engangskode"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signatar_id: Mapped[int] = mapped_column(ForeignKey("signatar.id"), index=True)
+    kode_hash: Mapped[str] = mapped_column(String(200))
+    utloper: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    forsok: Mapped[int] = mapped_column(Integer, default=0)
+    brukt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class SignertKopi(Base):
+    """Den signerte kopien av en versjon: forseglet PDF fra en runde, eller en skannet PDF."""
+
+    __tablename__ = "signert_kopi"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    avtale_id: Mapped[int] = mapped_column(ForeignKey("avtale.id"), index=True)
+    versjon_nummer: Mapped[int] = mapped_column(Integer)
+    runde_id: Mapped[int | None] = mapped_column(ForeignKey("signeringsrunde.id"))
+    type: Mapped[str] = mapped_column(String(20))  # "forseglet" | "skannet"
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    storrelse: Mapped[int] = mapped_column(Integer)
+    opprettet_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    avtale: Mapped[Avtale] = relationship()
+
+
+class Kommentar(Base):
+    """Partens (eller kommunens) kommentar til en versjon som er sendt til gjennomgang."""
+
+    __tablename__ = "kommentar"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    avtale_id: Mapped[int] = mapped_column(ForeignKey("avtale.id"), index=True)
+    versjon_nummer: Mapped[int] = mapped_column(Integer)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    tekst: Mapped[str] = mapped_column(Text)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    bruker: Mapped[Bruker] = relationship()
+
+
+class Innloggingsforsok(Base):
+    """Mislykkede innlogginger og kodeforsøk, for å begrense gjetting (per nøkkel og tid)."""
+
+    __tablename__ = "innloggingsforsok"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nokkel: Mapped[str] = mapped_column(String(200), index=True)
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa, index=True)

@@ -19,8 +19,10 @@ KOLONNER = {
 }
 _KOLONNE_FOR_STATUS = {
     "inngaatt": "inngaatt",
+    "til_revisjon": "inngaatt",  # den signerte avtalen gjelder mens revisjonen pågår
     "utkast": "under_arbeid",
-    "under_arbeid": "under_arbeid",
+    "til_gjennomgang": "under_arbeid",
+    "til_signering": "under_arbeid",
     "ikke_inngaatt": "ikke_inngaatt",
 }
 

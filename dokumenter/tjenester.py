@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,8 +15,11 @@ from arkiv.lager import Fillager, Gjenoppretting, gjenopprett
 from arkiv.sok.indeks import Sokeindeks, indeksmappe
 from dokumenter.config import Innstillinger
 from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
+from dokumenter.epost import Epost, EpostFeil, SmtpOppsett, send
 from dokumenter.maler import Mal, les_mal
-from dokumenter.models import Dokument, Malfil
+from dokumenter.models import Dokument, Malfil, SignertKopi
+
+logger = logging.getLogger(__name__)
 
 
 class Konverterer(Protocol):
@@ -31,7 +35,23 @@ class Tjenester:
     skrivesesjoner: sessionmaker[Session]
     lager: Fillager
     indeks: Sokeindeks
+    smtp: SmtpOppsett | None = None  # None: e-post er slått av (logges i stedet)
     _konverterer: Konverterer | None = field(default=None, repr=False)
+
+    def send_epost(self, epost: Epost) -> str | None:
+        """Send e-post; returnerer en norsk feilmelding i stedet for å kaste. Kalles etter
+        commit, så en nede e-posttjener aldri ruller tilbake det brukeren gjorde."""
+        if self.smtp is None:
+            logger.warning(
+                "E-post er ikke satt opp (DOKUMENTER_SMTP_VERT); sendte ikke: %s", epost.emne
+            )
+            return "E-post er ikke satt opp på denne installasjonen."
+        try:
+            send(self.smtp, epost)
+        except EpostFeil as e:
+            logger.error("%s", e)
+            return str(e)
+        return None
 
     @property
     def konverterer(self) -> Konverterer:
@@ -76,6 +96,7 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         lag_sesjonsfabrikk(motor, skriv=True),
         Fillager(inn.arkiv),
         Sokeindeks(indeksmappe(inn.instans)),
+        SmtpOppsett.fra_miljo(),
     )
     rydd_avbrutte_lagringer(tj)
     return tj
@@ -89,6 +110,7 @@ def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
             return bool(
                 s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
                 or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
+                or s.scalar(select(SignertKopi.id).where(SignertKopi.sha256 == sha).limit(1))
             )
 
     return gjenopprett(tj.lager, er_registrert)

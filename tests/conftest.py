@@ -15,7 +15,9 @@ import pytest
 from dokumenter import brukere
 from dokumenter.config import REPO_ROT, Innstillinger
 from dokumenter.db import oppgrader
+from dokumenter.forsegling import Segl, lag_demo_segl
 from dokumenter.konvertering import VarmKonverterer
+from dokumenter.smtpsink import SmtpSink
 from dokumenter.tjenester import Tjenester, apne
 
 PASSORD = "testpassord-123"
@@ -69,10 +71,33 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'dokumenter.sqlite3'}"
 
 
+@pytest.fixture(scope="session")
+def smtp_sink():
+    """En ekte SMTP-tjener på loopback for hele kjøringen; hver test tømmer den selv."""
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def demosegl(tmp_path_factory: pytest.TempPathFactory) -> Segl:
+    return lag_demo_segl(tmp_path_factory.mktemp("segl"), "Testkommune (DEMO)")
+
+
 @pytest.fixture
-def tj(tmp_path: Path, konverterer: VarmKonverterer, database_url: str) -> Tjenester:
+def tj(
+    tmp_path: Path,
+    konverterer: VarmKonverterer,
+    database_url: str,
+    smtp_sink: SmtpSink,
+    demosegl: Segl,
+) -> Tjenester:
+    (tmp_path / "segl").mkdir()
+    shutil.copy(demosegl.nokkel, tmp_path / "segl" / "nokkel.pem")
+    shutil.copy(demosegl.sertifikat, tmp_path / "segl" / "sertifikat.pem")
     t = apne(lag_innstillinger(tmp_path, database_url=database_url))
     t.konverterer = konverterer
+    t.smtp = smtp_sink.oppsett()
+    smtp_sink.tom()
     yield t
     t._konverterer = None  # den delte konvertereren lukkes av sin egen fixture
     t.lukk()

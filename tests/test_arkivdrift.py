@@ -79,7 +79,7 @@ def test_revisjonslogg_for_hele_livslopet(tj, avtale, saksbehandler):
 
     ola = brukere.opprett_bruker(tj, "ola", "Ola", "saksbehandler", "passord-1234")
     avtaler.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id, "Ny", 1, fra="web 10.0.0.7")
-    avtaler.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id, fra="web 10.0.0.7")
+    avtaler.sett_status(tj, avtale.id, "til_gjennomgang", saksbehandler.id, fra="web 10.0.0.7")
     avtaler.overfor_ansvar(tj, avtale.id, ola.id, saksbehandler.id, "Overtar", fra="cli")
     with tj.sesjoner() as s:
         dok_id = s.get(Avtale, avtale.id).versjoner[1].dokument("pdf").id
@@ -92,7 +92,7 @@ def test_revisjonslogg_for_hele_livslopet(tj, avtale, saksbehandler):
     ]  # fmt: skip
     assert hendelser[-1].fra == "web 10.0.0.8" and hendelser[-1].bruker_id == ola.id
     assert hendelser[5].detaljer == {
-        "fra_status": "utkast", "til_status": "inngaatt", "begrunnelse": ""
+        "fra_status": "utkast", "til_status": "til_gjennomgang"
     }  # fmt: skip
 
 
