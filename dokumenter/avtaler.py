@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from arkiv.lager import Innlegg, LagretFil, feilpunkt
 from dokumenter import formatering, sok
+from dokumenter.brukere import SKRIVEROLLER
 from dokumenter.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
 from dokumenter.maler import Mal
 from dokumenter.models import (
@@ -320,7 +321,7 @@ def overfor_ansvar(
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
         til = s.get(Bruker, til_bruker_id)
-        if til is None or not til.aktiv or til.rolle == "lesetilgang":
+        if til is None or not til.aktiv or til.rolle not in SKRIVEROLLER:
             raise Valideringsfeil({"til": "Velg en aktiv saksbehandler eller administrator."})
         if til.id == avtale.ansvarlig_id:
             raise Valideringsfeil({"til": f"{til.navn} er allerede ansvarlig."})

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from dokumenter.epost import Epost
@@ -174,6 +174,12 @@ def inviter_partner(
             )
             s.add(bruker)
             s.flush()
+        # En ny invitasjon gjør eldre, ubrukte lenker ugyldige.
+        s.execute(
+            update(Invitasjon)
+            .where(Invitasjon.bruker_id == bruker.id, Invitasjon.brukt.is_(None))
+            .values(brukt=naa())
+        )
         s.add(
             Invitasjon(
                 bruker_id=bruker.id,

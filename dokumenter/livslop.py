@@ -38,6 +38,9 @@ OVERGANGER: dict[str, tuple[str, ...]] = {
 # signert kopi lastes opp. Unntak: en revisjon som avbrytes uten ny versjon (den gjeldende
 # versjonen er allerede signert) kan ansatte sette tilbake til «inngått».
 KREVER_BEGRUNNELSE = ("ikke_inngaatt", "avsluttet")
+# «Til signering» settes når en signeringsrunde startes, «inngått» når den er fullført (eller
+# en skannet kopi lastes opp); ingen av dem kan velges for hånd.
+BARE_SYSTEMET = ("til_signering", "inngaatt")
 # Innholdet kan endres i disse statusene; endring under signering trekker runden.
 KAN_ENDRES = ("utkast", "til_gjennomgang", "til_signering", "til_revisjon")
 PARTEN_SER = ("til_gjennomgang", "til_signering")  # parten ser gjeldende versjon da
@@ -55,7 +58,11 @@ class UlovligOvergang(Valideringsfeil):
 
 def manuelle_overganger(fra: str) -> list[str]:
     """Overgangene en ansatt kan velge selv (ikke de som bare systemet gjør)."""
-    return [til for til in OVERGANGER.get(fra, ()) if til != "inngaatt" or fra == "til_revisjon"]
+    return [
+        til
+        for til in OVERGANGER.get(fra, ())
+        if til not in BARE_SYSTEMET or (til == "inngaatt" and fra == "til_revisjon")
+    ]
 
 
 def sjekk_overgang(
@@ -65,6 +72,10 @@ def sjekk_overgang(
         raise Valideringsfeil({"status": "Ukjent status."})
     if til not in OVERGANGER.get(fra, ()):
         raise UlovligOvergang(fra, til)
+    if til == "til_signering" and not av_systemet:
+        raise UlovligOvergang(
+            fra, til, "En avtale blir «Til signering» når du sender den til signering."
+        )
     if til == "inngaatt" and not av_systemet and not gjeldende_er_signert:
         raise UlovligOvergang(
             fra,

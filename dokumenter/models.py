@@ -20,7 +20,7 @@ class Bruker(Base):
     __tablename__ = "bruker"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    brukernavn: Mapped[str] = mapped_column(String(64), unique=True)
+    brukernavn: Mapped[str] = mapped_column(String(254), unique=True)  # partnere: e-post
     navn: Mapped[str] = mapped_column(String(200))
     epost: Mapped[str] = mapped_column(String(254), default="")
     rolle: Mapped[str] = mapped_column(String(20))

@@ -68,12 +68,18 @@ def _visning(s: Session, avtale: Avtale, bruker_id: int) -> PartnerAvtale:
     sendt = avtale.status in PARTEN_SER
     versjon = avtale.siste_versjon
     pdf = versjon.dokument("pdf") if sendt and versjon else None
+    # Den aktive runden, ellers den siste fullførte (så parten ser hvem som signerte).
     runde = s.scalar(
         select(Signeringsrunde)
-        .where(Signeringsrunde.avtale_id == avtale.id, Signeringsrunde.status == "aktiv")
+        .where(
+            Signeringsrunde.avtale_id == avtale.id,
+            Signeringsrunde.status.in_(("aktiv", "fullfort")),
+        )
         .options(selectinload(Signeringsrunde.signatarer).selectinload(Signatar.bruker))
+        .order_by(Signeringsrunde.id.desc())
+        .limit(1)
     )
-    neste = neste_signatar(runde) if runde else None
+    neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
     kopier = s.scalars(
         select(SignertKopi).where(SignertKopi.avtale_id == avtale.id).order_by(SignertKopi.id)
     ).all()

@@ -102,7 +102,7 @@ def start_runde(
         if pdf is None:
             raise Valideringsfeil({"signatarer": "Versjonen mangler PDF/A; lag den først."})
         _sjekk_signatarer(s, avtale, valg)
-        bytt_status(s, avtale, "til_signering", bruker_id, fra)
+        bytt_status(s, avtale, "til_signering", bruker_id, fra, av_systemet=True)
         runde = Signeringsrunde(
             avtale_id=avtale_id,
             versjon_nummer=versjon.nummer,
@@ -243,6 +243,13 @@ def send_kode(tj: Tjenester, avtale_id: int, bruker_id: int, fra: str = "") -> s
     kode = f"{secrets.randbelow(1_000_000):06d}"
     with tj.transaksjon() as s:
         runde, sig = _min_tur(s, avtale_id, bruker_id)
+        if not sig.bruker.epost:
+            raise Valideringsfeil(
+                {
+                    "kode": "Du har ingen e-postadresse registrert, så koden kan ikke sendes. "
+                    "Be kommunen legge den inn."
+                }  # fmt: skip
+            )
         nylig = s.scalar(
             select(func.count())
             .select_from(Engangskode)

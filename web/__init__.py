@@ -1,4 +1,5 @@
-"""Flask-appen: ansattsidene som tynne skall over brukstilfellene i `dokumenter`."""
+"""Flask-appen: ansattsidene og partnerportalen som tynne skall over brukstilfellene i
+`dokumenter`."""
 
 from __future__ import annotations
 
@@ -8,28 +9,37 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import LoginManager, UserMixin
+from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from dokumenter import formatering
 from dokumenter.avtaler import STATUSER
+from dokumenter.brukere import er_ansatt
 from dokumenter.config import Innstillinger
 from dokumenter.models import Bruker
 from dokumenter.parter import PARTSTYPER
+from dokumenter.signering import MAKS_SKANNET
 from dokumenter.tjenester import Tjenester, apne
 
-MAKS_OPPLASTING = 2 * 1024 * 1024
+MB = 1024 * 1024
+MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
+MAKS_FILOPPLASTING = MAKS_SKANNET + MB  # skannet signert kopi (20 MB) + skjemaets overhead
+# Endepunktene som tar imot en fil; bare de får den høye grensen.
+FILOPPLASTING = {"avtaler.last_opp_signert"}
 
 
 class Innlogget(UserMixin):
     """Den innloggede brukeren slik Flask-Login ser den (et øyeblikksbilde, ikke en ORM-rad)."""
 
-    def __init__(self, id: int, brukernavn: str, navn: str, rolle: str) -> None:
+    def __init__(
+        self, id: int, brukernavn: str, navn: str, rolle: str, part_id: int | None = None
+    ) -> None:
         self.id, self.brukernavn, self.navn, self.rolle = id, brukernavn, navn, rolle
+        self.part_id = part_id  # bare partnerbrukere: institusjonen de tilhører
 
     @classmethod
     def fra(cls, b: Bruker) -> Innlogget:
-        return cls(b.id, b.brukernavn, b.navn, b.rolle)
+        return cls(b.id, b.brukernavn, b.navn, b.rolle, b.part_id)
 
 
 def _hemmelig_nokkel(instans: Path) -> str:
@@ -57,6 +67,12 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     app.config.update(config)
     app.extensions["dokumenter"] = tj
 
+    @app.before_request
+    def storre_grense_for_filer() -> None:
+        # Før CSRF-sjekken leser skjemaet: grensen må settes før forespørselen leses.
+        if request.endpoint in FILOPPLASTING:
+            request.max_content_length = MAKS_FILOPPLASTING
+
     CSRFProtect(app)
     login = LoginManager(app)
     login.login_view = "auth.logg_inn"
@@ -68,7 +84,8 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         if request.path.startswith("/api/"):
             return jsonify({"feil": "Du må være logget inn."}), 401
         flash(login.login_message, "info")
-        return redirect(url_for("auth.logg_inn", next=request.full_path.rstrip("?")))
+        side = "portal.logg_inn" if request.blueprint == "portal" else "auth.logg_inn"
+        return redirect(url_for(side, next=request.full_path.rstrip("?")))
 
     @login.user_loader
     def last_bruker(bruker_id: str) -> Innlogget | None:
@@ -76,15 +93,33 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
             b = s.get(Bruker, int(bruker_id)) if bruker_id.isdigit() else None
             return Innlogget.fra(b) if b is not None and b.aktiv else None
 
-    from web import auth, avtaler, oversikt, parter, sok
+    from web import auth, avtaler, oversikt, parter, portal, sok
+    from web.tilgang import er_partner, sjekk_partnerokt
 
-    for bp in (auth.bp, oversikt.bp, parter.bp, avtaler.bp, sok.bp):
+    app.before_request(sjekk_partnerokt)
+    # Ansattblueprintene er stengt for partnere med `bare_ansatte` der de lages.
+    for bp in (auth.bp, oversikt.bp, parter.bp, avtaler.bp, sok.bp, portal.bp):
         app.register_blueprint(bp)
+    if epostmappe := os.environ.get("DOKUMENTER_DEMO_EPOSTMAPPE"):
+        from web import demopost
+
+        app.config["DEMO_EPOSTMAPPE"] = Path(epostmappe)
+        app.register_blueprint(demopost.bp)
 
     app.jinja_env.filters["dato"] = formatering.dato_lang
     app.jinja_env.filters["tidspunkt"] = formatering.tidspunkt
     app.jinja_env.filters["orgnr"] = formatering.orgnr
-    app.jinja_env.globals.update(STATUSER=STATUSER, PARTSTYPER=PARTSTYPER)
+    app.jinja_env.globals.update(
+        STATUSER=STATUSER, PARTSTYPER=PARTSTYPER, er_ansatt=er_ansatt, er_partner=er_partner
+    )
+
+    @app.context_processor
+    def grunnmal() -> dict:
+        # Feilsider for partnere (og for anonyme i portalen) får portalens utseende og lenker.
+        portal_side = er_partner(current_user) or (
+            request.blueprint == "portal" and not er_ansatt(current_user)
+        )
+        return {"grunnmal": "portal/base.html" if portal_side else "base.html"}
 
     @app.after_request
     def sikkerhetshoder(resp):  # noqa: ANN001, ANN202
@@ -114,8 +149,21 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
 
     @app.errorhandler(413)
     def for_stor(_e: Exception):  # noqa: ANN202
-        melding = f"Innsendingen er for stor (maks {MAKS_OPPLASTING // (1024 * 1024)} MB)."
+        if request.endpoint in FILOPPLASTING:
+            melding = f"Filen er for stor (maks {MAKS_SKANNET // MB} MB)."
+        else:
+            melding = f"Innsendingen er for stor (maks {MAKS_OPPLASTING // MB} MB)."
         return render_template("feil.html", tittel="For stor", melding=melding), 413
+
+    @app.errorhandler(410)
+    def borte(_e: Exception):  # noqa: ANN202
+        melding = "Dette finnes ikke lenger."
+        return render_template("feil.html", tittel="Ikke lenger gyldig", melding=melding), 410
+
+    @app.errorhandler(429)
+    def for_mange(_e: Exception):  # noqa: ANN202
+        melding = "For mange forsøk. Vent litt og prøv igjen."
+        return render_template("feil.html", tittel="For mange forsøk", melding=melding), 429
 
     @app.errorhandler(500)
     def intern_feil(_e: Exception):  # noqa: ANN202

@@ -1,4 +1,4 @@
-"""Innlogging og utlogging for ansatte."""
+"""Innlogging og utlogging for ansatte (partnere logger inn i portalen, se web/portal.py)."""
 
 from __future__ import annotations
 
@@ -10,41 +10,66 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from dokumenter.brukere import autentiser
+from dokumenter.brukere import ForMangeForsok, autentiser
+from dokumenter.models import Bruker
 from web import Innlogget
-from web.tilgang import tj
+from web.tilgang import er_partner, start_okt, tj
 
 bp = Blueprint("auth", __name__)
 
 
 class Innloggingsskjema(FlaskForm):
     brukernavn = StringField(
-        "Brukernavn", validators=[DataRequired("Skriv brukernavnet."), Length(max=64)]
+        "Brukernavn",
+        validators=[DataRequired("Skriv brukernavnet."), Length(max=254)],
+        render_kw={"autocomplete": "username"},
     )
     passord = PasswordField(
-        "Passord", validators=[DataRequired("Skriv passordet."), Length(max=200)]
+        "Passord",
+        validators=[DataRequired("Skriv passordet."), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
-def _trygg_neste(neste: str | None) -> str:
+def trygg_neste(neste: str | None, standard: str) -> str:
+    """Bare en sti på dette nettstedet (aldri //annet.example eller \\-triks)."""
     if neste and neste.startswith("/") and not urlsplit(neste).netloc and "\\" not in neste:
         return neste
-    return url_for("oversikt.forside")
+    return standard
+
+
+def prov_innlogging(skjema: Innloggingsskjema) -> tuple[Bruker | None, int]:
+    """Sjekk brukernavn og passord og logg inn. Gir (brukeren, HTTP-status for skjemasiden);
+    feil vises som meldinger. Begrensningen på gjetting gir 429."""
+    try:
+        bruker = autentiser(
+            tj(), skjema.brukernavn.data, skjema.passord.data, ip=request.remote_addr or ""
+        )
+    except ForMangeForsok as e:
+        flash(str(e), "feil")
+        return None, 429
+    if bruker is None:
+        flash("Feil brukernavn eller passord.", "feil")
+        return None, 200
+    session.clear()  # ny økt ved innlogging (mot «session fixation»)
+    login_user(Innlogget.fra(bruker))
+    start_okt(bruker)
+    return bruker, 200
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
 def logg_inn():  # noqa: ANN201
     skjema = Innloggingsskjema()
+    status = 200
     if skjema.validate_on_submit():
-        bruker = autentiser(tj(), skjema.brukernavn.data, skjema.passord.data)
-        if bruker is None:
-            flash("Feil brukernavn eller passord.", "feil")
-        else:
-            session.clear()
-            session.permanent = True
-            login_user(Innlogget.fra(bruker))
-            return redirect(_trygg_neste(request.args.get("next")))
-    return render_template("logg_inn.html", skjema=skjema)
+        bruker, status = prov_innlogging(skjema)
+        if bruker is not None:
+            if er_partner(bruker):
+                flash("Du er logget inn i avtaleportalen for samarbeidspartnere.", "info")
+                return redirect(url_for("portal.oversikt"))
+            neste = trygg_neste(request.args.get("next"), url_for("oversikt.forside"))
+            return redirect(neste)
+    return render_template("logg_inn.html", skjema=skjema), status
 
 
 @bp.route("/logg-ut", methods=["POST"])

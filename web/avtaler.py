@@ -1,8 +1,10 @@
-"""Samarbeidsavtaler: liste, utkast, nye versjoner, status, ansvar og nedlasting."""
+"""Samarbeidsavtaler: liste, utkast, nye versjoner, status, ansvar, nedlasting og signering."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -16,20 +18,45 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 from dokumenter import avtaler as uc
+from dokumenter import signering
 from dokumenter.arkivfeil import ARKIVFEIL
-from dokumenter.brukere import ROLLER, kan_skrive
+from dokumenter.brukere import ROLLER, SKRIVEROLLER, kan_skrive
+from dokumenter.livslop import aktiv_runde, manuelle_overganger
 from dokumenter.maler import Mal
-from dokumenter.models import Ansvarsoverforing, Avtale, AvtaleVersjon, Bruker, Hendelse, Part
+from dokumenter.models import (
+    Ansvarsoverforing,
+    Avtale,
+    AvtaleVersjon,
+    Bruker,
+    Hendelse,
+    Kommentar,
+    Part,
+    Signatar,
+    Signeringsrunde,
+    SignertKopi,
+)
+from dokumenter.signering import FRIST_DAGER, PAMINNELSE_DAGER, SIDER, Signatarvalg
 from dokumenter.validering import Valideringsfeil
+from web import signeringsskjema as sig
 from web.skjema import valg, vis_feil
-from web.tilgang import fra, skrivetilgang, tj
+from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
-bp = Blueprint("avtaler", __name__, url_prefix="/avtaler")
+bp = bare_ansatte(Blueprint("avtaler", __name__, url_prefix="/avtaler"))
 
 _INPUTTYPE = {"heltall": "number", "dato": "date", "epost": "email", "telefon": "tel"}
 
@@ -59,11 +86,94 @@ def avtaleskjema(mal: Mal, velg_part: bool) -> type[FlaskForm]:
 
 
 class Statusskjema(FlaskForm):
-    status = SelectField("Ny status", choices=valg(list(uc.STATUSER.items())))
+    # Valgene er de lovlige neste stegene fra avtalens status; brukstilfellet kontrollerer.
+    status = SelectField("Ny status", validate_choice=False)
     begrunnelse = TextAreaField(
         "Begrunnelse",
         description="Påkrevd for «Ikke inngått» og «Avsluttet».",
         render_kw={"maxlength": 2000, "rows": 2},
+    )
+    avsluttet_dato = StringField(
+        "Avsluttet dato",
+        description="Bare for «Avsluttet». Tomt felt betyr i dag.",
+        render_kw={"type": "date"},
+    )
+
+
+def statusskjema(status: str, **kw: object) -> Statusskjema:
+    skjema = Statusskjema(**kw)
+    skjema.status.choices = valg([(s, uc.STATUSER[s]) for s in manuelle_overganger(status)])
+    return skjema
+
+
+ANTALL_SIGNATARRADER = 4
+SENDES_TIL_SIGNERING = ("utkast", "til_gjennomgang", "til_revisjon")
+OPPLASTING_MULIG = ("utkast", "til_gjennomgang", "til_signering", "til_revisjon")
+
+
+class Signatarrad(Form):
+    person = SelectField("Person", validate_choice=False)
+    rolle = StringField(
+        "Rolle", description="For eksempel «Kommunalsjef».", render_kw={"maxlength": 200}
+    )
+
+
+class Signeringsskjema(FlaskForm):
+    rader = FieldList(
+        FormField(Signatarrad),
+        min_entries=ANTALL_SIGNATARRADER,
+        max_entries=ANTALL_SIGNATARRADER,
+    )
+    frist_dager = StringField(
+        "Frist (dager)",
+        default=str(FRIST_DAGER),
+        description="Avtalen blir «Ikke inngått» hvis ikke alle har signert innen fristen.",
+        render_kw={"type": "number", "min": 1, "max": 365, "inputmode": "numeric"},
+    )
+    paminnelse_dager = StringField(
+        "Påminnelse etter (dager)",
+        default=str(PAMINNELSE_DAGER),
+        description="Den som står for tur, får en påminnelse på e-post så ofte.",
+        render_kw={"type": "number", "min": 1, "max": 60, "inputmode": "numeric"},
+    )
+
+
+def signeringsskjema(avtale_id: int, innsendt: bool) -> Signeringsskjema:
+    """Skjemaet med kandidatene (kommunens signerere og partens portalbrukere) i hver rad;
+    `innsendt` leser verdiene fra forespørselen, ellers foreslås en rekkefølge."""
+    kandidater = signering.kandidater(tj(), avtale_id)
+    choices = [SelectChoice("", "Ingen")] + [
+        SelectChoice(f"{side}:{b.id}", b.navn, optgroup=SIDER[side])
+        for side in ("kommune", "part")
+        for b in kandidater[side]
+    ]
+    skjema = Signeringsskjema() if innsendt else Signeringsskjema(formdata=None)
+    for rad in skjema.rader:
+        rad.person.choices = choices
+    if not innsendt:
+        # Forslag: deg selv først for kommunen, så partens eneste portalbruker.
+        if any(b.id == current_user.id for b in kandidater["kommune"]):
+            skjema.rader[0].person.data = f"kommune:{current_user.id}"
+        if len(kandidater["part"]) == 1:
+            skjema.rader[1].person.data = f"part:{kandidater['part'][0].id}"
+    skjema.har_partbrukere = bool(kandidater["part"])
+    return skjema
+
+
+def _heltall(felt: StringField) -> int | None:
+    verdi = (felt.data or "").strip()
+    if verdi.isascii() and verdi.isdigit() and len(verdi) < 6:
+        return int(verdi)
+    felt.errors = [*felt.errors, "Skriv et helt tall."]
+    return None
+
+
+class Opplastingsskjema(FlaskForm):
+    fil = FileField(
+        "Skannet signert kopi (PDF)",
+        description="Den våtsignerte avtalen skannet som én PDF, høyst 20 MB. Avtalen blir "
+        "«Inngått», og en pågående signeringsrunde trekkes.",
+        render_kw={"accept": ".pdf,application/pdf"},
     )
 
 
@@ -154,15 +264,46 @@ def _ansvarlige() -> list[tuple[int, str]]:
     with tj().sesjoner() as s:
         rader = s.execute(
             select(Bruker.id, Bruker.navn, Bruker.rolle)
-            .where(Bruker.aktiv, Bruker.rolle != "lesetilgang")
+            .where(Bruker.aktiv, Bruker.rolle.in_(SKRIVEROLLER))
             .order_by(Bruker.navn)
         ).all()
     return [(r.id, f"{r.navn} ({ROLLER[r.rolle].lower()})") for r in rader]
 
 
-@bp.route("/<int:avtale_id>")
-@login_required
-def vis(avtale_id: int):  # noqa: ANN201
+@dataclass
+class Signeringsdata:
+    runde: Signeringsrunde | None  # den siste runden, uansett status
+    neste: Signatar | None  # den som står for tur i en aktiv runde
+    kommentarer: list[Kommentar]
+    kopier: list[SignertKopi]
+
+
+def _signeringsdata(avtale_id: int) -> Signeringsdata:
+    with tj().sesjoner() as s:
+        runde = s.scalar(
+            select(Signeringsrunde)
+            .where(Signeringsrunde.avtale_id == avtale_id)
+            .options(selectinload(Signeringsrunde.signatarer).selectinload(Signatar.bruker))
+            .order_by(Signeringsrunde.id.desc())
+            .limit(1)
+        )
+        kommentarer = s.scalars(
+            select(Kommentar)
+            .where(Kommentar.avtale_id == avtale_id)
+            .options(selectinload(Kommentar.bruker))
+            .order_by(Kommentar.id)
+        ).all()
+        kopier = signering.signerte_kopier(s, avtale_id)
+    neste = signering.neste_signatar(runde) if runde and runde.status == "aktiv" else None
+    return Signeringsdata(runde, neste, list(kommentarer), kopier)
+
+
+def _vis(
+    avtale_id: int,
+    signeringsskjema_: Signeringsskjema | None = None,
+    opplastingsskjema: Opplastingsskjema | None = None,
+    http_status: int = 200,
+):  # noqa: ANN202
     avtale = _hent(avtale_id)
     versjon = avtale.siste_versjon
     docx = versjon.dokument("docx") if versjon else None
@@ -171,9 +312,13 @@ def vis(avtale_id: int):  # noqa: ANN201
     except ARKIVFEIL as e:
         tekst = []
         flash(str(e), "feil")
-    statusskjema = Statusskjema(status=avtale.status)
+    skriv = kan_skrive(current_user)
     ansvarsskjema = Ansvarsskjema()
     ansvarsskjema.til.choices = valg(_ansvarlige())
+    if not (skriv and avtale.status in SENDES_TIL_SIGNERING):
+        signeringsskjema_ = None
+    elif signeringsskjema_ is None:
+        signeringsskjema_ = signeringsskjema(avtale_id, innsendt=False)
     with tj().sesjoner() as s:
         brukernavn = dict(s.execute(select(Bruker.id, Bruker.navn)).all())
     hendelser = [
@@ -186,10 +331,23 @@ def vis(avtale_id: int):  # noqa: ANN201
         hendelser=hendelser,
         versjon=versjon,
         tekst=tekst,
-        statusskjema=statusskjema,
+        statusskjema=statusskjema(avtale.status, formdata=None),
         ansvarsskjema=ansvarsskjema,
-        kan_skrive=kan_skrive(current_user),
-    )
+        signeringsskjema=signeringsskjema_,
+        opplastingsskjema=opplastingsskjema or Opplastingsskjema(formdata=None),
+        kan_skrive=skriv,
+        kan_laste_opp=skriv and avtale.status in OPPLASTING_MULIG,
+        sign=_signeringsdata(avtale_id),
+        SIGNATARSTATUS=sig.SIGNATARSTATUS,
+        RUNDESTATUS=sig.RUNDESTATUS,
+        SIDER=SIDER,
+    ), http_status
+
+
+@bp.route("/<int:avtale_id>")
+@login_required
+def vis(avtale_id: int):  # noqa: ANN201
+    return _vis(avtale_id)
 
 
 @bp.route("/<int:avtale_id>/endre", methods=["GET", "POST"])
@@ -275,11 +433,27 @@ def sammenlign_docx(avtale_id: int):  # noqa: ANN201
     )
 
 
+def _avtalestatus(avtale_id: int) -> str:
+    with tj().sesjoner() as s:
+        status = s.scalar(select(Avtale.status).where(Avtale.id == avtale_id))
+    if status is None:
+        abort(404)
+    return status
+
+
 @bp.route("/<int:avtale_id>/status", methods=["POST"])
 @skrivetilgang
 def status(avtale_id: int):  # noqa: ANN201
-    skjema = Statusskjema()
-    if skjema.validate_on_submit():
+    skjema = statusskjema(_avtalestatus(avtale_id))
+    if skjema.validate_on_submit() and skjema.status.data:
+        dato = None
+        tekst = (skjema.avsluttet_dato.data or "").strip()
+        if skjema.status.data == "avsluttet" and tekst:
+            try:
+                dato = date.fromisoformat(tekst)
+            except ValueError:
+                flash("Skriv datoen som åååå-mm-dd.", "feil")
+                return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
         try:
             uc.sett_status(
                 tj(),
@@ -288,6 +462,7 @@ def status(avtale_id: int):  # noqa: ANN201
                 current_user.id,
                 skjema.begrunnelse.data,
                 fra=fra(),
+                avsluttet_dato=dato,
             )
             flash(f"Status er satt til «{uc.STATUSER[skjema.status.data]}».", "ok")
         except Valideringsfeil as e:
@@ -297,6 +472,154 @@ def status(avtale_id: int):  # noqa: ANN201
             abort(404)
     else:
         flash("Velg en gyldig status.", "feil")
+    return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
+
+
+@bp.route("/<int:avtale_id>/signering", methods=["POST"])
+@skrivetilgang
+def send_til_signering(avtale_id: int):  # noqa: ANN201
+    """Start en signeringsrunde: signererne i radenes rekkefølge; tomme rader hoppes over."""
+    try:
+        skjema = signeringsskjema(avtale_id, innsendt=True)
+    except uc.IkkeFunnet:
+        abort(404)
+    if not skjema.validate_on_submit():
+        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+        return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
+    frist, paminnelse = _heltall(skjema.frist_dager), _heltall(skjema.paminnelse_dager)
+    valgt: list[Signatarvalg] = []
+    for rad in skjema.rader:
+        side, _, bruker_id = (rad.person.data or "").partition(":")
+        if side in SIDER and bruker_id.isascii() and bruker_id.isdigit():
+            valgt.append(Signatarvalg(int(bruker_id), side, rad.rolle.data or ""))
+        elif rad.person.data:
+            rad.person.errors = ["Velg en person fra listen."]
+    if frist is None or paminnelse is None or any(r.person.errors for r in skjema.rader):
+        flash("Skjemaet har feil. Rett opp feltene som er merket.", "feil")
+        return _vis(avtale_id, signeringsskjema_=skjema, http_status=400)
+    try:
+        _, epostfeil = signering.start_runde(
+            tj(),
+            avtale_id,
+            valgt,
+            current_user.id,
+            nettadresse=request.host_url,
+            frist_dager=frist,
+            paminnelse_dager=paminnelse,
+            fra=fra(),
+        )
+    except Valideringsfeil as e:
+        vis_feil(skjema, e)
+        return _vis(avtale_id, signeringsskjema_=skjema, http_status=400)
+    except uc.IkkeFunnet:
+        abort(404)
+    flash("Avtalen er sendt til signering. Den første signereren har fått e-post.", "ok")
+    for f in epostfeil:
+        flash(f"E-post ble ikke sendt: {f}", "feil")
+    return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
+
+
+@bp.route("/<int:avtale_id>/signert-kopi", methods=["POST"])
+@skrivetilgang
+def last_opp_signert(avtale_id: int):  # noqa: ANN201
+    """En skannet, våtsignert PDF: avtalen blir «inngått» (se signering.last_opp_signert)."""
+    skjema = Opplastingsskjema()
+    if not skjema.validate_on_submit():
+        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+        return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
+    fil = skjema.fil.data
+    data = fil.read() if fil else b""
+    try:
+        kopi = signering.last_opp_signert(tj(), avtale_id, data, current_user.id, fra=fra())
+    except Valideringsfeil as e:
+        vis_feil(skjema, e)
+        return _vis(avtale_id, opplastingsskjema=skjema, http_status=400)
+    except uc.IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        flash(str(e), "feil")
+        return _vis(avtale_id, opplastingsskjema=skjema, http_status=500)
+    flash(f"Den signerte kopien er lagret (SHA-256 {kopi.sha256[:12]}…). Avtalen er inngått.", "ok")
+    return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
+
+
+@bp.route("/signert/<int:kopi_id>")
+@login_required
+def last_ned_signert(kopi_id: int):  # noqa: ANN201
+    try:
+        filnavn, data = signering.les_signert_kopi(tj(), kopi_id, current_user.id, fra=fra())
+    except uc.IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
+    return send_file(
+        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filnavn
+    )
+
+
+def _signeringsside(
+    avtale_id: int,
+    kodeskjema: sig.Kodeskjema | None = None,
+    avslagsskjema: sig.Avslagsskjema | None = None,
+    http_status: int = 200,
+):  # noqa: ANN202
+    avtale = _hent(avtale_id)
+    versjon = avtale.siste_versjon
+    docx = versjon.dokument("docx") if versjon else None
+    try:
+        tekst = uc.forhandsvisning(tj(), docx.sha256) if docx else []
+    except ARKIVFEIL as e:
+        tekst = []
+        flash(str(e), "feil")
+    with tj().sesjoner() as s:
+        runde = aktiv_runde(s, avtale_id)
+        signatarer = (
+            [(x.bruker.navn, x.side, x.rolle, x.status, x.signert) for x in runde.signatarer]
+            if runde
+            else []
+        )
+        neste = signering.neste_signatar(runde) if runde else None
+        min_tur = neste is not None and neste.bruker_id == current_user.id
+        pdf = versjon.dokument("pdf") if runde and versjon else None
+    return render_template(
+        "avtaler/signer.html",
+        avtale=avtale,
+        tekst=tekst,
+        pdf=pdf,
+        runde=runde,
+        signatarer=signatarer,
+        min_tur=min_tur,
+        kodeskjema=kodeskjema or sig.Kodeskjema(formdata=None),
+        avslagsskjema=avslagsskjema or sig.Avslagsskjema(formdata=None),
+        SIGNATARSTATUS=sig.SIGNATARSTATUS,
+        SIDER=SIDER,
+    ), http_status
+
+
+@bp.route("/<int:avtale_id>/signer", methods=["GET", "POST"])
+@login_required
+def signer(avtale_id: int):  # noqa: ANN201
+    if request.method == "GET":
+        return _signeringsside(avtale_id)
+    skjema = sig.Kodeskjema()
+    if sig.signer(avtale_id, skjema) is None:
+        return _signeringsside(avtale_id, kodeskjema=skjema, http_status=400)
+    return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
+
+
+@bp.route("/<int:avtale_id>/signer/kode", methods=["POST"])
+@login_required
+def send_kode(avtale_id: int):  # noqa: ANN201
+    sig.send_kode(avtale_id)
+    return redirect(url_for("avtaler.signer", avtale_id=avtale_id))
+
+
+@bp.route("/<int:avtale_id>/signer/avsla", methods=["POST"])
+@login_required
+def avsla(avtale_id: int):  # noqa: ANN201
+    skjema = sig.Avslagsskjema()
+    if not sig.avvis(avtale_id, skjema):
+        return _signeringsside(avtale_id, avslagsskjema=skjema, http_status=400)
     return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
 
 

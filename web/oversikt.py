@@ -6,9 +6,9 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from dokumenter.oversikt import KOLONNER, oversikt
-from web.tilgang import tj
+from web.tilgang import bare_ansatte, tj
 
-bp = Blueprint("oversikt", __name__)
+bp = bare_ansatte(Blueprint("oversikt", __name__))
 
 
 @bp.route("/")

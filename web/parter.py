@@ -1,21 +1,23 @@
-"""Avtaleparter: liste, registrering og endring."""
+"""Avtaleparter: liste, registrering, endring og invitasjon av kontaktpersoner til portalen."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import FieldList, Form, FormField, SelectField, StringField
 
-from dokumenter.models import Avtale, Part
+from dokumenter.brukere import PARTNER, inviter_partner, kan_skrive
+from dokumenter.models import Avtale, Bruker, Kontaktperson, Part
 from dokumenter.parter import PARTSTYPER, SEKTORER, endre_part, opprett_part
 from dokumenter.validering import Valideringsfeil
+from web.signeringsskjema import Knappeskjema
 from web.skjema import valg, vis_feil
-from web.tilgang import skrivetilgang, tj
+from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
-bp = Blueprint("parter", __name__, url_prefix="/parter")
+bp = bare_ansatte(Blueprint("parter", __name__, url_prefix="/parter"))
 TOMME_KONTAKTRADER = 2
 
 
@@ -91,7 +93,50 @@ def vis(part_id: int):  # noqa: ANN201
         )
         if part is None:
             abort(404)
-    return render_template("parter/vis.html", part=part)
+        # Portaltilgang per kontaktperson (partnerbrukeren har e-postadressen som brukernavn).
+        epost = {k.epost.strip().lower() for k in part.kontaktpersoner if k.epost}
+        portal = {
+            b.brukernavn: "Har tilgang" if b.aktiv else "Invitert"
+            for b in s.scalars(
+                select(Bruker).where(
+                    Bruker.rolle == PARTNER, Bruker.part_id == part_id, Bruker.brukernavn.in_(epost)
+                )
+            )
+        }
+    return render_template(
+        "parter/vis.html",
+        part=part,
+        portal=portal,
+        kan_skrive=kan_skrive(current_user),
+        inviterskjema=Knappeskjema(formdata=None),
+    )
+
+
+@bp.route("/<int:part_id>/kontakt/<int:kontakt_id>/inviter", methods=["POST"])
+@skrivetilgang
+def inviter(part_id: int, kontakt_id: int):  # noqa: ANN201
+    """Opprett (eller forny) portaltilgang for en kontaktperson og send invitasjonen."""
+    with tj().sesjoner() as s:
+        kp = s.get(Kontaktperson, kontakt_id)
+        if kp is None or kp.part_id != part_id:
+            abort(404)
+        navn = kp.navn
+    if not Knappeskjema().validate_on_submit():
+        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+        return redirect(url_for("parter.vis", part_id=part_id))
+    try:
+        bruker, epostfeil = inviter_partner(
+            tj(), kontakt_id, current_user.id, nettadresse=request.host_url, fra=fra()
+        )
+    except Valideringsfeil as e:
+        for m in e.feil.values():
+            flash(m, "feil")
+    else:
+        if epostfeil:
+            flash(f"Tilgangen for {navn} er klar, men e-posten ble ikke sendt: {epostfeil}", "feil")
+        else:
+            flash(f"Invitasjonen til portalen er sendt til {bruker.epost}.", "ok")
+    return redirect(url_for("parter.vis", part_id=part_id))
 
 
 @bp.route("/<int:part_id>/endre", methods=["GET", "POST"])

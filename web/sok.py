@@ -9,9 +9,9 @@ from arkiv.sok.indeks import FASETTER
 from dokumenter import sok as uc
 from dokumenter.avtaler import STATUSER
 from dokumenter.parter import PARTSTYPER
-from web.tilgang import tj
+from web.tilgang import bare_ansatte, tj
 
-bp = Blueprint("sok", __name__)
+bp = bare_ansatte(Blueprint("sok", __name__))
 
 FASETTNAVN = {"partstype": "Partstype", "part": "Part", "status": "Status", "aar": "År"}
 

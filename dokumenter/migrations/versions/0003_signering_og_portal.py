@@ -23,6 +23,8 @@ def upgrade() -> None:
     else:
         op.add_column("bruker", sa.Column("part_id", sa.Integer(), sa.ForeignKey("part.id")))
     op.create_index("ix_bruker_part_id", "bruker", ["part_id"])
+    if op.get_bind().dialect.name == "postgresql":  # partnerbrukere har e-post som brukernavn
+        op.alter_column("bruker", "brukernavn", type_=sa.String(254))
     op.add_column("avtale", sa.Column("avsluttet_dato", sa.Date()))
     op.execute("UPDATE avtale SET status = 'til_gjennomgang' WHERE status = 'under_arbeid'")
 

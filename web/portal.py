@@ -1,0 +1,287 @@
+"""Partnerportalen: kontaktpersoner hos en institusjon leser, kommenterer og signerer egne
+avtaler og laster ned signerte kopier.
+
+Alt slås opp med `current_user.part_id`; det brukstilfellene svarer IkkeFunnet på (andre
+parters avtaler og filer) blir 404. Ansattes interne opplysninger vises aldri her.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from dokumenter import portal as uc
+from dokumenter import signering
+from dokumenter.arkivfeil import ARKIVFEIL
+from dokumenter.avtaler import IkkeFunnet
+from dokumenter.brukere import MIN_PASSORDLENGDE, bruk_invitasjon, er_ansatt, invitasjon
+from dokumenter.livslop import PARTEN_SER
+from dokumenter.portal import MAKS_KOMMENTAR, PartnerAvtale
+from dokumenter.validering import Valideringsfeil
+from web import signeringsskjema as sig
+from web.auth import Innloggingsskjema, prov_innlogging, trygg_neste
+from web.skjema import vis_feil
+from web.tilgang import er_partner, fra, krev_partner, tj
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+APNE_SIDER = {"portal.logg_inn", "portal.invitasjon"}
+KOPITYPER = {"forseglet": "Signert elektronisk (forseglet av kommunen)", "skannet": "Skannet"}
+
+
+@bp.before_request
+def bare_partnere():  # noqa: ANN201
+    if request.endpoint in APNE_SIDER:
+        return None
+    return krev_partner()
+
+
+class Kommentarskjema(FlaskForm):
+    tekst = TextAreaField(
+        "Kommentar til kommunen",
+        description="Kommunen ser kommentaren sammen med versjonen du har lest.",
+        validators=[DataRequired("Skriv en kommentar."), Length(max=MAKS_KOMMENTAR)],
+        render_kw={"maxlength": MAKS_KOMMENTAR, "rows": 4},
+    )
+
+
+class Passordskjema(FlaskForm):
+    passord = PasswordField(
+        "Nytt passord",
+        description=f"Minst {MIN_PASSORDLENGDE} tegn.",
+        validators=[DataRequired("Skriv et passord."), Length(max=200)],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSORDLENGDE},
+    )
+    gjenta = PasswordField(
+        "Gjenta passordet",
+        validators=[DataRequired("Skriv passordet en gang til."), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _avtale(avtale_id: int) -> PartnerAvtale:
+    try:
+        return uc.avtale_for_partner(tj(), avtale_id, current_user.part_id, current_user.id)
+    except IkkeFunnet:
+        abort(404)
+
+
+def _tekst(avtale: PartnerAvtale) -> list[tuple[str, str]]:
+    if avtale.status not in PARTEN_SER:
+        return []
+    try:
+        return uc.forhandsvisning(tj(), avtale.id, current_user.part_id)
+    except IkkeFunnet:
+        return []
+    except ARKIVFEIL as e:
+        flash(str(e), "feil")
+        return []
+
+
+# --- Innlogging og invitasjon ---------------------------------------------------------------
+
+
+@bp.route("/logg-inn", methods=["GET", "POST"])
+def logg_inn():  # noqa: ANN201
+    if request.method == "GET" and er_partner(current_user):
+        return redirect(url_for("portal.oversikt"))
+    skjema = Innloggingsskjema()
+    skjema.brukernavn.label.text = "E-postadresse"
+    status = 200
+    if request.method == "GET" and request.args.get("bruker"):
+        skjema.brukernavn.data = request.args["bruker"][:254]
+    if skjema.validate_on_submit():
+        bruker, status = prov_innlogging(skjema)
+        if bruker is not None:
+            if er_ansatt(bruker):
+                return redirect(url_for("oversikt.forside"))
+            neste = request.args.get("next")
+            standard = url_for("portal.oversikt")
+            neste = trygg_neste(neste, standard) if neste and neste.startswith("/portal") else None
+            return redirect(neste or standard)
+    return render_template("portal/logg_inn.html", skjema=skjema), status
+
+
+@bp.route("/logg-ut", methods=["POST"])
+def logg_ut():  # noqa: ANN201
+    logout_user()
+    session.clear()
+    flash("Du er logget ut.", "info")
+    return redirect(url_for("portal.logg_inn"))
+
+
+@bp.route("/invitasjon/<nokkel>", methods=["GET", "POST"], endpoint="invitasjon")
+def invitasjon_side(nokkel: str):  # noqa: ANN201
+    bruker = invitasjon(tj(), nokkel[:200])
+    if bruker is None:
+        return _ugyldig_invitasjon()
+    skjema = Passordskjema()
+    if skjema.validate_on_submit():
+        try:
+            bruker = bruk_invitasjon(tj(), nokkel[:200], skjema.passord.data, skjema.gjenta.data)
+        except Valideringsfeil as e:
+            if "nokkel" in e.feil:  # brukt eller utløpt i mellomtiden
+                return _ugyldig_invitasjon()
+            vis_feil(skjema, e)
+        else:
+            flash("Passordet er satt. Logg inn med e-postadressen din og det nye passordet.", "ok")
+            return redirect(url_for("portal.logg_inn", bruker=bruker.brukernavn))
+    svar = render_template("portal/invitasjon.html", skjema=skjema, navn=bruker.navn)
+    return svar, 200, {"Cache-Control": "no-store"}
+
+
+def _ugyldig_invitasjon():  # noqa: ANN202
+    melding = (
+        "Lenken er allerede brukt eller har utløpt. Har du satt passord, kan du logge inn. "
+        "Ellers kan du be kontaktpersonen din i kommunen om en ny invitasjon."
+    )
+    svar = render_template("feil.html", tittel="Invitasjonen gjelder ikke lenger", melding=melding)
+    return svar, 410, {"Cache-Control": "no-store"}
+
+
+# --- Avtalene ---------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def oversikt():  # noqa: ANN201
+    avtaler = uc.avtaler_for_partner(tj(), current_user.part_id, current_user.id)
+    return render_template(
+        "portal/oversikt.html",
+        til_gjennomgang=[a for a in avtaler if a.status == "til_gjennomgang"],
+        til_signering=[a for a in avtaler if a.status == "til_signering"],
+        signerte=[a for a in avtaler if a.kopier],
+    )
+
+
+def _avtaleside(
+    avtale_id: int, kommentarskjema: Kommentarskjema | None = None, http_status: int = 200
+):  # noqa: ANN202
+    avtale = _avtale(avtale_id)
+    return render_template(
+        "portal/avtale.html",
+        avtale=avtale,
+        tekst=_tekst(avtale),
+        kommentarskjema=kommentarskjema or Kommentarskjema(formdata=None),
+        SIGNATARSTATUS=sig.SIGNATARSTATUS,
+        KOPITYPER=KOPITYPER,
+    ), http_status
+
+
+@bp.route("/avtaler/<int:avtale_id>")
+def avtale(avtale_id: int):  # noqa: ANN201
+    return _avtaleside(avtale_id)
+
+
+@bp.route("/avtaler/<int:avtale_id>/kommentar", methods=["POST"])
+def kommenter(avtale_id: int):  # noqa: ANN201
+    _avtale(avtale_id)
+    skjema = Kommentarskjema()
+    if not skjema.validate_on_submit():
+        return _avtaleside(avtale_id, skjema, 400)
+    try:
+        uc.kommenter(
+            tj(), avtale_id, current_user.part_id, current_user.id, skjema.tekst.data, fra=fra()
+        )
+    except IkkeFunnet:
+        abort(404)
+    except Valideringsfeil as e:
+        vis_feil(skjema, e)
+        return _avtaleside(avtale_id, skjema, 400)
+    flash("Kommentaren er sendt til kommunen.", "ok")
+    return redirect(url_for("portal.avtale", avtale_id=avtale_id))
+
+
+# --- Signering --------------------------------------------------------------------------------
+
+
+def _signeringsside(
+    avtale_id: int,
+    kodeskjema: sig.Kodeskjema | None = None,
+    avslagsskjema: sig.Avslagsskjema | None = None,
+    http_status: int = 200,
+):  # noqa: ANN202
+    avtale = _avtale(avtale_id)
+    return render_template(
+        "portal/signer.html",
+        avtale=avtale,
+        tekst=_tekst(avtale),
+        kodeskjema=kodeskjema or sig.Kodeskjema(formdata=None),
+        avslagsskjema=avslagsskjema or sig.Avslagsskjema(formdata=None),
+        SIGNATARSTATUS=sig.SIGNATARSTATUS,
+    ), http_status
+
+
+@bp.route("/avtaler/<int:avtale_id>/signer", methods=["GET", "POST"])
+def signer(avtale_id: int):  # noqa: ANN201
+    if request.method == "GET":
+        return _signeringsside(avtale_id)
+    _avtale(avtale_id)  # 404 for andres avtaler før noe annet
+    skjema = sig.Kodeskjema()
+    if sig.signer(avtale_id, skjema) is None:
+        return _signeringsside(avtale_id, kodeskjema=skjema, http_status=400)
+    return redirect(url_for("portal.avtale", avtale_id=avtale_id))
+
+
+@bp.route("/avtaler/<int:avtale_id>/signer/kode", methods=["POST"])
+def send_kode(avtale_id: int):  # noqa: ANN201
+    _avtale(avtale_id)
+    sig.send_kode(avtale_id)
+    return redirect(url_for("portal.signer", avtale_id=avtale_id))
+
+
+@bp.route("/avtaler/<int:avtale_id>/signer/avsla", methods=["POST"])
+def avsla(avtale_id: int):  # noqa: ANN201
+    _avtale(avtale_id)
+    skjema = sig.Avslagsskjema()
+    if not sig.avvis(avtale_id, skjema):
+        return _signeringsside(avtale_id, avslagsskjema=skjema, http_status=400)
+    return redirect(url_for("portal.avtale", avtale_id=avtale_id))
+
+
+# --- Nedlasting -------------------------------------------------------------------------------
+
+
+def _pdf(filnavn: str, data: bytes):  # noqa: ANN202
+    return send_file(
+        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filnavn
+    )
+
+
+@bp.route("/dokument/<int:dokument_id>")
+def dokument(dokument_id: int):  # noqa: ANN201
+    try:
+        filnavn, data = uc.les_pdf(
+            tj(), dokument_id, current_user.part_id, current_user.id, fra=fra()
+        )
+    except IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
+    return _pdf(filnavn, data)
+
+
+@bp.route("/signert/<int:kopi_id>")
+def signert(kopi_id: int):  # noqa: ANN201
+    try:
+        filnavn, data = signering.les_signert_kopi(
+            tj(), kopi_id, current_user.id, part_id=current_user.part_id, fra=fra()
+        )
+    except IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
+    return _pdf(filnavn, data)
