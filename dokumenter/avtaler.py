@@ -320,7 +320,7 @@ def overfor_ansvar(
         avtale = s.get(Avtale, avtale_id)
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
-        til = s.get(Bruker, til_bruker_id)
+        til = s.get(Bruker, til_bruker_id) if til_bruker_id else None
         if til is None or not til.aktiv or til.rolle not in SKRIVEROLLER:
             raise Valideringsfeil({"til": "Velg en aktiv saksbehandler eller administrator."})
         if til.id == avtale.ansvarlig_id:
