@@ -6,6 +6,7 @@ Forseglingen dekker hele filen, så enhver endring av en byte etterpå blir oppd
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import io
@@ -15,6 +16,7 @@ import os
 import secrets
 import tempfile
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -518,7 +520,7 @@ def _verifiser(pdf: bytes, tillit: list[Path] | None) -> Verifikasjon:
         )
     kontekst = ValidationContext(trust_roots=sertifikater, allow_fetching=False)
     try:
-        status = validate_pdf_signature(segl, kontekst)
+        status = _uten_hendelsessloyfe(validate_pdf_signature, segl, kontekst)
     except Exception as e:
         resultat.feil.append(
             f"Signaturen i filen er skadet og kan ikke kontrolleres ({_kort(e)}). Filen kan "
@@ -568,3 +570,14 @@ def _verifiser(pdf: bytes, tillit: list[Path] | None) -> Verifikasjon:
             info = historisk.get_object(info.reference)
         _les_metadata(resultat, info)
     return resultat
+
+
+def _uten_hendelsessloyfe(funksjon, *args):  # noqa: ANN001, ANN002, ANN202
+    """pyHanko bruker asyncio.run() inni; går det allerede en hendelsessløyfe i tråden
+    (Jupyter, asynkrone kallere), kjøres kallet i en egen tråd i stedet for å feile."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return funksjon(*args)
+    with ThreadPoolExecutor(max_workers=1) as utforer:
+        return utforer.submit(funksjon, *args).result()

@@ -426,3 +426,15 @@ def test_cli_signatur_verifiser(forseglet, tmp_path):
     (segl / "sertifikat.pem").write_bytes(forseglet.segl.sertifikat.read_bytes())
     r = _cli(tmp_path / "instans", str(god))
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_verifiser_virker_ogsa_med_en_kjorende_hendelsessloyfe(forseglet):
+    """pyHanko kaller asyncio.run() inni; fra en asynkron kaller skal det ikke se ut som
+    en endret fil."""
+    import asyncio
+
+    async def inni_sloyfe():
+        return verifiser(forseglet.signert, [forseglet.segl.sertifikat])
+
+    v = asyncio.run(inni_sloyfe())
+    assert v.intakt and v.gyldig, v.feil
