@@ -224,3 +224,38 @@ def test_reindekser_fra_arkivet_alene(tj, to_avtaler):
     assert sok.sok(tj, "løslatelse", "admin").totalt == 0
     assert sok.reindekser(tj) == 2
     assert sok.sok(tj, "løslatelse", "admin").totalt == 1
+
+
+def test_telling_og_fasetter_stemmer_over_mange_segmenter_og_slettinger(indeks):
+    """Hver erstatt_objekt gir et nytt segment og slettemerker i de gamle; totalt, fasetter
+    og rangering (numpy over postlistene) skal likevel telle bare levende dokumenter."""
+    fasit = {}
+    for runde in range(3):
+        for i in range(1, 13):
+            tekster = [
+                f"Bolig {'og løslatelse ' * (i % 3)}runde {runde} versjon {v}" for v in (1, 2)
+            ]
+            if runde == 2 and i % 4 == 0:
+                tekster[-1] = "Ingen treff her"
+            type_ = "fengsel" if i % 2 else "dps"
+            indeks.erstatt_objekt(
+                "avtale",
+                i,
+                lambda i=i, t=tekster, ty=type_: [
+                    dok(i, 1, t[0], gjeldende=False, partstype=ty),
+                    dok(i, 2, t[1], partstype=ty),
+                ],
+            )
+            fasit[i] = (tekster, type_)
+    gjeldende_bolig = [i for i, (t, _) in fasit.items() if "Bolig" in t[-1]]
+    r = indeks.sok("bolig", ["ansatte"])
+    assert r.totalt == len(gjeldende_bolig) == 9
+    assert dict(r.fasetter["partstype"]) == {
+        "fengsel": sum(1 for i in gjeldende_bolig if i % 2),
+        "dps": sum(1 for i in gjeldende_bolig if not i % 2),
+    }
+    assert indeks.sok("bolig", ["ansatte"], bare_gjeldende=False).totalt == 12 + 9
+    # Flest forekomster av «løslatelse» først (tf), og bare levende versjoner.
+    topp = indeks.sok("løslatelse", ["ansatte"]).treff
+    assert {t.objekt_id % 3 for t in topp[:3]} == {2}
+    assert all(t.versjon == 2 for t in topp)

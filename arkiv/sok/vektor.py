@@ -29,8 +29,13 @@ class Vektorsok:
         self.searcher = searcher
         self.k1 = vekting.k1
         self.antall = searcher.doc_count_all()
-        self.levende = self.maske_fra(searcher.docs_for_query(query.Every()))
         self._deler = searcher.subsearchers or [(searcher, 0)]
+        self.levende = np.ones(self.antall, dtype=bool)
+        for s, forskyvning in self._deler:
+            leser = s.reader()
+            if leser.has_deletions():
+                slettet = np.fromiter(leser.deleted_docs_set, dtype=np.int64)
+                self.levende[slettet + forskyvning] = False
         self._termer: OrderedDict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._kolonner: dict[str, tuple[np.ndarray, list[Any]]] = {}
 
