@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dokumenter import frister
 from dokumenter.models import Avtale, Hendelse, Signeringsrunde, SignertKopi, naa
 from dokumenter.validering import Valideringsfeil
 
@@ -123,6 +124,13 @@ def bytt_status(
         avsluttet_dato = avsluttet_dato or date.today()
         detaljer["avsluttet_dato"] = avsluttet_dato.isoformat()
         avtale.avsluttet_dato = avsluttet_dato
+    if til == "inngaatt" and av_systemet:
+        # Ny signert avtale (eller signert revisjon): første evaluering ett år fram, eller i
+        # måneden avtalen selv nevner.
+        verdier = avtale.siste_versjon.feltverdier if avtale.siste_versjon else {}
+        maned = frister.maned_fra_navn(verdier.get("evaluering_maaned"))
+        avtale.neste_evaluering = frister.neste_evaluering(date.today(), maned)
+        detaljer["neste_evaluering"] = avtale.neste_evaluering.isoformat()
     if avtale.status == "til_signering" and til != "inngaatt":
         trekk_runde(s, avtale.id, bruker_id, fra, f"Avtalen ble satt til «{STATUSER[til]}».")
     logg(s, avtale.id, "status_endret", bruker_id, fra, **detaljer)

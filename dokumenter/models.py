@@ -72,6 +72,8 @@ class Avtale(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_begrunnelse: Mapped[str] = mapped_column(Text, default="")
     avsluttet_dato: Mapped[date | None] = mapped_column(Date)
+    # Årlig evaluering: neste dato settes når avtalen blir inngått og etter hver evaluering.
+    neste_evaluering: Mapped[date | None] = mapped_column(Date, index=True)
     ansvarlig_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
     gjeldende_versjon: Mapped[int] = mapped_column(Integer, default=0)
     opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
@@ -304,3 +306,57 @@ class Innloggingsforsok(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     nokkel: Mapped[str] = mapped_column(String(200), index=True)
     tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa, index=True)
+
+
+class Avvik(Base):
+    """Et brudd på avtalen, meldt av den ene parten og besvart av den andre."""
+
+    __tablename__ = "avvik"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    avtale_id: Mapped[int] = mapped_column(ForeignKey("avtale.id"), index=True)
+    nummer: Mapped[str] = mapped_column(String(20), unique=True)  # «2026-004»
+    meldt_av_side: Mapped[str] = mapped_column(String(10))  # "kommune" | "part"
+    paragraf: Mapped[str] = mapped_column(String(100))
+    kategori: Mapped[str] = mapped_column(String(40), index=True)
+    hendelsesdato: Mapped[date] = mapped_column(Date)
+    hva_skjedde: Mapped[str] = mapped_column(Text)
+    konsekvens: Mapped[str] = mapped_column(Text, default="")
+    strakstiltak: Mapped[str] = mapped_column(Text, default="")
+    # Personopplysning: vises bare for ansatte med skrivetilgang; aldri i skjema eller søk.
+    person_ref: Mapped[str] = mapped_column(String(200), default="")
+    meldt_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    meldt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # aapen|sendt|besvart|lukket
+    svarfrist: Mapped[date | None] = mapped_column(Date)
+    sendt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    svar_forklaring: Mapped[str] = mapped_column(Text, default="")
+    svar_tiltak: Mapped[str] = mapped_column(Text, default="")
+    besvart_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    besvart: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lukket: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lukket_merknad: Mapped[str] = mapped_column(Text, default="")
+    lukket_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    sist_paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    avtale: Mapped[Avtale] = relationship()
+    meldt_av: Mapped[Bruker] = relationship(foreign_keys=[meldt_av_id])
+    besvart_av: Mapped[Bruker | None] = relationship(foreign_keys=[besvart_av_id])
+    skjemaer: Mapped[list[Avviksskjema]] = relationship(order_by="Avviksskjema.nummer")
+
+
+class Avviksskjema(Base):
+    """Ett generert avviksskjema (DOCX og PDF/A i arkivet); nytt ved sending, svar og lukking."""
+
+    __tablename__ = "avviksskjema"
+    __table_args__ = (UniqueConstraint("avvik_id", "nummer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    avvik_id: Mapped[int] = mapped_column(ForeignKey("avvik.id"), index=True)
+    nummer: Mapped[int] = mapped_column(Integer)
+    anledning: Mapped[str] = mapped_column(String(20))  # sendt|besvart|lukket
+    docx_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    docx_storrelse: Mapped[int] = mapped_column(Integer)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf_storrelse: Mapped[int] = mapped_column(Integer)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from arkiv.sok.analyse import Leksikon
 from arkiv.sok.indeks import Indeksdokument, IndeksFeil, Resultat
-from dokumenter.models import Avtale, AvtaleVersjon
+from dokumenter.models import Avtale, AvtaleVersjon, Avvik
 from dokumenter.parter import PARTSTYPER
 from dokumenter.sammenligning import avsnitt_fra_docx
 from dokumenter.tjenester import Tjenester
@@ -74,17 +74,64 @@ def oppdater_avtale(tj: Tjenester, avtale_id: int) -> bool:
             avtale = _last_avtale(s, avtale_id)
             return list(_dokumenter_for_avtale(tj, s, avtale)) if avtale else []
 
+    return _oppdater(tj, "avtale", avtale_id, hent)
+
+
+def oppdater_avvik(tj: Tjenester, avvik_id: int) -> bool:
+    """Som `oppdater_avtale`, for ett avvik (uten personreferansen)."""
+
+    def hent() -> list[Indeksdokument]:
+        with tj.sesjoner() as s:
+            avvik = _last_avvik(s, avvik_id)
+            return [_dokument_for_avvik(avvik)] if avvik else []
+
+    return _oppdater(tj, "avvik", avvik_id, hent)
+
+
+def _oppdater(tj: Tjenester, art: str, objekt_id: int, hent: Callable) -> bool:
     try:
-        tj.indeks.erstatt_objekt("avtale", avtale_id, hent)
+        tj.indeks.erstatt_objekt(art, objekt_id, hent)
     except Exception as e:  # noqa: BLE001 - indeksen er avledet; arkivet er allerede lagret
-        logger.exception("Kunne ikke oppdatere søkeindeksen for avtale %s", avtale_id)
+        logger.exception("Kunne ikke oppdatere søkeindeksen for %s %s", art, objekt_id)
         grunn = str(e) if isinstance(e, IndeksFeil) else f"{type(e).__name__}: {e}"
         try:
-            tj.indeks.merk_foreldet(f"Avtale {avtale_id}: {grunn}")
+            tj.indeks.merk_foreldet(f"{art.capitalize()} {objekt_id}: {grunn}")
         except OSError:
             logger.exception("Kunne heller ikke merke indeksen som foreldet")
         return False
     return True
+
+
+def _last_avvik(s: Session, avvik_id: int) -> Avvik | None:
+    return s.get(
+        Avvik,
+        avvik_id,
+        options=[
+            selectinload(Avvik.avtale).selectinload(Avtale.part),
+            selectinload(Avvik.meldt_av),
+        ],
+    )
+
+
+def _dokument_for_avvik(avvik: Avvik) -> Indeksdokument:
+    part = avvik.avtale.part
+    deler = [avvik.paragraf, avvik.hva_skjedde, avvik.konsekvens, avvik.strakstiltak,
+             avvik.svar_forklaring, avvik.svar_tiltak, avvik.lukket_merknad]  # fmt: skip
+    return Indeksdokument(
+        id=f"avvik:{avvik.id}:1",
+        art="avvik",
+        objekt_id=avvik.id,
+        versjon=1,
+        gjeldende=True,
+        tittel=f"Avvik {avvik.nummer} ({avvik.paragraf}) – {part.navn}",
+        tekst="\n".join(d for d in deler if d),
+        part=part.navn,
+        partstype=part.type,
+        sektor=PARTSTYPER[part.type].sektor,
+        status=avvik.status,
+        ansvarlig=avvik.meldt_av.navn,
+        dato=avvik.meldt,
+    )
 
 
 def antall_versjoner(tj: Tjenester) -> int:
@@ -100,6 +147,7 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
     def alle() -> Iterator[Indeksdokument]:
         with tj.sesjoner() as s:
             ider = s.scalars(select(Avtale.id).order_by(Avtale.id)).all()
+            avvik_ider = s.scalars(select(Avvik.id).order_by(Avvik.id)).all()
         for avtale_id in ider:
             with tj.sesjoner() as s:
                 avtale = _last_avtale(s, avtale_id)
@@ -107,6 +155,9 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
                     if fremdrift:
                         fremdrift(1)
                     yield dok
+        for avvik_id in avvik_ider:
+            with tj.sesjoner() as s:
+                yield _dokument_for_avvik(_last_avvik(s, avvik_id))
 
     leksikon = Leksikon.fra_tekster(d.tekst for d in alle())
     return tj.indeks.bygg_pa_nytt(alle(), leksikon=leksikon)

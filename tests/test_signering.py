@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
-from dokumenter import avtaler, brukere, forsegling, livslop, parter, portal, signering
+from dokumenter import avtaler, brukere, forsegling, frister, livslop, parter, portal, signering
 from dokumenter.avtaler import IkkeFunnet
 from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.livslop import UlovligOvergang
@@ -296,6 +296,9 @@ def test_skannet_kopi_sjekkes_og_gir_inngatt(tj, oppsett, saksbehandler):
     kopi = signering.last_opp_signert(tj, avtale.id, pdf, saksbehandler.id, fra="test")
     assert kopi.sha256 == hashlib.sha256(pdf).hexdigest() and kopi.type == "skannet"
     assert status(tj, avtale.id) == "inngaatt"
+    with tj.sesjoner() as s:  # mønsteravtalen sier evaluering i desember
+        neste = s.get(Avtale, avtale.id).neste_evaluering
+    assert neste == frister.neste_evaluering(date.today(), 12) and neste.month == 12
     with pytest.raises(Valideringsfeil, match="kan ikke endres"):
         avtaler.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
     avtaler.sett_status(tj, avtale.id, "til_revisjon", saksbehandler.id)

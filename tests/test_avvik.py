@@ -1,0 +1,199 @@
+"""Avvik mot en signert avtale: melding, skjema, svar fra den andre parten, lukking, frister,
+påminnelser, personopplysninger og søk. Ekte database, LibreOffice og SMTP på loopback."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select, update
+
+from dokumenter import arkivdrift, avtaler, avvik, brukere, parter, signering, sok
+from dokumenter.avtaler import IkkeFunnet
+from dokumenter.avvik import Melder
+from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.models import Avtale, Avvik, Avviksskjema, Bruker
+from dokumenter.validering import Valideringsfeil
+
+pytestmark = pytest.mark.libreoffice
+NETT = "http://test.invalid"
+
+
+def data(**endring):
+    return {
+        "paragraf": "§ 4 Varsling",
+        "kategori": "varsling",
+        "hendelsesdato": (date.today() - timedelta(days=3)).isoformat(),
+        "hva_skjedde": "En innsatt ble løslatt uten varsel til kommunen.",
+        "konsekvens": "Personen sto uten bolig den første natten.",
+        "strakstiltak": "Midlertidig bolig ble skaffet samme kveld.",
+        "person_ref": "Sak 2026/117",
+        **endring,
+    }
+
+
+@pytest.fixture
+def oppsett(tj, saksbehandler):
+    with tj.transaksjon() as s:
+        s.get(Bruker, saksbehandler.id).epost = "kari@kommune.example.no"
+    bodo = parter.opprett_part(
+        tj,
+        {
+            "navn": "Bodø fengsel",
+            "type": "fengsel",
+            "orgnr": fiktivt_orgnr(1),
+            "kontaktpersoner": [{"navn": "Kåre Ødegård", "epost": "kare@bodo.example.no"}],
+        },
+    )
+    mo = parter.opprett_part(
+        tj, {"navn": "Mo fengsel", "type": "fengsel", "orgnr": fiktivt_orgnr(2)}
+    )
+    partner = brukere.opprett_partnerbruker(
+        tj, bodo.id, "Kåre Ødegård", "kare@bodo.example.no", "passord-12345"
+    )
+    annen = brukere.opprett_partnerbruker(
+        tj, mo.id, "Mona Mo", "mona@mo.example.no", "passord-12345"
+    )
+    verdier = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT, "avvik_svarfrist_dager": 14}
+    avtale = avtaler.opprett_utkast(tj, bodo.id, verdier, saksbehandler.id)
+    with tj.sesjoner() as s:
+        pdf = tj.lager.les(s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256)
+    signering.last_opp_signert(tj, avtale.id, pdf, saksbehandler.id)
+    kommune = Melder(saksbehandler.id, "saksbehandler")
+    return (
+        avtale,
+        kommune,
+        Melder(partner.id, "partner", bodo.id),
+        Melder(annen.id, "partner", mo.id),
+    )
+
+
+def test_kommunen_melder_parten_svarer_kommunen_lukker(tj, oppsett, smtp_sink):
+    avtale, kommune, partner, _ = oppsett
+    a = avvik.registrer(tj, avtale.id, data(), kommune, fra="test")
+    assert a.status == "aapen" and a.nummer == f"{date.today().year}-001"
+    assert avvik.send(tj, a.id, kommune, NETT) == []
+    melding = smtp_sink.vent_pa("kare@bodo.example.no")[0]
+    assert f"{NETT}/portal/avvik/{a.id}" in melding.tekst and a.nummer in melding.emne
+    assert "Sak 2026/117" not in melding.tekst  # personreferansen går aldri i e-post
+
+    sendt = avvik.hent(tj, a.id, kommune)
+    assert sendt.status == "sendt" and sendt.svarfrist >= date.today() + timedelta(days=14)
+    assert sendt.svarfrist.weekday() < 5 and sendt.person_ref == "Sak 2026/117"
+    assert avvik.hent(tj, a.id, partner).person_ref == ""  # partneren ser den ikke
+
+    with pytest.raises(Valideringsfeil, match="andre parten"):
+        avvik.besvar(tj, a.id, "Feil", "", kommune, NETT)
+    avvik.besvar(tj, a.id, "Varselet ble sendt til feil adresse.", "Ny rutine for varsling.",
+                 partner, NETT)  # fmt: skip
+    assert smtp_sink.vent_pa("kari@kommune.example.no")
+    avvik.lukk(tj, a.id, "Rutinen er gjennomgått i møte.", kommune)
+
+    lukket = avvik.hent(tj, a.id, kommune)
+    assert lukket.status == "lukket" and [s.anledning for s in lukket.skjemaer] == [
+        "sendt", "besvart", "lukket"
+    ]  # fmt: skip
+    navn, pdf = avvik.les_skjema(tj, lukket.skjemaer[-1].id, "pdf", partner)
+    tekst = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for forventet in ("Varselet ble sendt til feil adresse.", "Ny rutine for varsling.",
+                      "Rutinen er gjennomgått", a.nummer, "Bodø fengsel"):  # fmt: skip
+        assert forventet in tekst, forventet
+    assert "Sak 2026/117" not in tekst and navn.endswith(".pdf")
+    assert arkivdrift.verifiser(tj).ren
+
+
+def test_partneren_melder_i_portalen_og_ser_bare_egne(tj, oppsett, smtp_sink):
+    avtale, kommune, partner, annen = oppsett
+    with pytest.raises(IkkeFunnet):
+        avvik.registrer(tj, avtale.id, data(), annen)
+    a = avvik.registrer(tj, avtale.id, data(person_ref=""), partner)
+    avvik.send(tj, a.id, partner, NETT)
+    assert smtp_sink.vent_pa("kari@kommune.example.no")  # den ansvarlige i kommunen
+    for kall in (
+        lambda: avvik.hent(tj, a.id, annen),
+        lambda: avvik.for_avtale(tj, avtale.id, annen),
+        lambda: avvik.besvar(tj, a.id, "x", "", annen, NETT),
+        lambda: avvik.les_skjema(tj, avvik.hent(tj, a.id, partner).skjemaer[0].id, "pdf", annen),
+    ):
+        with pytest.raises(IkkeFunnet):
+            kall()
+    with pytest.raises(Valideringsfeil, match="Bare kommunen"):
+        avvik.lukk(tj, a.id, "Lukk", partner)
+    avvik.besvar(tj, a.id, "Kommunen hadde ikke fått varselet.", "", kommune, NETT)
+    assert avvik.hent(tj, a.id, partner).status == "besvart"
+
+
+def test_ugyldig_avvik_endrer_ingenting(tj, oppsett, saksbehandler):
+    avtale, kommune, _, _ = oppsett
+    ugyldige = [
+        (data(paragraf=""), "paragraf"),
+        (data(kategori="tull"), "kategori"),
+        (data(hendelsesdato="31.02.2026"), "hendelsesdato"),
+        (data(hendelsesdato=(date.today() + timedelta(days=1)).isoformat()), "fram i tid"),
+        (data(hva_skjedde="x" * 5001), "høyst 5000"),
+        (data(konsekvens="Gjelder 01019912345 som ble løslatt"), "fødselsnummer"),
+    ]
+    for verdier, melding in ugyldige:
+        with pytest.raises(Valideringsfeil, match=melding):
+            avvik.registrer(tj, avtale.id, verdier, kommune)
+    lesetilgang = brukere.opprett_bruker(tj, "lise", "Lise", "lesetilgang", "passord-12345")
+    with pytest.raises(Valideringsfeil, match="lesetilgang"):
+        avvik.registrer(tj, avtale.id, data(), Melder(lesetilgang.id, "lesetilgang"))
+    utkast = avtaler.opprett_utkast(
+        tj, avtale.part_id, {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT},
+        saksbehandler.id,
+    )  # fmt: skip
+    with pytest.raises(Valideringsfeil, match="inngått avtale"):
+        avvik.registrer(tj, utkast.id, data(), kommune)
+    with tj.sesjoner() as s:
+        assert s.scalar(select(func.count()).select_from(Avvik)) == 0
+    assert avvik.advarsler("Ola Nordmann ble løslatt") and not avvik.advarsler("ble løslatt")
+
+
+def test_forfalte_avvik_og_paminnelse(tj, oppsett, smtp_sink):
+    avtale, kommune, partner, _ = oppsett
+    a = avvik.registrer(tj, avtale.id, data(), kommune)
+    avvik.send(tj, a.id, kommune, NETT)
+    assert avvik.forfalte(tj) == []
+    with pytest.raises(Valideringsfeil, match="svarfristen"):
+        avvik.lukk(tj, a.id, "Ingen svar", kommune)
+    with tj.transaksjon() as s:
+        s.execute(update(Avvik).values(svarfrist=date.today() - timedelta(days=1)))
+    assert [x.id for x in avvik.forfalte(tj)] == [a.id]
+    smtp_sink.tom()
+    assert avvik.send_paminnelser(tj, NETT) == (1, [])
+    assert smtp_sink.vent_pa("kare@bodo.example.no")[0].emne.startswith("Påminnelse")
+    assert avvik.send_paminnelser(tj, NETT) == (0, [])  # ikke igjen samme uke
+    avvik.lukk(tj, a.id, "Lukket uten svar etter purring.", kommune)
+
+
+def test_avvik_er_sokbare_uten_personreferanse(tj, oppsett):
+    avtale, kommune, _, _ = oppsett
+    a = avvik.registrer(tj, avtale.id, data(), kommune)
+    treff = sok.sok(tj, "løslatt varsel", "saksbehandler").treff
+    assert [(t.art, t.objekt_id) for t in treff] == [("avvik", a.id)]
+    assert sok.sok(tj, "117", "saksbehandler").totalt == 0
+    sok.reindekser(tj)
+    assert [t.art for t in sok.sok(tj, "løslatt varsel", "admin").treff] == ["avvik"]
+
+
+def test_statistikk_per_paragraf_kategori_og_kvartal(tj, oppsett):
+    avtale, kommune, partner, _ = oppsett
+    for dato, paragraf, kategori, melder in (
+        ("2026-01-10", "§ 4 Varsling", "varsling", kommune),
+        ("2026-02-11", "§ 4 Varsling", "varsling", partner),
+        ("2026-05-02", "§ 6 Bolig", "bolig", kommune),
+        ("2025-12-31", "§ 4 Varsling", "varsling", kommune),
+    ):
+        avvik.registrer(
+            tj, avtale.id, data(hendelsesdato=dato, paragraf=paragraf, kategori=kategori), melder
+        )
+    st = avvik.statistikk(tj, avtale.id, date(2026, 1, 1), date(2026, 12, 31))
+    assert st["antall"] == 3
+    assert st["paragraf"] == {"§ 4 Varsling": 2, "§ 6 Bolig": 1}
+    assert st["kategori"] == {"bolig": 1, "varsling": 2}
+    assert st["kvartal"] == {"2026 K1": 2, "2026 K2": 1}
+    with tj.sesjoner() as s:
+        assert s.scalar(select(func.count()).select_from(Avviksskjema)) == 0
