@@ -14,7 +14,7 @@ from arkiv import kontroll, sikkerhetskopi
 from arkiv.lager import Fillager, LagerFeil
 from dokumenter import sok
 from dokumenter.config import Innstillinger
-from dokumenter.models import Avviksskjema, Dokument, Malfil, SignertKopi
+from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, SignertKopi
 from dokumenter.tjenester import Tjenester, apne
 
 
@@ -25,6 +25,8 @@ def forventede_filer(s: Session) -> dict[str, int]:
     filer.update(s.execute(select(SignertKopi.sha256, SignertKopi.storrelse)).all())
     filer.update(s.execute(select(Avviksskjema.docx_sha256, Avviksskjema.docx_storrelse)).all())
     filer.update(s.execute(select(Avviksskjema.pdf_sha256, Avviksskjema.pdf_storrelse)).all())
+    filer.update(s.execute(select(Evaluering.docx_sha256, Evaluering.docx_storrelse)).all())
+    filer.update(s.execute(select(Evaluering.pdf_sha256, Evaluering.pdf_storrelse)).all())
     return filer
 
 

@@ -120,8 +120,9 @@ def _kan_skrive(melder: Melder) -> None:
         raise Valideringsfeil({"avvik": "Du har bare lesetilgang."})
 
 
-def registrer(tj: Tjenester, avtale_id: int, data: dict[str, Any], melder: Melder,
-              fra: str = "") -> Avvik:  # fmt: skip
+def registrer(
+    tj: Tjenester, avtale_id: int, data: dict[str, Any], melder: Melder, fra: str = ""
+) -> Avvik:
     """Meld et avvik mot en signert avtale (status «åpen»; sendes med `send`)."""
     _kan_skrive(melder)
     rene = _rens(data)
@@ -170,8 +171,15 @@ def send(
     return _varsle(tj, avvik_id, nettadresse, til_mottaker=True)
 
 
-def besvar(tj: Tjenester, avvik_id: int, forklaring: str, tiltak: str, melder: Melder,
-           nettadresse: str, fra: str = "") -> list[str]:  # fmt: skip
+def besvar(
+    tj: Tjenester,
+    avvik_id: int,
+    forklaring: str,
+    tiltak: str,
+    melder: Melder,
+    nettadresse: str,
+    fra: str = "",
+) -> list[str]:
     """Mottakeren svarer (forklaring og tiltak); svaret blir en del av skjemaet."""
     _kan_skrive(melder)
     forklaring = rens_tekst(forklaring, flerlinjet=True)
@@ -187,8 +195,17 @@ def besvar(tj: Tjenester, avvik_id: int, forklaring: str, tiltak: str, melder: M
             raise Valideringsfeil({"avvik": "Avviket venter ikke på svar."})
         if avvik.meldt_av_side == melder.side:
             raise Valideringsfeil({"avvik": "Svaret skal komme fra den andre parten."})
-    _nytt_skjema(tj, avvik_id, "besvart", melder.id, fra, svar_forklaring=forklaring,
-                 svar_tiltak=tiltak, besvart_av_id=melder.id, besvart=naa())  # fmt: skip
+    _nytt_skjema(
+        tj,
+        avvik_id,
+        "besvart",
+        melder.id,
+        fra,
+        svar_forklaring=forklaring,
+        svar_tiltak=tiltak,
+        besvart_av_id=melder.id,
+        besvart=naa(),
+    )
     return _varsle(tj, avvik_id, nettadresse, til_mottaker=False)
 
 
@@ -208,8 +225,16 @@ def lukk(tj: Tjenester, avvik_id: int, merknad: str, melder: Melder, fra: str = 
             raise Valideringsfeil({"avvik": "Bare sendte eller besvarte avvik kan lukkes."})
         if avvik.status == "sendt" and avvik.svarfrist and avvik.svarfrist >= date.today():
             raise Valideringsfeil({"avvik": "Vent på svar til svarfristen er ute."})
-    _nytt_skjema(tj, avvik_id, "lukket", melder.id, fra, lukket=naa(), lukket_merknad=merknad,
-                 lukket_av_id=melder.id)  # fmt: skip
+    _nytt_skjema(
+        tj,
+        avvik_id,
+        "lukket",
+        melder.id,
+        fra,
+        lukket=naa(),
+        lukket_merknad=merknad,
+        lukket_av_id=melder.id,
+    )
 
 
 # --- Skjemaet -------------------------------------------------------------------------------
@@ -223,8 +248,9 @@ def _svarfrist_dager(avtale: Avtale) -> int:
         return STANDARD_SVARFRIST_DAGER
 
 
-def _nytt_skjema(tj: Tjenester, avvik_id: int, anledning: str, bruker_id: int, fra: str,
-                 **endringer: Any) -> None:  # fmt: skip
+def _nytt_skjema(
+    tj: Tjenester, avvik_id: int, anledning: str, bruker_id: int, fra: str, **endringer: Any
+) -> None:
     """Sett endringene, lag skjemaet for den nye tilstanden og lagre alt krasjsikkert:
     filene i ventemappen, én transaksjon, så inn i lageret."""
     mal = tj.mal(MAL)
@@ -264,8 +290,16 @@ def _nytt_skjema(tj: Tjenester, avvik_id: int, anledning: str, bruker_id: int, f
                     pdf_storrelse=pdf_fil.storrelse,
                 )
             )
-            logg(s, avvik.avtale_id, f"avvik_{anledning}", bruker_id, fra, avvik=avvik.nummer,
-                 skjema=nummer, pdf=pdf_fil.sha256)  # fmt: skip
+            logg(
+                s,
+                avvik.avtale_id,
+                f"avvik_{anledning}",
+                bruker_id,
+                fra,
+                avvik=avvik.nummer,
+                skjema=nummer,
+                pdf=pdf_fil.sha256,
+            )
         innlegg.fullfor()
     sok.oppdater_avvik(tj, avvik_id)
 
@@ -320,8 +354,9 @@ def _mottakere(s: Session, avvik: Avvik, mottakersiden: bool) -> list[str]:
     return [avvik.avtale.ansvarlig.epost] if avvik.avtale.ansvarlig.epost else []
 
 
-def _varsle(tj: Tjenester, avvik_id: int, nettadresse: str, til_mottaker: bool,
-            paminnelse: bool = False) -> list[str]:  # fmt: skip
+def _varsle(
+    tj: Tjenester, avvik_id: int, nettadresse: str, til_mottaker: bool, paminnelse: bool = False
+) -> list[str]:
     with tj.sesjoner() as s:
         avvik = s.get(Avvik, avvik_id)
         mottakere = _mottakere(s, avvik, til_mottaker)
@@ -332,9 +367,11 @@ def _varsle(tj: Tjenester, avvik_id: int, nettadresse: str, til_mottaker: bool,
     lenke = f"{nettadresse.rstrip('/')}{sti}/{avvik_id}"
     if status == "sendt":
         emne = ("Påminnelse: " if paminnelse else "") + f"Avvik {nummer} – svar innen {frist}"
-        tekst = (f"Det er meldt et avvik fra samarbeidsavtalen med {part} (avvik {nummer}). "
-                 f"Avviksskjemaet ligger her, og svaret (forklaring og tiltak) gis samme sted "
-                 f"innen {frist}:\n{lenke}\n")  # fmt: skip
+        tekst = (
+            f"Det er meldt et avvik fra samarbeidsavtalen med {part} (avvik {nummer}). "
+            f"Avviksskjemaet ligger her, og svaret (forklaring og tiltak) gis samme sted "
+            f"innen {frist}:\n{lenke}\n"
+        )
     else:
         tilstand = STATUSER[status].lower()
         emne = f"Avvik {nummer} er {tilstand}"
@@ -405,8 +442,9 @@ def _skjul_person(avvik: Avvik, melder: Melder) -> Avvik:
     return avvik
 
 
-def les_skjema(tj: Tjenester, skjema_id: int, format: str, melder: Melder,
-               fra: str = "") -> tuple[str, bytes]:  # fmt: skip
+def les_skjema(
+    tj: Tjenester, skjema_id: int, format: str, melder: Melder, fra: str = ""
+) -> tuple[str, bytes]:
     """(filnavn, innhold) for et avviksskjema; partnere bare for egne avtaler."""
     if format not in ("pdf", "docx"):
         raise IkkeFunnet("Ukjent format.")
@@ -420,8 +458,16 @@ def les_skjema(tj: Tjenester, skjema_id: int, format: str, melder: Melder,
         avtale_id, nummer = avvik.avtale_id, avvik.nummer
     data = tj.lager.les(sha)
     with tj.transaksjon() as s:
-        logg(s, avtale_id, "lastet_ned", melder.id, fra, format=f"avviksskjema {format}",
-             avvik=nummer, sha256=sha)  # fmt: skip
+        logg(
+            s,
+            avtale_id,
+            "lastet_ned",
+            melder.id,
+            fra,
+            format=f"avviksskjema {format}",
+            avvik=nummer,
+            sha256=sha,
+        )
     return navn, data
 
 

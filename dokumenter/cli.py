@@ -282,8 +282,12 @@ def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
     help="Send påminnelser, la runder etter fristen utløpe, og fullfør avbrutte runder "
     "(for cron, f.eks. hver morgen).",
 )
-@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True,
-              help="Adressen lenkene i e-postene skal peke til.")  # fmt: skip
+@click.option(
+    "--nettadresse",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Adressen lenkene i e-postene skal peke til.",
+)
 def signatur_paminn(nettadresse: str) -> None:
     from dokumenter import signering
 
@@ -297,3 +301,54 @@ def signatur_paminn(nettadresse: str) -> None:
     )
     for feil in r.epostfeil:
         click.echo(f"E-post: {feil}", err=True)
+
+
+# -- avvik og evaluering ---------------------------------------------------------------------
+
+
+@main.group(help="Avvik fra avtalene.")
+def avvik_grp() -> None:
+    pass
+
+
+main.add_command(avvik_grp, "avvik")
+
+
+@avvik_grp.command("paminn", help="Påminn om avvik der svarfristen er ute (for cron).")
+@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True)
+def avvik_paminn(nettadresse: str) -> None:
+    from dokumenter import avvik
+
+    tj = _tjenester()
+    try:
+        antall, feil = avvik.send_paminnelser(tj, nettadresse)
+    finally:
+        tj.lukk()
+    click.echo(f"Påminnet om {antall} forfalte avvik.")
+    for f in feil:
+        click.echo(f"E-post: {f}", err=True)
+
+
+@main.group(help="Den årlige evalueringen.")
+def evaluering_grp() -> None:
+    pass
+
+
+main.add_command(evaluering_grp, "evaluering")
+
+
+@evaluering_grp.command(
+    "paminn", help="Påminn ansvarlige om evalueringer som er forfalt eller innen 60 dager."
+)
+@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True)
+def evaluering_paminn(nettadresse: str) -> None:
+    from dokumenter import evaluering
+
+    tj = _tjenester()
+    try:
+        antall, feil = evaluering.send_paminnelser(tj, nettadresse)
+    finally:
+        tj.lukk()
+    click.echo(f"Påminnet om {antall} evalueringer.")
+    for f in feil:
+        click.echo(f"E-post: {f}", err=True)

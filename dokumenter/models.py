@@ -27,6 +27,8 @@ class Bruker(Base):
     passord_hash: Mapped[str] = mapped_column(String(200))
     aktiv: Mapped[bool] = mapped_column(default=True)
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    # Hemmelig nøkkel for brukerens kalenderabonnement (.ics); bare SHA-256 lagres.
+    kalender_nokkel_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Partnerbrukere (rolle "partner") hører til én institusjon; ansatte har ingen.
     part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"), index=True)
 
@@ -74,6 +76,7 @@ class Avtale(Base):
     avsluttet_dato: Mapped[date | None] = mapped_column(Date)
     # Årlig evaluering: neste dato settes når avtalen blir inngått og etter hver evaluering.
     neste_evaluering: Mapped[date | None] = mapped_column(Date, index=True)
+    evaluering_paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ansvarlig_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
     gjeldende_versjon: Mapped[int] = mapped_column(Integer, default=0)
     opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
@@ -360,3 +363,33 @@ class Avviksskjema(Base):
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
     pdf_storrelse: Mapped[int] = mapped_column(Integer)
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Evaluering(Base):
+    """Den årlige evalueringen av en avtale, med rapporten (DOCX og PDF/A) i arkivet."""
+
+    __tablename__ = "evaluering"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    avtale_id: Mapped[int] = mapped_column(ForeignKey("avtale.id"), index=True)
+    dato: Mapped[date] = mapped_column(Date)
+    periode_fra: Mapped[date] = mapped_column(Date)
+    periode_til: Mapped[date] = mapped_column(Date)
+    deltakere_kommune: Mapped[str] = mapped_column(Text)
+    deltakere_part: Mapped[str] = mapped_column(Text)
+    fungert: Mapped[str] = mapped_column(Text, default="")
+    ikke_fungert: Mapped[str] = mapped_column(Text, default="")
+    beslutning: Mapped[str] = mapped_column(String(20))  # viderefores|revideres|sies_opp
+    begrunnelse: Mapped[str] = mapped_column(Text, default="")
+    neste_evaluering: Mapped[date | None] = mapped_column(Date)
+    avsluttet_dato: Mapped[date | None] = mapped_column(Date)
+    antall_avvik: Mapped[int] = mapped_column(Integer)
+    statistikk: Mapped[dict] = mapped_column(JSON)
+    docx_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    docx_storrelse: Mapped[int] = mapped_column(Integer)
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pdf_storrelse: Mapped[int] = mapped_column(Integer)
+    opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    avtale: Mapped[Avtale] = relationship()

@@ -9,11 +9,12 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from docxtpl import DocxTemplate, Listing
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage, Listing
 from jinja2 import Environment, TemplateError
 
 from dokumenter import formatering
-from dokumenter.maler import Mal, MalFeil, Variant
+from dokumenter.maler import STANDARD_BILDEBREDDE_MM, Mal, MalFeil, Variant
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,16 @@ class PartData:
     orgnr: str
     adresse: str
     kontaktpersoner: tuple[SimpleNamespace, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bilde:
+    """Et bildefelt i konteksten; `render_docx` gjør det om til et docxtpl-`InlineImage`
+    (som trenger selve malen og derfor ikke kan lages her)."""
+
+    png: bytes
+    bredde_mm: float
+    alt: str = ""
 
 
 def kontekst(
@@ -45,7 +56,13 @@ def kontekst(
     }
     for f in mal.felt:
         verdi = verdier.get(f.navn)
-        if verdi is None or verdi == "":
+        if f.type == "liste":
+            # SimpleNamespace, så kolonnenavn som «items» ikke treffer dict-metoder i malen.
+            ctx[f.navn] = [SimpleNamespace(**rad) for rad in verdi or []]
+        elif f.type == "bilde" and verdi:
+            alt = str(verdier.get(f.alt_felt) or "") if f.alt_felt else ""
+            ctx[f.navn] = Bilde(bytes(verdi), f.bredde_mm or STANDARD_BILDEBREDDE_MM, alt)
+        elif verdi is None or verdi == "":
             ctx[f.navn] = ""
         elif f.type == "dato":
             ctx[f.navn] = formatering.dato_lang(date.fromisoformat(verdi))
@@ -91,9 +108,30 @@ def _forbehandlet(src_xml: str) -> str:
 _MILJO = _Jinjamiljo(autoescape=True)
 
 
+class _Bildeinnsetting(InlineImage):
+    """docxtpl-bilde med tekstalternativ (`descr` på wp:docPr, som Word og LibreOffice leser)."""
+
+    def __init__(self, tpl: DocxTemplate, bilde: Bilde) -> None:
+        super().__init__(tpl, io.BytesIO(bilde.png), width=Mm(bilde.bredde_mm))
+        self.alt = bilde.alt
+
+    def _insert_image(self) -> str:
+        self.image_descriptor.seek(0)
+        inline = self.tpl.current_rendering_part.new_pic_inline(
+            self.image_descriptor, self.width, self.height
+        )
+        if self.alt:
+            inline.docPr.set("descr", self.alt)
+        return (
+            f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+            '<w:t xml:space="preserve">'
+        )
+
+
 def render_docx(mal: Mal, ctx: dict[str, Any], malfil: bytes | None = None) -> bytes:
     """Fyll malen; `malfil` er malens bytes når de allerede er lest (samme som arkiveres)."""
     tpl = _DocxMal(io.BytesIO(malfil) if malfil is not None else str(mal.fil))
+    ctx = {n: _Bildeinnsetting(tpl, v) if isinstance(v, Bilde) else v for n, v in ctx.items()}
     try:
         tpl.render(ctx, jinja_env=_MILJO, autoescape=True)
     except TemplateError as e:

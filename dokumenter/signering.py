@@ -248,7 +248,7 @@ def send_kode(tj: Tjenester, avtale_id: int, bruker_id: int, fra: str = "") -> s
                 {
                     "kode": "Du har ingen e-postadresse registrert, så koden kan ikke sendes. "
                     "Be kommunen legge den inn."
-                }  # fmt: skip
+                }
             )
         nylig = s.scalar(
             select(func.count())
@@ -319,8 +319,17 @@ def signer(
         else:
             gyldig.brukt = naa()
             sig.status, sig.signert, sig.ip = "signert", naa(), ip[:64]
-            logg(s, avtale_id, "signert", bruker_id, fra, runde=runde.id, ip=ip[:64],
-                 versjon=runde.versjon_nummer, sha256=runde.dokument_sha256)  # fmt: skip
+            logg(
+                s,
+                avtale_id,
+                "signert",
+                bruker_id,
+                fra,
+                runde=runde.id,
+                ip=ip[:64],
+                versjon=runde.versjon_nummer,
+                sha256=runde.dokument_sha256,
+            )
             runde_id, ferdig = runde.id, neste_signatar(runde) is None
     if not riktig:  # forsøket er lagret (commit) før feilen meldes
         raise Valideringsfeil({"kode": feil_kode})
@@ -421,7 +430,7 @@ def fullfor_runde(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
             {
                 "segl": "Kommunens sertifikat for forsegling mangler (DOKUMENTER_SEGL_NOKKEL og "
                 "DOKUMENTER_SEGL_SERTIFIKAT)."
-            }  # fmt: skip
+            }
         )
     forseglet = lag_signert_kopi(pdf, sider, segl, lag_metadata(signaturer, sha))
     with tj.lager.innlegg() as innlegg:
@@ -441,8 +450,17 @@ def fullfor_runde(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
                     storrelse=fil.storrelse,
                 )
             )
-            logg(s, avtale_id, "signert_kopi", None, "systemet", runde=runde_id,
-                 versjon=versjon, sha256=fil.sha256, type="forseglet")  # fmt: skip
+            logg(
+                s,
+                avtale_id,
+                "signert_kopi",
+                None,
+                "systemet",
+                runde=runde_id,
+                versjon=versjon,
+                sha256=fil.sha256,
+                type="forseglet",
+            )
             bytt_status(s, s.get(Avtale, avtale_id), "inngaatt", None, "systemet", av_systemet=True)
         innlegg.fullfor()
     sok.oppdater_avtale(tj, avtale_id)
@@ -545,10 +563,26 @@ def last_opp_signert(
                     opprettet_av_id=bruker_id,
                 )
             )
-            logg(s, avtale_id, "signert_kopi", bruker_id, fra, versjon=avtale.gjeldende_versjon,
-                 sha256=fil.sha256, type="skannet", sider=sider)  # fmt: skip
-            bytt_status(s, avtale, "inngaatt", bruker_id, fra, "Skannet signert kopi lastet opp.",
-                        av_systemet=True)  # fmt: skip
+            logg(
+                s,
+                avtale_id,
+                "signert_kopi",
+                bruker_id,
+                fra,
+                versjon=avtale.gjeldende_versjon,
+                sha256=fil.sha256,
+                type="skannet",
+                sider=sider,
+            )
+            bytt_status(
+                s,
+                avtale,
+                "inngaatt",
+                bruker_id,
+                fra,
+                "Skannet signert kopi lastet opp.",
+                av_systemet=True,
+            )
         innlegg.fullfor()
     sok.oppdater_avtale(tj, avtale_id)
     return kopi
@@ -574,8 +608,16 @@ def les_signert_kopi(
         sha, avtale_id, versjon = kopi.sha256, kopi.avtale_id, kopi.versjon_nummer
     data = tj.lager.les(sha)
     with tj.transaksjon() as s:
-        logg(s, avtale_id, "lastet_ned", bruker_id, fra, versjon=versjon, format="signert pdf",
-             sha256=sha)  # fmt: skip
+        logg(
+            s,
+            avtale_id,
+            "lastet_ned",
+            bruker_id,
+            fra,
+            versjon=versjon,
+            format="signert pdf",
+            sha256=sha,
+        )
     return navn, data
 
 
@@ -592,8 +634,16 @@ def send_paminnelser(tj: Tjenester, nettadresse: str) -> Paminnelsesrapport:
             .where(Signeringsrunde.status == "aktiv")
             .options(selectinload(Signeringsrunde.signatarer))
         ).all()
-        arbeid = [(runde.id, runde.avtale_id, som_utc(runde.frist), runde.paminnelse_dager,
-                   neste_signatar(runde)) for runde in runder]  # fmt: skip
+        arbeid = [
+            (
+                runde.id,
+                runde.avtale_id,
+                som_utc(runde.frist),
+                runde.paminnelse_dager,
+                neste_signatar(runde),
+            )
+            for runde in runder
+        ]
     for runde_id, avtale_id, frist, dager, neste in arbeid:
         if neste is None:
             r.epostfeil += fullfor_runde(tj, runde_id, nettadresse)

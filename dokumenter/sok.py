@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from arkiv.sok.analyse import Leksikon
 from arkiv.sok.indeks import Indeksdokument, IndeksFeil, Resultat
-from dokumenter.models import Avtale, AvtaleVersjon, Avvik
+from dokumenter.models import Avtale, AvtaleVersjon, Avvik, Evaluering
 from dokumenter.parter import PARTSTYPER
 from dokumenter.sammenligning import avsnitt_fra_docx
 from dokumenter.tjenester import Tjenester
@@ -88,6 +89,38 @@ def oppdater_avvik(tj: Tjenester, avvik_id: int) -> bool:
     return _oppdater(tj, "avvik", avvik_id, hent)
 
 
+def oppdater_evaluering(tj: Tjenester, evaluering_id: int) -> bool:
+    """Som `oppdater_avtale`, for én evalueringsrapport."""
+
+    def hent() -> list[Indeksdokument]:
+        with tj.sesjoner() as s:
+            ev = s.get(Evaluering, evaluering_id, options=[selectinload(Evaluering.avtale)])
+            return [_dokument_for_evaluering(ev)] if ev else []
+
+    return _oppdater(tj, "evaluering", evaluering_id, hent)
+
+
+def _dokument_for_evaluering(ev: Evaluering) -> Indeksdokument:
+    part = ev.avtale.part
+    deler = [ev.deltakere_kommune, ev.deltakere_part, ev.fungert, ev.ikke_fungert,
+             ev.begrunnelse, f"Beslutning: {ev.beslutning}"]  # fmt: skip
+    return Indeksdokument(
+        id=f"evaluering:{ev.id}:1",
+        art="evaluering",
+        objekt_id=ev.id,
+        versjon=1,
+        gjeldende=True,
+        tittel=f"Evalueringsrapport {ev.dato.isoformat()} – {part.navn}",
+        tekst="\n".join(d for d in deler if d),
+        part=part.navn,
+        partstype=part.type,
+        sektor=PARTSTYPER[part.type].sektor,
+        status=ev.beslutning,
+        ansvarlig="",
+        dato=datetime.combine(ev.dato, time(12), tzinfo=UTC),
+    )
+
+
 def _oppdater(tj: Tjenester, art: str, objekt_id: int, hent: Callable) -> bool:
     try:
         tj.indeks.erstatt_objekt(art, objekt_id, hent)
@@ -148,6 +181,7 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
         with tj.sesjoner() as s:
             ider = s.scalars(select(Avtale.id).order_by(Avtale.id)).all()
             avvik_ider = s.scalars(select(Avvik.id).order_by(Avvik.id)).all()
+            evaluering_ider = s.scalars(select(Evaluering.id).order_by(Evaluering.id)).all()
         for avtale_id in ider:
             with tj.sesjoner() as s:
                 avtale = _last_avtale(s, avtale_id)
@@ -158,6 +192,9 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
         for avvik_id in avvik_ider:
             with tj.sesjoner() as s:
                 yield _dokument_for_avvik(_last_avvik(s, avvik_id))
+        for evaluering_id in evaluering_ider:
+            with tj.sesjoner() as s:
+                yield _dokument_for_evaluering(s.get(Evaluering, evaluering_id))
 
     leksikon = Leksikon.fra_tekster(d.tekst for d in alle())
     return tj.indeks.bygg_pa_nytt(alle(), leksikon=leksikon)

@@ -17,7 +17,7 @@ from dokumenter.config import Innstillinger
 from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
 from dokumenter.epost import Epost, EpostFeil, SmtpOppsett, send
 from dokumenter.maler import Mal, les_mal
-from dokumenter.models import Avviksskjema, Dokument, Malfil, SignertKopi
+from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, SignertKopi
 
 logger = logging.getLogger(__name__)
 
@@ -111,10 +111,9 @@ def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
                 s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
                 or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
                 or s.scalar(select(SignertKopi.id).where(SignertKopi.sha256 == sha).limit(1))
-                or s.scalar(
-                    select(Avviksskjema.id)
-                    .where((Avviksskjema.docx_sha256 == sha) | (Avviksskjema.pdf_sha256 == sha))
-                    .limit(1)
+                or any(
+                    s.scalar(select(m.id).where((m.docx_sha256 == sha) | (m.pdf_sha256 == sha)))
+                    for m in (Avviksskjema, Evaluering)
                 )
             )
 

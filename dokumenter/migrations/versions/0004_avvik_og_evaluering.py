@@ -1,4 +1,5 @@
-"""Avvik med genererte avviksskjemaer, og datoen for neste årlige evaluering på avtalen.
+"""Avvik med genererte avviksskjemaer, årlige evalueringer med rapport, datoen for neste
+evaluering på avtalen og brukerens kalendernøkkel.
 
 Revision ID: 0004
 Revises: 0003
@@ -17,7 +18,39 @@ TID = sa.DateTime(timezone=True)
 
 def upgrade() -> None:
     op.add_column("avtale", sa.Column("neste_evaluering", sa.Date()))
+    op.add_column("avtale", sa.Column("evaluering_paminnet", TID))
     op.create_index("ix_avtale_neste_evaluering", "avtale", ["neste_evaluering"])
+    op.add_column("bruker", sa.Column("kalender_nokkel_hash", sa.String(64)))
+    op.create_index(
+        "ix_bruker_kalender_nokkel_hash", "bruker", ["kalender_nokkel_hash"], unique=True
+    )
+    op.create_table(
+        "evaluering",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("avtale_id", sa.Integer(), sa.ForeignKey("avtale.id"), nullable=False),
+        sa.Column("dato", sa.Date(), nullable=False),
+        sa.Column("periode_fra", sa.Date(), nullable=False),
+        sa.Column("periode_til", sa.Date(), nullable=False),
+        sa.Column("deltakere_kommune", sa.Text(), nullable=False),
+        sa.Column("deltakere_part", sa.Text(), nullable=False),
+        sa.Column("fungert", sa.Text(), nullable=False),
+        sa.Column("ikke_fungert", sa.Text(), nullable=False),
+        sa.Column("beslutning", sa.String(20), nullable=False),
+        sa.Column("begrunnelse", sa.Text(), nullable=False),
+        sa.Column("neste_evaluering", sa.Date()),
+        sa.Column("avsluttet_dato", sa.Date()),
+        sa.Column("antall_avvik", sa.Integer(), nullable=False),
+        sa.Column("statistikk", sa.JSON(), nullable=False),
+        sa.Column("docx_sha256", sa.String(64), nullable=False),
+        sa.Column("docx_storrelse", sa.Integer(), nullable=False),
+        sa.Column("pdf_sha256", sa.String(64), nullable=False),
+        sa.Column("pdf_storrelse", sa.Integer(), nullable=False),
+        sa.Column("opprettet_av_id", sa.Integer(), sa.ForeignKey("bruker.id"), nullable=False),
+        sa.Column("opprettet", TID, nullable=False),
+    )
+    op.create_index("ix_evaluering_avtale_id", "evaluering", ["avtale_id"])
+    op.create_index("ix_evaluering_docx_sha256", "evaluering", ["docx_sha256"])
+    op.create_index("ix_evaluering_pdf_sha256", "evaluering", ["pdf_sha256"])
     op.create_table(
         "avvik",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -64,23 +97,29 @@ def upgrade() -> None:
     op.create_index("ix_avviksskjema_avvik_id", "avviksskjema", ["avvik_id"])
     op.create_index("ix_avviksskjema_docx_sha256", "avviksskjema", ["docx_sha256"])
     op.create_index("ix_avviksskjema_pdf_sha256", "avviksskjema", ["pdf_sha256"])
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE TRIGGER avviksskjema_bare_tillegg BEFORE UPDATE OR DELETE ON avviksskjema "
-            "FOR EACH ROW EXECUTE FUNCTION bare_tillegg()"
-        )
-    else:
-        for operasjon in ("UPDATE", "DELETE"):
+    for tabell in ("avviksskjema", "evaluering"):  # bare tillegg, som i 0002
+        if op.get_bind().dialect.name == "postgresql":
             op.execute(
-                f"CREATE TRIGGER avviksskjema_ingen_{operasjon.lower()} "
-                f"BEFORE {operasjon} ON avviksskjema BEGIN "
-                "SELECT RAISE(ABORT, 'Tabellen avviksskjema kan bare få nye rader'); END"
+                f"CREATE TRIGGER {tabell}_bare_tillegg BEFORE UPDATE OR DELETE ON {tabell} "
+                "FOR EACH ROW EXECUTE FUNCTION bare_tillegg()"
             )
+        else:
+            for operasjon in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {tabell}_ingen_{operasjon.lower()} "
+                    f"BEFORE {operasjon} ON {tabell} BEGIN "
+                    f"SELECT RAISE(ABORT, 'Tabellen {tabell} kan bare få nye rader'); END"
+                )
 
 
 def downgrade() -> None:
+    op.drop_table("evaluering")
+    op.drop_index("ix_bruker_kalender_nokkel_hash", "bruker")
+    with op.batch_alter_table("bruker") as b:
+        b.drop_column("kalender_nokkel_hash")
     op.drop_table("avviksskjema")
     op.drop_table("avvik")
     op.drop_index("ix_avtale_neste_evaluering", "avtale")
     with op.batch_alter_table("avtale") as b:
+        b.drop_column("evaluering_paminnet")
         b.drop_column("neste_evaluering")
