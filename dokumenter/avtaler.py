@@ -544,6 +544,11 @@ HENDELSESTYPER = {
     "signering_trukket": "Signeringsrunde trukket",
     "signert_kopi": "Signert kopi",
     "kommentar": "Kommentar fra parten",
+    "avvik_meldt": "Avvik meldt",
+    "avvik_sendt": "Avvik sendt",
+    "avvik_besvart": "Avvik besvart",
+    "avvik_lukket": "Avvik lukket",
+    "evaluert": "Evaluert",
 }
 
 
@@ -577,6 +582,12 @@ def beskriv_hendelse(h: Hendelse, brukernavn: dict[int, str]) -> str:
         return f"Versjon {d.get('versjon')}, {art}, SHA-256 {str(d.get('sha256', ''))[:12]}…"
     if h.type == "kommentar":
         return f"Til versjon {d.get('versjon')}"
+    if h.type.startswith("avvik_"):
+        return f"Avvik {d.get('avvik', '')}" + (
+            f", skjema {d['skjema']}" if d.get("skjema") else ""
+        )
+    if h.type == "evaluert":
+        return f"Beslutning: {d.get('beslutning', '')}"
     if h.type == "ansvar_overfort":
         tekst = (
             f"Fra {brukernavn.get(d.get('fra_bruker'), '?')} "

@@ -424,6 +424,7 @@ def for_avtale(tj: Tjenester, avtale_id: int, melder: Melder) -> list[Avvik]:
         rader = s.scalars(
             select(Avvik).where(Avvik.avtale_id == avtale_id).order_by(Avvik.id.desc())
         ).all()
+        s.expunge_all()  # personreferansen blankes på frakoblede objekter, aldri i basen
         return [_skjul_person(a, melder) for a in rader]
 
 

@@ -196,11 +196,25 @@ def evaluer(
                     avsluttet_dato=rene["avsluttet_dato"],
                 )
         innlegg.fullfor()
+    evaluering.utkast_feil = ""
     if rene["beslutning"] == "revideres":
         # Nytt utkast (versjon n+1) med gjeldende innhold, til det skal signeres på nytt.
-        avtaler.lagre_versjon(
-            tj, avtale_id, dict(verdier), bruker_id, "Utkast til revisjon etter evaluering", fra=fra
-        )
+        # Feiler det, står evalueringen og revisjonen; utkastet lages ved neste endring.
+        try:
+            avtaler.lagre_versjon(
+                tj,
+                avtale_id,
+                dict(verdier),
+                bruker_id,
+                "Utkast til revisjon etter evaluering",
+                fra=fra,
+            )
+        except Exception as e:  # noqa: BLE001 - evalueringen er lagret; meld fra i stedet
+            logger.exception("Kunne ikke lage revisjonsutkast for avtale %s", avtale_id)
+            evaluering.utkast_feil = (
+                f"Evalueringen er lagret og avtalen satt til revisjon, men utkastet til ny "
+                f"versjon kunne ikke lages ({e}). Endre avtalen for å lage det."
+            )
     sok.oppdater_evaluering(tj, evaluering.id)
     sok.oppdater_avtale(tj, avtale_id)
     return evaluering
@@ -386,7 +400,7 @@ def _mote(s: Session, avtale: Avtale) -> kalender.Evalueringsmote:
 def mote_ics(tj: Tjenester, avtale_id: int) -> tuple[str, bytes]:
     with tj.sesjoner() as s:
         avtale = s.get(Avtale, avtale_id, options=[selectinload(Avtale.part)])
-        if avtale is None or avtale.neste_evaluering is None:
+        if avtale is None or avtale.neste_evaluering is None or avtale.status != "inngaatt":
             raise IkkeFunnet("Avtalen har ingen planlagt evaluering.")
         mote = _mote(s, avtale)
         navn = f"Evaluering {avtale.part.navn} {avtale.neste_evaluering.isoformat()}.ics"

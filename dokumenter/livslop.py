@@ -120,6 +120,8 @@ def bytt_status(
     detaljer: dict[str, Any] = {"fra_status": avtale.status, "til_status": til}
     if begrunnelse:
         detaljer["begrunnelse"] = begrunnelse
+    if til in ("avsluttet", "ikke_inngaatt"):
+        avtale.neste_evaluering = None  # ingen evaluering av en avtale som ikke gjelder
     if til == "avsluttet":
         avsluttet_dato = avsluttet_dato or date.today()
         detaljer["avsluttet_dato"] = avsluttet_dato.isoformat()

@@ -10,23 +10,27 @@ hver POST-rute krever CSRF-nøkkel.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
+from sqlalchemy import select
 
-from dokumenter import avtaler, brukere, parter, signering
+from dokumenter import avtaler, avvik, brukere, evaluering, parter, signering
+from dokumenter.avvik import Melder
 from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
-from dokumenter.models import Avtale
+from dokumenter.models import Avtale, Bruker
 from tests.conftest import PASSORD
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
 
-OFFENTLIGE = {"static", "auth.logg_inn", "portal.logg_inn", "portal.invitasjon"}
+OFFENTLIGE = {"static", "auth.logg_inn", "auth.kalender", "portal.logg_inn", "portal.invitasjon"}
 UTLOGGING = {"auth.logg_ut", "portal.logg_ut"}
 SKRIVING = {
     "avtaler.ny", "avtaler.endre", "avtaler.status", "avtaler.ansvar",
     "avtaler.send_til_signering", "avtaler.last_opp_signert",
     "parter.ny", "parter.endre", "parter.inviter",
+    "avvik.ny", "avvik.send", "avvik.besvar", "avvik.lukk", "evaluering.ny",
 }  # fmt: skip
 ANSATTE = ("admin", "saksbehandler", "lesetilgang")
 ROLLER = ("anonym", "partner_a", "partner_b", *ANSATTE)
@@ -67,6 +71,30 @@ def verden(tj):
             kontakt = s.get(type(part), part.id).kontaktpersoner[0].id
             skann = tj.lager.les(s.get(Avtale, inngatt.id).siste_versjon.dokument("pdf").sha256)
         kopi = signering.last_opp_signert(tj, inngatt.id, skann, leder.id)
+        # Et avvik parten har meldt og sendt (med skjema), og en evaluering med rapport.
+        with tj.sesjoner() as s:
+            bruker_id = s.scalar(select(Bruker.id).where(Bruker.brukernavn == epost))
+        melder = Melder(bruker_id, "partner", part.id)
+        avviksdata = {
+            "paragraf": "§ 4",
+            "kategori": "varsling",
+            "hendelsesdato": date.today(),
+            "hva_skjedde": "Ingen varsel.",
+        }
+        a = avvik.registrer(tj, inngatt.id, avviksdata, melder)
+        avvik.send(tj, a.id, melder, "http://localhost/")
+        skjema_id = avvik.hent(tj, a.id, melder).skjemaer[0].id
+        ev = evaluering.evaluer(
+            tj,
+            inngatt.id,
+            {
+                "dato": date.today(),
+                "deltakere_kommune": "K",
+                "deltakere_part": "P",
+                "beslutning": "viderefores",
+            },
+            leder.id,
+        )
         ider[bokstav] = {
             "navn": navn,
             "part_id": part.id,
@@ -75,6 +103,10 @@ def verden(tj):
             "dokument_id": pdf.id,
             "kopi_id": kopi.id,
             "nokkel": "ugyldig-nokkel",
+            "avvik_id": a.id,
+            "skjema_id": skjema_id,
+            "evaluering_id": ev.id,
+            "fmt": "pdf",
             "filename": "stil.css",
         }
     return ider

@@ -93,12 +93,14 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
             b = s.get(Bruker, int(bruker_id)) if bruker_id.isdigit() else None
             return Innlogget.fra(b) if b is not None and b.aktiv else None
 
-    from web import auth, avtaler, oversikt, parter, portal, sok
+    from web import auth, avtaler, avvik, evaluering, oversikt, parter, portal, sok
     from web.tilgang import er_partner, sjekk_partnerokt
 
     app.before_request(sjekk_partnerokt)
     # Ansattblueprintene er stengt for partnere med `bare_ansatte` der de lages.
-    for bp in (auth.bp, oversikt.bp, parter.bp, avtaler.bp, sok.bp, portal.bp):
+    # `auth` er åpen (innlogging og kalenderfeeden med hemmelig nøkkel).
+    blueprints = (auth.bp, oversikt.bp, parter.bp, avtaler.bp, avvik.bp, evaluering.bp, sok.bp)
+    for bp in (*blueprints, portal.bp):
         app.register_blueprint(bp)
     if epostmappe := os.environ.get("DOKUMENTER_DEMO_EPOSTMAPPE"):
         from web import demopost

@@ -1,21 +1,34 @@
-"""Innlogging og utlogging for ansatte (partnere logger inn i portalen, se web/portal.py)."""
+"""Innlogging og utlogging for ansatte (partnere logger inn i portalen, se web/portal.py), og
+kalenderabonnementet, der den hemmelige nøkkelen i adressen er legitimasjonen."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from dokumenter.brukere import ForMangeForsok, autentiser
+from dokumenter.evaluering import kalender_feed
 from dokumenter.models import Bruker
 from web import Innlogget
 from web.tilgang import er_partner, start_okt, tj
 
 bp = Blueprint("auth", __name__)
+MAKS_KALENDERNOKKEL = 200
 
 
 class Innloggingsskjema(FlaskForm):
@@ -79,3 +92,21 @@ def logg_ut():  # noqa: ANN201
     session.clear()
     flash("Du er logget ut.", "info")
     return redirect(url_for("auth.logg_inn"))
+
+
+@bp.route("/kalender/<nokkel>.ics")
+def kalender(nokkel: str) -> Response:
+    """Kommende evalueringsmøter som iCalendar-feed. Åpen rute: kalenderprogrammer logger ikke
+    inn, så nøkkelen er hele legitimasjonen. Ukjent eller gammel nøkkel gir 404."""
+    data = kalender_feed(tj(), nokkel) if len(nokkel) <= MAKS_KALENDERNOKKEL else None
+    if data is None:
+        abort(404)
+    return Response(
+        data,
+        content_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": 'inline; filename="evalueringer.ics"',
+            # Adressen er en hemmelighet; svaret skal ikke ligge igjen i delte mellomlagre.
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -33,7 +33,8 @@ from wtforms import (
 )
 
 from dokumenter import avtaler as uc
-from dokumenter import signering
+from dokumenter import avvik as avvik_uc
+from dokumenter import evaluering, frister, signering
 from dokumenter.arkivfeil import ARKIVFEIL
 from dokumenter.brukere import ROLLER, SKRIVEROLLER, kan_skrive
 from dokumenter.livslop import aktiv_runde, manuelle_overganger
@@ -53,6 +54,7 @@ from dokumenter.models import (
 from dokumenter.signering import FRIST_DAGER, PAMINNELSE_DAGER, SIDER, Signatarvalg
 from dokumenter.validering import Valideringsfeil
 from web import signeringsskjema as sig
+from web.avvik import melder
 from web.skjema import valg, vis_feil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
@@ -325,6 +327,7 @@ def _vis(
         (h, uc.HENDELSESTYPER.get(h.type, h.type), uc.beskriv_hendelse(h, brukernavn))
         for h in reversed(avtale.hendelser)
     ]
+    idag = date.today()
     return render_template(
         "avtaler/vis.html",
         avtale=avtale,
@@ -341,6 +344,21 @@ def _vis(
         SIGNATARSTATUS=sig.SIGNATARSTATUS,
         RUNDESTATUS=sig.RUNDESTATUS,
         SIDER=SIDER,
+        avvik=avvik_uc.for_avtale(tj(), avtale_id, melder()),
+        kan_melde_avvik=skriv and avtale.status in avvik_uc.KAN_MELDE_AVVIK,
+        evalueringer=evaluering.for_avtale(tj(), avtale_id),
+        # Som forsiden: bare inngåtte avtaler har en løpende evalueringsfrist (datoen blir
+        # stående når status endres for hånd).
+        evalueringsfrist=(
+            frister.vurder(avtale.neste_evaluering, idag)
+            if avtale.neste_evaluering and avtale.status in evaluering.KAN_EVALUERES
+            else None
+        ),
+        kan_evaluere=skriv and avtale.status in evaluering.KAN_EVALUERES,
+        idag=idag,
+        AVVIKSSTATUSER=avvik_uc.STATUSER,
+        KATEGORIER=avvik_uc.KATEGORIER,
+        BESLUTNINGER=evaluering.BESLUTNINGER,
     ), http_status
 
 

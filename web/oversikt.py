@@ -1,17 +1,57 @@
-"""Forsiden: oversikten over parter og avtalestatus per sektor."""
+"""Forsiden: nøkkeltall (avtaler, avvik, evalueringer), diagrammet over avvik per part,
+oversikten over parter og avtalestatus per sektor, og lenken til kalenderabonnementet."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import Blueprint, Response, render_template, url_for
+from flask_login import current_user, login_required
 
-from dokumenter.oversikt import KOLONNER, oversikt
+from dokumenter import diagram
+from dokumenter.evaluering import frister_oversikt, ny_kalendernokkel
+from dokumenter.frister import VARSEL_DAGER
+from dokumenter.oversikt import KOLONNER, diagram_avvik_per_part, nokkeltall, oversikt
+from web.signeringsskjema import Knappeskjema
 from web.tilgang import bare_ansatte, tj
 
 bp = bare_ansatte(Blueprint("oversikt", __name__))
+DIAGRAMTITTEL = "Avvik per part"
 
 
 @bp.route("/")
 @login_required
 def forside():  # noqa: ANN201
-    return render_template("oversikt.html", grupper=oversikt(tj()), kolonner=KOLONNER)
+    tall = nokkeltall(tj())
+    forfalte, snart = frister_oversikt(tj())
+    return render_template(
+        "oversikt.html",
+        grupper=oversikt(tj()),
+        kolonner=KOLONNER,
+        tall=tall,
+        evalueringer_forfalte=forfalte,
+        evalueringer_snart=snart,
+        # Samme tekst som diagram_avvik_per_part gir bildet, uten å tegne det to ganger.
+        diagram_alt=diagram.alt_tekst(tall.avvik_per_part_12mnd, DIAGRAMTITTEL),
+        kalenderskjema=Knappeskjema(formdata=None),
+        VARSEL_DAGER=VARSEL_DAGER,
+    )
+
+
+@bp.route("/oversikt/avvik-per-part.png")
+@login_required
+def avvik_per_part() -> Response:
+    png, _alt = diagram_avvik_per_part(tj())
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, no-cache"})
+
+
+@bp.route("/kalenderlenke", methods=["POST"])
+@login_required
+def ny_kalenderlenke():  # noqa: ANN201
+    """Lag en ny hemmelig feed-adresse og vis den én gang (den gamle slutter å virke)."""
+    if not Knappeskjema().validate_on_submit():
+        return render_template(
+            "feil.html", tittel="Ugyldig skjema", melding="Last siden på nytt og prøv igjen."
+        ), 400
+    nokkel = ny_kalendernokkel(tj(), current_user.id)
+    adresse = url_for("auth.kalender", nokkel=nokkel, _external=True)
+    svar = render_template("kalenderlenke.html", adresse=adresse)
+    return svar, 200, {"Cache-Control": "no-store"}

@@ -8,6 +8,7 @@ parters avtaler og filer) blir 404. Ansattes interne opplysninger vises aldri he
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -25,14 +26,17 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from dokumenter import avvik as avvik_uc
 from dokumenter import portal as uc
 from dokumenter import signering
 from dokumenter.arkivfeil import ARKIVFEIL
 from dokumenter.avtaler import IkkeFunnet
 from dokumenter.brukere import MIN_PASSORDLENGDE, bruk_invitasjon, er_ansatt, invitasjon
 from dokumenter.livslop import PARTEN_SER
+from dokumenter.models import Avvik
 from dokumenter.portal import MAKS_KOMMENTAR, PartnerAvtale
 from dokumenter.validering import Valideringsfeil
+from web import avvik as avvikssider
 from web import signeringsskjema as sig
 from web.auth import Innloggingsskjema, prov_innlogging, trygg_neste
 from web.skjema import vis_feil
@@ -171,6 +175,10 @@ def _avtaleside(
     avtale_id: int, kommentarskjema: Kommentarskjema | None = None, http_status: int = 200
 ):  # noqa: ANN202
     avtale = _avtale(avtale_id)
+    try:
+        avvik = avvik_uc.for_avtale(tj(), avtale_id, avvikssider.melder())
+    except IkkeFunnet:
+        abort(404)
     return render_template(
         "portal/avtale.html",
         avtale=avtale,
@@ -178,6 +186,11 @@ def _avtaleside(
         kommentarskjema=kommentarskjema or Kommentarskjema(formdata=None),
         SIGNATARSTATUS=sig.SIGNATARSTATUS,
         KOPITYPER=KOPITYPER,
+        avvik=avvik,
+        kan_melde_avvik=avtale.status in avvik_uc.KAN_MELDE_AVVIK,
+        AVVIKSSTATUSER=avvik_uc.STATUSER,
+        KATEGORIER=avvik_uc.KATEGORIER,
+        idag=date.today(),
     ), http_status
 
 
@@ -285,3 +298,141 @@ def signert(kopi_id: int):  # noqa: ANN201
     except ARKIVFEIL as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return _pdf(filnavn, data)
+
+
+# --- Avvik ------------------------------------------------------------------------------------
+
+
+class PartnerAvviksskjema(avvikssider.Avviksskjema):
+    # Personreferansen er kommunens (den vises aldri i portalen); parten beskriver uten.
+    person_ref = None
+
+
+def _hent_avvik(avvik_id: int) -> Avvik:
+    try:
+        return avvik_uc.hent(tj(), avvik_id, avvikssider.melder())
+    except IkkeFunnet:
+        abort(404)
+
+
+def _avviksside(
+    avvik_id: int, svarskjema: avvikssider.Svarskjema | None = None, http_status: int = 200
+):  # noqa: ANN202
+    a = _hent_avvik(avvik_id)
+    return render_template(
+        "portal/avvik.html",
+        a=a,
+        forfalt=avvikssider.forfalt(a),
+        kan=avvikssider.handlinger(a, "part", skriv=True),
+        knappeskjema=sig.Knappeskjema(formdata=None),
+        svarskjema=svarskjema or avvikssider.Svarskjema(formdata=None),
+        STATUSER=avvik_uc.STATUSER,
+        KATEGORIER=avvik_uc.KATEGORIER,
+    ), http_status
+
+
+@bp.route("/avvik/<int:avvik_id>", endpoint="avvik")
+def vis_avvik(avvik_id: int):  # noqa: ANN201
+    return _avviksside(avvik_id)
+
+
+@bp.route("/avvik/<int:avvik_id>/svar", methods=["POST"])
+def besvar_avvik(avvik_id: int):  # noqa: ANN201
+    _hent_avvik(avvik_id)  # 404 for andres avvik før noe annet
+    skjema = avvikssider.Svarskjema()
+    if not skjema.validate_on_submit():
+        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+        return _avviksside(avvik_id, skjema, 400)
+    try:
+        feil = avvik_uc.besvar(
+            tj(),
+            avvik_id,
+            skjema.forklaring.data,
+            skjema.tiltak.data,
+            avvikssider.melder(),
+            request.host_url,
+            fra(),
+        )
+    except Valideringsfeil as e:
+        vis_feil(skjema, e)
+        return _avviksside(avvik_id, skjema, 400)
+    except IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        flash(str(e), "feil")
+        return _avviksside(avvik_id, skjema, 500)
+    flash("Svaret er sendt til kommunen.", "ok")
+    avvikssider.flash_epostfeil(feil)
+    return redirect(url_for("portal.avvik", avvik_id=avvik_id))
+
+
+def _send_avvik(avvik_id: int) -> bool:
+    try:
+        feil = avvik_uc.send(tj(), avvik_id, avvikssider.melder(), request.host_url, fra())
+    except Valideringsfeil as e:
+        avvikssider.flash_feil(e)
+        return False
+    except IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        flash(f"Avviket er lagret, men ikke sendt: {e}", "feil")
+        return False
+    avvikssider.flash_epostfeil(feil)
+    return True
+
+
+@bp.route("/avvik/<int:avvik_id>/send", methods=["POST"])
+def send_avvik(avvik_id: int):  # noqa: ANN201
+    """Send et avvik som ble lagret, men ikke sendt (for eksempel fordi arkivet var nede)."""
+    _hent_avvik(avvik_id)
+    if not sig.Knappeskjema().validate_on_submit():
+        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+    elif _send_avvik(avvik_id):
+        flash("Avviket er sendt til kommunen.", "ok")
+    return redirect(url_for("portal.avvik", avvik_id=avvik_id))
+
+
+@bp.route("/avvik/skjema/<int:skjema_id>.<fmt>")
+def avviksskjema(skjema_id: int, fmt: str):  # noqa: ANN201
+    try:
+        filnavn, data = avvik_uc.les_skjema(tj(), skjema_id, fmt, avvikssider.melder(), fra())
+    except IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
+    return avvikssider.skjemafil(filnavn, data, fmt)
+
+
+@bp.route("/avtaler/<int:avtale_id>/avvik/ny", methods=["GET", "POST"])
+def nytt_avvik(avtale_id: int):  # noqa: ANN201
+    """Parten melder et avvik; det sendes til kommunen med en gang."""
+    avtale = _avtale(avtale_id)
+    kan_melde = avtale.status in avvik_uc.KAN_MELDE_AVVIK
+    skjema = PartnerAvviksskjema()
+    http_status = 200
+    if kan_melde and skjema.validate_on_submit():
+        try:
+            a = avvik_uc.registrer(
+                tj(), avtale_id, skjema.data_til_brukstilfellet(), avvikssider.melder(), fra()
+            )
+        except Valideringsfeil as e:
+            vis_feil(skjema, e)
+            http_status = 400
+        except IkkeFunnet:
+            abort(404)
+        else:
+            if _send_avvik(a.id):
+                flash(f"Avvik {a.nummer} er sendt til kommunen.", "ok")
+            avvikssider.flash_advarsler(skjema)
+            return redirect(url_for("portal.avvik", avvik_id=a.id))
+    elif request.method == "POST":
+        http_status = 400
+        if kan_melde:
+            flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+    return render_template(
+        "portal/avvik_ny.html",
+        avtale=avtale,
+        skjema=skjema,
+        kan_melde=kan_melde,
+        avbryt=url_for("portal.avtale", avtale_id=avtale_id),
+    ), http_status

@@ -1,0 +1,152 @@
+"""Den årlige evalueringen for ansatte: skjemaet (forhåndsutfylt med avvikene i perioden),
+møteinnkallingen (.ics) og nedlasting av rapportene."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import RadioField, StringField, TextAreaField
+
+from dokumenter import evaluering as uc
+from dokumenter.arkivfeil import ARKIVFEIL
+from dokumenter.avtaler import FORMATER, IkkeFunnet
+from dokumenter.avvik import KATEGORIER
+from dokumenter.avvik import STATUSER as AVVIKSSTATUSER
+from dokumenter.evaluering import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
+from dokumenter.formatering import dato_lang
+from dokumenter.models import Avtale, Evaluering
+from dokumenter.validering import Valideringsfeil
+from web.skjema import valg, vis_feil
+from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
+
+# Ingen url_prefix: skjemaet og innkallingen hører til avtalesiden.
+bp = bare_ansatte(Blueprint("evaluering", __name__))
+ICS = "text/calendar; charset=utf-8"
+
+
+def _tekst(etikett: str, rader: int = 3, **kw: object) -> TextAreaField:
+    return TextAreaField(etikett, render_kw={"maxlength": MAKS_TEKST, "rows": rader}, **kw)
+
+
+class Evalueringsskjema(FlaskForm):
+    dato = StringField("Dato for evalueringsmøtet", render_kw={"type": "date"})
+    deltakere_kommune = _tekst(
+        "Deltakere fra kommunen", 2, description="Navn og rolle, én per linje."
+    )
+    deltakere_part = _tekst("Deltakere fra parten", 2, description="Navn og rolle, én per linje.")
+    fungert = _tekst("Hva har fungert?")
+    ikke_fungert = _tekst("Hva har ikke fungert?")
+    beslutning = RadioField(
+        "Beslutning", choices=valg(list(BESLUTNINGER.items())), validate_choice=False
+    )
+    neste_evaluering = StringField(
+        "Neste evaluering",
+        description="Tomt felt: ett år etter møtet, eller i avtalens evalueringsmåned.",
+        render_kw={"type": "date"},
+    )
+    begrunnelse = _tekst("Begrunnelse for oppsigelsen", description="Påkrevd når avtalen sies opp.")
+    avsluttet_dato = StringField(
+        "Avsluttet dato", description="Tomt felt: datoen for møtet.", render_kw={"type": "date"}
+    )
+
+    def data_til_brukstilfellet(self) -> dict:
+        return {f.name: f.data for f in self if f.name != "csrf_token"}
+
+
+def _avtale(avtale_id: int) -> Avtale:
+    with tj().sesjoner() as s:
+        avtale = s.get(Avtale, avtale_id, options=[selectinload(Avtale.part)])
+    if avtale is None:
+        abort(404)
+    return avtale
+
+
+def _gjeldende_versjon(avtale_id: int) -> int:
+    with tj().sesjoner() as s:
+        return s.scalar(select(Avtale.gjeldende_versjon).where(Avtale.id == avtale_id)) or 0
+
+
+def _utfall(ev: Evaluering) -> str:
+    """Hva beslutningen gjorde med avtalen, til meldingen etter lagring."""
+    if ev.beslutning == "viderefores":
+        return f"Avtalen videreføres. Neste evaluering: {dato_lang(ev.neste_evaluering)}."
+    if ev.beslutning == "revideres":
+        versjon = _gjeldende_versjon(ev.avtale_id)
+        return f"Avtalen er satt til revisjon, og versjon {versjon} er laget som nytt utkast."
+    return "Avtalen er sagt opp og avsluttet."
+
+
+@bp.route("/avtaler/<int:avtale_id>/evaluering/ny", methods=["GET", "POST"])
+@skrivetilgang
+def ny(avtale_id: int):  # noqa: ANN201
+    avtale = _avtale(avtale_id)
+    kan_evalueres = avtale.status in KAN_EVALUERES
+    skjema = Evalueringsskjema()
+    http_status = 200
+    if kan_evalueres and skjema.validate_on_submit():
+        try:
+            ev = uc.evaluer(
+                tj(), avtale_id, skjema.data_til_brukstilfellet(), current_user.id, fra()
+            )
+        except Valideringsfeil as e:
+            vis_feil(skjema, e)
+            http_status = 400
+        except IkkeFunnet:
+            abort(404)
+        except ARKIVFEIL as e:
+            flash(str(e), "feil")
+            http_status = 500
+        else:
+            flash(f"Evalueringen er registrert. {_utfall(ev)}", "ok")
+            if ev.utkast_feil:
+                flash(ev.utkast_feil, "feil")
+            return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
+    elif request.method == "POST":
+        http_status = 400
+        if kan_evalueres:
+            flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+    else:
+        skjema.dato.data = date.today().isoformat()  # registreres vanligvis rett etter møtet
+    try:
+        forslag = uc.forslag(tj(), avtale_id) if kan_evalueres else None
+    except IkkeFunnet:
+        abort(404)
+    return render_template(
+        "evaluering/ny.html",
+        avtale=avtale,
+        skjema=skjema,
+        kan_evalueres=kan_evalueres,
+        forslag=forslag,
+        KATEGORIER=KATEGORIER,
+        AVVIKSSTATUSER=AVVIKSSTATUSER,
+    ), http_status
+
+
+@bp.route("/avtaler/<int:avtale_id>/evaluering.ics")
+@login_required
+def mote_ics(avtale_id: int):  # noqa: ANN201
+    try:
+        filnavn, data = uc.mote_ics(tj(), avtale_id)
+    except IkkeFunnet:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=ICS, as_attachment=True, download_name=filnavn)
+
+
+@bp.route("/evaluering/<int:evaluering_id>.<fmt>")
+@login_required
+def rapport(evaluering_id: int, fmt: str):  # noqa: ANN201
+    try:
+        filnavn, data = uc.les_rapport(tj(), evaluering_id, fmt, current_user.id, fra())
+    except IkkeFunnet:
+        abort(404)
+    except ARKIVFEIL as e:
+        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
+    return send_file(
+        io.BytesIO(data), mimetype=FORMATER[fmt][1], as_attachment=True, download_name=filnavn
+    )
