@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 
-from dokumenter import avtaler, brukere, parter, signering, sok
+from dokumenter import avtaler, avvik, brukere, parter, signering, sok
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.tjenester import Tjenester
 from dokumenter.validering import kontrollsiffer
@@ -121,6 +123,7 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
         nye_avtaler += 1
     _demo_partner(tj)
     if nye_avtaler:
+        _demo_avvik(tj, bruker.id)
         sok.reindekser(tj)  # ordlisten for sammensatte ord bygges fra de nye tekstene
     return nye_parter, nye_avtaler
 
@@ -140,3 +143,60 @@ def _demo_partner(tj: Tjenester) -> None:
         navn = part.kontaktpersoner[0].navn if part.kontaktpersoner else "Kontaktperson"
         part_id = part.id
     brukere.opprett_partnerbruker(tj, part_id, navn, DEMO_PARTNER, DEMO_PARTNER_PASSORD)
+
+
+DEMO_AVVIK = [
+    # (part, paragraf, kategori, dager siden, hva skjedde, send)
+    (
+        "Bodø fengsel",
+        "§ 4 Varsling før løslatelse",
+        "varsling",
+        40,
+        "Innsatt ble løslatt en fredag uten at kommunen var varslet. Varselet kom mandag etter.",
+        True,
+    ),
+    (
+        "Bodø fengsel",
+        "§ 6 Bolig og botilbud",
+        "bolig",
+        12,
+        "Søknad om kommunal bolig ble sendt to dager før løslatelse, ikke fire uker før.",
+        False,
+    ),
+    (
+        "Nordlandsklinikken",
+        "§ 4 Varsling før utskrivning",
+        "varsling",
+        75,
+        "Pasient ble utskrevet uten at kommunen fikk epikrise eller kontaktperson.",
+        True,
+    ),
+]
+
+
+def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
+    """Noen avvik, så forsiden og avvikslisten har noe å vise (fiktive hendelser)."""
+    melder = avvik.Melder(bruker_id, "admin")
+    for part_navn, paragraf, kategori, dager, tekst, send in DEMO_AVVIK:
+        with tj.sesjoner() as s:
+            avtale_id = s.scalar(
+                select(Avtale.id).join(Part).where(Part.navn == part_navn).limit(1)
+            )
+        if avtale_id is None:
+            continue
+        a = avvik.registrer(
+            tj,
+            avtale_id,
+            {
+                "paragraf": paragraf,
+                "kategori": kategori,
+                "hendelsesdato": date.today() - timedelta(days=dager),
+                "hva_skjedde": tekst,
+                "konsekvens": "Personen sto uten avklart bosted de første dagene.",
+                "strakstiltak": "Midlertidig botilbud ble ordnet samme dag.",
+            },
+            melder,
+            fra="demo",
+        )
+        if send:
+            avvik.send(tj, a.id, melder, "http://127.0.0.1:5000", fra="demo")
