@@ -29,51 +29,46 @@ Oppbygging (se ``SEKSJONER``):
   i avsnittet sitt, slik at linjeskift blir linjeskift i dokumentet.
 """
 
-import io
-import zipfile
+import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+# Testene laster skriptet fra fil, og da står ikke tools/ på sys.path av seg selv.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docxbygg import (  # noqa: E402
+    TEKSTBREDDE_CM,
+    Boks,
+    Merknad,
+    Rader,
+    boks,
+    bunntekst,
+    hvis,
+    lagre,
+    legg_til_egenskap,
+    merknad,
+    ny_tabell,
+    radtabell,
+    sett_bredder,
+    sett_celle,
+    sett_egenskaper,
+    sett_opp_side,
+    sett_spraak_og_skrift,
+    sett_stil,
+    signaturtabell,
+    skyggelegg,
+)
 
 UTFIL = Path(__file__).resolve().parent.parent / "maler" / "evalueringsrapport.docx"
 TITTEL = "Evalueringsrapport – samarbeidsavtale"
-SPRAAK = "nb-NO"
-MARG_CM = 2.3
-TEKSTBREDDE_CM = 21 - 2 * MARG_CM  # A4
-LEDETEKST_CM = 4.6
-FAST_TIDSPUNKT = datetime(2026, 1, 1, tzinfo=UTC)
-GRAA = "E7E6E6"
 
 
 # --- Byggeklosser ---------------------------------------------------------------------
-
-
-@dataclass
-class Rader:
-    """Tabell med to kolonner: ledetekst og verdi."""
-
-    rader: list[tuple[str, str]]
-
-
-@dataclass
-class Boks:
-    """Én innrammet celle med fritekst (et langtekstfelt)."""
-
-    tekst: str
-
-
-@dataclass
-class Merknad:
-    """Liten kursiv tekst, for eksempel en forklaring under en tabell."""
-
-    tekst: str
+# Rader, Boks, Merknad og hvis(...) kommer fra docxbygg.
 
 
 @dataclass
@@ -106,12 +101,6 @@ class Seksjon:
 
 
 UNDERSKRIFTER = object()
-
-
-def hvis(betingelse, innhold, ellers=()):
-    """Innhold som bare vises når Jinja-betingelsen holder."""
-    ellers_del = ["{%p else %}", *ellers] if ellers else []
-    return ["{%p if " + betingelse + " %}", *innhold, *ellers_del, "{%p endif %}"]
 
 
 # --- Teksten --------------------------------------------------------------------------
@@ -211,6 +200,7 @@ SEKSJONER = [
 ]
 
 SIGNATUR_INNLEDNING = "Partene er enige om at rapporten gir en riktig beskrivelse av evalueringen."
+SIGNATUR_OVERSKRIFTER = ("For {{ kommune_navn }}", "For {{ part_navn }}")
 SIGNATUR_LINJER = ["Sted og dato", "Underskrift", "Navn og stilling (blokkbokstaver)"]
 BUNNTEKST = "Evaluering av samarbeidsavtalen etter avtalens bestemmelser om avvik og evaluering."
 BUNNTEKST_ID = (
@@ -220,42 +210,6 @@ BUNNTEKST_ID = (
 
 
 # --- Stiler og oppsett ----------------------------------------------------------------
-
-
-def sett_spraak_og_skrift(doc):
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    rpr = rpr.find(qn("w:rPr"))
-    rfonts = rpr.find(qn("w:rFonts"))
-    for attr in list(rfonts.attrib):
-        del rfonts.attrib[attr]
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), "Calibri")
-    lang = rpr.find(qn("w:lang"))
-    lang.set(qn("w:val"), SPRAAK)
-    lang.set(qn("w:eastAsia"), SPRAAK)
-    doc.settings.element.find(qn("w:themeFontLang")).set(qn("w:val"), SPRAAK)
-
-
-def nullstill_stil(stil):
-    """Fjern standardmalens temaskrift, farger, kantlinjer og nummerering."""
-    for forelder in (stil.element.rPr, stil.element.pPr):
-        if forelder is None:
-            continue
-        for tag in ("w:rFonts", "w:color", "w:pBdr", "w:numPr", "w:spacing"):
-            for barn in forelder.findall(qn(tag)):
-                forelder.remove(barn)
-
-
-def sett_stil(doc, navn, storrelse, fet=False, foer=0, etter=6):
-    stil = doc.styles[navn]
-    nullstill_stil(stil)
-    stil.font.size = Pt(storrelse)
-    stil.font.bold = fet
-    stil.font.italic = False
-    stil.font.color.rgb = RGBColor(0, 0, 0)
-    stil.paragraph_format.space_before = Pt(foer)
-    stil.paragraph_format.space_after = Pt(etter)
-    return stil
 
 
 def sett_opp_stiler(doc):
@@ -271,81 +225,7 @@ def sett_opp_stiler(doc):
     stil.paragraph_format.keep_with_next = True
 
 
-def sett_opp_side(doc):
-    seksjon = doc.sections[0]
-    seksjon.page_width, seksjon.page_height = Cm(21), Cm(29.7)
-    seksjon.left_margin = seksjon.right_margin = Cm(MARG_CM)
-    seksjon.top_margin, seksjon.bottom_margin = Cm(2), Cm(2)
-
-
-def sett_egenskaper(doc):
-    egenskaper = doc.core_properties
-    egenskaper.title = TITTEL
-    egenskaper.language = SPRAAK
-    egenskaper.author = ""
-    egenskaper.last_modified_by = ""
-    egenskaper.comments = ""
-    egenskaper.revision = 1
-    egenskaper.created = egenskaper.modified = FAST_TIDSPUNKT
-
-
-# --- Tabeller, bokser, diagrammer og bunntekst ----------------------------------------
-
-
-def legg_til_egenskap(forelder, tag, **attributter):
-    element = OxmlElement(tag)
-    for navn, verdi in attributter.items():
-        element.set(qn("w:" + navn), verdi)
-    forelder.append(element)
-    return element
-
-
-def sett_celle(celle, tekst, fet=False, storrelse=10):
-    avsnitt = celle.paragraphs[0]
-    avsnitt.paragraph_format.space_before = Pt(1)
-    avsnitt.paragraph_format.space_after = Pt(1)
-    run = avsnitt.add_run(tekst)
-    run.bold = fet
-    run.font.size = Pt(storrelse)
-    return avsnitt
-
-
-def sett_bredder(tabell, bredder):
-    """Kolonnebredder, både i rutenettet (LibreOffice leser det) og per celle (Word)."""
-    tabell.autofit = False
-    for kolonne, bredde in zip(tabell.columns, bredder, strict=True):
-        kolonne.width = Cm(bredde)
-    for rad in tabell.rows:
-        for celle, bredde in zip(rad.cells, bredder, strict=True):
-            celle.width = Cm(bredde)
-
-
-def skyggelegg(celle):
-    legg_til_egenskap(celle._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=GRAA)
-
-
-def ny_tabell(doc, rader, kolonner):
-    tabell = doc.add_table(rows=rader, cols=kolonner)
-    tabell.style = doc.styles["Table Grid"]
-    tabell.alignment = WD_TABLE_ALIGNMENT.CENTER
-    return tabell
-
-
-def radtabell(doc, rader):
-    tabell = ny_tabell(doc, len(rader), 2)
-    for rad, (ledetekst, verdi) in zip(tabell.rows, rader, strict=True):
-        sett_celle(rad.cells[0], ledetekst, fet=True, storrelse=9.5)
-        skyggelegg(rad.cells[0])
-        sett_celle(rad.cells[1], verdi)
-    sett_bredder(tabell, [LEDETEKST_CM, TEKSTBREDDE_CM - LEDETEKST_CM])
-
-
-def boks(doc, tekst):
-    tabell = ny_tabell(doc, 1, 1)
-    rad = tabell.rows[0]
-    rad.height = Cm(1.4)  # minstehøyde, så en tom boks ser ut som et felt
-    sett_celle(rad.cells[0], tekst)
-    sett_bredder(tabell, [TEKSTBREDDE_CM])
+# --- Tabeller og diagrammer -----------------------------------------------------------
 
 
 def listetabell(doc, liste):
@@ -387,56 +267,10 @@ def diagram(doc, element):
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
-def merknad(doc, tekst):
-    avsnitt = doc.add_paragraph()
-    avsnitt.paragraph_format.space_before = Pt(3)
-    run = avsnitt.add_run(tekst)
-    run.italic = True
-    run.font.size = Pt(8.5)
-
-
-def bunnlinje(celle):
-    kanter = legg_til_egenskap(celle._tc.get_or_add_tcPr(), "w:tcBorders")
-    legg_til_egenskap(kanter, "w:bottom", val="single", sz="6", space="0", color="000000")
-
-
-def signaturtabell(doc):
+def underskrifter(doc):
     """Innledningen og signaturlinjene holdes sammen med overskriften på samme side."""
     doc.add_paragraph(SIGNATUR_INNLEDNING).paragraph_format.keep_with_next = True
-    tabell = doc.add_table(rows=1 + 2 * len(SIGNATUR_LINJER), cols=3)
-    tabell.alignment = WD_TABLE_ALIGNMENT.CENTER
-    venstre, hoeyre = 0, 2
-    sett_celle(tabell.cell(0, venstre), "For {{ kommune_navn }}", fet=True, storrelse=10.5)
-    sett_celle(tabell.cell(0, hoeyre), "For {{ part_navn }}", fet=True, storrelse=10.5)
-    for i, tekst in enumerate(SIGNATUR_LINJER):
-        linje, etikett = tabell.rows[1 + 2 * i], tabell.rows[2 + 2 * i]
-        linje.height = Cm(0.9)
-        for kolonne in (venstre, hoeyre):
-            bunnlinje(linje.cells[kolonne])
-            sett_celle(etikett.cells[kolonne], tekst, storrelse=8.5)
-    for rad in tabell.rows:
-        legg_til_egenskap(rad._tr.get_or_add_trPr(), "w:cantSplit")
-        for celle in rad.cells:
-            for avsnitt in celle.paragraphs:
-                avsnitt.paragraph_format.keep_with_next = True
-    kolonne = (TEKSTBREDDE_CM - 1.2) / 2
-    sett_bredder(tabell, [kolonne, 1.2, kolonne])
-
-
-def bunntekst(doc):
-    """Bunntekst: hva rapporten er, hvilken evaluering det gjelder, og «Side N av M»."""
-    stil = doc.styles["Footer"]
-    stil.paragraph_format.tab_stops.clear_all()
-    stil.paragraph_format.tab_stops.add_tab_stop(Cm(TEKSTBREDDE_CM), WD_TAB_ALIGNMENT.RIGHT)
-    stil.font.size = Pt(8)
-    stil.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    avsnitt = doc.sections[0].footer.paragraphs[0]
-    avsnitt.style = stil
-    avsnitt.add_run(BUNNTEKST + "\n" + BUNNTEKST_ID + "\tSide ")
-    for kode, etter in (("PAGE", " av "), ("NUMPAGES", "")):
-        felt = legg_til_egenskap(avsnitt._p, "w:fldSimple", instr=f" {kode} ")
-        felt.append(avsnitt.add_run("1")._r)  # plassholder til visningsprogrammet oppdaterer
-        avsnitt.add_run(etter)
+    signaturtabell(doc, SIGNATUR_OVERSKRIFTER, SIGNATUR_LINJER, storrelse=10.5)
 
 
 # --- Sammenstilling -------------------------------------------------------------------
@@ -444,7 +278,7 @@ def bunntekst(doc):
 
 def skriv_innhold(doc, element):
     if element is UNDERSKRIFTER:
-        signaturtabell(doc)
+        underskrifter(doc)
     elif isinstance(element, Rader):
         radtabell(doc, element.rader)
     elif isinstance(element, Boks):
@@ -465,8 +299,9 @@ def bygg():
     doc = Document()
     sett_opp_stiler(doc)
     sett_opp_side(doc)
-    sett_egenskaper(doc)
-    bunntekst(doc)
+    sett_egenskaper(doc, TITTEL)
+    # Bunntekst: hva rapporten er, hvilken evaluering det gjelder, og «Side N av M».
+    bunntekst(doc, BUNNTEKST + "\n" + BUNNTEKST_ID)
 
     doc.add_paragraph(TITTEL, style="Title")
     doc.add_paragraph(UNDERTITTEL, style="Subtitle")
@@ -481,21 +316,6 @@ def bygg():
     slutt = doc.add_paragraph()
     slutt.paragraph_format.space_after = Pt(0)
     return doc
-
-
-def lagre(doc, sti):
-    """Lagre med faste tidsstempler i ZIP-filen, så uendret tekst gir samme fil."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    sti.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        zipfile.ZipFile(buffer) as inn,
-        zipfile.ZipFile(sti, "w", zipfile.ZIP_DEFLATED) as ut,
-    ):
-        for info in inn.infolist():
-            ny = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            ny.compress_type = zipfile.ZIP_DEFLATED
-            ut.writestr(ny, inn.read(info.filename))
 
 
 def main():

@@ -24,32 +24,42 @@ How the text is written (see ``SEKSJONER``):
   (``{%p if ... %}`` etc.), each on its own paragraph that docxtpl removes on render.
 """
 
-import io
 import re
-import zipfile
+import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
+
+# The tests load this script from its file, which does not put tools/ on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docxbygg import (  # noqa: E402
+    TEKSTBREDDE_CM,
+    bunntekst,
+    hvis,
+    lagre,
+    legg_til_egenskap,
+    ny_tabell,
+    sett_bredder,
+    sett_celle,
+    sett_egenskaper,
+    sett_opp_side,
+    sett_spraak_og_skrift,
+    sett_stil,
+    signaturtabell,
+    skyggelegg,
+)
 
 UTFIL = Path(__file__).resolve().parent.parent / "maler" / "samarbeidsavtale.docx"
 TITTEL = "Samarbeidsavtale – mønsteravtale"
-SPRAAK = "nb-NO"
-MARG_CM = 2.3
-TEKSTBREDDE_CM = 21 - 2 * MARG_CM  # A4
-FAST_TIDSPUNKT = datetime(2026, 1, 1, tzinfo=UTC)
 
 KONTAKTTABELL = object()
 SIGNATURTABELL = object()
 
 
 # --- Helpers that produce template syntax -------------------------------------------
+# hvis(...) (paragraphs shown only when a Jinja condition holds) comes from docxbygg.
 
 
 def variant(kriminalomsorg, helse, generell):
@@ -63,12 +73,6 @@ def variant(kriminalomsorg, helse, generell):
         *generell,
         "{%p endif %}",
     ]
-
-
-def hvis(betingelse, avsnitt, ellers=()):
-    """Paragraphs shown only when the Jinja condition holds."""
-    ellers_del = ["{%p else %}", *ellers] if ellers else []
-    return ["{%p if " + betingelse + " %}", *avsnitt, *ellers_del, "{%p endif %}"]
 
 
 # An empty langtekst may arrive as "" or as a docxtpl Listing, which is always truthy.
@@ -652,6 +656,7 @@ KONTAKT_PARTEN = [
     "{{ kontakt.telefon }}",
     "{{ kontakt.epost }}",
 ]
+SIGNATUR_OVERSKRIFTER = ("For {{ kommune_navn }}", "For {{ part.navn }}")
 SIGNATUR_LINJER = ["Sted og dato", "Underskrift", "Navn og stilling (blokkbokstaver)"]
 BUNNTEKST = "Samarbeidsavtale mellom {{ kommune_navn }} og {{ part.navn }}"
 BUNNTEKST_DATO = "Generert {{ dato_generert }}"
@@ -681,42 +686,6 @@ def sett_inn_henvisninger(tekst, nummer):
 # --- Styles and document set-up -------------------------------------------------------
 
 
-def sett_spraak_og_skrift(doc):
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    rpr = rpr.find(qn("w:rPr"))
-    rfonts = rpr.find(qn("w:rFonts"))
-    for attr in list(rfonts.attrib):
-        del rfonts.attrib[attr]
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), "Calibri")
-    lang = rpr.find(qn("w:lang"))
-    lang.set(qn("w:val"), SPRAAK)
-    lang.set(qn("w:eastAsia"), SPRAAK)
-    doc.settings.element.find(qn("w:themeFontLang")).set(qn("w:val"), SPRAAK)
-
-
-def nullstill_stil(stil):
-    """Drop the default template's theme fonts, colours, borders and numbering."""
-    for forelder in (stil.element.rPr, stil.element.pPr):
-        if forelder is None:
-            continue
-        for tag in ("w:rFonts", "w:color", "w:pBdr", "w:numPr", "w:spacing"):
-            for barn in forelder.findall(qn(tag)):
-                forelder.remove(barn)
-
-
-def sett_stil(doc, navn, storrelse, fet=False, foer=0, etter=6):
-    stil = doc.styles[navn]
-    nullstill_stil(stil)
-    stil.font.size = Pt(storrelse)
-    stil.font.bold = fet
-    stil.font.italic = False
-    stil.font.color.rgb = RGBColor(0, 0, 0)
-    stil.paragraph_format.space_before = Pt(foer)
-    stil.paragraph_format.space_after = Pt(etter)
-    return stil
-
-
 def sett_opp_stiler(doc):
     sett_spraak_og_skrift(doc)
     normal = sett_stil(doc, "Normal", 10.5, etter=5)
@@ -733,118 +702,32 @@ def sett_opp_stiler(doc):
     punkt.space_after = Pt(2)
 
 
-def sett_opp_side(doc):
-    seksjon = doc.sections[0]
-    seksjon.page_width, seksjon.page_height = Cm(21), Cm(29.7)
-    seksjon.left_margin = seksjon.right_margin = Cm(MARG_CM)
-    seksjon.top_margin, seksjon.bottom_margin = Cm(2), Cm(2)
+# --- Tables ---------------------------------------------------------------------------
 
 
-def sett_egenskaper(doc):
-    egenskaper = doc.core_properties
-    egenskaper.title = TITTEL
-    egenskaper.language = SPRAAK
-    egenskaper.author = ""
-    egenskaper.last_modified_by = ""
-    egenskaper.comments = ""
-    egenskaper.revision = 1
-    egenskaper.created = egenskaper.modified = FAST_TIDSPUNKT
-
-
-# --- Tables and footer ----------------------------------------------------------------
-
-
-def sett_celle(celle, tekst, fet=False, storrelse=9):
-    avsnitt = celle.paragraphs[0]
-    avsnitt.paragraph_format.space_after = Pt(0)
-    run = avsnitt.add_run(tekst)
-    run.bold = fet
-    run.font.size = Pt(storrelse)
-    return avsnitt
-
-
-def sett_bredder(tabell, bredder):
-    """Column widths, both in the grid (LibreOffice reads it) and per cell (Word)."""
-    tabell.autofit = False
-    for kolonne, bredde in zip(tabell.columns, bredder, strict=True):
-        kolonne.width = Cm(bredde)
-    for rad in tabell.rows:
-        for celle, bredde in zip(rad.cells, bredder, strict=True):
-            celle.width = Cm(bredde)
-
-
-def legg_til_egenskap(forelder, tag, **attributter):
-    element = OxmlElement(tag)
-    for navn, verdi in attributter.items():
-        element.set(qn("w:" + navn), verdi)
-    forelder.append(element)
-    return element
+def kontaktcelle(celle, tekst, fet=False):
+    """A cell in this template's tables: 9 pt, no space after, space before left unset."""
+    return sett_celle(celle, tekst, fet=fet, storrelse=9, foer=None, etter=0)
 
 
 def kontakttabell(doc):
     bredder = [bredde for _, bredde in KONTAKT_KOLONNER]
     assert abs(sum(bredder) - TEKSTBREDDE_CM) < 0.01
-    tabell = doc.add_table(rows=5, cols=len(KONTAKT_KOLONNER))
-    tabell.style = doc.styles["Table Grid"]
-    tabell.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tabell = ny_tabell(doc, 5, len(KONTAKT_KOLONNER))
     hode, kommunen, loekke_start, parten, loekke_slutt = tabell.rows
     for celle, (tittel, _) in zip(hode.cells, KONTAKT_KOLONNER, strict=True):
-        sett_celle(celle, tittel, fet=True)
-        legg_til_egenskap(
-            celle._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill="E7E6E6"
-        )
+        kontaktcelle(celle, tittel, fet=True)
+        skyggelegg(celle)
     legg_til_egenskap(hode._tr.get_or_add_trPr(), "w:tblHeader")
     for celle, tekst in zip(kommunen.cells, KONTAKT_KOMMUNEN, strict=True):
-        sett_celle(celle, tekst)
+        kontaktcelle(celle, tekst)
     # docxtpl removes the {%tr %} rows and repeats the row between them.
-    sett_celle(loekke_start.cells[0], "{%tr for kontakt in part.kontaktpersoner %}")
+    kontaktcelle(loekke_start.cells[0], "{%tr for kontakt in part.kontaktpersoner %}")
     for celle, tekst in zip(parten.cells, KONTAKT_PARTEN, strict=True):
-        sett_celle(celle, tekst)
-    sett_celle(loekke_slutt.cells[0], "{%tr endfor %}")
+        kontaktcelle(celle, tekst)
+    kontaktcelle(loekke_slutt.cells[0], "{%tr endfor %}")
     sett_bredder(tabell, bredder)
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
-
-
-def bunnlinje(celle):
-    kanter = legg_til_egenskap(celle._tc.get_or_add_tcPr(), "w:tcBorders")
-    legg_til_egenskap(kanter, "w:bottom", val="single", sz="6", space="0", color="000000")
-
-
-def signaturtabell(doc):
-    tabell = doc.add_table(rows=1 + 2 * len(SIGNATUR_LINJER), cols=3)
-    tabell.alignment = WD_TABLE_ALIGNMENT.CENTER
-    venstre, hoeyre = 0, 2
-    sett_celle(tabell.cell(0, venstre), "For {{ kommune_navn }}", fet=True, storrelse=11)
-    sett_celle(tabell.cell(0, hoeyre), "For {{ part.navn }}", fet=True, storrelse=11)
-    for i, tekst in enumerate(SIGNATUR_LINJER):
-        linje, etikett = tabell.rows[1 + 2 * i], tabell.rows[2 + 2 * i]
-        linje.height = Cm(0.9)
-        for kolonne in (venstre, hoeyre):
-            bunnlinje(linje.cells[kolonne])
-            sett_celle(etikett.cells[kolonne], tekst, storrelse=8.5)
-    for rad in tabell.rows:
-        legg_til_egenskap(rad._tr.get_or_add_trPr(), "w:cantSplit")
-        for celle in rad.cells:
-            for avsnitt in celle.paragraphs:
-                avsnitt.paragraph_format.keep_with_next = True
-    kolonne = (TEKSTBREDDE_CM - 1.2) / 2
-    sett_bredder(tabell, [kolonne, 1.2, kolonne])
-
-
-def bunntekst(doc):
-    """Footer: who the agreement is between, when it was generated, "Side N av M"."""
-    stil = doc.styles["Footer"]
-    stil.paragraph_format.tab_stops.clear_all()
-    stil.paragraph_format.tab_stops.add_tab_stop(Cm(TEKSTBREDDE_CM), WD_TAB_ALIGNMENT.RIGHT)
-    stil.font.size = Pt(8)
-    stil.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    avsnitt = doc.sections[0].footer.paragraphs[0]
-    avsnitt.style = stil
-    avsnitt.add_run(BUNNTEKST + "\n" + BUNNTEKST_DATO + "\tSide ")
-    for kode, etter in (("PAGE", " av "), ("NUMPAGES", "")):
-        felt = legg_til_egenskap(avsnitt._p, "w:fldSimple", instr=f" {kode} ")
-        felt.append(avsnitt.add_run("1")._r)  # placeholder until the viewer updates it
-        avsnitt.add_run(etter)
 
 
 # --- Assembly -------------------------------------------------------------------------
@@ -854,7 +737,9 @@ def skriv_avsnitt(doc, element, nummer, underavsnitt):
     if element is KONTAKTTABELL:
         kontakttabell(doc)
     elif element is SIGNATURTABELL:
-        signaturtabell(doc)
+        signaturtabell(
+            doc, SIGNATUR_OVERSKRIFTER, SIGNATUR_LINJER, storrelse=11, foer=None, etter=0
+        )
     elif element.startswith("## "):
         underavsnitt.append(element[3:])
         tittel = f"{nummer}.{len(underavsnitt)} {element[3:]}"
@@ -873,8 +758,9 @@ def bygg():
     doc = Document()
     sett_opp_stiler(doc)
     sett_opp_side(doc)
-    sett_egenskaper(doc)
-    bunntekst(doc)
+    sett_egenskaper(doc, TITTEL)
+    # Footer: who the agreement is between, when it was generated, "Side N av M".
+    bunntekst(doc, BUNNTEKST + "\n" + BUNNTEKST_DATO)
 
     doc.add_paragraph("Samarbeidsavtale", style="Title")
     for linje in INNLEDNING:
@@ -895,21 +781,6 @@ def bygg():
         if seksjon.betingelse:
             doc.add_paragraph("{%p endif %}")
     return doc
-
-
-def lagre(doc, sti):
-    """Save with fixed ZIP timestamps so that an unchanged text gives the same file."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    sti.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        zipfile.ZipFile(buffer) as inn,
-        zipfile.ZipFile(sti, "w", zipfile.ZIP_DEFLATED) as ut,
-    ):
-        for info in inn.infolist():
-            ny = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            ny.compress_type = zipfile.ZIP_DEFLATED
-            ut.writestr(ny, inn.read(info.filename))
 
 
 def main():
