@@ -5,6 +5,9 @@ Revision ID: 0004
 Revises: 0003
 """
 
+import json
+from datetime import date, timedelta
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,6 +23,7 @@ def upgrade() -> None:
     op.add_column("avtale", sa.Column("neste_evaluering", sa.Date()))
     op.add_column("avtale", sa.Column("evaluering_paminnet", TID))
     op.create_index("ix_avtale_neste_evaluering", "avtale", ["neste_evaluering"])
+    _sett_neste_evaluering_for_inngatte()
     op.add_column("bruker", sa.Column("kalender_nokkel_hash", sa.String(64)))
     op.create_index(
         "ix_bruker_kalender_nokkel_hash", "bruker", ["kalender_nokkel_hash"], unique=True
@@ -110,6 +114,31 @@ def upgrade() -> None:
                     f"BEFORE {operasjon} ON {tabell} BEGIN "
                     f"SELECT RAISE(ABORT, 'Tabellen {tabell} kan bare få nye rader'); END"
                 )
+
+
+def _sett_neste_evaluering_for_inngatte() -> None:
+    """Avtaler som alt er inngått, får neste evaluering i måneden avtalen nevner, første gang
+    fra i dag (ellers om ett år), så de kommer med på forsiden og i påminnelsene."""
+    from dokumenter import frister
+
+    bind = op.get_bind()
+    rader = bind.execute(
+        sa.text(
+            "SELECT a.id, v.feltverdier FROM avtale a JOIN avtaleversjon v "
+            "ON v.avtale_id = a.id AND v.nummer = a.gjeldende_versjon "
+            "WHERE a.status = 'inngaatt'"
+        )
+    ).all()
+    idag = date.today()
+    for avtale_id, verdier in rader:
+        if isinstance(verdier, str):
+            verdier = json.loads(verdier)
+        maned = frister.maned_fra_navn((verdier or {}).get("evaluering_maaned"))
+        fra = idag - timedelta(days=frister.MINSTE_DAGER_FAST_MANED) if maned else idag
+        bind.execute(
+            sa.text("UPDATE avtale SET neste_evaluering = :d WHERE id = :id"),
+            {"d": frister.neste_evaluering(fra, maned), "id": avtale_id},
+        )
 
 
 def downgrade() -> None:
