@@ -273,7 +273,7 @@ def send_kode(tj: Tjenester, avtale_id: int, bruker_id: int, fra: str = "") -> s
     return tj.send_epost(
         Epost(
             til=til,
-            emne=f"Engangskode for signering: {kode}",
+            emne="Engangskode for signering",  # koden står bare i teksten, ikke i varsler
             tekst=(
                 f"Koden din for å signere samarbeidsavtalen med {part} er {kode}.\n"
                 f"Den gjelder i {minutter} minutter og kan brukes én gang.\n"

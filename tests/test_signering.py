@@ -74,8 +74,8 @@ def oppsett(tj, saksbehandler):
 
 def kode_fra(smtp_sink, til):
     siste = smtp_sink.vent_pa(til, antall=1)
-    koder = [m for m in siste if m.emne.startswith("Engangskode")]
-    return re.search(r"(\d{6})", koder[-1].emne).group(1)
+    koder = [m for m in siste if m.emne == "Engangskode for signering"]
+    return re.search(r" er (\d{6})\.", koder[-1].tekst).group(1)
 
 
 def start(tj, avtale, saksbehandler, partner):

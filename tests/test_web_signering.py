@@ -20,7 +20,7 @@ from web import create_app
 from web.tilgang import INNLOGGET_KL
 
 PARTNERPASSORD = "partnerpassord-1"
-KODE = re.compile(r"Engangskode for signering: (\d{6})")
+KODE = re.compile(r"signere samarbeidsavtalen med .+ er (\d{6})\.")
 LENKE = re.compile(r"http://localhost/portal/invitasjon/\S+")
 
 
@@ -90,7 +90,7 @@ def status(tj, avtale_id: int) -> str:
 
 def kode_fra_epost(smtp_sink, til: str, antall: int) -> str:
     meldinger = smtp_sink.vent_pa(til, antall)
-    return KODE.search(meldinger[-1].emne).group(1)
+    return KODE.search(meldinger[-1].tekst).group(1)
 
 
 # --- Tilgang -------------------------------------------------------------------------------
