@@ -173,7 +173,7 @@ def test_hel_signeringsrunde_i_nettleseren(server, nettleser, tj, grunnlag, smtp
     # --- Prosjektlederen sender utkastet til gjennomgang hos parten -------------------------
     kari.reload()
     expect(kari.get_by_role("row", name=re.compile("Åse Ødegård"))).to_contain_text("Har tilgang")
-    kari.get_by_role("link", name="Samarbeidsavtale").click()
+    kari.get_by_role("link", name=re.compile(r"^Samarbeidsavtale nr\. \d+, versjon 1$")).click()
     expect(kari.get_by_role("heading", name=TITTEL)).to_be_visible()
     expect(status(kari)).to_have_text("Utkast")
     kari.get_by_label("Ny status").select_option(label="Til gjennomgang hos parten")
