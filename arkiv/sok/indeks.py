@@ -35,7 +35,7 @@ from arkiv.sok.analyse import (
     uten_delord,
 )
 from arkiv.sok.utdrag import Uthever
-from arkiv.sok.vektor import Vektorsok, topp
+from arkiv.sok.vektor import Segmentbuffer, Vektorsok, topp
 
 FASETTER = ("partstype", "part", "status", "aar")
 SOKBARE_FELT = (
@@ -299,7 +299,13 @@ class Sokeindeks:
             gammel.searcher.close()
         # Ikke Searcher.refresh(): den gjenbruker segmentlesere med gamle slettemerker.
         ix = _apne(self.mappe / generasjon / navn)
-        sokere[navn] = _Soker(ix.searcher(weighting=Metning()), generasjon)
+        buffere = self._lokal.__dict__.setdefault("segmentbuffere", {})
+        buffer = buffere.get((generasjon, navn))
+        if buffer is None:  # ny generasjon (reindeksering): de gamle segmentene er borte
+            if gammel is not None:
+                buffere.pop((gammel.generasjon, navn), None)
+            buffer = buffere[(generasjon, navn)] = Segmentbuffer()
+        sokere[navn] = _Soker(ix.searcher(weighting=Metning()), generasjon, buffer)
         return sokere[navn]
 
     def sok(
@@ -358,9 +364,9 @@ class _Soker:
     """Én søker (én indeksgenerasjon) med det som kan gjenbrukes mellom søk: postlister,
     filtrene og fasettkolonnene (se vektor.py)."""
 
-    def __init__(self, searcher: Any, generasjon: str) -> None:
+    def __init__(self, searcher: Any, generasjon: str, segmentbuffer: Segmentbuffer) -> None:
         self.searcher, self.generasjon = searcher, generasjon
-        self.vektor = Vektorsok(searcher, searcher.weighting)
+        self.vektor = Vektorsok(searcher, searcher.weighting, segmentbuffer)
         self._filtre: dict[tuple, np.ndarray] = {}
 
     def er_nyeste(self) -> bool:

@@ -25,8 +25,11 @@ TERMBUFFER = 512  # dekodede postlister per søker (én indeksgenerasjon)
 
 
 class Vektorsok:
-    def __init__(self, searcher: Any, vekting: Metning) -> None:
+    def __init__(
+        self, searcher: Any, vekting: Metning, segmentbuffer: Segmentbuffer | None = None
+    ) -> None:
         self.searcher = searcher
+        self.segmentbuffer = segmentbuffer or Segmentbuffer()
         self.k1 = vekting.k1
         self.antall = searcher.doc_count_all()
         self._deler = searcher.subsearchers or [(searcher, 0)]
@@ -135,18 +138,29 @@ class Vektorsok:
     # --- kolonner: fasetter og dato -----------------------------------------------------
 
     def kolonne(self, felt: str) -> tuple[np.ndarray, list[Any]]:
-        """(kode per dokument, verdiene) for en sorterbar kolonne; kode -1 = ingen verdi."""
+        """(kode per dokument, verdiene) for en sorterbar kolonne; kode -1 = ingen verdi.
+        Segmentene endres aldri (bare slettemerkene), så kodene for et segment hentes fra
+        `segmentbuffer` når en ny indeksgenerasjon bare har lagt til et lite segment."""
         if felt not in self._kolonner:
-            verdier: dict[Any, int] = {}
-            koder = np.fromiter(
-                (
-                    -1 if v is None or v == "" else verdier.setdefault(v, len(verdier))
-                    for v in self.searcher.reader().column_reader(felt)
-                ),
-                dtype=np.int64,
-                count=self.antall,
-            )
-            self._kolonner[felt] = (koder, list(verdier))
+            verdier = self.segmentbuffer.verdier.setdefault(felt, {})
+            deler = []
+            for s, _ in self._deler:
+                leser = s.reader()
+                nokkel = (felt, _segment_id(leser))
+                koder = self.segmentbuffer.koder.get(nokkel)
+                if koder is None:
+                    koder = np.fromiter(
+                        (
+                            -1 if v is None or v == "" else verdier.setdefault(v, len(verdier))
+                            for v in leser.column_reader(felt)
+                        ),
+                        dtype=np.int64,
+                        count=leser.doc_count_all(),
+                    )
+                    self.segmentbuffer.koder[nokkel] = koder
+                deler.append(koder)
+            self.segmentbuffer.behold({_segment_id(s.reader()) for s, _ in self._deler})
+            self._kolonner[felt] = (np.concatenate(deler), list(verdier))
         return self._kolonner[felt]
 
     def tell(self, felt: str, treff: np.ndarray) -> list[tuple[str, int]]:
@@ -160,6 +174,25 @@ class Vektorsok:
         koder, verdier = self.kolonne("dato")
         rekkefolge = np.array([v.timestamp() for v in verdier] + [-np.inf], dtype=np.float64)
         return rekkefolge[koder]  # kode -1 gir den siste (-inf)
+
+
+class Segmentbuffer:
+    """Fasett- og datokoder per segment, delt mellom søkerne for én delindeks (i én tråd).
+    Verdiene får faste koder, så kodene fra ulike segmenter kan settes sammen."""
+
+    def __init__(self) -> None:
+        self.verdier: dict[str, dict[Any, int]] = {}
+        self.koder: dict[tuple[str, str], np.ndarray] = {}
+
+    def behold(self, segmenter: set[str]) -> None:
+        """Glem segmenter som er slått sammen bort."""
+        for nokkel in [k for k in self.koder if k[1] not in segmenter]:
+            del self.koder[nokkel]
+
+
+def _segment_id(leser: Any) -> str:
+    segment = leser.segment() if hasattr(leser, "segment") else None
+    return segment.segment_id() if segment is not None else f"leser-{id(leser)}"
 
 
 def topp(nokkel: np.ndarray, treff: np.ndarray, antall: int) -> list[int]:
