@@ -538,15 +538,19 @@ def kjor(args, mappe: Path) -> None:
     leksikon = Leksikon.fra_tekster(d.tekst for d in doks)
     t_leks = time.perf_counter() - t0
     t0 = time.perf_counter()
-    if not (args.gjenbruk and indeks.finnes()):
+    gjenbrukt = args.gjenbruk and indeks.finnes()
+    if not gjenbrukt:
         indeks.bygg_pa_nytt((indeksdokument(d) for d in doks), leksikon=leksikon)
     bygg = time.perf_counter() - t0
     aktiv = indeks.mappe / "aktiv"
     print("\nWhoosh (Sokeindeks.bygg_pa_nytt, som `dokumenter arkiv reindekser`)")
+    bygging = (
+        "gjenbrukt fra --mappe" if gjenbrukt else (f"{bygg:.0f} s ({args.antall / bygg:.0f} dok/s)")
+    )
     print(
-        f"  ordliste: {len(leksikon)} ord på {t_leks:.1f} s; bygging: {bygg:.0f} s "
-        f"({args.antall / bygg:.0f} dok/s); {mappestorrelse(aktiv / 'alle'):.0f} MB alle "
-        f"versjoner + {mappestorrelse(aktiv / 'gjeldende'):.0f} MB gjeldende"
+        f"  ordliste: {len(leksikon)} ord på {t_leks:.1f} s; bygging: {bygging}; "
+        f"{mappestorrelse(aktiv / 'alle'):.0f} MB alle versjoner + "
+        f"{mappestorrelse(aktiv / 'gjeldende'):.0f} MB gjeldende"
     )
 
     t0 = time.perf_counter()
