@@ -70,6 +70,7 @@ def oppsett(tj, saksbehandler):
     )
 
 
+@pytest.mark.begge_databaser
 def test_kommunen_melder_parten_svarer_kommunen_lukker(tj, oppsett, smtp_sink):
     avtale, kommune, partner, _ = oppsett
     a = avvik.registrer(tj, avtale.id, data(), kommune, fra="test")

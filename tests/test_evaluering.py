@@ -84,6 +84,7 @@ def status(tj, avtale_id):
         return a.status, a.neste_evaluering, a.gjeldende_versjon
 
 
+@pytest.mark.begge_databaser
 def test_videreforing_teller_avvik_lager_rapport_og_ny_frist(tj, avtale, saksbehandler):
     grunnlag = evaluering.forslag(tj, avtale.id)
     assert grunnlag["antall_avvik"] == 3
@@ -168,6 +169,7 @@ def test_frister_paminnelser_og_kalender(tj, avtale, saksbehandler, smtp_sink):
     assert evaluering.kalender_feed(tj, evaluering.ny_kalendernokkel(tj, partner.id)) is None
 
 
+@pytest.mark.begge_databaser
 def test_forsidens_tall_fra_kjent_historikk(tj, avtale, saksbehandler):
     klinikk = inngatt_avtale(
         tj, saksbehandler.id, "Nordlandsklinikken", 2, "behandlingsinstitusjon"

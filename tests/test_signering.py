@@ -135,6 +135,7 @@ def test_hver_overgang_logges_med_hvem_og_hvorfor(tj, oppsett, saksbehandler):
 # --- Signeringsrunden --------------------------------------------------------------------
 
 
+@pytest.mark.begge_databaser
 def test_hel_runde_i_rekkefolge_gir_forseglet_kopi_som_verifiseres(
     tj, oppsett, saksbehandler, smtp_sink, tmp_path
 ):
@@ -249,6 +250,7 @@ def test_signerer_valideres(tj, oppsett, saksbehandler):
     assert status(tj, avtale.id) == "utkast" and tell(tj, Signeringsrunde) == 0
 
 
+@pytest.mark.begge_databaser
 def test_paminnelse_utlop_og_fullforing_etter_avbrudd(tj, oppsett, saksbehandler, smtp_sink):
     avtale, partner, _, _ = oppsett
     runde, _ = start(tj, avtale, saksbehandler, partner)
