@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from arkiv.lager import Innlegg, LagretFil, feilpunkt
+from arkiv.lager import LagretFil
 from dokumenter import formatering, sok
 from dokumenter.brukere import SKRIVEROLLER
 from dokumenter.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
@@ -90,19 +90,14 @@ class Produsert:
 
 
 def produser(
-    tj: Tjenester, mal: Mal, part: Part, verdier: dict[str, Any], innlegg: Innlegg
-) -> Produsert:
-    """Lag DOCX og PDF/A og legg dem (og malen de kom fra) i ventemappen; ingen databaseendring."""
+    tj: Tjenester, mal: Mal, part: Part, verdier: dict[str, Any]
+) -> tuple[str, bytes, bytes, bytes]:
+    """(variant, malfil, DOCX, PDF/A) for en part; ingenting lagres."""
     variant = mal.variant_for(part.type)
     malfil = mal.fil.read_bytes()
     ctx = kontekst(mal, part_data(part), verdier, variant, date.today())
     docx = render_docx(mal, ctx, malfil)
-    pdf = tj.konverterer.til_pdfa(docx)
-    return Produsert(
-        variant=variant.navn,
-        mal=innlegg.lagre(malfil),
-        filer={"docx": innlegg.lagre(docx), "pdf": innlegg.lagre(pdf)},
-    )
+    return variant.navn, malfil, docx, tj.konverterer.til_pdfa(docx)
 
 
 def _registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:
@@ -197,15 +192,12 @@ def _produser_og_registrer(
     verdier: dict[str, Any],
     registrer: Callable[[Session, Produsert], T],
 ) -> T:
-    """Den krasjsikre rekkefølgen: filene til ventemappen, én databasetransaksjon som
-    registrerer dem, og først da inn i lageret (se docs/architecture.md)."""
-    with tj.lager.innlegg() as innlegg:
-        produsert = produser(tj, mal, part, verdier, innlegg)
-        feilpunkt("for_commit")
-        with tj.transaksjon() as s:
-            resultat = registrer(s, produsert)
-        innlegg.fullfor()
-    return resultat
+    """Lag dokumentene og arkiver dem krasjsikkert sammen med registreringen."""
+    variant, malfil, docx, pdf = produser(tj, mal, part, verdier)
+    return tj.arkiver(
+        [malfil, docx, pdf],
+        lambda s, f: registrer(s, Produsert(variant, f[0], {"docx": f[1], "pdf": f[2]})),
+    )
 
 
 def opprett_utkast(
@@ -366,20 +358,22 @@ def les_dokument(
         avtale_id = versjon.avtale_id
         filnavn = f"Samarbeidsavtale {versjon.avtale.part.navn} v{versjon.nummer}.{dok.format}"
         s.expunge_all()
-    data = tj.lager.les(dok.sha256)
-    if bruker_id is not None:
-        with tj.transaksjon() as s:
-            logg(
-                s,
-                avtale_id,
-                "lastet_ned",
-                bruker_id,
-                fra,
-                versjon=versjon.nummer,
-                format=dok.format,
-                sha256=dok.sha256,
-            )
+    if bruker_id is None:
+        return dok, filnavn, tj.lager.les(dok.sha256)
+    data = les_og_logg(
+        tj, dok.sha256, avtale_id, bruker_id, fra, versjon=versjon.nummer, format=dok.format
+    )
     return dok, filnavn, data
+
+
+def les_og_logg(
+    tj: Tjenester, sha256: str, avtale_id: int, bruker_id: int, fra: str, **detaljer: Any
+) -> bytes:
+    """Les en fil fra arkivet (sjekket mot SHA-256) og logg nedlastingen på avtalen."""
+    data = tj.lager.les(sha256)
+    with tj.transaksjon() as s:
+        logg(s, avtale_id, "lastet_ned", bruker_id, fra, **detaljer, sha256=sha256)
+    return data
 
 
 def forhandsvisning(tj: Tjenester, sha256: str) -> list[tuple[str, str]]:

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from arkiv.lager import LagretFil
 from dokumenter import formatering, frister, sok
-from dokumenter.avtaler import IkkeFunnet, part_data
+from dokumenter.avtaler import IkkeFunnet, les_og_logg, part_data
 from dokumenter.brukere import PARTNER, SKRIVEROLLER, som_utc
 from dokumenter.epost import Epost
 from dokumenter.livslop import logg
@@ -267,40 +268,39 @@ def _nytt_skjema(
     ctx = kontekst(mal, part, mal.valider(verdier), mal.variant_for(partstype), date.today())
     docx = render_docx(mal, ctx)
     pdf = tj.konverterer.til_pdfa(docx)
-    with tj.lager.innlegg() as innlegg:
-        docx_fil, pdf_fil = innlegg.lagre(docx), innlegg.lagre(pdf)
-        with tj.transaksjon() as s:
-            avvik = s.get(Avvik, avvik_id)
-            if avvik.status == anledning:  # en annen rakk det samme først
-                raise Valideringsfeil(
-                    {"avvik": "Avviket er endret av en annen; last siden på nytt."}
-                )
-            for navn, verdi in endringer.items():
-                setattr(avvik, navn, verdi)
-            avvik.status = anledning
-            nummer = len(avvik.skjemaer) + 1
-            s.add(
-                Avviksskjema(
-                    avvik_id=avvik_id,
-                    nummer=nummer,
-                    anledning=anledning,
-                    docx_sha256=docx_fil.sha256,
-                    docx_storrelse=docx_fil.storrelse,
-                    pdf_sha256=pdf_fil.sha256,
-                    pdf_storrelse=pdf_fil.storrelse,
-                )
+
+    def registrer(s: Session, filer: list[LagretFil]) -> None:
+        docx_fil, pdf_fil = filer
+        avvik = s.get(Avvik, avvik_id)
+        if avvik.status == anledning:  # en annen rakk det samme først
+            raise Valideringsfeil({"avvik": "Avviket er endret av en annen; last siden på nytt."})
+        for navn, verdi in endringer.items():
+            setattr(avvik, navn, verdi)
+        avvik.status = anledning
+        nummer = len(avvik.skjemaer) + 1
+        s.add(
+            Avviksskjema(
+                avvik_id=avvik_id,
+                nummer=nummer,
+                anledning=anledning,
+                docx_sha256=docx_fil.sha256,
+                docx_storrelse=docx_fil.storrelse,
+                pdf_sha256=pdf_fil.sha256,
+                pdf_storrelse=pdf_fil.storrelse,
             )
-            logg(
-                s,
-                avvik.avtale_id,
-                f"avvik_{anledning}",
-                bruker_id,
-                fra,
-                avvik=avvik.nummer,
-                skjema=nummer,
-                pdf=pdf_fil.sha256,
-            )
-        innlegg.fullfor()
+        )
+        logg(
+            s,
+            avvik.avtale_id,
+            f"avvik_{anledning}",
+            bruker_id,
+            fra,
+            avvik=avvik.nummer,
+            skjema=nummer,
+            pdf=pdf_fil.sha256,
+        )
+
+    tj.arkiver([docx, pdf], registrer)
     sok.oppdater_avvik(tj, avvik_id)
 
 
@@ -457,19 +457,8 @@ def les_skjema(
         sha = skjema.pdf_sha256 if format == "pdf" else skjema.docx_sha256
         navn = f"Avviksskjema {avvik.nummer} ({skjema.anledning}).{format}"
         avtale_id, nummer = avvik.avtale_id, avvik.nummer
-    data = tj.lager.les(sha)
-    with tj.transaksjon() as s:
-        logg(
-            s,
-            avtale_id,
-            "lastet_ned",
-            melder.id,
-            fra,
-            format=f"avviksskjema {format}",
-            avvik=nummer,
-            sha256=sha,
-        )
-    return navn, data
+    detaljer = {"format": f"avviksskjema {format}", "avvik": nummer}
+    return navn, les_og_logg(tj, sha, avtale_id, melder.id, fra, **detaljer)
 
 
 def statistikk(tj: Tjenester, avtale_id: int | None, fra: date, til: date) -> dict[str, Any]:

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from arkiv.lager import LagretFil
 from dokumenter import avtaler, avvik, diagram, formatering, frister, kalender, sok
-from dokumenter.avtaler import IkkeFunnet, part_data
+from dokumenter.avtaler import IkkeFunnet, les_og_logg, part_data
 from dokumenter.brukere import PARTNER, som_utc
 from dokumenter.epost import Epost
 from dokumenter.livslop import bytt_status, logg
@@ -144,58 +145,58 @@ def evaluer(
     ctx = kontekst(mal, part, mal.valider(rapport), mal.variant_for(partstype), date.today())
     docx = render_docx(mal, ctx)
     pdf = tj.konverterer.til_pdfa(docx)
-    with tj.lager.innlegg() as innlegg:
-        docx_fil, pdf_fil = innlegg.lagre(docx), innlegg.lagre(pdf)
-        with tj.transaksjon() as s:
-            avtale = s.get(Avtale, avtale_id)
-            if avtale.status not in KAN_EVALUERES:
-                raise Valideringsfeil({"beslutning": "Avtalen er endret av en annen."})
-            evaluering = Evaluering(
-                avtale_id=avtale_id,
-                periode_fra=grunnlag["periode_fra"],
-                periode_til=grunnlag["periode_til"],
-                antall_avvik=grunnlag["antall_avvik"],
-                statistikk={
-                    k: grunnlag[k] for k in ("per_paragraf", "per_kategori", "per_kvartal")
-                },
-                docx_sha256=docx_fil.sha256,
-                docx_storrelse=docx_fil.storrelse,
-                pdf_sha256=pdf_fil.sha256,
-                pdf_storrelse=pdf_fil.storrelse,
-                opprettet_av_id=bruker_id,
-                **rene,
-            )
-            s.add(evaluering)
-            s.flush()
-            logg(
+
+    def registrer(s: Session, filer: list[LagretFil]) -> Evaluering:
+        docx_fil, pdf_fil = filer
+        avtale = s.get(Avtale, avtale_id)
+        if avtale.status not in KAN_EVALUERES:
+            raise Valideringsfeil({"beslutning": "Avtalen er endret av en annen."})
+        evaluering = Evaluering(
+            avtale_id=avtale_id,
+            periode_fra=grunnlag["periode_fra"],
+            periode_til=grunnlag["periode_til"],
+            antall_avvik=grunnlag["antall_avvik"],
+            statistikk={k: grunnlag[k] for k in ("per_paragraf", "per_kategori", "per_kvartal")},
+            docx_sha256=docx_fil.sha256,
+            docx_storrelse=docx_fil.storrelse,
+            pdf_sha256=pdf_fil.sha256,
+            pdf_storrelse=pdf_fil.storrelse,
+            opprettet_av_id=bruker_id,
+            **rene,
+        )
+        s.add(evaluering)
+        s.flush()
+        logg(
+            s,
+            avtale_id,
+            "evaluert",
+            bruker_id,
+            fra,
+            evaluering=evaluering.id,
+            beslutning=rene["beslutning"],
+            pdf=pdf_fil.sha256,
+        )
+        if rene["beslutning"] == "viderefores":
+            avtale.neste_evaluering = rene["neste_evaluering"]
+            avtale.evaluering_paminnet = None
+        elif rene["beslutning"] == "revideres":
+            avtale.neste_evaluering = None
+            grunn = f"Evalueringen {formatering.dato_lang(rene['dato'])} besluttet revisjon."
+            bytt_status(s, avtale, "til_revisjon", bruker_id, fra, grunn)
+        else:
+            avtale.neste_evaluering = None
+            bytt_status(
                 s,
-                avtale_id,
-                "evaluert",
+                avtale,
+                "avsluttet",
                 bruker_id,
                 fra,
-                evaluering=evaluering.id,
-                beslutning=rene["beslutning"],
-                pdf=pdf_fil.sha256,
+                rene["begrunnelse"],
+                avsluttet_dato=rene["avsluttet_dato"],
             )
-            if rene["beslutning"] == "viderefores":
-                avtale.neste_evaluering = rene["neste_evaluering"]
-                avtale.evaluering_paminnet = None
-            elif rene["beslutning"] == "revideres":
-                avtale.neste_evaluering = None
-                grunn = f"Evalueringen {formatering.dato_lang(rene['dato'])} besluttet revisjon."
-                bytt_status(s, avtale, "til_revisjon", bruker_id, fra, grunn)
-            else:
-                avtale.neste_evaluering = None
-                bytt_status(
-                    s,
-                    avtale,
-                    "avsluttet",
-                    bruker_id,
-                    fra,
-                    rene["begrunnelse"],
-                    avsluttet_dato=rene["avsluttet_dato"],
-                )
-        innlegg.fullfor()
+        return evaluering
+
+    evaluering = tj.arkiver([docx, pdf], registrer)
     evaluering.utkast_feil = ""
     if rene["beslutning"] == "revideres":
         # Nytt utkast (versjon n+1) med gjeldende innhold, til det skal signeres på nytt.
@@ -298,17 +299,7 @@ def les_rapport(
         sha = ev.pdf_sha256 if format == "pdf" else ev.docx_sha256
         navn = f"Evalueringsrapport {ev.avtale.part.navn} {ev.dato.isoformat()}.{format}"
         avtale_id = ev.avtale_id
-    data = tj.lager.les(sha)
-    with tj.transaksjon() as s:
-        logg(
-            s,
-            avtale_id,
-            "lastet_ned",
-            bruker_id,
-            fra,
-            format=f"evalueringsrapport {format}",
-            sha256=sha,
-        )
+    data = les_og_logg(tj, sha, avtale_id, bruker_id, fra, format=f"evalueringsrapport {format}")
     return navn, data
 
 

@@ -22,8 +22,9 @@ from pypdf.errors import PdfReadError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from arkiv.lager import LagretFil
 from dokumenter import formatering, sok
-from dokumenter.avtaler import IkkeFunnet
+from dokumenter.avtaler import IkkeFunnet, les_og_logg
 from dokumenter.brukere import PARTNER, SKRIVEROLLER, som_utc
 from dokumenter.epost import Epost
 from dokumenter.forsegling import (
@@ -433,36 +434,41 @@ def fullfor_runde(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
             }
         )
     forseglet = lag_signert_kopi(pdf, sider, segl, lag_metadata(signaturer, sha))
-    with tj.lager.innlegg() as innlegg:
-        fil = innlegg.lagre(forseglet)
-        with tj.transaksjon() as s:
-            runde = s.get(Signeringsrunde, runde_id)
-            if runde.status != "aktiv":  # en annen prosess rakk det først
-                return []
-            runde.status, runde.avsluttet = "fullfort", naa()
-            s.add(
-                SignertKopi(
-                    avtale_id=avtale_id,
-                    versjon_nummer=versjon,
-                    runde_id=runde_id,
-                    type="forseglet",
-                    sha256=fil.sha256,
-                    storrelse=fil.storrelse,
-                )
-            )
-            logg(
-                s,
-                avtale_id,
-                "signert_kopi",
-                None,
-                "systemet",
-                runde=runde_id,
-                versjon=versjon,
-                sha256=fil.sha256,
+
+    def registrer(s: Session, filer: list[LagretFil]) -> str:
+        (fil,) = filer
+        runde = s.get(Signeringsrunde, runde_id)
+        if runde.status != "aktiv":  # en annen prosess rakk det først
+            raise _AlleredeFullfort
+        runde.status, runde.avsluttet = "fullfort", naa()
+        s.add(
+            SignertKopi(
+                avtale_id=avtale_id,
+                versjon_nummer=versjon,
+                runde_id=runde_id,
                 type="forseglet",
+                sha256=fil.sha256,
+                storrelse=fil.storrelse,
             )
-            bytt_status(s, s.get(Avtale, avtale_id), "inngaatt", None, "systemet", av_systemet=True)
-        innlegg.fullfor()
+        )
+        logg(
+            s,
+            avtale_id,
+            "signert_kopi",
+            None,
+            "systemet",
+            runde=runde_id,
+            versjon=versjon,
+            sha256=fil.sha256,
+            type="forseglet",
+        )
+        bytt_status(s, s.get(Avtale, avtale_id), "inngaatt", None, "systemet", av_systemet=True)
+        return fil.sha256
+
+    try:
+        kopi_sha256 = tj.arkiver([forseglet], registrer)
+    except _AlleredeFullfort:  # filen forkastes; ingenting er endret
+        return []
     sok.oppdater_avtale(tj, avtale_id)
     feil = []
     for til, bruker in mottakere:
@@ -476,13 +482,17 @@ def fullfor_runde(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
                 tekst=(
                     f"Alle har signert versjon {versjon}. Den signerte kopien (PDF med "
                     f"signaturside og revisjonsspor, forseglet av kommunen) kan lastes ned "
-                    f"her:\n{lenke}\n\nSHA-256: {fil.sha256}\n"
+                    f"her:\n{lenke}\n\nSHA-256: {kopi_sha256}\n"
                 ),
             )
         )
         if f:
             feil.append(f)
     return feil
+
+
+class _AlleredeFullfort(Exception):
+    """En annen prosess registrerte den signerte kopien først."""
 
 
 def _forste_hendelse(s: Session, runde: Signeringsrunde) -> int:
@@ -542,48 +552,50 @@ def last_opp_signert(
         ) from e
     if sider < 1:
         raise Valideringsfeil({"fil": "PDF-filen har ingen sider."})
-    with tj.lager.innlegg() as innlegg:
-        fil = innlegg.lagre(pdf)
-        with tj.transaksjon() as s:
-            avtale = _avtale(s, avtale_id)
-            if avtale.status not in ("utkast", "til_gjennomgang", "til_signering", "til_revisjon"):
-                raise Valideringsfeil(
-                    {
-                        "fil": f"En avtale med status «{STATUSER[avtale.status]}» kan ikke "
-                        "få en ny signert kopi."
-                    }
-                )
-            s.add(
-                kopi := SignertKopi(
-                    avtale_id=avtale_id,
-                    versjon_nummer=avtale.gjeldende_versjon,
-                    type="skannet",
-                    sha256=fil.sha256,
-                    storrelse=fil.storrelse,
-                    opprettet_av_id=bruker_id,
-                )
+
+    def registrer(s: Session, filer: list[LagretFil]) -> SignertKopi:
+        (fil,) = filer
+        avtale = _avtale(s, avtale_id)
+        if avtale.status not in ("utkast", "til_gjennomgang", "til_signering", "til_revisjon"):
+            raise Valideringsfeil(
+                {
+                    "fil": f"En avtale med status «{STATUSER[avtale.status]}» kan ikke "
+                    "få en ny signert kopi."
+                }
             )
-            logg(
-                s,
-                avtale_id,
-                "signert_kopi",
-                bruker_id,
-                fra,
-                versjon=avtale.gjeldende_versjon,
-                sha256=fil.sha256,
+        s.add(
+            kopi := SignertKopi(
+                avtale_id=avtale_id,
+                versjon_nummer=avtale.gjeldende_versjon,
                 type="skannet",
-                sider=sider,
+                sha256=fil.sha256,
+                storrelse=fil.storrelse,
+                opprettet_av_id=bruker_id,
             )
-            bytt_status(
-                s,
-                avtale,
-                "inngaatt",
-                bruker_id,
-                fra,
-                "Skannet signert kopi lastet opp.",
-                av_systemet=True,
-            )
-        innlegg.fullfor()
+        )
+        logg(
+            s,
+            avtale_id,
+            "signert_kopi",
+            bruker_id,
+            fra,
+            versjon=avtale.gjeldende_versjon,
+            sha256=fil.sha256,
+            type="skannet",
+            sider=sider,
+        )
+        bytt_status(
+            s,
+            avtale,
+            "inngaatt",
+            bruker_id,
+            fra,
+            "Skannet signert kopi lastet opp.",
+            av_systemet=True,
+        )
+        return kopi
+
+    kopi = tj.arkiver([pdf], registrer)
     sok.oppdater_avtale(tj, avtale_id)
     return kopi
 
@@ -606,18 +618,7 @@ def les_signert_kopi(
             raise IkkeFunnet("Dokumentet finnes ikke.")
         navn = f"Samarbeidsavtale {kopi.avtale.part.navn} v{kopi.versjon_nummer} signert.pdf"
         sha, avtale_id, versjon = kopi.sha256, kopi.avtale_id, kopi.versjon_nummer
-    data = tj.lager.les(sha)
-    with tj.transaksjon() as s:
-        logg(
-            s,
-            avtale_id,
-            "lastet_ned",
-            bruker_id,
-            fra,
-            versjon=versjon,
-            format="signert pdf",
-            sha256=sha,
-        )
+    data = les_og_logg(tj, sha, avtale_id, bruker_id, fra, versjon=versjon, format="signert pdf")
     return navn, data
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from arkiv.lager import Fillager, Gjenoppretting, gjenopprett
+from arkiv.lager import Fillager, Gjenoppretting, LagretFil, feilpunkt, gjenopprett
 from arkiv.sok.indeks import Sokeindeks, indeksmappe
 from dokumenter.config import Innstillinger
 from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
@@ -20,6 +20,7 @@ from dokumenter.maler import Mal, les_mal
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, SignertKopi
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Konverterer(Protocol):
@@ -74,6 +75,20 @@ class Tjenester:
         """En skrivetransaksjon: committes ved suksess og rulles tilbake ved feil."""
         with self.skrivesesjoner() as s, s.begin():
             yield s
+
+    def arkiver(
+        self, innhold: Sequence[bytes], registrer: Callable[[Session, list[LagretFil]], T]
+    ) -> T:
+        """Den krasjsikre rekkefølgen (docs/architecture.md): filene til ventemappen, én
+        transaksjon der `registrer` knytter dem til databasen, og først da inn i lageret.
+        Kaster `registrer`, forkastes filene og ingenting er endret."""
+        with self.lager.innlegg() as innlegg:
+            filer = [innlegg.lagre(data) for data in innhold]
+            feilpunkt("for_commit")
+            with self.transaksjon() as s:
+                resultat = registrer(s, filer)
+            innlegg.fullfor()
+        return resultat
 
     def lukk(self) -> None:
         if self._konverterer is not None:
