@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
 from docx import Document
-from werkzeug.serving import make_server
 
 from dokumenter import parter
 from dokumenter.demo import fiktivt_orgnr
 from tests.conftest import PASSORD
-from web import create_app
+from tests.nettleser import chromium, kjorende_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -29,31 +24,16 @@ def server(tj, saksbehandler):
             "kontaktpersoner": [{"navn": "Åse Ødegård", "rolle": "Sosialkonsulent"}],
         },
     )
-    srv = make_server("127.0.0.1", 0, create_app(tj), threaded=True)
-    traad = threading.Thread(target=srv.serve_forever, daemon=True)
-    traad.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with kjorende_app(tj) as adresse:
+        yield adresse
 
 
 @pytest.fixture
 def side():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        nettleser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as nettleser:
         kontekst = nettleser.new_context(accept_downloads=True, locale="nb-NO")
         yield kontekst.new_page()
-        nettleser.close()
 
 
 def test_logg_inn_lag_utkast_og_last_ned(server, side):

@@ -7,19 +7,17 @@ Bare grunnlaget (brukerne, parten og den inngåtte avtalen) lages med brukstilfe
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from dokumenter import avtaler, brukere, parter, signering
 from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.models import Avtale
 from tests.conftest import PASSORD
-from tests.test_nettleser_signering import CHROMIUM, Postkasse, ny_side
-from web import create_app
+from tests.nettleser import chromium, kjorende_app
+from tests.test_nettleser_signering import Postkasse, ny_side
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -59,23 +57,14 @@ def grunnlag(tj):
 
 @pytest.fixture
 def server(tj, grunnlag):
-    srv = make_server("127.0.0.1", 0, create_app(tj), threaded=True)
-    traad = threading.Thread(target=srv.serve_forever, daemon=True)
-    traad.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with kjorende_app(tj) as adresse:
+        yield adresse
 
 
 @pytest.fixture
 def nettleser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def status(side):

@@ -7,28 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from dokumenter import avtaler, brukere, parter
 from dokumenter.demo import fiktivt_orgnr
 from dokumenter.forsegling import Segl, Verifikasjon, verifiser
 from dokumenter.smtpsink import Mottatt, SmtpSink
 from tests.conftest import PASSORD
+from tests.nettleser import chromium, kjorende_app
 from tests.test_web import AVTALEFELT
-from web import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PARTNEREPOST = "ase@mosjoen.example"
 PARTNERPASSORD = "partnerpassord-1"
 KODE = re.compile(r"signere samarbeidsavtalen med .+ er (\d{6})\.")
@@ -73,29 +68,14 @@ def grunnlag(tj):
 
 @pytest.fixture
 def server(tj, grunnlag):
-    srv = make_server("127.0.0.1", 0, create_app(tj), threaded=True)
-    traad = threading.Thread(target=srv.serve_forever, daemon=True)
-    traad.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
+    with kjorende_app(tj) as adresse:
+        yield adresse
 
 
 @pytest.fixture
 def nettleser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def ny_side(nettleser):
@@ -118,11 +98,9 @@ def last_ned(side, lenke) -> bytes:
 
 
 def kontroller(pdf: bytes, sertifikat: Path) -> Verifikasjon:
-    """`verifiser` i en egen tråd: pyHankos synkrone kontroll bruker asyncio.run(), som ikke
-    virker i tråden der Playwrights synkrone API har en løkke gående (da svarer verifiser
-    «skadet» uansett fil)."""
-    with ThreadPoolExecutor(max_workers=1) as utforer:
-        return utforer.submit(verifiser, pdf, [sertifikat]).result()
+    """`verifiser` fra testtråden, der Playwrights synkrone API har en asyncio-løkke gående
+    (forsegling.py tåler det)."""
+    return verifiser(pdf, [sertifikat])
 
 
 def byte_range(pdf: bytes) -> tuple[int, int, int, int]:
