@@ -67,6 +67,15 @@ class Fillager:
             raise LagerFeil(f"Filen {sha256[:12]}… i arkivet er endret eller skadet.")
         return data
 
+    def slett(self, sha256: str) -> bool:
+        """Fjern en fil for godt (bare for data som skal slettes etter oppbevaringstiden)."""
+        try:
+            self.sti(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_mappe(self.sti(sha256).parent)
+        return True
+
     def finnes(self, sha256: str) -> bool:
         return self.sti(sha256).is_file()
 

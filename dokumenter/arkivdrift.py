@@ -14,7 +14,14 @@ from arkiv import kontroll, sikkerhetskopi
 from arkiv.lager import Fillager, LagerFeil
 from dokumenter import sok
 from dokumenter.config import Innstillinger
-from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, SignertKopi
+from dokumenter.models import (
+    Avviksskjema,
+    Dokument,
+    Evaluering,
+    Malfil,
+    Plandokument,
+    SignertKopi,
+)
 from dokumenter.tjenester import Tjenester, apne
 
 
@@ -23,6 +30,7 @@ def forventede_filer(s: Session) -> dict[str, int]:
     filer = dict(s.execute(select(Dokument.sha256, Dokument.storrelse)).all())
     filer.update(s.execute(select(Malfil.sha256, Malfil.storrelse)).all())
     filer.update(s.execute(select(SignertKopi.sha256, SignertKopi.storrelse)).all())
+    filer.update(s.execute(select(Plandokument.sha256, Plandokument.storrelse)).all())
     filer.update(s.execute(select(Avviksskjema.docx_sha256, Avviksskjema.docx_storrelse)).all())
     filer.update(s.execute(select(Avviksskjema.pdf_sha256, Avviksskjema.pdf_storrelse)).all())
     filer.update(s.execute(select(Evaluering.docx_sha256, Evaluering.docx_storrelse)).all())

@@ -100,7 +100,7 @@ def produser(
     return variant.navn, malfil, docx, tj.konverterer.til_pdfa(docx)
 
 
-def _registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:
+def registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:
     if s.get(Malfil, fil.sha256) is None:
         s.add(
             Malfil(
@@ -147,7 +147,7 @@ def _ny_versjon(
     if status == "til_signering":  # endret innhold: signaturene gjelder ikke lenger
         avtale = s.get(Avtale, avtale_id)
         bytt_status(s, avtale, "utkast", bruker_id, fra, "Innholdet ble endret under signering.")
-    _registrer_mal(s, mal, p.mal)
+    registrer_mal(s, mal, p.mal)
     versjon = AvtaleVersjon(
         avtale_id=avtale_id,
         nummer=nummer,

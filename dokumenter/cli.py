@@ -11,7 +11,7 @@ import click
 from sqlalchemy import select
 
 from arkiv.lager import LagerFeil
-from dokumenter import arkivdrift, avtaler, brukere, demo, maler, sok
+from dokumenter import arkivdrift, avtaler, brukere, demo, kryptering, maler, sok
 from dokumenter.config import Innstillinger
 from dokumenter.konvertering import KonverteringsFeil
 from dokumenter.maler import MalFeil
@@ -38,6 +38,11 @@ def main() -> None:
 @main.command(help="Opprett eller oppgrader instansen (database, arkiv).")
 def init() -> None:
     tj = _tjenester()
+    if kryptering.lag_nokkelfil(tj.innstillinger.instans):
+        click.echo(
+            f"Laget nøkkel for individuelle planer: {tj.innstillinger.instans / 'plannokkel'}. "
+            "Ta sikkerhetskopi av den for seg, ikke sammen med databasen."
+        )
     click.echo(f"Instansen er klar: {tj.innstillinger.instans}")
     tj.lukk()
 

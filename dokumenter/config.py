@@ -16,6 +16,8 @@ class Innstillinger:
     maler: Path
     arkiv: Path
     uno_venv: Path
+    # Individuelle planer slettes så mange dager etter at de er avsluttet.
+    plan_oppbevaring_dager: int = 3650
 
     @classmethod
     def fra_miljo(cls, instans: str | Path | None = None) -> Innstillinger:
@@ -28,4 +30,5 @@ class Innstillinger:
             maler=Path(os.environ.get("DOKUMENTER_MALER") or REPO_ROT / "maler"),
             arkiv=Path(os.environ.get("DOKUMENTER_ARKIV") or rot / "arkiv"),
             uno_venv=Path(os.environ.get("UNOSERVER_VENV") or REPO_ROT / ".venv-uno"),
+            plan_oppbevaring_dager=int(os.environ.get("DOKUMENTER_PLAN_OPPBEVARING_DAGER") or 3650),
         )

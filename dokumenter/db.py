@@ -25,6 +25,9 @@ def lag_motor(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Slettede rader overskrives med nuller, så det som slettes (individuelle planer
+            # etter oppbevaringstiden) ikke kan leses ut av ledige sider i databasefilen.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         @event.listens_for(motor, "begin")

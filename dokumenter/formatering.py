@@ -16,6 +16,14 @@ def dato_lang(d: date) -> str:
     return format_date(d, "d. MMMM y", locale=LOCALE)
 
 
+def datotekst(iso: str) -> str:
+    """En lagret ISO-dato («2026-06-01») som lang norsk dato; annet vises som det er."""
+    try:
+        return dato_lang(date.fromisoformat(str(iso)))
+    except ValueError:
+        return str(iso)
+
+
 def dato_kort(d: date) -> str:
     """14.04.2008"""
     return format_date(d, "dd.MM.y", locale=LOCALE)

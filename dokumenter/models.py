@@ -213,7 +213,9 @@ class Signeringsrunde(Base):
     __tablename__ = "signeringsrunde"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    avtale_id: Mapped[int] = mapped_column(ForeignKey("avtale.id"), index=True)
+    # En runde gjelder én avtale eller (plan_id) én individuell plan.
+    avtale_id: Mapped[int | None] = mapped_column(ForeignKey("avtale.id"), index=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
     versjon_nummer: Mapped[int] = mapped_column(Integer)
     dokument_sha256: Mapped[str] = mapped_column(String(64))  # PDF/A-en som signeres
     status: Mapped[str] = mapped_column(String(20), index=True)  # aktiv|fullfort|avvist|...
@@ -224,7 +226,7 @@ class Signeringsrunde(Base):
     avsluttet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     grunn: Mapped[str] = mapped_column(Text, default="")
 
-    avtale: Mapped[Avtale] = relationship()
+    avtale: Mapped[Avtale | None] = relationship()
     opprettet_av: Mapped[Bruker] = relationship()
     signatarer: Mapped[list[Signatar]] = relationship(
         back_populates="runde", order_by="Signatar.rekkefolge", cascade="all, delete-orphan"
@@ -393,3 +395,164 @@ class Evaluering(Base):
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
 
     avtale: Mapped[Avtale] = relationship()
+
+
+# --- Individuelle planer -------------------------------------------------------------------
+# Personens navn og fødselsdato lagres kryptert (dokumenter.kryptering); filene i arkivet
+# likeså. Hvem som kan åpne en plan, avgjøres bare av dokumenter.plantilgang.
+
+
+class Plan(Base):
+    """En individuell plan for én person, knyttet til institusjonen (og avtalen med den)."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nummer: Mapped[str] = mapped_column(String(20), unique=True)  # «IP-2026-003»
+    navn_kryptert: Mapped[str] = mapped_column(Text)
+    fodselsdato_kryptert: Mapped[str] = mapped_column(Text)
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id"), index=True)
+    avtale_id: Mapped[int | None] = mapped_column(ForeignKey("avtale.id"), index=True)
+    koordinator_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # utkast|til_signering|...
+    gjeldende_versjon: Mapped[int] = mapped_column(Integer, default=0)
+    neste_evaluering: Mapped[date | None] = mapped_column(Date, index=True)
+    evaluering_paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    avsluttet_dato: Mapped[date | None] = mapped_column(Date)
+    avsluttet_grunn: Mapped[str] = mapped_column(Text, default="")
+    slettes_etter: Mapped[date | None] = mapped_column(Date, index=True)
+    opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    endret: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    part: Mapped[Part] = relationship()
+    avtale: Mapped[Avtale | None] = relationship()
+    koordinator: Mapped[Bruker] = relationship(foreign_keys=[koordinator_id])
+    versjoner: Mapped[list[PlanVersjon]] = relationship(order_by="PlanVersjon.nummer")
+    medlemmer: Mapped[list[Ansvarsgruppemedlem]] = relationship(
+        order_by="Ansvarsgruppemedlem.id", cascade="all, delete-orphan"
+    )
+    samtykker: Mapped[list[Samtykke]] = relationship(order_by="Samtykke.id")
+    tilganger: Mapped[list[Plantilgang]] = relationship(order_by="Plantilgang.id")
+    dokumenter: Mapped[list[Plandokument]] = relationship(order_by="Plandokument.id")
+
+
+class PlanVersjon(Base):
+    """Én lagret utgave av planens innhold (uten navn og fødselsdato, som står kryptert på
+    planen). Endres aldri; slettes bare med planen når oppbevaringstiden er ute."""
+
+    __tablename__ = "planversjon"
+    __table_args__ = (UniqueConstraint("plan_id", "nummer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    nummer: Mapped[int] = mapped_column(Integer)
+    feltverdier: Mapped[dict] = mapped_column(JSON)
+    mal_versjon: Mapped[int] = mapped_column(Integer)
+    mal_sha256: Mapped[str] = mapped_column(String(64))
+    grunn: Mapped[str] = mapped_column(String(500), default="")
+    opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Plandokument(Base):
+    """En fil for en planversjon, kryptert i arkivet: DOCX, PDF/A, forseglet eller skannet."""
+
+    __tablename__ = "plandokument"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    versjon_nummer: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(20))  # docx|pdf|forseglet|skannet
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # av den krypterte filen
+    storrelse: Mapped[int] = mapped_column(Integer)
+    innhold_sha256: Mapped[str] = mapped_column(String(64))  # av selve dokumentet
+    runde_id: Mapped[int | None] = mapped_column(ForeignKey("signeringsrunde.id"))
+    opprettet_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Ansvarsgruppemedlem(Base):
+    """En i ansvarsgruppen: ansatt i en tjeneste eller partnerbruker hos en institusjon."""
+
+    __tablename__ = "ansvarsgruppemedlem"
+    __table_args__ = (UniqueConstraint("plan_id", "bruker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"), index=True)
+    tjeneste: Mapped[str] = mapped_column(String(200))  # «NAV Rana», «Bodø fengsel»
+    rolle: Mapped[str] = mapped_column(String(200), default="")
+    lagt_til_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    lagt_til: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    bruker: Mapped[Bruker] = relationship(foreign_keys=[bruker_id])
+
+
+class Samtykke(Base):
+    """Personens samtykke til å dele taushetsbelagte opplysninger med én navngitt part.
+    Uten et gjeldende samtykke har ingen av partens brukere tilgang til planen."""
+
+    __tablename__ = "samtykke"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id"), index=True)
+    gitt: Mapped[date] = mapped_column(Date)
+    registrert_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    trukket: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    trukket_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+
+    part: Mapped[Part] = relationship()
+
+
+class Plantilgang(Base):
+    """Lesetilgang gitt en ansatt utenfor ansvarsgruppen, med begrunnelse (og ev. sluttdato)."""
+
+    __tablename__ = "plantilgang"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"), index=True)
+    grunn: Mapped[str] = mapped_column(String(500))
+    gitt_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    gitt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    utloper: Mapped[date | None] = mapped_column(Date)
+    trukket: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    trukket_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+
+    bruker: Mapped[Bruker] = relationship(foreign_keys=[bruker_id])
+
+
+class Planlogg(Base):
+    """Innsynsloggen: hver lesing, nedlasting og endring av en plan, med hvem, når og på
+    hvilket grunnlag. Kan bare legges til; slettes bare sammen med planen (triggere)."""
+
+    __tablename__ = "planlogg"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    bruker_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    handling: Mapped[str] = mapped_column(String(40))
+    grunnlag: Mapped[str] = mapped_column(String(600), default="")
+    detaljer: Mapped[dict] = mapped_column(JSON, default=dict)
+    fra: Mapped[str] = mapped_column(String(100), default="")
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    bruker: Mapped[Bruker | None] = relationship()
+
+
+class Plansletting(Base):
+    """Sletterapport: hva som ble slettet da oppbevaringstiden var ute. Uten personopplysninger."""
+
+    __tablename__ = "plansletting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_nummer: Mapped[str] = mapped_column(String(20))
+    avsluttet_dato: Mapped[date | None] = mapped_column(Date)
+    slettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    rader: Mapped[dict] = mapped_column(JSON)  # tabell -> antall
+    filer: Mapped[int] = mapped_column(Integer)
+    indeksdokumenter: Mapped[int] = mapped_column(Integer)
+    utfort_av: Mapped[str] = mapped_column(String(100))

@@ -241,47 +241,82 @@ def _min_tur(s: Session, avtale_id: int, bruker_id: int) -> tuple[Signeringsrund
 
 def send_kode(tj: Tjenester, avtale_id: int, bruker_id: int, fra: str = "") -> str | None:
     """Send en engangskode til signererens e-post. Returnerer en eventuell e-postfeil."""
-    kode = f"{secrets.randbelow(1_000_000):06d}"
     with tj.transaksjon() as s:
         runde, sig = _min_tur(s, avtale_id, bruker_id)
-        if not sig.bruker.epost:
-            raise Valideringsfeil(
-                {
-                    "kode": "Du har ingen e-postadresse registrert, så koden kan ikke sendes. "
-                    "Be kommunen legge den inn."
-                }
-            )
-        nylig = s.scalar(
-            select(func.count())
-            .select_from(Engangskode)
-            .where(
-                Engangskode.signatar_id == sig.id,
-                Engangskode.opprettet >= naa() - timedelta(minutes=15),
-            )
-        )
-        if (nylig or 0) >= KODER_PER_KVARTER:
-            raise Valideringsfeil(
-                {"kode": "Du har bedt om mange koder nå. Vent et kvarter, og bruk den siste."}
-            )
-        s.add(
-            Engangskode(
-                signatar_id=sig.id, kode_hash=_hasher.hash(kode), utloper=naa() + KODE_GYLDIG
-            )
-        )
+        kode = ny_kode(s, sig)
         logg(s, avtale_id, "kode_sendt", bruker_id, fra, runde=runde.id)
         til, part = sig.bruker.epost, runde.avtale.part.navn
-    minutter = int(KODE_GYLDIG.total_seconds() // 60)
-    return tj.send_epost(
-        Epost(
-            til=til,
-            emne="Engangskode for signering",  # koden står bare i teksten, ikke i varsler
-            tekst=(
-                f"Koden din for å signere samarbeidsavtalen med {part} er {kode}.\n"
-                f"Den gjelder i {minutter} minutter og kan brukes én gang.\n"
-                "Har du ikke bedt om den, kan du se bort fra denne e-posten."
-            ),
+    return tj.send_epost(kodepost(til, f"samarbeidsavtalen med {part}", kode))
+
+
+def ny_kode(s: Session, sig: Signatar) -> str:
+    """Lag en engangskode for signereren (lagres som argon2-hash), høyst KODER_PER_KVARTER
+    per kvarter. Felles for avtaler og individuelle planer."""
+    if not sig.bruker.epost:
+        raise Valideringsfeil(
+            {
+                "kode": "Du har ingen e-postadresse registrert, så koden kan ikke sendes. "
+                "Be kommunen legge den inn."
+            }
+        )
+    nylig = s.scalar(
+        select(func.count())
+        .select_from(Engangskode)
+        .where(
+            Engangskode.signatar_id == sig.id,
+            Engangskode.opprettet >= naa() - timedelta(minutes=15),
         )
     )
+    if (nylig or 0) >= KODER_PER_KVARTER:
+        raise Valideringsfeil(
+            {"kode": "Du har bedt om mange koder nå. Vent et kvarter, og bruk den siste."}
+        )
+    kode = f"{secrets.randbelow(1_000_000):06d}"
+    s.add(
+        Engangskode(signatar_id=sig.id, kode_hash=_hasher.hash(kode), utloper=naa() + KODE_GYLDIG)
+    )
+    return kode
+
+
+def kodepost(til: str, hva: str, kode: str) -> Epost:
+    minutter = int(KODE_GYLDIG.total_seconds() // 60)
+    return Epost(
+        til=til,
+        emne="Engangskode for signering",  # koden står bare i teksten, ikke i varsler
+        tekst=(
+            f"Koden din for å signere {hva} er {kode}.\n"
+            f"Den gjelder i {minutter} minutter og kan brukes én gang.\n"
+            "Har du ikke bedt om den, kan du se bort fra denne e-posten."
+        ),
+    )
+
+
+def sjekk_kode(s: Session, sig: Signatar, kode: str, ip: str) -> str | None:
+    """Bekreft koden. Riktig: signereren er signert (returnerer None). Feil: forsøket telles,
+    og meldingen returneres (kalleren committer forsøket før feilen meldes)."""
+    kode = (kode or "").strip().replace(" ", "")
+    gyldig = s.scalar(
+        select(Engangskode)
+        .where(Engangskode.signatar_id == sig.id, Engangskode.brukt.is_(None))
+        .order_by(Engangskode.id.desc())
+        .limit(1)
+    )
+    if gyldig is None or som_utc(gyldig.utloper) < naa():
+        raise Valideringsfeil({"kode": "Koden er utløpt eller ikke sendt. Be om en ny kode."})
+    if gyldig.forsok >= KODE_MAKS_FORSOK:
+        raise Valideringsfeil({"kode": "For mange feil forsøk med denne koden. Be om en ny."})
+    try:
+        _hasher.verify(gyldig.kode_hash, kode)
+        riktig = len(kode) == 6
+    except (VerificationError, InvalidHashError):
+        riktig = False
+    if not riktig:
+        gyldig.forsok += 1
+        igjen = KODE_MAKS_FORSOK - gyldig.forsok
+        return f"Feil kode. {igjen} forsøk igjen." if igjen else "Feil kode. Be om en ny."
+    gyldig.brukt = naa()
+    sig.status, sig.signert, sig.ip = "signert", naa(), ip[:64]
+    return None
 
 
 def signer(
@@ -295,31 +330,10 @@ def signer(
 ) -> tuple[str, list[str]]:
     """Bekreft koden og registrer signaturen. Var den den siste, lages den forseglede kopien
     og avtalen blir inngått. Returnerer (rundens status, e-postfeil)."""
-    kode = (kode or "").strip().replace(" ", "")
     with tj.transaksjon() as s:
         runde, sig = _min_tur(s, avtale_id, bruker_id)
-        gyldig = s.scalar(
-            select(Engangskode)
-            .where(Engangskode.signatar_id == sig.id, Engangskode.brukt.is_(None))
-            .order_by(Engangskode.id.desc())
-            .limit(1)
-        )
-        if gyldig is None or som_utc(gyldig.utloper) < naa():
-            raise Valideringsfeil({"kode": "Koden er utløpt eller ikke sendt. Be om en ny kode."})
-        if gyldig.forsok >= KODE_MAKS_FORSOK:
-            raise Valideringsfeil({"kode": "For mange feil forsøk med denne koden. Be om en ny."})
-        try:
-            _hasher.verify(gyldig.kode_hash, kode)
-            riktig = len(kode) == 6
-        except (VerificationError, InvalidHashError):
-            riktig = False
-        if not riktig:
-            gyldig.forsok += 1
-            igjen = KODE_MAKS_FORSOK - gyldig.forsok
-            feil_kode = f"Feil kode. {igjen} forsøk igjen." if igjen else "Feil kode. Be om en ny."
-        else:
-            gyldig.brukt = naa()
-            sig.status, sig.signert, sig.ip = "signert", naa(), ip[:64]
+        feil_kode = sjekk_kode(s, sig, kode, ip)
+        if feil_kode is None:
             logg(
                 s,
                 avtale_id,
@@ -332,7 +346,7 @@ def signer(
                 sha256=runde.dokument_sha256,
             )
             runde_id, ferdig = runde.id, neste_signatar(runde) is None
-    if not riktig:  # forsøket er lagret (commit) før feilen meldes
+    if feil_kode is not None:  # forsøket er lagret (commit) før feilen meldes
         raise Valideringsfeil({"kode": feil_kode})
     if not ferdig:
         return "aktiv", _varsle_neste(tj, runde_id, nettadresse)
@@ -632,7 +646,7 @@ def send_paminnelser(tj: Tjenester, nettadresse: str) -> Paminnelsesrapport:
     with tj.sesjoner() as s:
         runder = s.scalars(
             select(Signeringsrunde)
-            .where(Signeringsrunde.status == "aktiv")
+            .where(Signeringsrunde.status == "aktiv", Signeringsrunde.avtale_id.is_not(None))
             .options(selectinload(Signeringsrunde.signatarer))
         ).all()
         arbeid = [

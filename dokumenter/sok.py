@@ -15,21 +15,27 @@ from sqlalchemy.orm import Session, selectinload
 
 from arkiv.sok.analyse import Leksikon
 from arkiv.sok.indeks import Indeksdokument, IndeksFeil, Resultat
-from dokumenter.models import Avtale, AvtaleVersjon, Avvik, Evaluering
+from dokumenter.models import Avtale, AvtaleVersjon, Avvik, Bruker, Evaluering, Plan
 from dokumenter.parter import PARTSTYPER
+from dokumenter.plantilgang import synlige_plan_ider
 from dokumenter.sammenligning import avsnitt_fra_docx
 from dokumenter.tjenester import Tjenester
 
 logger = logging.getLogger(__name__)
 
-# Tilgangsgruppen alle ansatte har. Individuelle planer (senere) får egne grupper per plan,
-# så de aldri kan finnes av andre enn dem som har tilgang.
+# Tilgangsgruppen alle ansatte har. Hver individuelle plan har sin egen gruppe («plan:7»),
+# så den aldri kan finnes (treff, utdrag, fasettantall) av andre enn dem som har tilgang.
 ANSATTE = "ansatte"
 
 
-def tilgangsgrupper(rolle: str) -> list[str]:
-    """Tilgangsgruppene en ansatt med denne rollen søker med."""
-    return [ANSATTE] if rolle in ("admin", "saksbehandler", "lesetilgang") else []
+def tilgangsgrupper(tj: Tjenester, rolle: str, bruker_id: int | None = None) -> list[str]:
+    """Tilgangsgruppene brukeren søker med: ansatte ser avtalene, avvikene og evalueringene,
+    og planene `plantilgang` sier at de kan åpne (avgjort ved hvert søk)."""
+    grupper = [ANSATTE] if rolle in ("admin", "saksbehandler", "lesetilgang") else []
+    if bruker_id is not None and grupper:
+        with tj.sesjoner() as s:
+            grupper += [f"plan:{i}" for i in synlige_plan_ider(s, s.get(Bruker, bruker_id))]
+    return grupper
 
 
 def _dokumenter_for_avtale(tj: Tjenester, s: Session, avtale: Avtale) -> Iterator[Indeksdokument]:
@@ -98,6 +104,48 @@ def oppdater_evaluering(tj: Tjenester, evaluering_id: int) -> bool:
             return [_dokument_for_evaluering(ev)] if ev else []
 
     return _oppdater(tj, "evaluering", evaluering_id, hent)
+
+
+def oppdater_plan(tj: Tjenester, plan_id: int) -> bool:
+    """Som `oppdater_avtale`, for en individuell plan (bare i planens egen tilgangsgruppe)."""
+
+    def hent() -> list[Indeksdokument]:
+        with tj.sesjoner() as s:
+            plan = s.get(Plan, plan_id)
+            return list(_dokumenter_for_plan(plan)) if plan else []
+
+    return _oppdater(tj, "plan", plan_id, hent)
+
+
+def _dokumenter_for_plan(plan: Plan) -> Iterator[Indeksdokument]:
+    """Innholdet i hver versjon, uten personens navn og fødselsdato (de står bare kryptert)."""
+    if plan.status == "slettes":
+        return
+    for v in plan.versjoner:
+        deler: list[str] = []
+        for navn, verdi in sorted(v.feltverdier.items()):
+            if navn in ("person_navn", "person_fodselsdato") or verdi in (None, ""):
+                continue
+            if isinstance(verdi, list):
+                deler += [" – ".join(str(c) for c in rad.values() if c) for rad in verdi]
+            else:
+                deler.append(str(verdi))
+        yield Indeksdokument(
+            id=f"plan:{plan.id}:{v.nummer}",
+            art="plan",
+            objekt_id=plan.id,
+            versjon=v.nummer,
+            gjeldende=v.nummer == plan.gjeldende_versjon,
+            tittel=f"Individuell plan {plan.nummer}",
+            tekst="\n".join(deler),
+            part=plan.part.navn,
+            partstype=plan.part.type,
+            sektor=PARTSTYPER[plan.part.type].sektor,
+            status=plan.status,
+            ansvarlig=plan.koordinator.navn,
+            dato=v.opprettet,
+            tilgang=(f"plan:{plan.id}",),
+        )
 
 
 def _dokument_for_evaluering(ev: Evaluering) -> Indeksdokument:
@@ -182,6 +230,7 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
             ider = s.scalars(select(Avtale.id).order_by(Avtale.id)).all()
             avvik_ider = s.scalars(select(Avvik.id).order_by(Avvik.id)).all()
             evaluering_ider = s.scalars(select(Evaluering.id).order_by(Evaluering.id)).all()
+            plan_ider = s.scalars(select(Plan.id).order_by(Plan.id)).all()
         for avtale_id in ider:
             with tj.sesjoner() as s:
                 avtale = _last_avtale(s, avtale_id)
@@ -195,8 +244,13 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
         for evaluering_id in evaluering_ider:
             with tj.sesjoner() as s:
                 yield _dokument_for_evaluering(s.get(Evaluering, evaluering_id))
+        for plan_id in plan_ider:
+            with tj.sesjoner() as s:
+                yield from _dokumenter_for_plan(s.get(Plan, plan_id))
 
-    leksikon = Leksikon.fra_tekster(d.tekst for d in alle())
+    # Ordlisten (delord) lagres i indeksens skjema; planenes tekster holdes utenfor, så ingen
+    # ord fra en plan blir stående der etter at planen er slettet.
+    leksikon = Leksikon.fra_tekster(d.tekst for d in alle() if d.art != "plan")
     return tj.indeks.bygg_pa_nytt(alle(), leksikon=leksikon)
 
 
@@ -204,6 +258,7 @@ def sok(
     tj: Tjenester,
     sporring: str,
     rolle: str,
+    bruker_id: int | None = None,
     filtre: dict[str, str] | None = None,
     bare_gjeldende: bool = True,
     sorter_dato: bool = False,
@@ -212,7 +267,7 @@ def sok(
 ) -> Resultat:
     return tj.indeks.sok(
         sporring,
-        tilgangsgrupper(rolle),
+        tilgangsgrupper(tj, rolle, bruker_id),
         filtre=filtre,
         bare_gjeldende=bare_gjeldende,
         sorter_dato=sorter_dato,

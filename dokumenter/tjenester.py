@@ -16,8 +16,16 @@ from arkiv.sok.indeks import Sokeindeks, indeksmappe
 from dokumenter.config import Innstillinger
 from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
 from dokumenter.epost import Epost, EpostFeil, SmtpOppsett, send
+from dokumenter.kryptering import Chiffer
 from dokumenter.maler import Mal, les_mal
-from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, SignertKopi
+from dokumenter.models import (
+    Avviksskjema,
+    Dokument,
+    Evaluering,
+    Malfil,
+    Plandokument,
+    SignertKopi,
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,6 +46,7 @@ class Tjenester:
     indeks: Sokeindeks
     smtp: SmtpOppsett | None = None  # None: e-post er slått av (logges i stedet)
     _konverterer: Konverterer | None = field(default=None, repr=False)
+    _chiffer: Chiffer | None = field(default=None, repr=False)
 
     def send_epost(self, epost: Epost) -> str | None:
         """Send e-post; returnerer en norsk feilmelding i stedet for å kaste. Kalles etter
@@ -66,6 +75,13 @@ class Tjenester:
     @konverterer.setter
     def konverterer(self, verdi: Konverterer) -> None:
         self._konverterer = verdi
+
+    @property
+    def chiffer(self) -> Chiffer:
+        """Nøkkelen for individuelle planer (se dokumenter.kryptering)."""
+        if self._chiffer is None:
+            self._chiffer = Chiffer.fra_miljo(self.innstillinger.instans)
+        return self._chiffer
 
     def mal(self, navn: str) -> Mal:
         return les_mal(self.innstillinger.maler, navn)
@@ -126,6 +142,7 @@ def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
                 s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
                 or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
                 or s.scalar(select(SignertKopi.id).where(SignertKopi.sha256 == sha).limit(1))
+                or s.scalar(select(Plandokument.id).where(Plandokument.sha256 == sha).limit(1))
                 or any(
                     s.scalar(select(m.id).where((m.docx_sha256 == sha) | (m.pdf_sha256 == sha)))
                     for m in (Avviksskjema, Evaluering)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter import brukere
+from dokumenter import brukere, kryptering
 from dokumenter.config import REPO_ROT, Innstillinger
 from dokumenter.db import oppgrader
 from dokumenter.forsegling import Segl, lag_demo_segl
@@ -94,6 +94,7 @@ def tj(
     (tmp_path / "segl").mkdir()
     shutil.copy(demosegl.nokkel, tmp_path / "segl" / "nokkel.pem")
     shutil.copy(demosegl.sertifikat, tmp_path / "segl" / "sertifikat.pem")
+    kryptering.lag_nokkelfil(tmp_path)
     t = apne(lag_innstillinger(tmp_path, database_url=database_url))
     t.konverterer = konverterer
     t.smtp = smtp_sink.oppsett()

@@ -18,6 +18,7 @@ from dokumenter.brukere import er_ansatt
 from dokumenter.config import Innstillinger
 from dokumenter.models import Bruker
 from dokumenter.parter import PARTSTYPER
+from dokumenter.planer import STATUSER as PLANSTATUSER
 from dokumenter.signering import MAKS_SKANNET
 from dokumenter.tjenester import Tjenester, apne
 
@@ -25,7 +26,7 @@ MB = 1024 * 1024
 MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
 MAKS_FILOPPLASTING = MAKS_SKANNET + MB  # skannet signert kopi (20 MB) + skjemaets overhead
 # Endepunktene som tar imot en fil; bare de får den høye grensen.
-FILOPPLASTING = {"avtaler.last_opp_signert"}
+FILOPPLASTING = {"avtaler.last_opp_signert", "planer.last_opp_signert"}
 
 
 class Innlogget(UserMixin):
@@ -84,7 +85,9 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         if request.path.startswith("/api/"):
             return jsonify({"feil": "Du må være logget inn."}), 401
         flash(login.login_message, "info")
-        side = "portal.logg_inn" if request.blueprint == "portal" else "auth.logg_inn"
+        side = (
+            "portal.logg_inn" if request.blueprint in ("portal", "planportal") else "auth.logg_inn"
+        )
         return redirect(url_for(side, next=request.full_path.rstrip("?")))
 
     @login.user_loader
@@ -93,14 +96,25 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
             b = s.get(Bruker, int(bruker_id)) if bruker_id.isdigit() else None
             return Innlogget.fra(b) if b is not None and b.aktiv else None
 
-    from web import auth, avtaler, avvik, evaluering, oversikt, parter, portal, sok
+    from web import (
+        auth,
+        avtaler,
+        avvik,
+        evaluering,
+        oversikt,
+        parter,
+        planer,
+        planportal,
+        portal,
+        sok,
+    )
     from web.tilgang import er_partner, sjekk_partnerokt
 
     app.before_request(sjekk_partnerokt)
     # Ansattblueprintene er stengt for partnere med `bare_ansatte` der de lages.
     # `auth` er åpen (innlogging og kalenderfeeden med hemmelig nøkkel).
     blueprints = (auth.bp, oversikt.bp, parter.bp, avtaler.bp, avvik.bp, evaluering.bp, sok.bp)
-    for bp in (*blueprints, portal.bp):
+    for bp in (*blueprints, planer.bp, portal.bp, planportal.bp):
         app.register_blueprint(bp)
     if epostmappe := os.environ.get("DOKUMENTER_DEMO_EPOSTMAPPE"):
         from web import demopost
@@ -111,15 +125,20 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     app.jinja_env.filters["dato"] = formatering.dato_lang
     app.jinja_env.filters["tidspunkt"] = formatering.tidspunkt
     app.jinja_env.filters["orgnr"] = formatering.orgnr
+    app.jinja_env.filters["datotekst"] = formatering.datotekst
     app.jinja_env.globals.update(
-        STATUSER=STATUSER, PARTSTYPER=PARTSTYPER, er_ansatt=er_ansatt, er_partner=er_partner
+        STATUSER=STATUSER,
+        PLANSTATUSER=PLANSTATUSER,
+        PARTSTYPER=PARTSTYPER,
+        er_ansatt=er_ansatt,
+        er_partner=er_partner,
     )
 
     @app.context_processor
     def grunnmal() -> dict:
         # Feilsider for partnere (og for anonyme i portalen) får portalens utseende og lenker.
         portal_side = er_partner(current_user) or (
-            request.blueprint == "portal" and not er_ansatt(current_user)
+            request.blueprint in ("portal", "planportal") and not er_ansatt(current_user)
         )
         return {"grunnmal": "portal/base.html" if portal_side else "base.html"}
 

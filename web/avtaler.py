@@ -34,7 +34,7 @@ from wtforms import (
 
 from dokumenter import avtaler as uc
 from dokumenter import avvik as avvik_uc
-from dokumenter import evaluering, frister, signering
+from dokumenter import evaluering, frister, planer, signering
 from dokumenter.arkivfeil import ARKIVFEIL
 from dokumenter.brukere import ROLLER, SKRIVEROLLER, kan_skrive
 from dokumenter.livslop import aktiv_runde, manuelle_overganger
@@ -347,6 +347,7 @@ def _vis(
         avvik=avvik_uc.for_avtale(tj(), avtale_id, melder()),
         kan_melde_avvik=skriv and avtale.status in avvik_uc.KAN_MELDE_AVVIK,
         evalueringer=evaluering.for_avtale(tj(), avtale_id),
+        antall_planer=planer.antall_for_avtale(tj(), avtale_id),
         # Som forsiden: bare inngåtte avtaler har en løpende evalueringsfrist (datoen blir
         # stående når status endres for hånd).
         evalueringsfrist=(

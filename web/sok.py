@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from arkiv.sok.indeks import FASETTER
@@ -36,17 +36,33 @@ def _etikett(felt: str, verdi: str) -> str:
     return verdi
 
 
+def treffadresse(t) -> str:  # noqa: ANN001
+    """Hvor et treff lenker: objektets egen side."""
+    if t.art == "avvik":
+        return url_for("avvik.vis", avvik_id=t.objekt_id)
+    if t.art == "plan":
+        return url_for("planer.vis", plan_id=t.objekt_id)
+    if t.art == "evaluering":
+        return url_for("evaluering.rapport", evaluering_id=t.objekt_id, fmt="pdf")
+    return url_for("avtaler.vis", avtale_id=t.objekt_id)
+
+
 @bp.route("/sok")
 @login_required
 def side():  # noqa: ANN201
     p = _parametre()
-    resultat = uc.sok(tj(), rolle=current_user.rolle, **p) if request.args else None
+    resultat = (
+        uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
+        if request.args
+        else None
+    )
     return render_template(
         "sok.html",
         p=p,
         r=resultat,
         fasettnavn=FASETTNAVN,
         etikett=_etikett,
+        treffadresse=treffadresse,
         foreldet=tj().indeks.foreldet(),
     )
 
@@ -55,7 +71,7 @@ def side():  # noqa: ANN201
 @login_required
 def api():  # noqa: ANN201
     p = _parametre()
-    r = uc.sok(tj(), rolle=current_user.rolle, **p)
+    r = uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
     return jsonify(
         {
             "sporring": p["sporring"],

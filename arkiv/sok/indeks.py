@@ -219,7 +219,9 @@ class Sokeindeks:
             gammel.unlink(missing_ok=True)
 
     @contextmanager
-    def _skrivere(self, ventetid: float = LAS_VENTETID) -> Iterator[tuple[Any, Any]]:
+    def _skrivere(
+        self, ventetid: float = LAS_VENTETID, rens: bool = False
+    ) -> Iterator[tuple[Any, Any]]:
         """Skrivere for `alle` og `gjeldende` under skrivelåsen; begge committes, eller ingen."""
         with self._skrivelas(ventetid):
             if not self.finnes():
@@ -236,7 +238,9 @@ class Sokeindeks:
             for w in skrivere:
                 # Små segmenter slås sammen først når det er mange av dem: da er de fleste
                 # oppdateringer raske, og sammenslåingen (noen hundre ms) sjelden.
-                w.commit(merge=len(w.segments) >= SEGMENTER_FOR_SAMMENSLAING)
+                # `rens`: alle segmenter skrives på nytt uten de slettede dokumentene, så
+                # ingenting av dem står igjen i filene (sletting etter oppbevaringstiden).
+                w.commit(merge=len(w.segments) >= SEGMENTER_FOR_SAMMENSLAING, optimize=rens)
 
     def erstatt_objekt(
         self, art: str, objekt_id: int, hent: Callable[[], Iterable[Indeksdokument]]
@@ -248,6 +252,16 @@ class Sokeindeks:
                 w.delete_by_term("objekt", f"{art}:{objekt_id}")
             for dok in hent():
                 _legg_til(alle, gjeldende, dok)
+
+    def fjern_objekt(self, art: str, objekt_id: int, rens: bool = False) -> int:
+        """Fjern alle versjoner av ett objekt; returnerer hvor mange dokumenter som ble fjernet.
+        Med `rens` skrives indeksen om uten dem (tregere, men ingen rester i segmentfilene)."""
+        if not self.finnes():
+            return 0
+        with self._skrivere(rens=rens) as (alle, gjeldende):
+            antall = alle.delete_by_term("objekt", f"{art}:{objekt_id}")
+            gjeldende.delete_by_term("objekt", f"{art}:{objekt_id}")
+        return antall
 
     def bygg_pa_nytt(
         self,

@@ -1,0 +1,132 @@
+"""Felles oppsett for testene av individuelle planer: én plan med en ansvarsgruppe av tre
+tjenester og fengselet, og en bruker for hver rolle og relasjon til planen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dokumenter import avtaler, brukere, parter, planer
+from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from tests.conftest import PASSORD
+
+PERSON = "Ola Nordmann-Testesen"
+FODT = date(1988, 5, 17)
+# Et ord som bare finnes i planens innhold, for søk og sletting.
+KJENNEORD = "hybelkaninfabrikken"
+# Roller og relasjoner til planen (brukernavn for ansatte, e-post for partnere).
+RELASJONER = {
+    "koordinator": "koord",
+    "medlem": "nav",
+    "tilgang": "revisor",
+    "annen_ansatt": "annen",
+    "admin_uten_tilgang": "sjef",
+    "partner_medlem": "fengsel@bodo.example.no",
+    "partner_samme_inst": "kollega@bodo.example.no",
+    "partner_annen_inst": "klinikk@mo.example.no",
+}
+
+
+def innhold(**endring: object) -> dict:
+    verdier = {
+        "maal": f"Egen bolig i Mo sentrum og arbeid ved {KJENNEORD}.",
+        "ressurser": "Gode kokkekunnskaper og støtte fra søsteren.",
+        "tjenestebehov": "Bolig, oppfølging i hjemmet og behandling for rusavhengighet.",
+        "deltakere": [
+            {"navn": "Per Programleder", "rolle": "Miljøterapeut", "virksomhet": "Bodø fengsel"}
+        ],
+        "koordinator_navn": "Kari Koordinator",
+        "koordinator_tjeneste": "Boligkontoret",
+        "koordinator_telefon": "75 14 50 00",
+        "bidrag_person": "Møter til avtalte tider.",
+        "bidrag_tjenester": "NAV: økonomisk rådgivning. Boligkontoret: leilighet.",
+        "bidrag_parorende": "Søsteren hjelper med flyttingen.",
+        "tiltak": [
+            {
+                "tiltak": "Kommunal leilighet",
+                "omfang": "2-roms",
+                "ansvarlig": "Boligkontoret",
+                "frist": "01.03.2027",
+            }
+        ],  # fmt: skip
+        "gjennomforing": "Ukentlige møter i ansvarsgruppen første måned.",
+        "periode_fra": "2027-01-01",
+        "periode_til": "2027-12-31",
+        "revideres": "2027-06-30",
+        "fremdriftsplan": [
+            {"dato": "15.01.2027", "steg": "Visning av bolig", "ansvarlig": "Boligkontoret"},
+            {"dato": "01.02.2027", "steg": "Innflytting", "ansvarlig": "Personen"},
+        ],
+        "oppfolging_i_bolig": "Besøk to ganger i uken fra boveileder.",
+        "egne_plikter": "Betale husleie og holde avtaler.",
+        "samarbeid_andre": "Fastlege og spesialisthelsetjenesten.",
+        "samtykke_plan_dato": "2026-11-01",
+        "tolk_sprak": "",
+        "tolk_navn": "",
+        "antall_kopier": "3",
+        "kopi_mottakere": [{"mottaker": "Personen"}, {"mottaker": "Koordinator"}],
+    }
+    verdier.update(endring)
+    return verdier
+
+
+@dataclass
+class Planverden:
+    plan_id: int
+    avtale_id: int
+    bodo_id: int
+    mo_id: int
+    brukere: dict[str, int] = field(default_factory=dict)  # relasjon -> bruker-id
+    annen_plan_id: int = 0  # en plan ingen av relasjonene over er knyttet til
+
+
+def lag_planverden(tj, med_versjon: bool = True) -> Planverden:
+    """Bodø fengsel (med avtale) og Mo-klinikken; planen har koordinator, ansvarsgruppe
+    (NAV, rustjenesten, boligkontoret og fengselets kontaktperson), samtykke for fengselet
+    og en begrunnet tilgang for revisoren."""
+    bodo = parter.opprett_part(
+        tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": fiktivt_orgnr(11)}
+    )
+    mo = parter.opprett_part(
+        tj,
+        {"navn": "Mo behandlingssenter", "type": "behandlingsinstitusjon",
+         "orgnr": fiktivt_orgnr(12)},
+    )  # fmt: skip
+    ider: dict[str, int] = {}
+    for relasjon, navn, rolle in (
+        ("koordinator", "koord", "saksbehandler"),
+        ("medlem", "nav", "saksbehandler"),
+        ("tilgang", "revisor", "lesetilgang"),
+        ("annen_ansatt", "annen", "saksbehandler"),
+        ("admin_uten_tilgang", "sjef", "admin"),
+    ):
+        b = brukere.opprett_bruker(
+            tj, navn, f"Ansatt {navn.capitalize()}", rolle, PASSORD, f"{navn}@k.example.no"
+        )
+        ider[relasjon] = b.id
+    rus = brukere.opprett_bruker(tj, "rus", "Rune Rustjeneste", "saksbehandler", PASSORD)
+    bolig = brukere.opprett_bruker(tj, "bolig", "Bodil Boligkontor", "saksbehandler", PASSORD)
+    for relasjon, part, navn in (
+        ("partner_medlem", bodo.id, "Fengselsbetjent Fiona"),
+        ("partner_samme_inst", bodo.id, "Kollega Kjell"),
+        ("partner_annen_inst", mo.id, "Klinikkleder Klara"),
+    ):
+        b = brukere.opprett_partnerbruker(tj, part, navn, RELASJONER[relasjon], PASSORD)
+        ider[relasjon] = b.id
+    leder = ider["koordinator"]
+    felt = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
+    avtale = avtaler.opprett_utkast(tj, bodo.id, felt, leder)
+    plan_id = planer.opprett(tj, PERSON, FODT, bodo.id, leder, avtale_id=avtale.id, fra="test")
+    for bruker, tjeneste in (
+        (ider["medlem"], "NAV Rana"),
+        (rus.id, "Rus og psykisk helse"),
+        (bolig.id, "Boligkontoret"),
+        (ider["partner_medlem"], ""),
+    ):
+        planer.legg_til_medlem(tj, plan_id, bruker, tjeneste, "", leder, "test")
+    planer.registrer_samtykke(tj, plan_id, bodo.id, date.today(), leder, "test")
+    planer.gi_tilgang(tj, plan_id, ider["tilgang"], "Internkontroll av saksbehandlingen", leder)
+    if med_versjon:
+        planer.lagre_versjon(tj, plan_id, innhold(), leder, 0, "Første versjon", "test")
+    annen = planer.opprett(tj, "Annen Person", date(1970, 1, 1), mo.id, ider["annen_ansatt"])
+    return Planverden(plan_id, avtale.id, bodo.id, mo.id, ider, annen)

@@ -1,0 +1,457 @@
+"""Bygg docxtpl-malen for individuell plan (bolig og oppfølging etter løslatelse eller
+utskrivning).
+
+Kjør fra roten av depotet:
+
+    python tools/bygg_individuell_plan.py
+
+Skriptet bygger ``maler/individuell_plan.docx`` på nytt. Både skriptet og DOCX-filen legges
+inn i depotet: DOCX-filen er det systemet fyller ut med docxtpl, og dette skriptet er den
+lesbare kilden til ordlyden. Endre teksten her, bygg på nytt og legg inn begge filene
+sammen. Feltene som brukes nedenfor, er deklarert i ``maler/individuell_plan.toml``; alle
+navn i malen må være deklarert der, også kolonnene i listefeltene (``dokumenter maler
+sjekk``). Resultatet er likt byte for byte (faste tidsstempler i ZIP-filen og faste
+dokumentegenskaper), så uendret tekst gir uendret DOCX.
+
+Oppbygging (se ``SEKSJONER``):
+
+* Et topphode med kommune, plannummer og versjon, personen, institusjonen personen kommer
+  fra og (bare når den er fylt ut) samarbeidsavtalen planen bygger på, og under det en
+  merknad om taushetsplikt.
+* Nummererte seksjoner (stilen Heading 1), én for hvert punkt planen skal inneholde.
+  Innholdet i en seksjon er en liste med ``Rader`` (tabell med ledetekst til venstre og
+  verdi til høyre), ``Boks`` (én innrammet celle for fritekst), ``Listetabell`` (én
+  tabellrad per element i et listefelt), ``Underoverskrift`` (Heading 2), ``Innledning``
+  (avsnitt som holdes sammen med tabellen etter det), ``Signaturer`` (én signaturlinje per
+  underskriver), ``Merknad`` (liten kursiv tekst) eller en vanlig streng (avsnitt).
+* ``hvis(...)`` blir docxtpl-betingelser for avsnitt (``{%p if ... %}`` osv.), hver i sitt
+  eget avsnitt, som docxtpl fjerner ved utfylling. Et tomt listefelt gir «Ingen
+  registrert.» i stedet for tabellen.
+* En ``Listetabell`` har en overskriftsrad (gjentas på hver side) og tre rader for løkken:
+  ``{%tr for … %}``, raden med kolonnene og ``{%tr endfor %}``; docxtpl fjerner de to
+  tag-radene og gjentar den midterste for hver rad i listen. En rad i topphodet som bare
+  vises når et felt er fylt ut, står på samme måte mellom ``{%tr if … %}`` og
+  ``{%tr endif %}``.
+* Tolkens bekreftelse og signaturlinje står i seksjonen for signaturer og vises bare når
+  ``tolk_sprak`` er fylt ut; den har ingen egen overskrift, så nummereringen endres ikke.
+* Fritekstfelt (langtekst) kommer fra ``kontekst()`` som docxtpl ``Listing`` og står alene
+  i avsnittet sitt, slik at linjeskift blir linjeskift i dokumentet.
+"""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.shared import Cm, Pt
+
+# Testene laster skriptet fra fil, og da står ikke tools/ på sys.path av seg selv.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from docxbygg import (  # noqa: E402
+    TEKSTBREDDE_CM,
+    Boks,
+    Merknad,
+    Rader,
+    boks,
+    bunnlinje,
+    bunntekst,
+    hvis,
+    lagre,
+    legg_til_egenskap,
+    merknad,
+    ny_tabell,
+    radtabell,
+    sett_bredder,
+    sett_celle,
+    sett_egenskaper,
+    sett_opp_side,
+    sett_spraak_og_skrift,
+    sett_stil,
+    skyggelegg,
+)
+
+UTFIL = Path(__file__).resolve().parent.parent / "maler" / "individuell_plan.docx"
+TITTEL = "Individuell plan"
+
+
+# --- Byggeklosser ---------------------------------------------------------------------
+# Rader, Boks, Merknad og hvis(...) kommer fra docxbygg.
+
+
+@dataclass
+class Underoverskrift:
+    tekst: str
+
+
+@dataclass
+class Listetabell:
+    """Tabell med én rad per element i listefeltet `felt`; `rad` er løkkevariabelen og
+    `kolonner` er (overskrift, kolonnenavn i manifestet, bredde i cm)."""
+
+    felt: str
+    rad: str
+    kolonner: list[tuple[str, str, float]]
+
+
+@dataclass
+class Innledning:
+    """Et avsnitt som holdes på samme side som tabellen etter det."""
+
+    tekst: str
+
+
+@dataclass
+class Signaturer:
+    """Signaturlinjer (sted og dato, signatur) med navn og rolle til venstre. Med `felt`
+    blir det én linje per element i listefeltet (løkkevariabelen `rad`); uten `felt` er
+    `navn` og `rolle` uttrykkene for én enkelt underskriver. `innledning` står over
+    linjene, med luft over og på samme side som dem."""
+
+    navn: str
+    rolle: str
+    felt: str | None = None
+    rad: str | None = None
+    innledning: str | None = None
+
+
+@dataclass
+class Seksjon:
+    tittel: str
+    innhold: list
+
+
+INGEN = "Ingen registrert."
+
+
+def rad_hvis(betingelse, ledetekst, verdi):
+    """En rad i en ``Rader``-tabell som bare vises når Jinja-betingelsen holder."""
+    return [("{%tr if " + betingelse + " %}", ""), (ledetekst, verdi), ("{%tr endif %}", "")]
+
+
+def liste_eller_ingen(liste):
+    """Tabellen for listefeltet, eller «Ingen registrert.» når listen er tom."""
+    return hvis(liste.felt, [liste], ellers=[INGEN])
+
+
+# --- Teksten --------------------------------------------------------------------------
+
+UNDERTITTEL = "Plan for bolig og oppfølging etter løslatelse eller utskrivning"
+
+TOPPHODE = Rader(
+    [
+        ("Kommune", "{{ kommune_navn }}"),
+        ("Plannummer", "{{ plan_nummer }}"),
+        ("Versjon", "{{ versjon }}"),
+        ("Navn", "{{ person_navn }}"),
+        ("Fødselsdato", "{{ person_fodselsdato }}"),
+        ("Institusjon", "{{ institusjon_navn }}"),
+        *rad_hvis("avtale_referanse", "Samarbeidsavtale", "{{ avtale_referanse }}"),
+    ]
+)
+
+TAUSHETSPLIKT = (
+    "Dokumentet inneholder taushetsbelagte opplysninger. Det skal bare leses av dem som har "
+    "tjenstlig behov og samtykke."
+)
+
+DELTAKERE = Listetabell(
+    "deltakere",
+    "d",
+    [("Navn", "navn", 5.0), ("Rolle", "rolle", 5.0), ("Virksomhet", "virksomhet", 6.4)],
+)
+TILTAK = Listetabell(
+    "tiltak",
+    "t",
+    [
+        ("Tiltak", "tiltak", 6.0),
+        ("Omfang", "omfang", 3.6),
+        ("Ansvarlig", "ansvarlig", 4.0),
+        ("Frist", "frist", 2.8),
+    ],
+)
+FREMDRIFTSPLAN = Listetabell(
+    "fremdriftsplan",
+    "f",
+    [("Dato", "dato", 2.8), ("Steg", "steg", 8.6), ("Ansvarlig", "ansvarlig", 5.0)],
+)
+ANSVARSGRUPPE = Listetabell(
+    "ansvarsgruppe",
+    "a",
+    [("Navn", "navn", 5.0), ("Tjeneste", "tjeneste", 6.4), ("Rolle", "rolle", 5.0)],
+)
+SAMTYKKER = Listetabell(
+    "samtykker",
+    "s",
+    [("Samarbeidspart", "part", 10.4), ("Status", "status", 6.0)],
+)
+KOPI_MOTTAKERE = Listetabell(
+    "kopi_mottakere",
+    "k",
+    [("Mottaker", "mottaker", TEKSTBREDDE_CM)],
+)
+
+SAMTYKKE_PLAN = (
+    "{% if samtykke_plan_dato %}{{ samtykke_plan_dato }}{% else %}Ikke registrert{% endif %}"
+)
+EKSEMPLARER = (
+    "Planen er utstedt i {{ antall_kopier }} "
+    "{% if antall_kopier == '1' %}eksemplar{% else %}eksemplarer{% endif %}."
+)
+TOLK = "Tolk: Jeg bekrefter å ha oversatt planen muntlig til {{ tolk_sprak }}."
+
+SEKSJONER = [
+    Seksjon(
+        "Personens mål, ressurser og behov",
+        [
+            Underoverskrift("Mål og ønsker"),
+            Boks("{{ maal }}"),
+            Underoverskrift("Ressurser"),
+            Boks("{{ ressurser }}"),
+            Underoverskrift("Behov for tjenester"),
+            Boks("{{ tjenestebehov }}"),
+        ],
+    ),
+    Seksjon("Hvem som deltar i planleggingen", liste_eller_ingen(DELTAKERE)),
+    Seksjon(
+        "Koordinator",
+        [
+            Rader(
+                [
+                    ("Navn", "{{ koordinator_navn }}"),
+                    ("Tjeneste", "{{ koordinator_tjeneste }}"),
+                    ("Telefon", "{{ koordinator_telefon }}"),
+                ]
+            ),
+            Merknad(
+                "Koordinatoren sørger for nødvendig oppfølging av personen, samordner "
+                "tjenestene og har ansvaret for fremdriften i planen."
+            ),
+        ],
+    ),
+    Seksjon(
+        "Hva hver bidrar med",
+        [
+            Rader(
+                [
+                    ("Personen selv", "{{ bidrag_person }}"),
+                    ("Tjenestene", "{{ bidrag_tjenester }}"),
+                    ("Pårørende", "{{ bidrag_parorende }}"),
+                ]
+            )
+        ],
+    ),
+    Seksjon("Tiltak", liste_eller_ingen(TILTAK)),
+    Seksjon("Hvordan tiltakene gjennomføres", [Boks("{{ gjennomforing }}")]),
+    Seksjon(
+        "Planperiode og revisjon",
+        [
+            Rader(
+                [
+                    ("Planen gjelder fra", "{{ periode_fra }}"),
+                    ("Planen gjelder til", "{{ periode_til }}"),
+                    ("Neste revisjon", "{{ revideres }}"),
+                ]
+            ),
+            Merknad(
+                "Planen revideres senest på datoen for neste revisjon, og ellers når personen "
+                "eller tjenestene ser behov for det."
+            ),
+        ],
+    ),
+    Seksjon(
+        "Fremdriftsplan",
+        [
+            Innledning(
+                "Steg med dato frem til og etter innflytting: møter, visning av boligen, "
+                "signering av leiekontrakten, utlevering av nøkler, innflytting og "
+                "tilbakelevering av tidligere bolig."
+            ),
+            *liste_eller_ingen(FREMDRIFTSPLAN),
+        ],
+    ),
+    Seksjon("Oppfølging i boligen", [Boks("{{ oppfolging_i_bolig }}")]),
+    Seksjon("Personens egne plikter", [Boks("{{ egne_plikter }}")]),
+    Seksjon(
+        "Ansvarsgruppe",
+        [
+            Innledning(
+                "Ansvarsgruppen består av representanter for tjenestene og for "
+                "{{ institusjon_navn }}."
+            ),
+            *liste_eller_ingen(ANSVARSGRUPPE),
+        ],
+    ),
+    Seksjon("Samarbeid med andre tjenester", [Boks("{{ samarbeid_andre }}")]),
+    Seksjon(
+        "Samtykke",
+        [
+            Rader([("Samtykke til planen gitt", SAMTYKKE_PLAN)]),
+            Innledning("Samtykke til å dele taushetsbelagte opplysninger med samarbeidspartene:"),
+            *liste_eller_ingen(SAMTYKKER),
+            Merknad(
+                "Samtykket kan trekkes tilbake når som helst, for én samarbeidspart eller for "
+                "alle. Når samtykket trekkes, mister samarbeidsparten tilgangen til "
+                "opplysningene om personen."
+            ),
+        ],
+    ),
+    Seksjon(
+        "Signaturer",
+        [
+            Innledning(
+                "Ved å signere bekrefter partene at de kjenner innholdet i planen og sitt eget "
+                "ansvar i den."
+            ),
+            *hvis(
+                "signaturer",
+                [Signaturer("{{ u.navn }}", "{{ u.rolle }}", felt="signaturer", rad="u")],
+                ellers=[INGEN],
+            ),
+            *hvis("tolk_sprak", [Signaturer("{{ tolk_navn }}", "Tolk", innledning=TOLK)]),
+        ],
+    ),
+    Seksjon(
+        "Kopier",
+        [
+            EKSEMPLARER,
+            *hvis(
+                "kopi_mottakere",
+                [Innledning("Eksemplarene oppbevares av:"), KOPI_MOTTAKERE],
+                ellers=["Ingen mottakere registrert."],
+            ),
+        ],
+    ),
+]
+
+SIGNATUR_ETIKETTER = ("Sted og dato", "Signatur")
+SIGNATUR_BREDDER = [5.0, 5.0, 0.8, 5.6]  # navn og rolle, sted og dato, mellomrom, signatur
+BUNNTEKST = (
+    "Individuell plan {{ plan_nummer }}, versjon {{ versjon }} – taushetsbelagt, "
+    "jf. forvaltningsloven § 13 – generert {{ dato_generert }}"
+)
+
+
+# --- Stiler og oppsett ----------------------------------------------------------------
+
+
+def sett_opp_stiler(doc):
+    sett_spraak_og_skrift(doc)
+    normal = sett_stil(doc, "Normal", 10, etter=4)
+    normal.paragraph_format.line_spacing = 1.0
+    normal.paragraph_format.widow_control = True
+    sett_stil(doc, "Title", 20, fet=True, etter=2)
+    sett_stil(doc, "Subtitle", 11.5, etter=10)
+    stil = sett_stil(doc, "Heading 1", 11.5, fet=True, foer=10, etter=3)
+    stil.paragraph_format.keep_with_next = True
+    stil = sett_stil(doc, "Heading 2", 10.5, fet=True, foer=6, etter=3)
+    stil.paragraph_format.keep_with_next = True
+
+
+# --- Tabeller -------------------------------------------------------------------------
+
+
+def listetabell(doc, liste):
+    """Overskriftsrad, så løkken: {%tr for %}, raden med kolonnene og {%tr endfor %}."""
+    tabell = ny_tabell(doc, 4, len(liste.kolonner))
+    overskrift, start, data, slutt = tabell.rows
+    for celle, (tekst, _, _) in zip(overskrift.cells, liste.kolonner, strict=True):
+        sett_celle(celle, tekst, fet=True, storrelse=9.5)
+        skyggelegg(celle)
+    legg_til_egenskap(overskrift._tr.get_or_add_trPr(), "w:tblHeader")  # gjentas per side
+    sett_celle(start.cells[0], f"{{%tr for {liste.rad} in {liste.felt} %}}")
+    for celle, (_, kolonne, _) in zip(data.cells, liste.kolonner, strict=True):
+        sett_celle(celle, f"{{{{ {liste.rad}.{kolonne} }}}}", storrelse=9.5)
+    legg_til_egenskap(data._tr.get_or_add_trPr(), "w:cantSplit")
+    sett_celle(slutt.cells[0], "{%tr endfor %}")
+    sett_bredder(tabell, [bredde for _, _, bredde in liste.kolonner])
+
+
+def signaturer(doc, element):
+    """To rader per underskriver: navnet ved linjene, så rollen og ledetekstene under
+    linjene. Radene holdes sammen og deles ikke over to sider. I en løkke står de mellom
+    {%tr for %} og {%tr endfor %}, som docxtpl fjerner."""
+    if element.innledning:
+        avsnitt = doc.add_paragraph(element.innledning)
+        avsnitt.paragraph_format.space_before = Pt(10)
+        avsnitt.paragraph_format.keep_with_next = True
+    loekke = element.felt is not None
+    tabell = doc.add_table(rows=4 if loekke else 2, cols=len(SIGNATUR_BREDDER))
+    tabell.alignment = WD_TABLE_ALIGNMENT.CENTER
+    rader = tabell.rows[1:3] if loekke else tabell.rows
+    linje, etikett = rader
+    linje.height = Cm(1.1)
+    navn = linje.cells[0]
+    navn.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+    sett_celle(navn, element.navn, fet=True, storrelse=10)
+    for kolonne in (1, 3):
+        bunnlinje(linje.cells[kolonne])
+    sett_celle(etikett.cells[0], element.rolle, storrelse=9)
+    for kolonne, tekst in zip((1, 3), SIGNATUR_ETIKETTER, strict=True):
+        sett_celle(etikett.cells[kolonne], tekst, storrelse=8.5)
+    for rad in rader:
+        legg_til_egenskap(rad._tr.get_or_add_trPr(), "w:cantSplit")
+    for celle in linje.cells:
+        for avsnitt in celle.paragraphs:
+            avsnitt.paragraph_format.keep_with_next = True
+    if loekke:
+        start, slutt = tabell.rows[0], tabell.rows[3]
+        sett_celle(start.cells[0], f"{{%tr for {element.rad} in {element.felt} %}}")
+        sett_celle(slutt.cells[0], "{%tr endfor %}")
+    sett_bredder(tabell, SIGNATUR_BREDDER)
+
+
+# --- Sammenstilling -------------------------------------------------------------------
+
+
+def skriv_innhold(doc, element):
+    if isinstance(element, Rader):
+        radtabell(doc, element.rader)
+    elif isinstance(element, Boks):
+        boks(doc, element.tekst)
+    elif isinstance(element, Listetabell):
+        listetabell(doc, element)
+    elif isinstance(element, Signaturer):
+        signaturer(doc, element)
+    elif isinstance(element, Innledning):
+        doc.add_paragraph(element.tekst).paragraph_format.keep_with_next = True
+    elif isinstance(element, Underoverskrift):
+        doc.add_paragraph(element.tekst, style="Heading 2")
+    elif isinstance(element, Merknad):
+        merknad(doc, element.tekst)
+    else:
+        doc.add_paragraph(element)
+
+
+def bygg():
+    assert abs(sum(SIGNATUR_BREDDER) - TEKSTBREDDE_CM) < 0.01
+    doc = Document()
+    sett_opp_stiler(doc)
+    sett_opp_side(doc)
+    sett_egenskaper(doc, TITTEL)
+    # Bunntekst: hvilken plan det gjelder, taushetsplikten og «Side N av M».
+    bunntekst(doc, BUNNTEKST)
+
+    doc.add_paragraph(TITTEL, style="Title")
+    doc.add_paragraph(UNDERTITTEL, style="Subtitle")
+    radtabell(doc, TOPPHODE.rader)
+    merknad(doc, TAUSHETSPLIKT)
+
+    for nummer, seksjon in enumerate(SEKSJONER, start=1):
+        doc.add_paragraph(f"{nummer}. {seksjon.tittel}", style="Heading 1")
+        for element in seksjon.innhold:
+            skriv_innhold(doc, element)
+
+    # Word vil ha et avsnitt etter siste tabell i dokumentet.
+    slutt = doc.add_paragraph()
+    slutt.paragraph_format.space_after = Pt(0)
+    return doc
+
+
+def main():
+    lagre(bygg(), UTFIL)
+    print(f"Skrev {UTFIL}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,416 @@
+"""Individuelle planer for ansatte: liste, ny plan, innhold, nedlasting, ansvarsgruppe,
+samtykker, tilganger, signering, avslutning og innsynslogg.
+
+Tilgangen avgjøres bare av `dokumenter.planer` (via `plantilgang`): uten grunnlag gir hver
+rute 404 med samme tekst som for en plan som ikke finnes, uansett rolle (også admin).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from dokumenter import planer as uc
+from dokumenter import plansignering
+from dokumenter.arkivfeil import ARKIVFEIL
+from dokumenter.avtaler import IkkeFunnet
+from dokumenter.brukere import ANSATTROLLER, PARTNER, SKRIVEROLLER
+from dokumenter.kryptering import NokkelFeil
+from dokumenter.maler import Felt
+from dokumenter.models import Avtale, Bruker, Part
+from dokumenter.signering import Signatarvalg
+from dokumenter.validering import Valideringsfeil
+from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
+
+bp = bare_ansatte(Blueprint("planer", __name__, url_prefix="/planer"))
+
+KOLONNESKILLE = "|"
+
+
+# --- Skjemaet for innholdet (bygd fra malens manifest) --------------------------------------
+
+
+def skjemafelt() -> list[Felt]:
+    return uc.innholdsfelt(tj())
+
+
+def som_skjemaverdi(f: Felt, verdi: Any) -> str:
+    """Lagret verdi -> tekst i skjemaet. Listefelt: én rad per linje, kolonner med «|»."""
+    if verdi is None:
+        return ""
+    if f.type == "liste":
+        return "\n".join(f" {KOLONNESKILLE} ".join(str(rad.get(k, "")) for k in f.kolonner)
+                         for rad in verdi)  # fmt: skip
+    return str(verdi)
+
+
+def fra_skjema(skjema: dict[str, str]) -> dict[str, Any]:
+    """Skjemaets tekst -> verdier til brukstilfellet (som validerer mot manifestet)."""
+    verdier: dict[str, Any] = {}
+    for f in skjemafelt():
+        tekst = skjema.get(f.navn, "")
+        if f.type == "liste":
+            rader = []
+            for linje in tekst.splitlines():
+                if not linje.strip():
+                    continue
+                celler = [c.strip() for c in linje.split(KOLONNESKILLE)]
+                if len(celler) > len(f.kolonner):  # resten hører til siste kolonne
+                    celler = [*celler[: len(f.kolonner) - 1],
+                              f" {KOLONNESKILLE} ".join(celler[len(f.kolonner) - 1 :])]  # fmt: skip
+                celler += [""] * (len(f.kolonner) - len(celler))
+                rader.append(dict(zip(f.kolonner, celler, strict=True)))
+            verdier[f.navn] = rader
+        else:
+            verdier[f.navn] = tekst
+    return verdier
+
+
+def flash_feil(e: Valideringsfeil) -> None:
+    etiketter = {f.navn: f.etikett for f in skjemafelt()}
+    for navn, melding in e.feil.items():
+        flash(f"{etiketter.get(navn, navn.replace('_', ' ').capitalize())}: {melding}", "feil")
+
+
+def _bruker_id() -> int:
+    return current_user.id
+
+
+# --- Liste og ny plan -------------------------------------------------------------------------
+
+
+@bp.route("/")
+def liste():  # noqa: ANN201
+    return render_template("planer/liste.html", planer=uc.liste(tj(), _bruker_id()))
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@skrivetilgang
+def ny():  # noqa: ANN201
+    with tj().sesjoner() as s:
+        parter = s.scalars(select(Part).order_by(Part.navn)).all()
+        avtaler = s.scalars(
+            select(Avtale).where(Avtale.status.in_(("inngaatt", "til_revisjon")))
+        ).all()
+        avtalevalg = [(a.id, a.part_id, a.part.navn) for a in avtaler]
+    feil: dict[str, str] = {}
+    if request.method == "POST":
+        f = request.form
+        try:
+            part_id = int(f.get("part_id") or 0)
+            avtale_id = int(f["avtale_id"]) if f.get("avtale_id") else None
+        except ValueError:
+            abort(400)
+        try:
+            plan_id = uc.opprett(
+                tj(), f.get("navn", ""), f.get("fodselsdato", ""), part_id, _bruker_id(),
+                avtale_id=avtale_id, fra=fra(),
+            )  # fmt: skip
+        except Valideringsfeil as e:
+            feil = e.feil
+        else:
+            flash("Planen er opprettet. Fyll ut innholdet.", "info")
+            return redirect(url_for("planer.endre", plan_id=plan_id))
+    return render_template(
+        "planer/ny.html", parter=parter, avtaler=avtalevalg, feil=feil, verdier=request.form
+    )
+
+
+# --- Vise, endre og laste ned -----------------------------------------------------------------
+
+
+def _les_eller_404(plan_id: int) -> uc.Planvisning:
+    try:
+        return uc.les(tj(), plan_id, _bruker_id(), fra())
+    except IkkeFunnet:
+        abort(404)
+    except NokkelFeil as e:
+        return _nokkelfeil(e)
+
+
+def _nokkelfeil(e: NokkelFeil):  # noqa: ANN202
+    abort(500, description=str(e))
+
+
+@bp.route("/<int:plan_id>")
+def vis(plan_id: int):  # noqa: ANN201
+    p = _les_eller_404(plan_id)
+    with tj().sesjoner() as s:
+        ansatte = s.scalars(
+            select(Bruker).where(Bruker.rolle.in_(ANSATTROLLER), Bruker.aktiv).order_by(Bruker.navn)
+        ).all()
+        partnere = s.scalars(
+            select(Bruker).where(Bruker.rolle == PARTNER, Bruker.aktiv).order_by(Bruker.navn)
+        ).all()
+        partnerinst = {b.id: b.part.navn for b in partnere if b.part}
+        parter = s.scalars(select(Part).order_by(Part.navn)).all()
+    return render_template(
+        "planer/vis.html",
+        p=p,
+        felt=skjemafelt(),
+        ansatte=ansatte,
+        partnere=[(b, partnerinst.get(b.id, "")) for b in partnere],
+        parter=parter,
+        skrivere=[b for b in ansatte if b.rolle in SKRIVEROLLER],
+        signerere=plansignering.signerere(tj(), plan_id),
+        min_tur=plansignering.min_tur(tj(), plan_id, _bruker_id()),
+        i_dag=date.today().isoformat(),
+    )
+
+
+@bp.route("/<int:plan_id>/endre", methods=["GET", "POST"])
+def endre(plan_id: int):  # noqa: ANN201
+    p = _les_eller_404(plan_id)
+    if not p.grunnlag.kan_endre:
+        abort(403)
+    felt = skjemafelt()
+    verdier = {f.navn: som_skjemaverdi(f, p.feltverdier.get(f.navn)) for f in felt}
+    if not p.feltverdier:  # første versjon: koordinatoren og en rimelig planperiode
+        verdier.update(koordinator_navn=p.koordinator, antall_kopier="1")
+    feil: dict[str, str] = {}
+    if request.method == "POST":
+        verdier = {f.navn: request.form.get(f.navn, "") for f in felt}
+        try:
+            apnet = int(request.form.get("apnet_versjon", "-1"))
+            uc.lagre_versjon(
+                tj(), plan_id, fra_skjema(verdier), _bruker_id(), apnet,
+                grunn=request.form.get("grunn", ""), fra=fra(),
+            )  # fmt: skip
+        except ValueError:
+            abort(400)
+        except Valideringsfeil as e:
+            feil = e.feil
+            flash("Planen er ikke lagret. Rett feltene som er merket.", "feil")
+        except ARKIVFEIL as e:
+            flash(f"Planen er ikke lagret: {e}", "feil")
+        else:
+            flash("Ny versjon er lagret, og PDF/A og DOCX er laget.", "info")
+            return redirect(url_for("planer.vis", plan_id=plan_id))
+    return render_template(
+        "planer/endre.html", p=p, felt=felt, verdier=verdier, feil=feil, skille=KOLONNESKILLE
+    )
+
+
+@bp.route("/<int:plan_id>/dokument/<int:dokument_id>")
+def last_ned(plan_id: int, dokument_id: int):  # noqa: ANN201
+    return send_plandokument(plan_id, dokument_id)
+
+
+def send_plandokument(plan_id: int, dokument_id: int):  # noqa: ANN201
+    """Felles for ansatte og portalen: tilgangen sjekkes i brukstilfellet."""
+    try:
+        navn, mime, data = uc.last_ned(tj(), plan_id, dokument_id, _bruker_id(), fra())
+    except IkkeFunnet:
+        abort(404)
+    svar = send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=navn)
+    svar.headers["Cache-Control"] = "no-store"
+    return svar
+
+
+# --- Endringer: én POST per handling, tilbake til planen med melding ---------------------------
+
+
+def _handling(plan_id: int, utfor, ok: str, anker: str = ""):  # noqa: ANN001, ANN202
+    try:
+        resultat = utfor()
+    except IkkeFunnet:
+        abort(404)
+    except uc.IngenSkrivetilgang:
+        abort(403)
+    except Valideringsfeil as e:
+        flash_feil(e)
+    except ARKIVFEIL as e:
+        flash(f"Ikke lagret: {e}", "feil")
+    else:
+        flash(ok(resultat) if callable(ok) else ok, "info")
+    return redirect(url_for("planer.vis", plan_id=plan_id) + (f"#{anker}" if anker else ""))
+
+
+def _heltall(navn: str) -> int:
+    try:
+        return int(request.form.get(navn) or "")
+    except ValueError:
+        abort(400)
+
+
+@bp.route("/<int:plan_id>/medlemmer", methods=["POST"])
+def legg_til_medlem(plan_id: int):  # noqa: ANN201
+    f = request.form
+    bruker = _heltall("bruker_id")
+    return _handling(
+        plan_id,
+        lambda: uc.legg_til_medlem(
+            tj(), plan_id, bruker, f.get("tjeneste", ""), f.get("rolle", ""), _bruker_id(), fra()
+        ),  # fmt: skip
+        "Medlemmet er lagt til i ansvarsgruppen.",
+        "ansvarsgruppe",
+    )
+
+
+@bp.route("/<int:plan_id>/medlemmer/<int:medlem_id>/fjern", methods=["POST"])
+def fjern_medlem(plan_id: int, medlem_id: int):  # noqa: ANN201
+    return _handling(
+        plan_id,
+        lambda: uc.fjern_medlem(tj(), plan_id, medlem_id, _bruker_id(), fra()),
+        "Medlemmet er fjernet fra ansvarsgruppen og har ikke lenger tilgang.",
+        "ansvarsgruppe",
+    )
+
+
+@bp.route("/<int:plan_id>/samtykker", methods=["POST"])
+def registrer_samtykke(plan_id: int):  # noqa: ANN201
+    part = _heltall("part_id")
+    gitt = request.form.get("gitt", "")
+    return _handling(
+        plan_id,
+        lambda: uc.registrer_samtykke(tj(), plan_id, part, gitt, _bruker_id(), fra()),
+        "Samtykket er registrert.",
+        "samtykker",
+    )
+
+
+@bp.route("/<int:plan_id>/samtykker/<int:part_id>/trekk", methods=["POST"])
+def trekk_samtykke(plan_id: int, part_id: int):  # noqa: ANN201
+    def melding(mistet: list[str]) -> str:
+        if not mistet:
+            return "Samtykket er trukket."
+        return "Samtykket er trukket. Mistet tilgang med en gang: " + ", ".join(mistet) + "."
+
+    return _handling(
+        plan_id,
+        lambda: uc.trekk_samtykke(tj(), plan_id, part_id, _bruker_id(), fra()),
+        melding,
+        "samtykker",
+    )
+
+
+@bp.route("/<int:plan_id>/tilganger", methods=["POST"])
+def gi_tilgang(plan_id: int):  # noqa: ANN201
+    f = request.form
+    bruker = _heltall("bruker_id")
+    return _handling(
+        plan_id,
+        lambda: uc.gi_tilgang(
+            tj(), plan_id, bruker, f.get("grunn", ""), _bruker_id(), f.get("utloper", ""), fra()
+        ),  # fmt: skip
+        "Tilgangen er gitt og logget med begrunnelsen.",
+        "tilganger",
+    )
+
+
+@bp.route("/<int:plan_id>/tilganger/<int:tilgang_id>/trekk", methods=["POST"])
+def trekk_tilgang(plan_id: int, tilgang_id: int):  # noqa: ANN201
+    return _handling(
+        plan_id,
+        lambda: uc.trekk_tilgang(tj(), plan_id, tilgang_id, _bruker_id(), fra()),
+        "Tilgangen er trukket.",
+        "tilganger",
+    )
+
+
+@bp.route("/<int:plan_id>/avslutt", methods=["POST"])
+def avslutt(plan_id: int):  # noqa: ANN201
+    f = request.form
+    return _handling(
+        plan_id,
+        lambda: uc.avslutt(tj(), plan_id, f.get("grunn", ""), _bruker_id(), f.get("dato"), fra()),
+        lambda slettes: f"Planen er avsluttet. Den slettes {slettes.strftime('%d.%m.%Y')}.",
+    )
+
+
+@bp.route("/<int:plan_id>/signering", methods=["POST"])
+def send_til_signering(plan_id: int):  # noqa: ANN201
+    valg = []
+    for i in range(1, 13):
+        verdi = request.form.get(f"signerer_{i}", "")
+        if not verdi:
+            continue
+        side, _, bruker = verdi.partition(":")
+        if not bruker.isdigit():
+            abort(400)
+        valg.append(Signatarvalg(int(bruker), side, request.form.get(f"rolle_{i}", "")))
+
+    def melding(feil: list[str]) -> str:
+        return "Planen er sendt til signering." + (" " + " ".join(feil) if feil else "")
+
+    return _handling(
+        plan_id,
+        lambda: plansignering.start_runde(
+            tj(), plan_id, valg, _bruker_id(), request.host_url, fra=fra()
+        ),
+        melding,
+        "signering",
+    )
+
+
+@bp.route("/<int:plan_id>/kode", methods=["POST"])
+def send_kode(plan_id: int):  # noqa: ANN201
+    return kode_for(plan_id, "planer.vis")
+
+
+@bp.route("/<int:plan_id>/signer", methods=["POST"])
+def signer(plan_id: int):  # noqa: ANN201
+    return signer_for(plan_id, "planer.vis")
+
+
+def kode_for(plan_id: int, tilbake: str):  # noqa: ANN201
+    """Felles for ansatte og portalen."""
+    try:
+        feil = plansignering.send_kode(tj(), plan_id, _bruker_id(), fra())
+    except IkkeFunnet:
+        abort(404)
+    except Valideringsfeil as e:
+        flash_feil(e)
+    else:
+        if feil:
+            flash(f"Koden ble ikke sendt: {feil}", "feil")
+        else:
+            flash("Engangskoden er sendt til e-postadressen din. Den gjelder i 10 minutter.")
+    return redirect(url_for(tilbake, plan_id=plan_id) + "#signer")
+
+
+def signer_for(plan_id: int, tilbake: str):  # noqa: ANN201
+    try:
+        status, _ = plansignering.signer(
+            tj(), plan_id, _bruker_id(), request.form.get("kode", ""),
+            request.remote_addr or "", request.host_url, fra(),
+        )  # fmt: skip
+    except IkkeFunnet:
+        abort(404)
+    except Valideringsfeil as e:
+        flash_feil(e)
+        return redirect(url_for(tilbake, plan_id=plan_id) + "#signer")
+    if status == "fullfort":
+        flash("Du har signert. Alle har nå signert, og den forseglede kopien er klar.", "info")
+    else:
+        flash("Du har signert. Den neste får beskjed på e-post.", "info")
+    return redirect(url_for(tilbake, plan_id=plan_id))
+
+
+@bp.route("/<int:plan_id>/skannet", methods=["POST"])
+def last_opp_signert(plan_id: int):  # noqa: ANN201
+    fil = request.files.get("fil")
+    data = fil.read() if fil else b""
+    return _handling(
+        plan_id,
+        lambda: plansignering.last_opp_signert(tj(), plan_id, data, _bruker_id(), fra()),
+        "Den skannede, signerte planen er lagret.",
+        "signering",
+    )
+
+
+@bp.route("/<int:plan_id>/innsyn")
+def innsyn(plan_id: int):  # noqa: ANN201
+    """Innsynsloggen til personen: hvem som har sett og endret planen. Utskriftsvennlig."""
+    try:
+        innsyn = uc.innsynslogg(tj(), plan_id, _bruker_id(), fra())
+    except IkkeFunnet:
+        abort(404)
+    except uc.IngenSkrivetilgang:
+        abort(403)
+    return render_template("planer/innsyn.html", i=innsyn, i_dag=date.today())

@@ -1,0 +1,57 @@
+"""Individuelle planer i partnerportalen: en partnerbruker i ansvarsgruppen ser planen, laster
+ned og signerer, så lenge personen har samtykket til deling med institusjonen. Uten det gir
+hver rute 404, som for en plan som ikke finnes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from dokumenter import planer as uc
+from dokumenter import plansignering
+from dokumenter.avtaler import IkkeFunnet
+from web.planer import kode_for, send_plandokument, signer_for, skjemafelt
+from web.tilgang import fra, krev_partner, tj
+
+bp = Blueprint("planportal", __name__, url_prefix="/portal/planer")
+bp.before_request(krev_partner)
+
+
+def _bruker_id() -> int:
+    from flask_login import current_user
+
+    return current_user.id
+
+
+@bp.route("/")
+def liste():  # noqa: ANN201
+    return render_template("portal/planer.html", planer=uc.liste(tj(), _bruker_id()))
+
+
+@bp.route("/<int:plan_id>")
+def vis(plan_id: int):  # noqa: ANN201
+    try:
+        p = uc.les(tj(), plan_id, _bruker_id(), fra())
+    except IkkeFunnet:
+        abort(404)
+    return render_template(
+        "portal/plan.html",
+        p=p,
+        felt=skjemafelt(),
+        signerere=plansignering.signerere(tj(), plan_id),
+        min_tur=plansignering.min_tur(tj(), plan_id, _bruker_id()),
+    )
+
+
+@bp.route("/<int:plan_id>/dokument/<int:dokument_id>")
+def last_ned(plan_id: int, dokument_id: int):  # noqa: ANN201
+    return send_plandokument(plan_id, dokument_id)
+
+
+@bp.route("/<int:plan_id>/kode", methods=["POST"])
+def send_kode(plan_id: int):  # noqa: ANN201
+    return kode_for(plan_id, "planportal.vis")
+
+
+@bp.route("/<int:plan_id>/signer", methods=["POST"])
+def signer(plan_id: int):  # noqa: ANN201
+    return signer_for(plan_id, "planportal.vis")
