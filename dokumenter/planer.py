@@ -60,6 +60,7 @@ SYSTEMFELT = (
     "institusjon_navn", "avtale_referanse", "ansvarsgruppe", "samtykker", "signaturer",
 )  # fmt: skip
 PERSONFELT = ("person_navn", "person_fodselsdato")
+PERSONROLLE = "Personen planen gjelder"  # første signaturlinje
 FILTYPER = {
     "docx": (
         "docx",
@@ -319,7 +320,7 @@ def _systemverdier(tj: Tjenester, s: Session, plan: Plan, versjon: int) -> dict[
     medlemmer = [
         {"navn": m.bruker.navn, "tjeneste": m.tjeneste, "rolle": m.rolle} for m in plan.medlemmer
     ]
-    signaturer = [{"navn": p.navn, "rolle": "Personen planen gjelder"}]
+    signaturer = [{"navn": p.navn, "rolle": PERSONROLLE}]
     signaturer.append({"navn": plan.koordinator.navn, "rolle": "Koordinator"})
     signaturer += [
         {"navn": m.bruker.navn, "rolle": m.tjeneste}
@@ -381,7 +382,9 @@ def lagre_versjon(
     malfil = mal.fil.read_bytes()
     docx = render_docx(mal, ctx, malfil)
     pdf = tj.konverterer.til_pdfa(docx)
+    # Det som lagres i databasen, har aldri personens navn: det står bare kryptert på planen.
     lagret = {k: v for k, v in verdier.items() if k not in PERSONFELT}
+    lagret["signaturer"] = [r for r in verdier["signaturer"] if r["rolle"] != PERSONROLLE]
 
     def registrer(s: Session, filer: list[LagretFil]) -> int:
         malfil_, docx_, pdf_ = filer

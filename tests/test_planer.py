@@ -1,0 +1,332 @@
+"""Individuelle planer mot ekte database, ekte LibreOffice, ekte arkiv og ekte søkeindeks:
+tilgang per relasjon, innsynslogg, samtykke, kryptering, signering og sletting."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select, text
+
+from dokumenter import forsegling, planer, plansignering, sok
+from dokumenter.avtaler import IkkeFunnet
+from dokumenter.models import Bruker, Plan, Plandokument, Planlogg, Plansletting, PlanVersjon
+from dokumenter.plantilgang import grunnlag, synlige_plan_ider
+from dokumenter.signering import Signatarvalg
+from dokumenter.validering import Valideringsfeil
+from tests.planverden import FODT, KJENNEORD, PERSON, innhold, lag_planverden
+
+pytestmark = pytest.mark.libreoffice
+NETT = "http://test.invalid"
+KAN_LESE = {"koordinator", "medlem", "tilgang", "partner_medlem"}
+
+
+@pytest.fixture
+def verden(tj):
+    return lag_planverden(tj)
+
+
+def sjekkpunkt(tj):
+    """Skriv WAL-en inn i databasefilen, så filen på disk er alt som finnes."""
+    conn = tj.sesjoner.kw["bind"].raw_connection()
+    try:
+        conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def handlinger(tj, plan_id):
+    with tj.sesjoner() as s:
+        return [
+            (r.handling, r.bruker_id, r.grunnlag)
+            for r in s.scalars(select(Planlogg).where(Planlogg.plan_id == plan_id))
+        ]
+
+
+def test_bare_koordinator_medlemmer_og_tilgang_kan_lese(tj, verden):
+    for relasjon, bruker_id in verden.brukere.items():
+        if relasjon in KAN_LESE:
+            p = planer.les(tj, verden.plan_id, bruker_id, "test")
+            assert p.person.navn == PERSON and p.person.fodselsdato == FODT
+        else:
+            with pytest.raises(IkkeFunnet) as e:
+                planer.les(tj, verden.plan_id, bruker_id, "test")
+            assert PERSON not in str(e.value)
+    # Listen og grunnlaget er enige for hver bruker og hver plan (samme regel, to spørringer).
+    with tj.sesjoner() as s:
+        for bruker in s.scalars(select(Bruker)):
+            synlige = set(synlige_plan_ider(s, bruker))
+            for plan in s.scalars(select(Plan)):
+                assert (plan.id in synlige) == (grunnlag(s, plan, bruker) is not None)
+    # Bare koordinatoren (og ansatte medlemmer med skriverolle) kan endre.
+    assert planer.les(tj, verden.plan_id, verden.brukere["medlem"]).grunnlag.kan_endre
+    for relasjon in ("tilgang", "partner_medlem"):
+        assert not planer.les(tj, verden.plan_id, verden.brukere[relasjon]).grunnlag.kan_endre
+        with pytest.raises(planer.IngenSkrivetilgang):
+            planer.lagre_versjon(tj, verden.plan_id, innhold(), verden.brukere[relasjon], 1)
+
+
+def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
+    koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
+    p = planer.les(tj, verden.plan_id, partner, "web 10.0.0.9")
+    pdf = next(d for d in p.dokumenter if d.type == "pdf")
+    navn, mime, data = planer.last_ned(tj, verden.plan_id, pdf.id, partner, "web 10.0.0.9")
+    assert mime == "application/pdf" and data.startswith(b"%PDF")
+    assert PERSON not in navn  # filnavnet har bare plannummeret
+    assert PERSON in "".join(side.extract_text() for side in PdfReader(io.BytesIO(data)).pages)
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, verden.brukere["admin_uten_tilgang"], "web 10.0.0.1")
+    with pytest.raises(IkkeFunnet):  # dokumentet hører ikke til den andre planen
+        planer.last_ned(tj, verden.annen_plan_id, pdf.id, koord)
+    logg = handlinger(tj, verden.plan_id)
+    assert ("lest", partner, "Medlem av ansvarsgruppen (Bodø fengsel)") in logg
+    assert ("lastet_ned", partner, "Medlem av ansvarsgruppen (Bodø fengsel)") in logg
+    assert ("nektet", verden.brukere["admin_uten_tilgang"], "Ingen tilgang") in logg
+    innsyn = planer.innsynslogg(tj, verden.plan_id, koord)
+    assert innsyn.person.navn == PERSON
+    linjer = [(linje.hvem, linje.handling) for linje in innsyn.linjer]
+    assert ("Fengselsbetjent Fiona", "Lastet ned") in linjer
+    assert ("Ansatt Revisor", "Åpnet planen") not in linjer  # revisoren har ikke sett den
+    planer.les(tj, verden.plan_id, verden.brukere["tilgang"])
+    siste = planer.innsynslogg(tj, verden.plan_id, koord).linjer[-2]
+    assert siste.hvem == "Ansatt Revisor" and "Internkontroll" in siste.grunnlag
+    with pytest.raises(planer.IngenSkrivetilgang):  # innsynsloggen skrives ut av koordinatoren
+        planer.innsynslogg(tj, verden.plan_id, verden.brukere["tilgang"])
+    with tj.transaksjon() as s, pytest.raises(Exception, match="bare få nye rader"):
+        s.execute(text("UPDATE planlogg SET grunnlag = 'endret'"))
+
+
+def test_trukket_samtykke_fjerner_partnerens_tilgang_med_en_gang(tj, verden):
+    partner, koord = verden.brukere["partner_medlem"], verden.brukere["koordinator"]
+    assert planer.les(tj, verden.plan_id, partner).id == verden.plan_id
+    mistet = planer.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord, "test")
+    assert mistet == ["Fengselsbetjent Fiona"]
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, partner)
+    with tj.sesjoner() as s:
+        assert verden.plan_id not in synlige_plan_ider(s, s.get(Bruker, partner))
+    logg = handlinger(tj, verden.plan_id)
+    assert ("samtykke_trukket", koord, "Koordinator for planen") in logg
+    assert logg[-1] == ("nektet", partner, "Ingen tilgang")
+    # Nytt samtykke gir tilgangen tilbake; et samtykke kan ikke registreres to ganger.
+    planer.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
+    assert planer.les(tj, verden.plan_id, partner).id == verden.plan_id
+    with pytest.raises(Valideringsfeil, match="allerede samtykke"):
+        planer.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
+
+
+def test_tilgang_krever_begrunnelse_og_kan_trekkes_og_utlope(tj, verden):
+    koord, sjef = verden.brukere["koordinator"], verden.brukere["admin_uten_tilgang"]
+    with pytest.raises(Valideringsfeil, match="minst 10 tegn"):
+        planer.gi_tilgang(tj, verden.plan_id, sjef, "fordi", koord)
+    with pytest.raises(Valideringsfeil, match="aktive ansatte"):
+        planer.gi_tilgang(tj, verden.plan_id, verden.brukere["partner_annen_inst"],
+                          "Trenger å se planen", koord)  # fmt: skip
+    with pytest.raises(IkkeFunnet):  # admin kan ikke gi seg selv tilgang
+        planer.gi_tilgang(tj, verden.plan_id, sjef, "Jeg er administrator", sjef)
+    planer.gi_tilgang(tj, verden.plan_id, sjef, "Klagesak til Statsforvalteren", koord)
+    p = planer.les(tj, verden.plan_id, sjef)
+    assert p.grunnlag.type == "tilgang" and "Statsforvalteren" in p.grunnlag.beskrivelse
+    tilgang = planer.les(tj, verden.plan_id, koord).tilganger[-1]
+    planer.trekk_tilgang(tj, verden.plan_id, tilgang.id, koord)
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, sjef)
+    planer.gi_tilgang(tj, verden.plan_id, sjef, "Kortvarig kontroll av saken", koord,
+                      utloper=date.today())  # fmt: skip
+    assert planer.les(tj, verden.plan_id, sjef)
+    with tj.transaksjon() as s:  # sluttdatoen passert: tilgangen gjelder ikke lenger
+        s.execute(text("UPDATE plantilgang SET utloper = :d"), {"d": date.today() - timedelta(1)})
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, sjef)
+
+
+def test_navn_og_filer_er_kryptert_og_navnet_aldri_i_indeksen(tj, verden):
+    with tj.sesjoner() as s:
+        rad = s.execute(text("SELECT navn_kryptert, fodselsdato_kryptert FROM plan")).first()
+        filer = s.scalars(select(Plandokument.sha256)).all()
+    assert PERSON not in rad[0] and "1988" not in rad[1]
+    sjekkpunkt(tj)
+    database = (tj.innstillinger.instans / "dokumenter.sqlite3").read_bytes()
+    assert PERSON.encode() not in database and KJENNEORD.encode() in database
+    for sha in filer:
+        kryptert = tj.lager.les(sha)
+        assert not kryptert.startswith((b"%PDF", b"PK")) and PERSON.encode() not in kryptert
+    for fil in (tj.innstillinger.instans / "indeks").rglob("*"):
+        if fil.is_file():
+            assert PERSON.encode() not in fil.read_bytes(), fil
+
+
+def test_sok_finner_planen_bare_for_dem_med_tilgang(tj, verden):
+    def treff(relasjon, sporring=KJENNEORD):
+        b = verden.brukere[relasjon]
+        with tj.sesjoner() as s:
+            rolle = s.get(Bruker, b).rolle
+        return sok.sok(tj, sporring, rolle, bruker_id=b)
+
+    r = treff("koordinator")
+    assert [(t.art, t.objekt_id) for t in r.treff] == [("plan", verden.plan_id)]
+    assert KJENNEORD in r.treff[0].utdrag and PERSON not in r.treff[0].utdrag
+    for relasjon in ("annen_ansatt", "admin_uten_tilgang"):
+        r = treff(relasjon)
+        assert r.totalt == 0 and r.treff == []
+        alle = treff(relasjon, "")  # tomt søk: fasettene teller bare det brukeren kan se
+        assert all(t.art != "plan" for t in alle.treff)
+        assert alle.totalt == treff("koordinator", "").totalt - 1
+    assert treff("koordinator", "Nordmann").totalt == 0  # navnet indekseres aldri
+    planer.trekk_tilgang(tj, verden.plan_id, planer.les(tj, verden.plan_id,
+                         verden.brukere["koordinator"]).tilganger[0].id,
+                         verden.brukere["koordinator"])  # fmt: skip
+    assert treff("tilgang").totalt == 0
+
+
+def test_avtalen_viser_bare_antall_planer(tj, verden):
+    assert planer.antall_for_avtale(tj, verden.avtale_id) == 1
+
+
+def test_ugyldig_inndata_gir_norske_meldinger_og_endrer_ingenting(tj, verden):
+    koord = verden.brukere["koordinator"]
+    with tj.sesjoner() as s:
+        planer_for = s.scalar(select(func.count()).select_from(Plan))
+    for navn, fodt, felt in (
+        ("", FODT, "navn"),
+        ("X" * 201, FODT, "navn"),
+        ("Ola", date.today() + timedelta(days=1), "fodselsdato"),
+        ("Ola", "32.13.1990", "fodselsdato"),
+    ):
+        with pytest.raises(Valideringsfeil) as e:
+            planer.opprett(tj, navn, fodt, verden.bodo_id, koord)
+        assert felt in e.value.feil
+    with pytest.raises(Valideringsfeil, match="samarbeidsavtalen med den valgte"):
+        planer.opprett(tj, "Ola", FODT, verden.mo_id, koord, avtale_id=verden.avtale_id)
+    with pytest.raises(planer.IngenSkrivetilgang):
+        planer.opprett(tj, "Ola", FODT, verden.bodo_id, verden.brukere["tilgang"])
+    with pytest.raises(Valideringsfeil) as e:
+        planer.lagre_versjon(tj, verden.plan_id, innhold(maal="", antall_kopier="x"), koord, 1)
+    assert set(e.value.feil) == {"maal", "antall_kopier"}
+    with pytest.raises(Valideringsfeil, match="settes av systemet"):
+        planer.lagre_versjon(tj, verden.plan_id, innhold(person_navn="Annen"), koord, 1)
+    with pytest.raises(Valideringsfeil, match="lagret av en annen"):
+        planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 0)
+    # Fiendtlig tekst havner som tekst i dokumentet, ikke som mal-kode eller XML.
+    fiendtlig = "{{ person_navn }} <w:p>&amp; \x07 {% for %}"
+    planer.lagre_versjon(tj, verden.plan_id, innhold(maal=fiendtlig), koord, 1)
+    with tj.sesjoner() as s:
+        assert s.scalar(select(func.count()).select_from(Plan)) == planer_for
+        lagret = s.scalar(select(PlanVersjon).where(PlanVersjon.nummer == 2)).feltverdier
+    assert lagret["maal"] == "{{ person_navn }} <w:p>&amp;  {% for %}"
+    assert "person_navn" not in lagret and "person_fodselsdato" not in lagret
+
+
+def test_signering_med_koder_gir_forseglet_plan_og_epost_uten_navn(tj, verden, smtp_sink):
+    koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
+    valg = [Signatarvalg(koord, "kommune", "Koordinator"), Signatarvalg(partner, "part", "")]
+    with pytest.raises(Valideringsfeil, match="ansvarsgruppen"):
+        plansignering.start_runde(
+            tj, verden.plan_id, [Signatarvalg(verden.brukere["partner_samme_inst"], "part")],
+            koord, NETT,
+        )  # fmt: skip
+    smtp_sink.tom()
+    assert plansignering.start_runde(tj, verden.plan_id, valg, koord, NETT, fra="test") == []
+    for bruker, epost in ((koord, "koord@k.example.no"), (partner, "fengsel@bodo.example.no")):
+        assert plansignering.send_kode(tj, verden.plan_id, bruker, "test") is None
+        melding = [m for m in smtp_sink.vent_pa(epost, 1) if "Engangskode" in m.emne][-1]
+        kode = re.search(r" er (\d{6})\.", melding.tekst).group(1)
+        with pytest.raises(Valideringsfeil, match="Feil kode"):
+            plansignering.signer(tj, verden.plan_id, bruker, "000000" if kode != "000000"
+                                 else "111111", "10.0.0.2", NETT)  # fmt: skip
+        plansignering.signer(tj, verden.plan_id, bruker, kode, "10.0.0.2", NETT, "test")
+    p = planer.les(tj, verden.plan_id, koord)
+    assert p.status == "aktiv"
+    kopi = next(d for d in p.dokumenter if d.type == "forseglet")
+    _, _, data = planer.last_ned(tj, verden.plan_id, kopi.id, partner)
+    segl = forsegling.Segl.fra_miljo(tj.innstillinger.instans)
+    v = forsegling.verifiser(data, [segl.sertifikat])
+    assert v.intakt and [s["navn"] for s in v.signaturer] == [
+        "Ansatt Koord",
+        "Fengselsbetjent Fiona",
+    ]
+    for m in smtp_sink.meldinger():
+        assert PERSON not in m.tekst and PERSON not in m.emne
+    # Uten samtykke kan ikke partneren lenger være med i en ny runde.
+    planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
+    planer.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
+    with pytest.raises(Valideringsfeil, match="samtykket"):
+        plansignering.start_runde(tj, verden.plan_id, valg, koord, NETT)
+
+
+def test_skannet_kopi_signert_pa_papir(tj, verden):
+    koord = verden.brukere["koordinator"]
+    with pytest.raises(Valideringsfeil, match="ikke en PDF"):
+        plansignering.last_opp_signert(tj, verden.plan_id, b"GIF89a", koord)
+    with pytest.raises(Valideringsfeil, match="skadet"):
+        plansignering.last_opp_signert(tj, verden.plan_id, b"%PDF-1.4 tull", koord)
+    p = planer.les(tj, verden.plan_id, koord)
+    pdf = next(d for d in p.dokumenter if d.type == "pdf")
+    _, _, data = planer.last_ned(tj, verden.plan_id, pdf.id, koord)
+    plansignering.last_opp_signert(tj, verden.plan_id, data, koord, "test")
+    assert planer.les(tj, verden.plan_id, koord).status == "aktiv"
+    with pytest.raises(planer.IngenSkrivetilgang):
+        plansignering.last_opp_signert(tj, verden.plan_id, data, verden.brukere["tilgang"])
+
+
+def test_sletting_etter_oppbevaringstid_etterlater_ingenting(tj, verden):
+    koord = verden.brukere["koordinator"]
+    p = planer.les(tj, verden.plan_id, koord)
+    pdf = next(d for d in p.dokumenter if d.type == "pdf")
+    _, _, data = planer.last_ned(tj, verden.plan_id, pdf.id, koord)
+    plansignering.last_opp_signert(tj, verden.plan_id, data, koord)
+    with tj.sesjoner() as s:
+        filer = set(s.scalars(select(Plandokument.sha256)))
+        nummer = s.get(Plan, verden.plan_id).nummer
+    assert planer.slett_utlopte(tj).planer == []  # ikke avsluttet: slettes ikke
+    slettes = planer.avslutt(tj, verden.plan_id, "Flyttet til en annen kommune.", koord)
+    assert slettes == date.today() + timedelta(days=tj.innstillinger.plan_oppbevaring_dager)
+    assert planer.slett_utlopte(tj, idag=slettes).planer == []  # først dagen etter
+    rapport = planer.slett_utlopte(tj, idag=slettes + timedelta(days=1), utfort_av="test")
+    assert rapport.planer == [nummer]
+    assert rapport.filer == 3 and rapport.indeksdokumenter == 1  # docx, pdf, skannet
+    assert rapport.rader["plan"] == 1 and rapport.rader["planlogg"] > 5
+    # Ingenting er igjen: databasen, filene, indeksen.
+    with tj.sesjoner() as s:
+        assert s.get(Plan, verden.plan_id) is None
+        assert s.scalar(select(Plansletting.plan_nummer)) == nummer
+    for sha in filer:
+        assert not tj.lager.finnes(sha)
+    sjekkpunkt(tj)
+    conn = tj.sesjoner.kw["bind"].raw_connection()
+    try:
+        dump = "\n".join(conn.driver_connection.iterdump())
+    finally:
+        conn.close()
+    assert KJENNEORD not in dump and "Fengselsbetjent Fiona" in dump  # brukeren finnes
+    assert "Flyttet til en annen kommune" not in dump
+    database = (tj.innstillinger.instans / "dokumenter.sqlite3").read_bytes()
+    assert KJENNEORD.encode() not in database
+    for fil in (tj.innstillinger.instans / "indeks").rglob("*"):
+        if fil.is_file():
+            assert KJENNEORD.encode() not in fil.read_bytes(), fil
+    r = sok.sok(tj, KJENNEORD, "saksbehandler", bruker_id=koord)
+    assert r.totalt == 0
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, koord)
+    assert planer.antall_for_avtale(tj, verden.avtale_id) == 0
+    # Reindeksering tar ikke planen inn igjen, og arkivkontrollen er ren.
+    sok.reindekser(tj)
+    assert sok.sok(tj, KJENNEORD, "saksbehandler", bruker_id=koord).totalt == 0
+    from dokumenter import arkivdrift
+
+    rapport = arkivdrift.verifiser(tj)
+    assert rapport.ren, rapport
+
+
+def test_avsluttet_plan_kan_ikke_endres(tj, verden):
+    koord = verden.brukere["koordinator"]
+    with pytest.raises(Valideringsfeil, match="hvorfor"):
+        planer.avslutt(tj, verden.plan_id, "  ", koord)
+    planer.avslutt(tj, verden.plan_id, "Målene er nådd.", koord)
+    with pytest.raises(Valideringsfeil, match="avsluttet plan"):
+        planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
+    assert planer.les(tj, verden.plan_id, verden.brukere["partner_medlem"]).status == "avsluttet"
