@@ -357,3 +357,52 @@ def evaluering_paminn(nettadresse: str) -> None:
     click.echo(f"Påminnet om {antall} evalueringer.")
     for f in feil:
         click.echo(f"E-post: {f}", err=True)
+
+
+@click.group(
+    help="Individuelle planer: påminnelser om revisjon og sletting etter oppbevaringstiden."
+)
+def plan_grp() -> None:
+    pass
+
+
+main.add_command(plan_grp, "plan")
+
+
+@plan_grp.command(
+    "paminn", help="Påminn koordinatorer om planer som skal revideres innen 30 dager."
+)
+@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True)
+def plan_paminn(nettadresse: str) -> None:
+    from dokumenter import planer
+
+    tj = _tjenester()
+    try:
+        antall, feil = planer.send_paminnelser(tj, nettadresse)
+    finally:
+        tj.lukk()
+    click.echo(f"Påminnet om {antall} planer.")
+    for f in feil:
+        click.echo(f"E-post: {f}", err=True)
+
+
+@plan_grp.command(
+    "slett-utlopte",
+    help="Slett avsluttede planer der oppbevaringstiden (DOKUMENTER_PLAN_OPPBEVARING_DAGER) er "
+    "ute: rader, filer og søkeindeks. Skriver en sletterapport uten personopplysninger.",
+)
+def plan_slett_utlopte() -> None:
+    from dokumenter import planer
+
+    tj = _tjenester()
+    try:
+        r = planer.slett_utlopte(tj, utfort_av="dokumenter plan slett-utlopte")
+    finally:
+        tj.lukk()
+    if not r.planer:
+        click.echo("Ingen planer å slette.")
+        return
+    click.echo(f"Slettet {len(r.planer)} planer: {', '.join(r.planer)}")
+    click.echo(f"  Filer i arkivet: {r.filer}. Dokumenter i søkeindeksen: {r.indeksdokumenter}.")
+    for tabell, antall in sorted(r.rader.items()):
+        click.echo(f"  {tabell}: {antall} rader")

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from arkiv.lager import LagretFil
 from dokumenter import formatering, sok
 from dokumenter.avtaler import IkkeFunnet, part_data, registrer_mal
-from dokumenter.brukere import ANSATTROLLER, PARTNER, SKRIVEROLLER
+from dokumenter.brukere import ANSATTROLLER, PARTNER, SKRIVEROLLER, som_utc
+from dokumenter.epost import Epost
 from dokumenter.models import (
     Ansvarsgruppemedlem,
     Avtale,
@@ -211,6 +212,16 @@ def apne_med_tilgang(
     if endre and not g.kan_endre:
         raise IngenSkrivetilgang("Du kan lese planen, men ikke endre den.")
     return plan, bruker, g
+
+
+@logger_nektet
+def sjekk_tilgang(
+    tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "", endre: bool = False
+) -> Grunnlag:
+    """Brukerens grunnlag for planen, før et skjema i det hele tatt leses: IkkeFunnet uten
+    grunnlag, IngenSkrivetilgang når `endre` og brukeren bare kan lese."""
+    with tj.sesjoner() as s:
+        return apne_med_tilgang(s, plan_id, bruker_id, fra, endre)[2]
 
 
 # --- Opprette og lagre ------------------------------------------------------------------------
@@ -592,7 +603,7 @@ def fjern_medlem(
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
         medlem = next((m for m in plan.medlemmer if m.id == medlem_id), None)
         if medlem is None:
-            raise IkkeFunnet("Medlemmet finnes ikke i denne ansvarsgruppen.")
+            raise Valideringsfeil({"medlem": "Medlemmet er ikke (lenger) i ansvarsgruppen."})
         navn = medlem.bruker.navn
         plan.medlemmer.remove(medlem)
         logg(s, plan_id, "medlem_fjernet", bruker_id, g, fra, medlem=navn)
@@ -690,7 +701,7 @@ def trekk_tilgang(
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
         tilgang = next((t for t in plan.tilganger if t.id == tilgang_id), None)
         if tilgang is None or tilgang.trukket is not None:
-            raise IkkeFunnet("Tilgangen finnes ikke eller er allerede trukket.")
+            raise Valideringsfeil({"tilgang": "Tilgangen finnes ikke eller er allerede trukket."})
         tilgang.trukket, tilgang.trukket_av_id = naa(), bruker_id
         logg(s, plan_id, "tilgang_trukket", bruker_id, g, fra, til=tilgang.bruker.navn)
     sok.oppdater_plan(tj, plan_id)
@@ -849,3 +860,54 @@ def _slett_en(tj: Tjenester, plan_id: int, utfort_av: str, rapport: Sletterappor
         rapport.rader[k] = rapport.rader.get(k, 0) + v
     rapport.filer += len(filer)
     rapport.indeksdokumenter += indeks
+
+
+# --- Revisjon: påminnelser til koordinatoren --------------------------------------------------
+
+PAMINN_DAGER_FOR = 30  # påminn når revisjonsdatoen er innen så mange dager (eller passert)
+PAMINN_HVER = 14  # høyst så ofte per plan
+
+
+def send_paminnelser(
+    tj: Tjenester, nettadresse: str, idag: date | None = None
+) -> tuple[int, list[str]]:
+    """E-post til koordinatoren når planens revisjonsdato nærmer seg eller er passert, høyst
+    hver 14. dag per plan. E-posten nevner bare plannummeret, aldri personen."""
+    idag = idag or date.today()
+    with tj.sesjoner() as s:
+        ider = s.scalars(
+            select(Plan.id).where(
+                Plan.status.in_(("utkast", "til_signering", "aktiv")),
+                Plan.neste_evaluering <= idag + timedelta(days=PAMINN_DAGER_FOR),
+            )
+        ).all()
+    antall, feil = 0, []
+    for plan_id in ider:
+        with tj.transaksjon() as s:
+            plan = s.get(Plan, plan_id)
+            sist = plan.evaluering_paminnet
+            if sist is not None and som_utc(sist) > naa() - timedelta(days=PAMINN_HVER):
+                continue
+            plan.evaluering_paminnet = naa()
+            logg(s, plan_id, "evaluering_paminnet", None, "Systemet", "systemet")
+            til, nummer, dato = plan.koordinator.epost, plan.nummer, plan.neste_evaluering
+        if not til:
+            feil.append(f"Koordinatoren for plan {nummer} har ingen e-postadresse.")
+            continue
+        dager = (dato - idag).days
+        tilstand = f"passert for {-dager} dager siden" if dager < 0 else f"om {dager} dager"
+        f = tj.send_epost(
+            Epost(
+                til=til,
+                emne=f"Revisjon av individuell plan {nummer}",
+                tekst=(
+                    f"Individuell plan {nummer} skal revideres {formatering.dato_lang(dato)} "
+                    f"({tilstand}). Kall inn ansvarsgruppen og lagre en ny versjon:\n"
+                    f"{nettadresse.rstrip('/')}/planer/{plan_id}\n"
+                ),
+            )
+        )
+        antall += 1
+        if f:
+            feil.append(f)
+    return antall, feil

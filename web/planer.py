@@ -231,6 +231,16 @@ def _handling(plan_id: int, utfor, ok: str, anker: str = ""):  # noqa: ANN001, A
     return redirect(url_for("planer.vis", plan_id=plan_id) + (f"#{anker}" if anker else ""))
 
 
+def _vakt(plan_id: int) -> None:
+    """Tilgangen først, så en bruker uten tilgang får 404 (og lesere 403) uansett skjema."""
+    try:
+        uc.sjekk_tilgang(tj(), plan_id, _bruker_id(), fra(), endre=True)
+    except IkkeFunnet:
+        abort(404)
+    except uc.IngenSkrivetilgang:
+        abort(403)
+
+
 def _heltall(navn: str) -> int:
     try:
         return int(request.form.get(navn) or "")
@@ -240,6 +250,7 @@ def _heltall(navn: str) -> int:
 
 @bp.route("/<int:plan_id>/medlemmer", methods=["POST"])
 def legg_til_medlem(plan_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     f = request.form
     bruker = _heltall("bruker_id")
     return _handling(
@@ -254,6 +265,7 @@ def legg_til_medlem(plan_id: int):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/medlemmer/<int:medlem_id>/fjern", methods=["POST"])
 def fjern_medlem(plan_id: int, medlem_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     return _handling(
         plan_id,
         lambda: uc.fjern_medlem(tj(), plan_id, medlem_id, _bruker_id(), fra()),
@@ -264,6 +276,7 @@ def fjern_medlem(plan_id: int, medlem_id: int):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/samtykker", methods=["POST"])
 def registrer_samtykke(plan_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     part = _heltall("part_id")
     gitt = request.form.get("gitt", "")
     return _handling(
@@ -276,6 +289,8 @@ def registrer_samtykke(plan_id: int):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/samtykker/<int:part_id>/trekk", methods=["POST"])
 def trekk_samtykke(plan_id: int, part_id: int):  # noqa: ANN201
+    _vakt(plan_id)
+
     def melding(mistet: list[str]) -> str:
         if not mistet:
             return "Samtykket er trukket."
@@ -291,6 +306,7 @@ def trekk_samtykke(plan_id: int, part_id: int):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/tilganger", methods=["POST"])
 def gi_tilgang(plan_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     f = request.form
     bruker = _heltall("bruker_id")
     return _handling(
@@ -305,6 +321,7 @@ def gi_tilgang(plan_id: int):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/tilganger/<int:tilgang_id>/trekk", methods=["POST"])
 def trekk_tilgang(plan_id: int, tilgang_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     return _handling(
         plan_id,
         lambda: uc.trekk_tilgang(tj(), plan_id, tilgang_id, _bruker_id(), fra()),
@@ -315,6 +332,7 @@ def trekk_tilgang(plan_id: int, tilgang_id: int):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/avslutt", methods=["POST"])
 def avslutt(plan_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     f = request.form
     return _handling(
         plan_id,
@@ -325,6 +343,7 @@ def avslutt(plan_id: int):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/signering", methods=["POST"])
 def send_til_signering(plan_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     valg = []
     for i in range(1, 13):
         verdi = request.form.get(f"signerer_{i}", "")
@@ -394,6 +413,7 @@ def signer_for(plan_id: int, tilbake: str):  # noqa: ANN201
 
 @bp.route("/<int:plan_id>/skannet", methods=["POST"])
 def last_opp_signert(plan_id: int):  # noqa: ANN201
+    _vakt(plan_id)
     fil = request.files.get("fil")
     data = fil.read() if fil else b""
     return _handling(
