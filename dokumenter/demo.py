@@ -122,6 +122,7 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
             avtaler.sett_status(tj, avtale.id, status, bruker.id, begrunnelse, fra="demo")
         nye_avtaler += 1
     _demo_partner(tj)
+    _demo_plan(tj, bruker.id)
     if nye_avtaler:
         _demo_avvik(tj, bruker.id)
         sok.reindekser(tj)  # ordlisten for sammensatte ord bygges fra de nye tekstene
@@ -200,3 +201,85 @@ def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
         )
         if send:
             avvik.send(tj, a.id, melder, "http://127.0.0.1:5000", fra="demo")
+
+
+DEMO_PERSON = "Demo Demosen"  # fiktiv person
+
+
+def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
+    """Én individuell plan (fiktiv person) med prosjektlederen som koordinator og Bodø
+    fengsels kontaktperson i ansvarsgruppen, med samtykke. Lages bare én gang."""
+    from dokumenter import planer
+    from dokumenter.models import Plan
+
+    with tj.sesjoner() as s:
+        if s.scalar(select(Plan.id).limit(1)) is not None:
+            return
+        part = s.scalar(select(Part).where(Part.navn == "Bodø fengsel"))
+        partner = s.scalar(select(Bruker.id).where(Bruker.brukernavn == DEMO_PARTNER))
+        if part is None or partner is None:
+            return
+        avtale_id = s.scalar(select(Avtale.id).where(Avtale.part_id == part.id).limit(1))
+        part_id = part.id
+    plan_id = planer.opprett(
+        tj, DEMO_PERSON, date(1990, 3, 14), part_id, bruker_id, avtale_id=avtale_id, fra="demo"
+    )
+    planer.legg_til_medlem(tj, plan_id, partner, "", "Kontaktbetjent", bruker_id, "demo")
+    planer.registrer_samtykke(tj, plan_id, part_id, date.today(), bruker_id, "demo")
+    idag = date.today()
+    innhold = {
+        "maal": "Egen leilighet i Mo i Rana og jobb på dagtid innen et halvt år.",
+        "ressurser": "Fagbrev som kokk. God kontakt med søsteren.",
+        "tjenestebehov": "Bolig fra dag én, oppfølging i hjemmet og poliklinisk rusbehandling.",
+        "deltakere": [
+            {"navn": "Kontaktbetjent", "rolle": "Kontaktbetjent", "virksomhet": "Bodø fengsel"}
+        ],  # fmt: skip
+        "koordinator_navn": "Prosjektleder",
+        "koordinator_tjeneste": "Boligsosialt arbeid",
+        "koordinator_telefon": "75 14 50 00",
+        "bidrag_person": "Møter på avtalte møter og betaler husleie.",
+        "bidrag_tjenester": "Kommunen skaffer bolig; NAV bistår med økonomi.",
+        "bidrag_parorende": "Søsteren hjelper til med flyttingen.",
+        "tiltak": [
+            {
+                "tiltak": "Kommunal leilighet",
+                "omfang": "2-roms",
+                "ansvarlig": "Boligkontoret",
+                "frist": (idag + timedelta(days=30)).strftime("%d.%m.%Y"),
+            },
+            {
+                "tiltak": "Boveiledning",
+                "omfang": "2 timer i uka",
+                "ansvarlig": "Rustjenesten",
+                "frist": (idag + timedelta(days=45)).strftime("%d.%m.%Y"),
+            },
+        ],  # fmt: skip
+        "gjennomforing": "Ansvarsgruppen møtes hver måned det første halvåret.",
+        "periode_fra": idag.isoformat(),
+        "periode_til": (idag + timedelta(days=365)).isoformat(),
+        "revideres": (idag + timedelta(days=180)).isoformat(),
+        "fremdriftsplan": [
+            {
+                "dato": (idag + timedelta(days=d)).strftime("%d.%m.%Y"),
+                "steg": steg,
+                "ansvarlig": ansvarlig,
+            }
+            for d, steg, ansvarlig in (
+                (7, "Møte i ansvarsgruppen", "Koordinator"),
+                (14, "Visning av bolig", "Boligkontoret"),
+                (21, "Signering av leiekontrakt", "Personen"),
+                (28, "Nøkler og innflytting", "Boligkontoret"),
+            )
+        ],  # fmt: skip
+        "oppfolging_i_bolig": "Boveileder på besøk to ganger i uka de første tre månedene.",
+        "egne_plikter": "Betale husleie, holde avtaler og si fra om endringer.",
+        "samarbeid_andre": "Fastlege og NAV-kontoret.",
+        "samtykke_plan_dato": idag.isoformat(),
+        "antall_kopier": "3",
+        "kopi_mottakere": [
+            {"mottaker": "Personen"},
+            {"mottaker": "Koordinator"},
+            {"mottaker": "Bodø fengsel"},
+        ],  # fmt: skip
+    }
+    planer.lagre_versjon(tj, plan_id, innhold, bruker_id, 0, "Første versjon", "demo")

@@ -330,3 +330,20 @@ def test_avsluttet_plan_kan_ikke_endres(tj, verden):
     with pytest.raises(Valideringsfeil, match="avsluttet plan"):
         planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
     assert planer.les(tj, verden.plan_id, verden.brukere["partner_medlem"]).status == "avsluttet"
+
+
+def test_paminnelse_om_revisjon_nevner_bare_plannummeret(tj, verden, smtp_sink):
+    koord = verden.brukere["koordinator"]
+    smtp_sink.tom()
+    revideres = date(2027, 6, 30)  # fra innhold()
+    assert planer.send_paminnelser(tj, NETT, idag=revideres - timedelta(days=31)) == (0, [])
+    assert planer.send_paminnelser(tj, NETT, idag=revideres - timedelta(days=30)) == (1, [])
+    (melding,) = smtp_sink.vent_pa("koord@k.example.no", 1)
+    assert "IP-" in melding.emne and "om 30 dager" in melding.tekst
+    assert PERSON not in melding.tekst and PERSON not in melding.emne
+    # Høyst hver 14. dag; en avsluttet plan påminnes ikke.
+    assert planer.send_paminnelser(tj, NETT, idag=revideres) == (0, [])
+    planer.avslutt(tj, verden.plan_id, "Flyttet.", koord)
+    with tj.transaksjon() as s:
+        s.get(Plan, verden.plan_id).evaluering_paminnet = None
+    assert planer.send_paminnelser(tj, NETT, idag=revideres) == (0, [])

@@ -56,9 +56,7 @@ def upgrade() -> None:
                     "slettes_etter"):  # fmt: skip
         op.create_index(f"ix_plan_{kolonne}", "plan", [kolonne])
 
-    if op.get_bind().dialect.name == "sqlite":
-        # Tabellen bygges om (batch); fremmednøklene fra signatar sjekkes først ved commit.
-        op.execute("PRAGMA defer_foreign_keys=ON")
+    # SQLite bygger tabellen om (batch); env.py slår av fremmednøklene imens.
     with op.batch_alter_table("signeringsrunde") as b:
         b.alter_column("avtale_id", existing_type=sa.Integer(), nullable=True)
         b.add_column(sa.Column("plan_id", sa.Integer()))
@@ -200,8 +198,6 @@ def downgrade() -> None:
     op.execute("DELETE FROM signatar WHERE runde_id IN "
                "(SELECT id FROM signeringsrunde WHERE plan_id IS NOT NULL)")  # fmt: skip
     op.execute("DELETE FROM signeringsrunde WHERE plan_id IS NOT NULL")
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys=ON")
     with op.batch_alter_table("signeringsrunde") as b:
         b.drop_index("ix_signeringsrunde_plan_id")
         b.drop_constraint("fk_signeringsrunde_plan_id", type_="foreignkey")
