@@ -652,6 +652,18 @@ def trekk_samtykke(
         )
         logg(s, plan_id, "samtykke_trukket", bruker_id, g, fra, part=samtykke.part.navn,
              mistet_tilgang=mistet)  # fmt: skip
+        # En runde der en av partens brukere ennå skal signere, kan ikke fullføres lenger.
+        runde = s.scalar(
+            select(Signeringsrunde).where(
+                Signeringsrunde.plan_id == plan_id, Signeringsrunde.status == "aktiv"
+            )
+        )
+        if runde is not None and any(
+            sig.status == "venter" and sig.bruker.part_id == part_id for sig in runde.signatarer
+        ):
+            trekk_aktiv_runde(s, plan, bruker_id, g, fra,
+                              f"Samtykket for {samtykke.part.navn} er trukket.")  # fmt: skip
+            plan.status = "utkast"
     sok.oppdater_plan(tj, plan_id)
     return mistet
 

@@ -75,6 +75,15 @@ def nettleser():
         yield b
 
 
+@pytest.fixture(autouse=True)
+def romslig_ventetid():
+    """expect() venter like lenge som handlingene (20 s), så søkeindeksen og e-posten rekker
+    å bli ferdige også på en travel maskin; standarden (5 s) settes tilbake etterpå."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=None)
+
+
 def status(side):
     """Statusfeltet i faktalisten øverst på plansiden (ansatt og portal)."""
     return side.locator("dl.nokkelinfo dt:text-is('Status') + dd")

@@ -250,9 +250,13 @@ def test_signering_med_koder_gir_forseglet_plan_og_epost_uten_navn(tj, verden, s
     ]
     for m in smtp_sink.meldinger():
         assert PERSON not in m.tekst and PERSON not in m.emne
-    # Uten samtykke kan ikke partneren lenger være med i en ny runde.
+    # Trekkes samtykket mens partneren ennå skal signere, trekkes runden (den kan ikke
+    # fullføres), og uten samtykke kan partneren ikke være med i en ny runde.
     planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
+    plansignering.start_runde(tj, verden.plan_id, valg, koord, NETT)
     planer.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
+    assert planer.les(tj, verden.plan_id, koord).status == "utkast"
+    assert ("runde_trukket", koord, "Koordinator for planen") in handlinger(tj, verden.plan_id)
     with pytest.raises(Valideringsfeil, match="samtykket"):
         plansignering.start_runde(tj, verden.plan_id, valg, koord, NETT)
 
