@@ -121,7 +121,7 @@ def _url(regel) -> str:
 
 
 def _ansattregler(app):
-    apne = ("static", "auth.", "portal.", "demopost.")
+    apne = ("static", "auth.", "portal.", "planportal.", "demopost.")
     return [r for r in app.url_map.iter_rules() if not r.endpoint.startswith(apne)]
 
 
