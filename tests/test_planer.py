@@ -46,6 +46,7 @@ def handlinger(tj, plan_id):
         ]
 
 
+@pytest.mark.begge_databaser
 def test_bare_koordinator_medlemmer_og_tilgang_kan_lese(tj, verden):
     for relasjon, bruker_id in verden.brukere.items():
         if relasjon in KAN_LESE:
@@ -69,6 +70,7 @@ def test_bare_koordinator_medlemmer_og_tilgang_kan_lese(tj, verden):
             planer.lagre_versjon(tj, verden.plan_id, innhold(), verden.brukere[relasjon], 1)
 
 
+@pytest.mark.begge_databaser
 def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
     koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
     p = planer.les(tj, verden.plan_id, partner, "web 10.0.0.9")
@@ -99,6 +101,7 @@ def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
         s.execute(text("UPDATE planlogg SET grunnlag = 'endret'"))
 
 
+@pytest.mark.begge_databaser
 def test_trukket_samtykke_fjerner_partnerens_tilgang_med_en_gang(tj, verden):
     partner, koord = verden.brukere["partner_medlem"], verden.brukere["koordinator"]
     assert planer.les(tj, verden.plan_id, partner).id == verden.plan_id
@@ -351,3 +354,32 @@ def test_paminnelse_om_revisjon_nevner_bare_plannummeret(tj, verden, smtp_sink):
     with tj.transaksjon() as s:
         s.get(Plan, verden.plan_id).evaluering_paminnet = None
     assert planer.send_paminnelser(tj, NETT, idag=revideres) == (0, [])
+
+
+@pytest.mark.begge_databaser
+def test_sletting_fjerner_alle_rader_ogsa_signeringsrunder(tj, verden, smtp_sink):
+    """Slettingen på begge databaser: triggerne slipper radene gjennom bare for en plan som er
+    merket «slettes», og runder, signerere og koder går med."""
+    koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
+    plansignering.start_runde(
+        tj, verden.plan_id, [Signatarvalg(koord, "kommune"), Signatarvalg(partner, "part")],
+        koord, NETT,
+    )  # fmt: skip
+    plansignering.send_kode(tj, verden.plan_id, koord)
+    with tj.transaksjon() as s, pytest.raises(Exception, match="bare få nye rader"):
+        s.execute(text("DELETE FROM planlogg"))
+    planer.avslutt(tj, verden.plan_id, "Flyttet.", koord)
+    rapport = planer.slett_utlopte(tj, idag=date.today() + timedelta(days=4000))
+    assert len(rapport.planer) == 1 and rapport.rader["signeringsrunde"] == 1
+    assert rapport.rader["signatar"] == 2 and rapport.rader["engangskode"] == 1
+    with tj.sesjoner() as s:
+        for tabell in ("plan", "planversjon", "plandokument", "planlogg", "samtykke",
+                       "plantilgang", "ansvarsgruppemedlem"):  # fmt: skip
+            antall = s.scalar(
+                text(f"SELECT count(*) FROM {tabell} WHERE plan_id = :p")
+                if tabell != "plan"
+                else text("SELECT count(*) FROM plan WHERE id = :p"),
+                {"p": verden.plan_id},
+            )
+            assert antall == 0, tabell
+        assert s.scalar(select(func.count()).select_from(Plan)) == 1  # den andre planen
