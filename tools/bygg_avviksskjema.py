@@ -4,32 +4,20 @@ Kjør fra roten av depotet:
 
     python tools/bygg_avviksskjema.py
 
-Skriptet bygger ``maler/avviksskjema.docx`` på nytt. Både skriptet og DOCX-filen legges
-inn i depotet: DOCX-filen er det systemet fyller ut med docxtpl, og dette skriptet er den
-lesbare kilden til ordlyden. Endre teksten her, bygg på nytt og legg inn begge filene
-sammen. Feltene som brukes nedenfor, er deklarert i ``maler/avviksskjema.toml``; alle navn
-i malen må være deklarert der (``dokumenter maler sjekk``). Resultatet er likt byte for
-byte (faste tidsstempler i ZIP-filen og faste dokumentegenskaper), så uendret tekst gir
-uendret DOCX.
+Skriptet bygger ``maler/avviksskjema.docx`` på nytt og er den lesbare kilden til ordlyden;
+feltene er deklarert i ``maler/avviksskjema.toml``. Endre teksten her, bygg på nytt og legg
+inn begge filene sammen (se ``docxbygg``).
 
-Oppbygging (se ``SEKSJONER``):
+Oppbygging (se ``SEKSJONER``; byggeklossene ``Seksjon``, ``Rader``, ``Boks``, ``Merknad`` og
+``hvis(...)`` er beskrevet i ``docxbygg``):
 
 * Et topphode med kommune, avtalepart, avtalens dato og versjon, avviksnummer og status.
-* Nummererte seksjoner (stilen Heading 1). Innholdet i en seksjon er en liste med
-  ``Rader`` (tabell med ledetekst til venstre og verdi til høyre), ``Boks`` (én innrammet
-  celle for fritekst), ``Merknad`` (liten kursiv tekst) eller en vanlig streng (avsnitt).
-* ``hvis(...)`` blir docxtpl-betingelser for avsnitt (``{%p if ... %}`` osv.), hver i sitt
-  eget avsnitt, som docxtpl fjerner ved utfylling.
-* Fritekstfelt (langtekst) kommer fra ``kontekst()`` som docxtpl ``Listing`` og står alene
-  i avsnittet sitt, slik at linjeskift blir linjeskift i dokumentet.
+* Nummererte seksjoner (stilen Heading 1) med tabeller, fritekstbokser og merknader.
+* Seksjonen om lukking står sist og vises bare når avviket er lukket.
 """
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-
-from docx import Document
-from docx.shared import Pt
 
 # Testene laster skriptet fra fil, og da står ikke tools/ på sys.path av seg selv.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,30 +25,17 @@ from docxbygg import (  # noqa: E402
     Boks,
     Merknad,
     Rader,
-    boks,
-    bunntekst,
+    Seksjon,
     hvis,
     lagre,
-    merknad,
-    radtabell,
-    sett_egenskaper,
-    sett_opp_side,
-    sett_spraak_og_skrift,
-    sett_stil,
+    nytt_skjema,
+    skriv_seksjon,
+    skriv_topphode,
+    tomt_avsnitt,
 )
 
 UTFIL = Path(__file__).resolve().parent.parent / "maler" / "avviksskjema.docx"
 TITTEL = "Avviksskjema – samarbeidsavtale"
-
-
-# --- Byggeklosser ---------------------------------------------------------------------
-# Rader, Boks, Merknad og hvis(...) kommer fra docxbygg.
-
-
-@dataclass
-class Seksjon:
-    tittel: str
-    innhold: list
 
 
 # --- Teksten --------------------------------------------------------------------------
@@ -167,51 +142,13 @@ BUNNTEKST_ID = (
     "generert {{ dato_generert }}"
 )
 
-# --- Stiler og oppsett ----------------------------------------------------------------
-
-
-def sett_opp_stiler(doc):
-    sett_spraak_og_skrift(doc)
-    normal = sett_stil(doc, "Normal", 10, etter=4)
-    normal.paragraph_format.line_spacing = 1.0
-    normal.paragraph_format.widow_control = True
-    sett_stil(doc, "Title", 20, fet=True, etter=2)
-    sett_stil(doc, "Subtitle", 11.5, etter=10)
-    stil = sett_stil(doc, "Heading 1", 11.5, fet=True, foer=10, etter=3)
-    stil.paragraph_format.keep_with_next = True
-
-
 # --- Sammenstilling -------------------------------------------------------------------
 
 
-def skriv_innhold(doc, element):
-    if isinstance(element, Rader):
-        radtabell(doc, element.rader)
-    elif isinstance(element, Boks):
-        boks(doc, element.tekst)
-    elif isinstance(element, Merknad):
-        merknad(doc, element.tekst)
-    else:
-        doc.add_paragraph(element)
-
-
-def skriv_seksjon(doc, nummer, seksjon):
-    doc.add_paragraph(f"{nummer}. {seksjon.tittel}", style="Heading 1")
-    for element in seksjon.innhold:
-        skriv_innhold(doc, element)
-
-
 def bygg():
-    doc = Document()
-    sett_opp_stiler(doc)
-    sett_opp_side(doc)
-    sett_egenskaper(doc, TITTEL)
     # Bunntekst: avviksbestemmelsen, hvilket avvik det gjelder, og «Side N av M».
-    bunntekst(doc, BUNNTEKST + "\n" + BUNNTEKST_ID)
-
-    doc.add_paragraph(TITTEL, style="Title")
-    doc.add_paragraph(UNDERTITTEL, style="Subtitle")
-    radtabell(doc, TOPPHODE.rader)
+    doc = nytt_skjema(TITTEL, BUNNTEKST + "\n" + BUNNTEKST_ID)
+    skriv_topphode(doc, TITTEL, UNDERTITTEL, TOPPHODE)
 
     for nummer, seksjon in enumerate(SEKSJONER, start=1):
         skriv_seksjon(doc, nummer, seksjon)
@@ -220,8 +157,7 @@ def bygg():
     doc.add_paragraph("{%p endif %}")
 
     # Word vil ha et avsnitt etter siste tabell i dokumentet.
-    slutt = doc.add_paragraph()
-    slutt.paragraph_format.space_after = Pt(0)
+    tomt_avsnitt(doc)
     return doc
 
 

@@ -5,44 +5,30 @@ Kjør fra roten av depotet:
 
     python tools/bygg_individuell_plan.py
 
-Skriptet bygger ``maler/individuell_plan.docx`` på nytt. Både skriptet og DOCX-filen legges
-inn i depotet: DOCX-filen er det systemet fyller ut med docxtpl, og dette skriptet er den
-lesbare kilden til ordlyden. Endre teksten her, bygg på nytt og legg inn begge filene
-sammen. Feltene som brukes nedenfor, er deklarert i ``maler/individuell_plan.toml``; alle
-navn i malen må være deklarert der, også kolonnene i listefeltene (``dokumenter maler
-sjekk``). Resultatet er likt byte for byte (faste tidsstempler i ZIP-filen og faste
-dokumentegenskaper), så uendret tekst gir uendret DOCX.
+Skriptet bygger ``maler/individuell_plan.docx`` på nytt, og her står ordlyden i planen.
+Alle feltene, også kolonnene i listefeltene, er deklarert i ``maler/individuell_plan.toml``.
+Etter en endring i teksten bygges malen på nytt, og begge filene legges inn sammen (se
+``docxbygg``).
 
-Oppbygging (se ``SEKSJONER``):
+Oppbygging (se ``SEKSJONER``; byggeklossene ``Seksjon``, ``Rader``, ``Boks``,
+``Listetabell``, ``Underoverskrift``, ``Innledning``, ``Merknad`` og ``hvis(...)`` er
+beskrevet i ``docxbygg``):
 
 * Et topphode med kommune, plannummer og versjon, personen, institusjonen personen kommer
   fra og (bare når den er fylt ut) samarbeidsavtalen planen bygger på, og under det en
-  merknad om taushetsplikt.
-* Nummererte seksjoner (stilen Heading 1), én for hvert punkt planen skal inneholde.
-  Innholdet i en seksjon er en liste med ``Rader`` (tabell med ledetekst til venstre og
-  verdi til høyre), ``Boks`` (én innrammet celle for fritekst), ``Listetabell`` (én
-  tabellrad per element i et listefelt), ``Underoverskrift`` (Heading 2), ``Innledning``
-  (avsnitt som holdes sammen med tabellen etter det), ``Signaturer`` (én signaturlinje per
-  underskriver), ``Merknad`` (liten kursiv tekst) eller en vanlig streng (avsnitt).
-* ``hvis(...)`` blir docxtpl-betingelser for avsnitt (``{%p if ... %}`` osv.), hver i sitt
-  eget avsnitt, som docxtpl fjerner ved utfylling. Et tomt listefelt gir «Ingen
-  registrert.» i stedet for tabellen.
-* En ``Listetabell`` har en overskriftsrad (gjentas på hver side) og tre rader for løkken:
-  ``{%tr for … %}``, raden med kolonnene og ``{%tr endfor %}``; docxtpl fjerner de to
-  tag-radene og gjentar den midterste for hver rad i listen. En rad i topphodet som bare
-  vises når et felt er fylt ut, står på samme måte mellom ``{%tr if … %}`` og
-  ``{%tr endif %}``.
+  merknad om taushetsplikt. Raden for samarbeidsavtalen står mellom ``{%tr if … %}`` og
+  ``{%tr endif %}`` (``rad_hvis``), som docxtpl fjerner.
+* Nummererte seksjoner (stilen Heading 1), én for hvert punkt planen skal inneholde. I
+  tillegg til byggeklossene fra ``docxbygg`` har malen ``Signaturer`` (én signaturlinje
+  per underskriver). Et tomt listefelt gir «Ingen registrert.» i stedet for tabellen.
 * Tolkens bekreftelse og signaturlinje står i seksjonen for signaturer og vises bare når
   ``tolk_sprak`` er fylt ut; den har ingen egen overskrift, så nummereringen endres ikke.
-* Fritekstfelt (langtekst) kommer fra ``kontekst()`` som docxtpl ``Listing`` og står alene
-  i avsnittet sitt, slik at linjeskift blir linjeskift i dokumentet.
 """
 
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.shared import Cm, Pt
 
@@ -51,24 +37,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docxbygg import (  # noqa: E402
     TEKSTBREDDE_CM,
     Boks,
+    Innledning,
+    Listetabell,
     Merknad,
     Rader,
-    boks,
+    Seksjon,
+    Underoverskrift,
     bunnlinje,
-    bunntekst,
     hvis,
     lagre,
     legg_til_egenskap,
+    loekkerader,
     merknad,
-    ny_tabell,
-    radtabell,
+    nytt_skjema,
     sett_bredder,
     sett_celle,
-    sett_egenskaper,
-    sett_opp_side,
-    sett_spraak_og_skrift,
-    sett_stil,
-    skyggelegg,
+    skriv_seksjon,
+    skriv_topphode,
+    tomt_avsnitt,
 )
 
 UTFIL = Path(__file__).resolve().parent.parent / "maler" / "individuell_plan.docx"
@@ -76,29 +62,6 @@ TITTEL = "Individuell plan"
 
 
 # --- Byggeklosser ---------------------------------------------------------------------
-# Rader, Boks, Merknad og hvis(...) kommer fra docxbygg.
-
-
-@dataclass
-class Underoverskrift:
-    tekst: str
-
-
-@dataclass
-class Listetabell:
-    """Tabell med én rad per element i listefeltet `felt`; `rad` er løkkevariabelen og
-    `kolonner` er (overskrift, kolonnenavn i manifestet, bredde i cm)."""
-
-    felt: str
-    rad: str
-    kolonner: list[tuple[str, str, float]]
-
-
-@dataclass
-class Innledning:
-    """Et avsnitt som holdes på samme side som tabellen etter det."""
-
-    tekst: str
 
 
 @dataclass
@@ -113,12 +76,6 @@ class Signaturer:
     felt: str | None = None
     rad: str | None = None
     innledning: str | None = None
-
-
-@dataclass
-class Seksjon:
-    tittel: str
-    innhold: list
 
 
 INGEN = "Ingen registrert."
@@ -332,39 +289,7 @@ BUNNTEKST = (
 )
 
 
-# --- Stiler og oppsett ----------------------------------------------------------------
-
-
-def sett_opp_stiler(doc):
-    sett_spraak_og_skrift(doc)
-    normal = sett_stil(doc, "Normal", 10, etter=4)
-    normal.paragraph_format.line_spacing = 1.0
-    normal.paragraph_format.widow_control = True
-    sett_stil(doc, "Title", 20, fet=True, etter=2)
-    sett_stil(doc, "Subtitle", 11.5, etter=10)
-    stil = sett_stil(doc, "Heading 1", 11.5, fet=True, foer=10, etter=3)
-    stil.paragraph_format.keep_with_next = True
-    stil = sett_stil(doc, "Heading 2", 10.5, fet=True, foer=6, etter=3)
-    stil.paragraph_format.keep_with_next = True
-
-
-# --- Tabeller -------------------------------------------------------------------------
-
-
-def listetabell(doc, liste):
-    """Overskriftsrad, så løkken: {%tr for %}, raden med kolonnene og {%tr endfor %}."""
-    tabell = ny_tabell(doc, 4, len(liste.kolonner))
-    overskrift, start, data, slutt = tabell.rows
-    for celle, (tekst, _, _) in zip(overskrift.cells, liste.kolonner, strict=True):
-        sett_celle(celle, tekst, fet=True, storrelse=9.5)
-        skyggelegg(celle)
-    legg_til_egenskap(overskrift._tr.get_or_add_trPr(), "w:tblHeader")  # gjentas per side
-    sett_celle(start.cells[0], f"{{%tr for {liste.rad} in {liste.felt} %}}")
-    for celle, (_, kolonne, _) in zip(data.cells, liste.kolonner, strict=True):
-        sett_celle(celle, f"{{{{ {liste.rad}.{kolonne} }}}}", storrelse=9.5)
-    legg_til_egenskap(data._tr.get_or_add_trPr(), "w:cantSplit")
-    sett_celle(slutt.cells[0], "{%tr endfor %}")
-    sett_bredder(tabell, [bredde for _, _, bredde in liste.kolonner])
+# --- Signaturer ----------------------------------------------------------------------
 
 
 def signaturer(doc, element):
@@ -395,56 +320,25 @@ def signaturer(doc, element):
         for avsnitt in celle.paragraphs:
             avsnitt.paragraph_format.keep_with_next = True
     if loekke:
-        start, slutt = tabell.rows[0], tabell.rows[3]
-        sett_celle(start.cells[0], f"{{%tr for {element.rad} in {element.felt} %}}")
-        sett_celle(slutt.cells[0], "{%tr endfor %}")
+        loekkerader(tabell.rows[0], tabell.rows[3], element.rad, element.felt)
     sett_bredder(tabell, SIGNATUR_BREDDER)
 
 
 # --- Sammenstilling -------------------------------------------------------------------
 
 
-def skriv_innhold(doc, element):
-    if isinstance(element, Rader):
-        radtabell(doc, element.rader)
-    elif isinstance(element, Boks):
-        boks(doc, element.tekst)
-    elif isinstance(element, Listetabell):
-        listetabell(doc, element)
-    elif isinstance(element, Signaturer):
-        signaturer(doc, element)
-    elif isinstance(element, Innledning):
-        doc.add_paragraph(element.tekst).paragraph_format.keep_with_next = True
-    elif isinstance(element, Underoverskrift):
-        doc.add_paragraph(element.tekst, style="Heading 2")
-    elif isinstance(element, Merknad):
-        merknad(doc, element.tekst)
-    else:
-        doc.add_paragraph(element)
-
-
 def bygg():
     assert abs(sum(SIGNATUR_BREDDER) - TEKSTBREDDE_CM) < 0.01
-    doc = Document()
-    sett_opp_stiler(doc)
-    sett_opp_side(doc)
-    sett_egenskaper(doc, TITTEL)
     # Bunntekst: hvilken plan det gjelder, taushetsplikten og «Side N av M».
-    bunntekst(doc, BUNNTEKST)
-
-    doc.add_paragraph(TITTEL, style="Title")
-    doc.add_paragraph(UNDERTITTEL, style="Subtitle")
-    radtabell(doc, TOPPHODE.rader)
+    doc = nytt_skjema(TITTEL, BUNNTEKST, underoverskrift_foer=6)
+    skriv_topphode(doc, TITTEL, UNDERTITTEL, TOPPHODE)
     merknad(doc, TAUSHETSPLIKT)
 
     for nummer, seksjon in enumerate(SEKSJONER, start=1):
-        doc.add_paragraph(f"{nummer}. {seksjon.tittel}", style="Heading 1")
-        for element in seksjon.innhold:
-            skriv_innhold(doc, element)
+        skriv_seksjon(doc, nummer, seksjon, {Signaturer: signaturer})
 
     # Word vil ha et avsnitt etter siste tabell i dokumentet.
-    slutt = doc.add_paragraph()
-    slutt.paragraph_format.space_after = Pt(0)
+    tomt_avsnitt(doc)
     return doc
 
 

@@ -29,26 +29,24 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
 from docx.shared import Cm, Pt
 
 # The tests load this script from its file, which does not put tools/ on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docxbygg import (  # noqa: E402
     TEKSTBREDDE_CM,
-    bunntekst,
     hvis,
     lagre,
     legg_til_egenskap,
     ny_tabell,
+    nytt_dokument,
     sett_bredder,
     sett_celle,
-    sett_egenskaper,
-    sett_opp_side,
-    sett_spraak_og_skrift,
+    sett_grunnstiler,
     sett_stil,
     signaturtabell,
     skyggelegg,
+    tomt_avsnitt,
 )
 
 UTFIL = Path(__file__).resolve().parent.parent / "maler" / "samarbeidsavtale.docx"
@@ -687,12 +685,7 @@ def sett_inn_henvisninger(tekst, nummer):
 
 
 def sett_opp_stiler(doc):
-    sett_spraak_og_skrift(doc)
-    normal = sett_stil(doc, "Normal", 10.5, etter=5)
-    normal.paragraph_format.line_spacing = 1.0
-    normal.paragraph_format.widow_control = True
-    sett_stil(doc, "Title", 22, fet=True, etter=4)
-    sett_stil(doc, "Subtitle", 12, etter=2)
+    sett_grunnstiler(doc, normal=(10.5, 5), tittel=(22, 4), undertittel=(12, 2))
     for navn in ("Heading 1", "Heading 2"):
         storrelse = 12.5 if navn == "Heading 1" else 11
         stil = sett_stil(doc, navn, storrelse, fet=True, foer=12, etter=4)
@@ -727,7 +720,7 @@ def kontakttabell(doc):
         kontaktcelle(celle, tekst)
     kontaktcelle(loekke_slutt.cells[0], "{%tr endfor %}")
     sett_bredder(tabell, bredder)
-    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+    tomt_avsnitt(doc)
 
 
 # --- Assembly -------------------------------------------------------------------------
@@ -755,12 +748,8 @@ def skriv_avsnitt(doc, element, nummer, underavsnitt):
 
 
 def bygg():
-    doc = Document()
-    sett_opp_stiler(doc)
-    sett_opp_side(doc)
-    sett_egenskaper(doc, TITTEL)
     # Footer: who the agreement is between, when it was generated, "Side N av M".
-    bunntekst(doc, BUNNTEKST + "\n" + BUNNTEKST_DATO)
+    doc = nytt_dokument(TITTEL, BUNNTEKST + "\n" + BUNNTEKST_DATO, sett_opp_stiler)
 
     doc.add_paragraph("Samarbeidsavtale", style="Title")
     for linje in INNLEDNING:

@@ -1,17 +1,48 @@
 """Felles byggeklosser for skriptene som bygger docxtpl-malene (``tools/bygg_*.py``).
 
+Hvert skript bygger sin mal i ``maler/`` på nytt. Både skriptet og DOCX-filen legges inn i
+depotet: DOCX-filen er det systemet fyller ut med docxtpl, og skriptet er den lesbare
+kilden til ordlyden. Endre teksten i skriptet, bygg på nytt og legg inn begge filene
+sammen. Alle navn i en mal må være deklarert i manifestet ved siden av (``maler/*.toml``),
+også kolonnene i listefeltene (``dokumenter maler sjekk``). Resultatet er likt byte for
+byte (faste tidsstempler i ZIP-filen og faste dokumentegenskaper), så uendret tekst gir
+uendret DOCX.
+
 Skriptene kjøres som ``python tools/bygg_x.py``, så denne mappen står på ``sys.path``;
 testene laster dem fra fil, og derfor legger hvert skript selv mappen sin til før
 importen. Alt her må gi nøyaktig de samme bytene som før: malene er lagt inn i depotet og
 testene sjekker at de er bygget av skriptene. Ordlyd og oppbygging hører hjemme i
-skriptene; her står bare sideoppsett, stiler, tabeller og lagring som malene deler.
+skriptene; her står bare sideoppsett, stiler, tabeller, sammenstilling og lagring som
+malene deler.
+
+Skjemaene (avviksskjema, evalueringsrapport og individuell plan) bygges likt: tittel,
+undertittel og et topphode (``skriv_topphode``), så nummererte ``Seksjon``-er (stilen
+Heading 1) skrevet med ``skriv_seksjon``. Innholdet i en seksjon er en liste med
+
+* ``Rader`` (tabell med ledetekst til venstre og verdi til høyre),
+* ``Boks`` (én innrammet celle for fritekst),
+* ``Listetabell`` (én tabellrad per element i et listefelt),
+* ``Underoverskrift`` (Heading 2),
+* ``Innledning`` (avsnitt som holdes sammen med tabellen etter det),
+* ``Merknad`` (liten kursiv tekst),
+* skriptets egne byggeklosser (argumentet ``egne`` til ``skriv_seksjon``)
+* eller en vanlig streng (avsnitt).
+
+``hvis(...)`` blir docxtpl-betingelser for avsnitt (``{%p if ... %}`` osv.), hver i sitt
+eget avsnitt, som docxtpl fjerner ved utfylling. En ``Listetabell`` har en overskriftsrad
+(gjentas på hver side) og tre rader for løkken: ``{%tr for … %}``, raden med kolonnene og
+``{%tr endfor %}``; docxtpl fjerner de to tag-radene og gjentar den midterste for hver rad
+i listen. Fritekstfelt (langtekst) kommer fra ``kontekst()`` som docxtpl ``Listing`` og
+står alene i avsnittet sitt, slik at linjeskift blir linjeskift i dokumentet.
 """
 
 import io
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
+from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -48,6 +79,38 @@ class Merknad:
     """Liten kursiv tekst, for eksempel en påminnelse under et felt eller en tabell."""
 
     tekst: str
+
+
+@dataclass
+class Underoverskrift:
+    """Overskrift inne i en seksjon (stilen Heading 2)."""
+
+    tekst: str
+
+
+@dataclass
+class Innledning:
+    """Et avsnitt som holdes på samme side som tabellen etter det."""
+
+    tekst: str
+
+
+@dataclass
+class Listetabell:
+    """Tabell med én rad per element i listefeltet `felt`; `rad` er løkkevariabelen og
+    `kolonner` er (overskrift, kolonnenavn i manifestet, bredde i cm)."""
+
+    felt: str
+    rad: str
+    kolonner: list[tuple[str, str, float]]
+
+
+@dataclass
+class Seksjon:
+    """En nummerert seksjon i et skjema: overskriften og innholdet under den."""
+
+    tittel: str
+    innhold: list
 
 
 def hvis(betingelse, innhold, ellers=()):
@@ -113,6 +176,45 @@ def sett_egenskaper(doc, tittel):
     egenskaper.created = egenskaper.modified = FAST_TIDSPUNKT
 
 
+def nytt_dokument(tittel, bunntekst_tekst, sett_opp_stiler):
+    """Et nytt dokument med stilene fra ``sett_opp_stiler(doc)``, A4-sideoppsett, faste
+    dokumentegenskaper og bunntekst (se ``bunntekst``)."""
+    doc = Document()
+    sett_opp_stiler(doc)
+    sett_opp_side(doc)
+    sett_egenskaper(doc, tittel)
+    bunntekst(doc, bunntekst_tekst)
+    return doc
+
+
+def sett_grunnstiler(doc, normal, tittel, undertittel):
+    """Språk og skrift, og stilene Normal, Title og Subtitle; hver av ``normal``,
+    ``tittel`` og ``undertittel`` er (skriftstørrelse, luft under) i punkter."""
+    sett_spraak_og_skrift(doc)
+    stil = sett_stil(doc, "Normal", normal[0], etter=normal[1])
+    stil.paragraph_format.line_spacing = 1.0
+    stil.paragraph_format.widow_control = True
+    sett_stil(doc, "Title", tittel[0], fet=True, etter=tittel[1])
+    sett_stil(doc, "Subtitle", undertittel[0], etter=undertittel[1])
+
+
+def sett_opp_skjemastiler(doc, underoverskrift_foer=None):
+    """Stilene skjemaene deler. Heading 2 (``Underoverskrift``) settes bare opp når
+    ``underoverskrift_foer`` (luften over, i punkter) er gitt."""
+    sett_grunnstiler(doc, normal=(10, 4), tittel=(20, 2), undertittel=(11.5, 10))
+    stil = sett_stil(doc, "Heading 1", 11.5, fet=True, foer=10, etter=3)
+    stil.paragraph_format.keep_with_next = True
+    if underoverskrift_foer is not None:
+        stil = sett_stil(doc, "Heading 2", 10.5, fet=True, foer=underoverskrift_foer, etter=3)
+        stil.paragraph_format.keep_with_next = True
+
+
+def nytt_skjema(tittel, bunntekst_tekst, underoverskrift_foer=None):
+    """``nytt_dokument`` med skjemastilene (se ``sett_opp_skjemastiler``)."""
+    stiler = partial(sett_opp_skjemastiler, underoverskrift_foer=underoverskrift_foer)
+    return nytt_dokument(tittel, bunntekst_tekst, stiler)
+
+
 # --- Tabeller, bokser og bunntekst ----------------------------------------------------
 
 
@@ -172,6 +274,28 @@ def boks(doc, tekst):
     rad.height = Cm(1.4)  # minstehøyde, så en tom boks ser ut som et felt
     sett_celle(rad.cells[0], tekst)
     sett_bredder(tabell, [TEKSTBREDDE_CM])
+
+
+def loekkerader(start, slutt, rad, felt):
+    """Radene ``{%tr for rad in felt %}`` og ``{%tr endfor %}``, som docxtpl fjerner; radene
+    mellom dem gjentas for hvert element i listefeltet."""
+    sett_celle(start.cells[0], f"{{%tr for {rad} in {felt} %}}")
+    sett_celle(slutt.cells[0], "{%tr endfor %}")
+
+
+def listetabell(doc, liste):
+    """Overskriftsrad, så løkken: {%tr for %}, raden med kolonnene og {%tr endfor %}."""
+    tabell = ny_tabell(doc, 4, len(liste.kolonner))
+    overskrift, start, data, slutt = tabell.rows
+    for celle, (tekst, _, _) in zip(overskrift.cells, liste.kolonner, strict=True):
+        sett_celle(celle, tekst, fet=True, storrelse=9.5)
+        skyggelegg(celle)
+    legg_til_egenskap(overskrift._tr.get_or_add_trPr(), "w:tblHeader")  # gjentas per side
+    for celle, (_, kolonne, _) in zip(data.cells, liste.kolonner, strict=True):
+        sett_celle(celle, f"{{{{ {liste.rad}.{kolonne} }}}}", storrelse=9.5)
+    legg_til_egenskap(data._tr.get_or_add_trPr(), "w:cantSplit")
+    loekkerader(start, slutt, liste.rad, liste.felt)
+    sett_bredder(tabell, [bredde for _, _, bredde in liste.kolonner])
 
 
 def merknad(doc, tekst):
@@ -235,6 +359,52 @@ def bunntekst(doc, tekst):
         felt = legg_til_egenskap(avsnitt._p, "w:fldSimple", instr=f" {kode} ")
         felt.append(avsnitt.add_run("1")._r)  # plassholder til visningsprogrammet oppdaterer
         avsnitt.add_run(etter)
+
+
+def tomt_avsnitt(doc):
+    """Et tomt avsnitt uten luft under: Word vil ha et avsnitt etter siste tabell i
+    dokumentet, og to tabeller uten avsnitt mellom seg blir én tabell i Word."""
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+# --- Sammenstilling av skjemaene ------------------------------------------------------
+
+
+def skriv_topphode(doc, tittel, undertittel, topphode):
+    """Tittel, undertittel og topphodet (``Rader``) øverst i skjemaet."""
+    doc.add_paragraph(tittel, style="Title")
+    doc.add_paragraph(undertittel, style="Subtitle")
+    radtabell(doc, topphode.rader)
+
+
+def skriv_innhold(doc, element, egne=None):
+    """Ett element i en seksjon. ``egne`` er skriptets egne byggeklosser: klasse ->
+    funksjon som skriver et element av klassen, ``funksjon(doc, element)``."""
+    for klasse, skriv in (egne or {}).items():
+        if isinstance(element, klasse):
+            skriv(doc, element)
+            return
+    if isinstance(element, Rader):
+        radtabell(doc, element.rader)
+    elif isinstance(element, Boks):
+        boks(doc, element.tekst)
+    elif isinstance(element, Listetabell):
+        listetabell(doc, element)
+    elif isinstance(element, Innledning):
+        doc.add_paragraph(element.tekst).paragraph_format.keep_with_next = True
+    elif isinstance(element, Underoverskrift):
+        doc.add_paragraph(element.tekst, style="Heading 2")
+    elif isinstance(element, Merknad):
+        merknad(doc, element.tekst)
+    else:
+        doc.add_paragraph(element)
+
+
+def skriv_seksjon(doc, nummer, seksjon, egne=None):
+    """Overskriften «N. Tittel» (Heading 1) og innholdet i seksjonen."""
+    doc.add_paragraph(f"{nummer}. {seksjon.tittel}", style="Heading 1")
+    for element in seksjon.innhold:
+        skriv_innhold(doc, element, egne)
 
 
 # --- Lagring --------------------------------------------------------------------------
