@@ -38,13 +38,17 @@ def main() -> None:
 @main.command(help="Opprett eller oppgrader instansen (database, arkiv).")
 def init() -> None:
     tj = _tjenester()
+    _lag_plannokkel(tj)
+    click.echo(f"Instansen er klar: {tj.innstillinger.instans}")
+    tj.lukk()
+
+
+def _lag_plannokkel(tj: Tjenester) -> None:
     if kryptering.lag_nokkelfil(tj.innstillinger.instans):
         click.echo(
             f"Laget nøkkel for individuelle planer: {tj.innstillinger.instans / 'plannokkel'}. "
             "Ta sikkerhetskopi av den for seg, ikke sammen med databasen."
         )
-    click.echo(f"Instansen er klar: {tj.innstillinger.instans}")
-    tj.lukk()
 
 
 @main.command("demo", help="Last inn demodata (Rana) og demobrukeren. Trygt å kjøre flere ganger.")
@@ -52,6 +56,7 @@ def demo_cmd() -> None:
     from dokumenter import forsegling
 
     tj = _tjenester()
+    _lag_plannokkel(tj)
     segl = forsegling.Segl.fra_miljo(tj.innstillinger.instans)
     if not segl.finnes() and not os.environ.get("DOKUMENTER_SEGL_NOKKEL"):
         forsegling.lag_demo_segl(segl.nokkel.parent)

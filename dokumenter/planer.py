@@ -30,13 +30,16 @@ from dokumenter.models import (
     Ansvarsgruppemedlem,
     Avtale,
     Bruker,
+    Engangskode,
     Part,
     Plan,
     Plandokument,
     Planlogg,
+    Plansletting,
     Plantilgang,
     PlanVersjon,
     Samtykke,
+    Signatar,
     Signeringsrunde,
     naa,
 )
@@ -228,8 +231,6 @@ def sjekk_tilgang(
 
 
 def _neste_nummer(s: Session, aar: int) -> str:
-    from dokumenter.models import Plansletting
-
     prefiks = f"IP-{aar}-"
     brukte = [
         *s.scalars(select(Plan.nummer).where(Plan.nummer.startswith(prefiks))),
@@ -559,6 +560,7 @@ def antall_for_avtale(tj: Tjenester, avtale_id: int) -> int:
 
 
 # --- Ansvarsgruppe, samtykke og tilganger ---------------------------------------------------
+# Søkeindeksen trenger ingen oppdatering her: tilgangsgruppene regnes ut ved hvert søk.
 
 
 @logger_nektet
@@ -592,7 +594,6 @@ def legg_til_medlem(
         )
         logg(s, plan_id, "medlem_lagt_til", bruker_id, g, fra, medlem=medlem.navn,
              tjeneste=tjeneste)  # fmt: skip
-    sok.oppdater_plan(tj, plan_id)
 
 
 @logger_nektet
@@ -607,7 +608,6 @@ def fjern_medlem(
         navn = medlem.bruker.navn
         plan.medlemmer.remove(medlem)
         logg(s, plan_id, "medlem_fjernet", bruker_id, g, fra, medlem=navn)
-    sok.oppdater_plan(tj, plan_id)
 
 
 @logger_nektet
@@ -630,7 +630,6 @@ def registrer_samtykke(
             raise Valideringsfeil({"part_id": f"Det er allerede samtykke for {part.navn}."})
         plan.samtykker.append(Samtykke(part_id=part_id, gitt=dato, registrert_av_id=bruker_id))
         logg(s, plan_id, "samtykke_gitt", bruker_id, g, fra, part=part.navn, gitt=dato.isoformat())
-    sok.oppdater_plan(tj, plan_id)
 
 
 @logger_nektet
@@ -702,7 +701,6 @@ def gi_tilgang(
         )
         logg(s, plan_id, "tilgang_gitt", bruker_id, g, fra, til=mottaker.navn, grunn=grunn,
              utloper=slutt.isoformat() if slutt else None)  # fmt: skip
-    sok.oppdater_plan(tj, plan_id)
 
 
 @logger_nektet
@@ -716,7 +714,6 @@ def trekk_tilgang(
             raise Valideringsfeil({"tilgang": "Tilgangen finnes ikke eller er allerede trukket."})
         tilgang.trukket, tilgang.trukket_av_id = naa(), bruker_id
         logg(s, plan_id, "tilgang_trukket", bruker_id, g, fra, til=tilgang.bruker.navn)
-    sok.oppdater_plan(tj, plan_id)
 
 
 # --- Avslutte, innsyn og sletting ------------------------------------------------------------
@@ -809,32 +806,36 @@ def slett_utlopte(
     tj: Tjenester, idag: date | None = None, utfort_av: str = "systemet"
 ) -> Sletterapport:
     """Slett avsluttede planer der oppbevaringstiden er ute: databaserader, filer i arkivet
-    (også signerte kopier), søkeindeksen. Igjen står en sletterapport uten personopplysninger."""
+    (også signerte kopier), søkeindeksen. Igjen står en sletterapport uten personopplysninger.
+
+    Rekkefølgen: (1) planene merkes «slettes», så ingen kan åpne dem; (2) de fjernes fra
+    indeksen, som skrives om én gang uten dem (ingen rester i segmentfilene); (3) radene
+    slettes, én transaksjon per plan; (4) filene. Stopper noe underveis, står planene som
+    «slettes» og tas med ved neste kjøring."""
     idag = idag or date.today()
     rapport = Sletterapport()
-    with tj.sesjoner() as s:
-        ider = s.scalars(
-            select(Plan.id).where(
-                Plan.status.in_(("avsluttet", "slettes")), Plan.slettes_etter < idag
-            )
+    with tj.transaksjon() as s:
+        planer = s.scalars(
+            select(Plan).where(Plan.status.in_(("avsluttet", "slettes")), Plan.slettes_etter < idag)
         ).all()
+        for plan in planer:
+            plan.status = "slettes"
+        ider = [p.id for p in planer]
+    if not ider:
+        return rapport
+    fjernet = tj.indeks.fjern_objekter("plan", ider, rens=True)
     for plan_id in ider:
-        _slett_en(tj, plan_id, utfort_av, rapport)
+        _slett_rader_og_filer(tj, plan_id, fjernet.get(plan_id, 0), utfort_av, rapport)
     return rapport
 
 
-def _slett_en(tj: Tjenester, plan_id: int, utfort_av: str, rapport: Sletterapport) -> None:
-    from dokumenter.models import Engangskode, Plansletting, Signatar
-
-    with tj.transaksjon() as s:  # 1: merk planen, så den ikke kan åpnes mens den slettes
+def _slett_rader_og_filer(
+    tj: Tjenester, plan_id: int, indeks: int, utfort_av: str, rapport: Sletterapport
+) -> None:
+    with tj.transaksjon() as s:
         plan = s.get(Plan, plan_id)
-        plan.status = "slettes"
         nummer, avsluttet = plan.nummer, plan.avsluttet_dato
         filer = set(s.scalars(select(Plandokument.sha256).where(Plandokument.plan_id == plan_id)))
-    # 2: indeksen først (med rensing av slettede dokumenter fra segmentfilene); feiler den,
-    # står planen som «slettes» og neste kjøring prøver igjen.
-    indeks = tj.indeks.fjern_objekt("plan", plan_id, rens=True)
-    with tj.transaksjon() as s:  # 3: radene, i én transaksjon
         runder = select(Signeringsrunde.id).where(Signeringsrunde.plan_id == plan_id)
         signatarer = select(Signatar.id).where(Signatar.runde_id.in_(runder))
         teller: dict[str, int] = {}
@@ -850,8 +851,9 @@ def _slett_en(tj: Tjenester, plan_id: int, utfort_av: str, rapport: Sletterappor
             (Planlogg, Planlogg.plan_id == plan_id),
             (Plan, Plan.id == plan_id),
         ):
-            antall = s.execute(modell.__table__.delete().where(vilkar)).rowcount
-            teller[modell.__tablename__] = antall
+            teller[modell.__tablename__] = s.execute(
+                modell.__table__.delete().where(vilkar)
+            ).rowcount
         s.add(
             Plansletting(
                 plan_nummer=nummer,
@@ -862,9 +864,9 @@ def _slett_en(tj: Tjenester, plan_id: int, utfort_av: str, rapport: Sletterappor
                 utfort_av=utfort_av[:100],
             )
         )
-    # 4: filene, etter commit. En krasj her etterlater bare krypterte filer uten rad, som
-    # `dokumenter arkiv verifiser` melder som ukjente. (Krypterte filer deles aldri: samme
-    # innhold gir ulik chiffertekst.)
+    # Filene etter commit. En krasj her etterlater bare krypterte filer uten rad, som
+    # `dokumenter arkiv verifiser` melder som foreldreløse. (Krypterte filer deles aldri:
+    # samme innhold gir ulik chiffertekst.)
     for sha in filer:
         tj.lager.slett(sha)
     rapport.planer.append(nummer)

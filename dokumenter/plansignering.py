@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import timedelta
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -43,10 +42,11 @@ from dokumenter.signering import (
     kodepost,
     neste_signatar,
     ny_kode,
+    ny_runde,
     sjekk_kode,
 )
 from dokumenter.tjenester import Tjenester
-from dokumenter.validering import Valideringsfeil, rens_tekst
+from dokumenter.validering import Valideringsfeil
 
 
 def aktiv_runde(s: Session, plan_id: int) -> Signeringsrunde | None:
@@ -82,26 +82,10 @@ def start_runde(
             raise Valideringsfeil({"signatarer": "Planen har ikke noe innhold ennå."})
         _sjekk_signatarer(s, plan, valg)
         trekk_aktiv_runde(s, plan, bruker_id, g, fra, "Ny signeringsrunde startet.")
-        runde = Signeringsrunde(
-            plan_id=plan_id,
-            versjon_nummer=plan.gjeldende_versjon,
-            dokument_sha256=pdf.innhold_sha256,
-            status="aktiv",
-            frist=naa() + timedelta(days=frist_dager),
-            paminnelse_dager=PAMINNELSE_DAGER,
-            opprettet_av_id=bruker_id,
-            signatarer=[
-                Signatar(
-                    rekkefolge=i,
-                    bruker_id=v.bruker_id,
-                    side=v.side,
-                    rolle=rens_tekst(v.rolle)[:200],
-                    ip="",
-                    avvist_grunn="",
-                )
-                for i, v in enumerate(valg, start=1)
-            ],
-        )
+        runde = ny_runde(
+            valg, plan.gjeldende_versjon, pdf.innhold_sha256, frist_dager, PAMINNELSE_DAGER,
+            bruker_id, plan_id=plan_id,
+        )  # fmt: skip
         s.add(runde)
         s.flush()
         plan.status = "til_signering"

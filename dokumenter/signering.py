@@ -104,26 +104,10 @@ def start_runde(
             raise Valideringsfeil({"signatarer": "Versjonen mangler PDF/A; lag den først."})
         _sjekk_signatarer(s, avtale, valg)
         bytt_status(s, avtale, "til_signering", bruker_id, fra, av_systemet=True)
-        runde = Signeringsrunde(
+        runde = ny_runde(
+            valg, versjon.nummer, pdf.sha256, frist_dager, paminnelse_dager, bruker_id,
             avtale_id=avtale_id,
-            versjon_nummer=versjon.nummer,
-            dokument_sha256=pdf.sha256,
-            status="aktiv",
-            frist=naa() + timedelta(days=frist_dager),
-            paminnelse_dager=paminnelse_dager,
-            opprettet_av_id=bruker_id,
-            signatarer=[
-                Signatar(
-                    rekkefolge=i,
-                    bruker_id=v.bruker_id,
-                    side=v.side,
-                    rolle=rens_tekst(v.rolle)[:200],
-                    ip="",
-                    avvist_grunn="",
-                )
-                for i, v in enumerate(valg, start=1)
-            ],
-        )
+        )  # fmt: skip
         s.add(runde)
         s.flush()
         logg(
@@ -141,6 +125,40 @@ def start_runde(
     sok.oppdater_avtale(tj, avtale_id)
     feil = _varsle_neste(tj, runde_id, nettadresse)
     return runde, feil
+
+
+def ny_runde(
+    valg: list[Signatarvalg],
+    versjon: int,
+    sha256: str,
+    frist_dager: int,
+    paminnelse_dager: int,
+    bruker_id: int,
+    avtale_id: int | None = None,
+    plan_id: int | None = None,
+) -> Signeringsrunde:
+    """En aktiv runde for én avtale eller én plan, med signererne i den valgte rekkefølgen."""
+    return Signeringsrunde(
+        avtale_id=avtale_id,
+        plan_id=plan_id,
+        versjon_nummer=versjon,
+        dokument_sha256=sha256,
+        status="aktiv",
+        frist=naa() + timedelta(days=frist_dager),
+        paminnelse_dager=paminnelse_dager,
+        opprettet_av_id=bruker_id,
+        signatarer=[
+            Signatar(
+                rekkefolge=i,
+                bruker_id=v.bruker_id,
+                side=v.side,
+                rolle=rens_tekst(v.rolle)[:200],
+                ip="",
+                avvist_grunn="",
+            )
+            for i, v in enumerate(valg, start=1)
+        ],
+    )
 
 
 def _sjekk_signatarer(s: Session, avtale: Avtale, valg: list[Signatarvalg]) -> None:

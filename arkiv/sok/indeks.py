@@ -253,14 +253,16 @@ class Sokeindeks:
             for dok in hent():
                 _legg_til(alle, gjeldende, dok)
 
-    def fjern_objekt(self, art: str, objekt_id: int, rens: bool = False) -> int:
-        """Fjern alle versjoner av ett objekt; returnerer hvor mange dokumenter som ble fjernet.
-        Med `rens` skrives indeksen om uten dem (tregere, men ingen rester i segmentfilene)."""
+    def fjern_objekter(self, art: str, ider: Iterable[int], rens: bool = False) -> dict[int, int]:
+        """Fjern alle versjoner av objektene; gir antall fjernede dokumenter per id. Med `rens`
+        skrives indeksen om uten dem (tregere, men ingen rester i segmentfilene)."""
         if not self.finnes():
-            return 0
+            return {}
+        antall = {}
         with self._skrivere(rens=rens) as (alle, gjeldende):
-            antall = alle.delete_by_term("objekt", f"{art}:{objekt_id}")
-            gjeldende.delete_by_term("objekt", f"{art}:{objekt_id}")
+            for objekt_id in ider:
+                antall[objekt_id] = alle.delete_by_term("objekt", f"{art}:{objekt_id}")
+                gjeldende.delete_by_term("objekt", f"{art}:{objekt_id}")
         return antall
 
     def bygg_pa_nytt(

@@ -1,0 +1,132 @@
+"""Måler individuelle planer: lagring av en versjon, lesing med tilgangssjekk og logg, listen
+(dekrypterer navnene), søk med én tilgangsgruppe per plan, og sletting med omskriving av
+indeksen.
+
+Kjør: `.venv/bin/python bench/planer.py [--planer 500] [--avtaler 1000]`. Lagring med ekte
+LibreOffice måles for seg; ellers står en ferdig PDF/A i for konverteringen (som i
+bench/archive.py), så tallene viser vår egen kode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bench.archive import FerdigPdf
+from dokumenter import avtaler, brukere, demo, kryptering, parter, planer, sok
+from dokumenter.config import REPO_ROT, Innstillinger
+from dokumenter.konvertering import VarmKonverterer
+from dokumenter.models import Plan
+from dokumenter.tjenester import apne
+from tests.planverden import innhold
+
+
+def median_ms(f, n: int) -> tuple[float, float]:
+    """(median, maks) i millisekunder over n kall."""
+    tider = []
+    for _ in range(n):
+        t = time.perf_counter()
+        f()
+        tider.append((time.perf_counter() - t) * 1000)
+    return statistics.median(tider), max(tider)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--planer", type=int, default=500)
+    ap.add_argument("--avtaler", type=int, default=1000)
+    ap.add_argument("--slett", type=int, default=50)
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory() as mappe:
+        rot = Path(mappe)
+        inn = Innstillinger(
+            rot, f"sqlite:///{rot / 'bench.sqlite3'}", REPO_ROT / "maler", rot / "arkiv",
+            REPO_ROT / ".venv-uno",
+        )  # fmt: skip
+        kryptering.lag_nokkelfil(rot)
+        tj = apne(inn)
+        koord = brukere.opprett_bruker(tj, "koord", "Koordinator", "saksbehandler", "passord-123")
+        annen = brukere.opprett_bruker(tj, "annen", "Annen", "saksbehandler", "passord-123")
+        part = parter.opprett_part(
+            tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}
+        )
+        verdier = {**tj.mal(avtaler.MAL).standardverdier(), **demo.AVTALEFELT}
+
+        with VarmKonverterer(inn.uno_venv) as lo:
+            tj.konverterer = lo
+            plan_id = planer.opprett(tj, "Ola Nordmann", date(1990, 1, 1), part.id, koord.id)
+            versjon = [0]
+
+            def lagre() -> None:
+                planer.lagre_versjon(tj, plan_id, innhold(), koord.id, versjon[0])
+                versjon[0] += 1
+
+            lagre()  # første kall varmer opp
+            lagring = median_ms(lagre, 10)
+            avtale = avtaler.opprett_utkast(tj, part.id, verdier, koord.id)
+            with tj.sesjoner() as s:
+                pdf_sha = s.get(avtaler.Avtale, avtale.id).versjoner[0].dokument("pdf").sha256
+        pdf = tj.lager.les(pdf_sha)
+        tj.konverterer = FerdigPdf(pdf)
+        kryptert = tj.chiffer.krypter(pdf)
+        krypter = median_ms(lambda: tj.chiffer.krypter(pdf), 50)
+        dekrypter = median_ms(lambda: tj.chiffer.dekrypter(kryptert), 50)
+
+        t = time.perf_counter()
+        for _ in range(args.avtaler):
+            avtaler.opprett_utkast(tj, part.id, verdier, koord.id)
+        for i in range(args.planer):
+            p = planer.opprett(tj, f"Person {i}", date(1980, 1, 1), part.id, koord.id)
+            planer.lagre_versjon(tj, p, innhold(), koord.id, 0)
+        oppbygging = time.perf_counter() - t
+
+        les = median_ms(lambda: planer.les(tj, plan_id, koord.id), 30)
+        liste = median_ms(lambda: planer.liste(tj, koord.id), 5)
+        sok_koord = median_ms(
+            lambda: sok.sok(tj, "leilighet", "saksbehandler", bruker_id=koord.id), 30
+        )
+        sok_annen = median_ms(
+            lambda: sok.sok(tj, "leilighet", "saksbehandler", bruker_id=annen.id), 30
+        )
+        treff = sok.sok(tj, "leilighet", "saksbehandler", bruker_id=koord.id).totalt
+
+        with tj.sesjoner() as s:
+            ider = s.scalars(select(Plan.id).order_by(Plan.id.desc()).limit(args.slett)).all()
+        for i in ider:
+            planer.avslutt(tj, i, "Målt sletting.", koord.id)
+        t = time.perf_counter()
+        rapport = planer.slett_utlopte(tj, idag=date.today() + timedelta(days=4000))
+        sletting = time.perf_counter() - t
+        tj.lukk()
+
+    print(f"Planer: {args.planer}, avtaler: {args.avtaler} (oppbygging {oppbygging:.0f} s)")
+    print(
+        f"Lagre en planversjon med ekte PDF/A: median {lagring[0]:.0f} ms (maks {lagring[1]:.0f})"
+    )
+    print(
+        f"Kryptere / dekryptere en PDF/A på {len(pdf) // 1024} KB: "
+        f"{krypter[0]:.2f} / {dekrypter[0]:.2f} ms"
+    )
+    print(f"Lese en plan (tilgang, dekryptering, logg): median {les[0]:.1f} ms")
+    print(
+        f"Planlisten med {args.planer + 1} planer (dekrypterer navnene): median {liste[0]:.0f} ms"
+    )
+    print(
+        f"Søk «leilighet», koordinator med {args.planer + 1} plangrupper ({treff} treff): "
+        f"median {sok_koord[0]:.1f} ms; ansatt uten planer: {sok_annen[0]:.1f} ms"
+    )
+    print(
+        f"Slette {len(rapport.planer)} planer (indeksen skrives om én gang): {sletting:.1f} s, "
+        f"{sletting / max(1, len(rapport.planer)) * 1000:.0f} ms per plan"
+    )
+
+
+if __name__ == "__main__":
+    main()
