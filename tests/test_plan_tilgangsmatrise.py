@@ -190,3 +190,21 @@ def test_ingen_bruker_utenfor_relasjonene_ser_planen_i_listen(tj, verden):
             assert verden.plan_id in synlig
         elif relasjon is not None:
             assert verden.plan_id not in synlig
+
+
+def test_feil_nokkel_gir_tydelig_melding_og_ingen_data(tj, verden):
+    from cryptography.fernet import Fernet
+
+    from dokumenter.kryptering import Chiffer
+
+    app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
+    k = klient(app, "koordinator")
+    tj._chiffer = Chiffer([Fernet.generate_key().decode()])  # en annen nøkkel enn dataene har
+    svar = k.get(f"/planer/{verden.plan_id}")
+    tekst = svar.get_data(as_text=True)
+    assert svar.status_code == 500
+    assert "kan ikke dekrypteres med nøkkelen" in tekst and PERSON not in tekst
+    tj._chiffer = None
+    with pytest.raises(Exception, match="Nøkkelen for individuelle planer mangler"):
+        (tj.innstillinger.instans / "plannokkel").unlink()
+        _ = tj.chiffer

@@ -16,6 +16,7 @@ from dokumenter import formatering
 from dokumenter.avtaler import STATUSER
 from dokumenter.brukere import er_ansatt
 from dokumenter.config import Innstillinger
+from dokumenter.kryptering import NokkelFeil
 from dokumenter.models import Bruker
 from dokumenter.parter import PARTSTYPER
 from dokumenter.planer import STATUSER as PLANSTATUSER
@@ -185,6 +186,13 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     def for_mange(_e: Exception):  # noqa: ANN202
         melding = "For mange forsøk. Vent litt og prøv igjen."
         return render_template("feil.html", tittel="For mange forsøk", melding=melding), 429
+
+    @app.errorhandler(NokkelFeil)
+    def nokkelfeil(e: NokkelFeil):  # noqa: ANN202
+        # Feil oppsett (nøkkelen for individuelle planer), ikke noe brukeren kan rette.
+        app.logger.error("%s", e)
+        melding = f"{e} Kontakt den som drifter systemet."
+        return render_template("feil.html", tittel="Feil i oppsettet", melding=melding), 500
 
     @app.errorhandler(500)
     def intern_feil(_e: Exception):  # noqa: ANN202

@@ -20,7 +20,6 @@ from dokumenter import plansignering
 from dokumenter.arkivfeil import ARKIVFEIL
 from dokumenter.avtaler import IkkeFunnet
 from dokumenter.brukere import ANSATTROLLER, PARTNER, SKRIVEROLLER
-from dokumenter.kryptering import NokkelFeil
 from dokumenter.maler import Felt
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.signering import Signatarvalg
@@ -129,12 +128,6 @@ def _les_eller_404(plan_id: int) -> uc.Planvisning:
         return uc.les(tj(), plan_id, _bruker_id(), fra())
     except IkkeFunnet:
         abort(404)
-    except NokkelFeil as e:
-        return _nokkelfeil(e)
-
-
-def _nokkelfeil(e: NokkelFeil):  # noqa: ANN202
-    abort(500, description=str(e))
 
 
 @bp.route("/<int:plan_id>")
