@@ -289,8 +289,8 @@ def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
 
 @signatur_grp.command(
     "paminn",
-    help="Send påminnelser, la runder etter fristen utløpe, og fullfør avbrutte runder "
-    "(for cron, f.eks. hver morgen).",
+    help="Send påminnelser, la runder etter fristen utløpe, og fullfør avbrutte runder, for "
+    "avtaler og individuelle planer (for cron, f.eks. hver morgen).",
 )
 @click.option(
     "--nettadresse",
@@ -299,13 +299,16 @@ def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
     help="Adressen lenkene i e-postene skal peke til.",
 )
 def signatur_paminn(nettadresse: str) -> None:
-    from dokumenter import signering
+    from dokumenter import plansignering, signering
 
     tj = _tjenester()
     try:
         r = signering.send_paminnelser(tj, nettadresse)
+        planer = plansignering.send_paminnelser(tj, nettadresse)  # individuelle planer
     finally:
         tj.lukk()
+    for felt in ("paminnet", "utlopt", "fullfort", "epostfeil"):
+        getattr(r, felt).extend(getattr(planer, felt))
     click.echo(
         f"Påminnet {len(r.paminnet)}, utløpt {len(r.utlopt)} runder, fullført {len(r.fullfort)}."
     )

@@ -94,6 +94,7 @@ HANDLINGER = {
     "signering_avvist": "Avslo å signere",
     "signert_kopi": "Signert kopi registrert",
     "runde_trukket": "Signeringsrunden ble trukket",
+    "runde_utlopt": "Signeringsrunden utløp uten alle signaturer",
     "evaluering_paminnet": "Påminnelse om revisjon sendt",
 }
 

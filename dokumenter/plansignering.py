@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import timedelta
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -38,6 +39,7 @@ from dokumenter.signering import (
     FRIST_DAGER,
     MAKS_SKANNET,
     PAMINNELSE_DAGER,
+    Paminnelsesrapport,
     Signatarvalg,
     kodepost,
     neste_signatar,
@@ -149,13 +151,18 @@ def _lenke(nettadresse: str, bruker: Bruker, plan_id: int) -> str:
     return f"{nettadresse.rstrip('/')}{sti}/{plan_id}"
 
 
-def _varsle_neste(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
+def _varsle_neste(
+    tj: Tjenester, runde_id: int, nettadresse: str, paminnelse: bool = False
+) -> list[str]:
     with tj.transaksjon() as s:
         runde = s.get(Signeringsrunde, runde_id)
         neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
         if neste is None:
             return []
-        neste.varslet = naa()
+        if paminnelse:
+            neste.sist_paminnet = naa()
+        else:
+            neste.varslet = naa()
         til, navn = neste.bruker.epost, neste.bruker.navn
         nummer = s.get(Plan, runde.plan_id).nummer
         lenke = _lenke(nettadresse, neste.bruker, runde.plan_id)
@@ -164,7 +171,8 @@ def _varsle_neste(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
     feil = tj.send_epost(
         Epost(
             til=til,
-            emne=f"Individuell plan {nummer} til signering",
+            emne=("Påminnelse: " if paminnelse else "")
+            + f"Individuell plan {nummer} til signering",
             tekst=(
                 f"Hei {navn},\n\nIndividuell plan {nummer} venter på din signatur. Logg inn, "
                 f"les planen og signer med en engangskode som sendes til denne adressen:\n"
@@ -173,6 +181,43 @@ def _varsle_neste(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
         )
     )
     return [feil] if feil else []
+
+
+def send_paminnelser(tj: Tjenester, nettadresse: str) -> Paminnelsesrapport:
+    """For cron (kalles av `dokumenter signatur paminn`): runder for planer som er ute på
+    tid, utløper (planen blir utkast igjen); den som står for tur, påminnes etter
+    `paminnelse_dager`; runder der alle har signert, men forseglingen ble avbrutt, fullføres."""
+    r = Paminnelsesrapport()
+    with tj.sesjoner() as s:
+        runder = s.scalars(
+            select(Signeringsrunde)
+            .where(Signeringsrunde.status == "aktiv", Signeringsrunde.plan_id.is_not(None))
+            .options(selectinload(Signeringsrunde.signatarer))
+        ).all()
+        arbeid = [
+            (runde.id, runde.plan_id, som_utc(runde.frist), runde.paminnelse_dager,
+             neste_signatar(runde))
+            for runde in runder
+        ]  # fmt: skip
+    for runde_id, plan_id, frist, dager, neste in arbeid:
+        if neste is None:
+            fullfor_runde(tj, runde_id)
+            r.fullfort.append(runde_id)
+        elif frist < naa():
+            with tj.transaksjon() as s:
+                runde = s.get(Signeringsrunde, runde_id)
+                runde.status, runde.avsluttet = "utlopt", naa()
+                runde.grunn = "Ikke signert innen fristen."
+                s.get(Plan, plan_id).status = "utkast"
+                logg(s, plan_id, "runde_utlopt", None, "Systemet", "systemet", runde=runde_id)
+            sok.oppdater_plan(tj, plan_id)
+            r.utlopt.append(runde_id)
+        else:
+            sist = neste.sist_paminnet or neste.varslet
+            if sist is None or som_utc(sist) <= naa() - timedelta(days=dager):
+                r.epostfeil += _varsle_neste(tj, runde_id, nettadresse, paminnelse=sist is not None)
+                r.paminnet.append(neste.id)
+    return r
 
 
 def _min_tur(

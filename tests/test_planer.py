@@ -9,11 +9,19 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from dokumenter import forsegling, planer, plansignering, sok
 from dokumenter.avtaler import IkkeFunnet
-from dokumenter.models import Bruker, Plan, Plandokument, Planlogg, Plansletting, PlanVersjon
+from dokumenter.models import (
+    Bruker,
+    Plan,
+    Plandokument,
+    Planlogg,
+    Plansletting,
+    PlanVersjon,
+    naa,
+)
 from dokumenter.plantilgang import grunnlag, synlige_plan_ider
 from dokumenter.signering import Signatarvalg
 from dokumenter.validering import Valideringsfeil
@@ -383,3 +391,27 @@ def test_sletting_fjerner_alle_rader_ogsa_signeringsrunder(tj, verden, smtp_sink
             )
             assert antall == 0, tabell
         assert s.scalar(select(func.count()).select_from(Plan)) == 1  # den andre planen
+
+
+def test_planrunder_pamines_utloper_og_blandes_ikke_med_avtalene(tj, verden, smtp_sink):
+    from dokumenter import signering
+    from dokumenter.models import Signatar, Signeringsrunde
+
+    koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
+    valg = [Signatarvalg(partner, "part"), Signatarvalg(koord, "kommune")]
+    plansignering.start_runde(tj, verden.plan_id, valg, koord, NETT, frist_dager=10)
+    smtp_sink.tom()
+    assert signering.send_paminnelser(tj, NETT).paminnet == []  # avtalenes jobb rører den ikke
+    assert plansignering.send_paminnelser(tj, NETT).paminnet == []  # varslet nettopp
+    with tj.transaksjon() as s:
+        s.execute(update(Signatar).values(varslet=naa() - timedelta(days=8)))
+    r = plansignering.send_paminnelser(tj, NETT)
+    assert len(r.paminnet) == 1
+    (melding,) = smtp_sink.vent_pa("fengsel@bodo.example.no", 1)
+    assert melding.emne.startswith("Påminnelse: Individuell plan IP-")
+    assert PERSON not in melding.tekst
+    with tj.transaksjon() as s:
+        s.execute(update(Signeringsrunde).values(frist=naa() - timedelta(days=1)))
+    assert len(plansignering.send_paminnelser(tj, NETT).utlopt) == 1
+    assert planer.les(tj, verden.plan_id, koord).status == "utkast"
+    assert ("runde_utlopt", None, "Systemet") in handlinger(tj, verden.plan_id)
