@@ -85,6 +85,7 @@ HANDLINGER = {
     "samtykke_trukket": "Registrerte at samtykke er trukket",
     "tilgang_gitt": "Ga tilgang",
     "tilgang_trukket": "Trakk tilgang",
+    "koordinator_byttet": "Byttet koordinator",
     "avsluttet": "Avsluttet planen",
     "innsyn_skrevet_ut": "Skrev ut innsynsloggen",
     "nektet": "Forsøkte å åpne planen uten tilgang (avvist)",
@@ -717,6 +718,36 @@ def trekk_tilgang(
         logg(s, plan_id, "tilgang_trukket", bruker_id, g, fra, til=tilgang.bruker.navn)
 
 
+@logger_nektet
+def overfor_koordinator(
+    tj: Tjenester, plan_id: int, ny_id: int, grunn: str, bruker_id: int, fra: str = ""
+) -> str:
+    """Gi koordinatorrollen til en annen ansatt med skrivetilgang (for eksempel ved fravær
+    eller bytte av jobb). Den forrige koordinatoren mister tilgangen, med mindre hen er i
+    ansvarsgruppen eller har en egen tilgang. Returnerer den nye koordinatorens navn."""
+    grunn = rens_tekst(grunn)
+    if not grunn:
+        raise Valideringsfeil({"grunn": "Skriv hvorfor koordinatoren byttes."})
+    if len(grunn) > 500:
+        raise Valideringsfeil({"grunn": "Begrunnelsen kan ha høyst 500 tegn."})
+    with tj.transaksjon() as s:
+        plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        ny = s.get(Bruker, ny_id)
+        if ny is None or not ny.aktiv or ny.rolle not in SKRIVEROLLER:
+            raise Valideringsfeil(
+                {"bruker_id": "Koordinatoren må være en aktiv ansatt med skrivetilgang."}
+            )
+        if ny.id == plan.koordinator_id:
+            raise Valideringsfeil({"bruker_id": f"{ny.navn} er allerede koordinator."})
+        forrige = plan.koordinator.navn
+        plan.koordinator_id = ny.id
+        logg(s, plan_id, "koordinator_byttet", bruker_id, g, fra, fra_koordinator=forrige,
+             til=ny.navn, grunn=grunn)  # fmt: skip
+        navn = ny.navn
+    sok.oppdater_plan(tj, plan_id)  # «ansvarlig» i indeksen
+    return navn
+
+
 # --- Avslutte, innsyn og sletting ------------------------------------------------------------
 
 
@@ -786,7 +817,8 @@ def innsynslogg(tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "") -> I
 
 def _detaljer(d: dict[str, Any]) -> str:
     navn = {"versjon": "versjon", "type": "fil", "part": "part", "medlem": "medlem",
-            "til": "til", "grunn": "begrunnelse", "mistet_tilgang": "mistet tilgang"}  # fmt: skip
+            "fra_koordinator": "fra", "til": "til", "grunn": "begrunnelse",
+            "mistet_tilgang": "mistet tilgang"}  # fmt: skip
     deler = []
     for k, etikett in navn.items():
         v = d.get(k)

@@ -37,6 +37,7 @@ ENDRING = {
     "planer.endre", "planer.innsyn", "planer.legg_til_medlem", "planer.fjern_medlem",
     "planer.registrer_samtykke", "planer.trekk_samtykke", "planer.gi_tilgang",
     "planer.trekk_tilgang", "planer.avslutt", "planer.send_til_signering",
+    "planer.overfor_koordinator",
     "planer.last_opp_signert",
 }  # fmt: skip
 

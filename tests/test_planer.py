@@ -415,3 +415,24 @@ def test_planrunder_pamines_utloper_og_blandes_ikke_med_avtalene(tj, verden, smt
     assert len(plansignering.send_paminnelser(tj, NETT).utlopt) == 1
     assert planer.les(tj, verden.plan_id, koord).status == "utkast"
     assert ("runde_utlopt", None, "Systemet") in handlinger(tj, verden.plan_id)
+
+
+def test_koordinatoren_kan_byttes_med_begrunnelse(tj, verden):
+    koord, nav = verden.brukere["koordinator"], verden.brukere["medlem"]
+    annen = verden.brukere["annen_ansatt"]
+    with pytest.raises(Valideringsfeil, match="hvorfor"):
+        planer.overfor_koordinator(tj, verden.plan_id, annen, "", koord)
+    with pytest.raises(Valideringsfeil, match="skrivetilgang"):
+        planer.overfor_koordinator(tj, verden.plan_id, verden.brukere["tilgang"], "Ferie", koord)
+    with pytest.raises(planer.IngenSkrivetilgang):
+        planer.overfor_koordinator(tj, verden.plan_id, annen, "Ferie", verden.brukere["tilgang"])
+    assert planer.overfor_koordinator(tj, verden.plan_id, annen, "Ny jobb", koord) == "Ansatt Annen"
+    assert planer.les(tj, verden.plan_id, annen).grunnlag.type == "koordinator"
+    with pytest.raises(IkkeFunnet):  # den forrige er ikke i ansvarsgruppen
+        planer.les(tj, verden.plan_id, koord)
+    assert planer.les(tj, verden.plan_id, nav).grunnlag.type == "medlem"
+    linjer = planer.innsynslogg(tj, verden.plan_id, annen).linjer
+    assert any(
+        linje.handling == "Byttet koordinator" and "fra: Ansatt Koord" in linje.detaljer
+        for linje in linjer
+    )

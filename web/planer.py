@@ -323,6 +323,18 @@ def trekk_tilgang(plan_id: int, tilgang_id: int):  # noqa: ANN201
     )
 
 
+@bp.route("/<int:plan_id>/koordinator", methods=["POST"])
+def overfor_koordinator(plan_id: int):  # noqa: ANN201
+    _vakt(plan_id)
+    ny = _heltall("bruker_id")
+    grunn = request.form.get("grunn", "")
+    return _handling(
+        plan_id,
+        lambda: uc.overfor_koordinator(tj(), plan_id, ny, grunn, _bruker_id(), fra()),
+        lambda navn: f"{navn} er nå koordinator for planen.",
+    )
+
+
 @bp.route("/<int:plan_id>/avslutt", methods=["POST"])
 def avslutt(plan_id: int):  # noqa: ANN201
     _vakt(plan_id)
