@@ -414,3 +414,9 @@ def plan_slett_utlopte() -> None:
     click.echo(f"  Filer i arkivet: {r.filer}. Dokumenter i søkeindeksen: {r.indeksdokumenter}.")
     for tabell, antall in sorted(r.rader.items()):
         click.echo(f"  {tabell}: {antall} rader")
+    if r.databasefil_renset is False:
+        click.echo(
+            "Advarsel: databasens WAL-fil kunne ikke tømmes nå (en annen prosess leste); "
+            "kjør kommandoen igjen når appen er rolig.",
+            err=True,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
@@ -39,6 +40,24 @@ def lag_motor(url: str) -> Engine:
 
         return motor
     return create_engine(url, pool_pre_ping=True)
+
+
+def sjekkpunkt(motor: Engine, forsok: int = 50) -> bool | None:
+    """SQLite: skriv WAL-en inn i databasefilen og kutt den til null (så sider med slettet
+    innhold ikke blir liggende i -wal-filen). Prøver igjen mens en leser er midt i en
+    transaksjon. True når det lyktes, False når det ikke gjorde det, None for andre databaser."""
+    if motor.dialect.name != "sqlite":
+        return None
+    for _ in range(forsok):
+        conn = motor.raw_connection()
+        try:
+            opptatt = conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.close()
+        if opptatt and opptatt[0] == 0:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def lag_sesjonsfabrikk(motor: Engine, skriv: bool = False) -> sessionmaker[Session]:

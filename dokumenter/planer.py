@@ -25,6 +25,7 @@ from arkiv.lager import LagretFil
 from dokumenter import formatering, sok
 from dokumenter.avtaler import IkkeFunnet, part_data, registrer_mal
 from dokumenter.brukere import ANSATTROLLER, PARTNER, SKRIVEROLLER, som_utc
+from dokumenter.db import sjekkpunkt
 from dokumenter.epost import Epost
 from dokumenter.models import (
     Ansvarsgruppemedlem,
@@ -77,6 +78,8 @@ FILTYPER = {
 HANDLINGER = {
     "opprettet": "Opprettet planen",
     "lest": "Åpnet planen",
+    "listet": "Så planen i planlisten (navn og nummer)",
+    "sokt_fram": "Så planen i et søkeresultat (nummer og utdrag)",
     "lastet_ned": "Lastet ned",
     "ny_versjon": "Lagret ny versjon",
     "medlem_lagt_til": "La til medlem i ansvarsgruppen",
@@ -379,8 +382,7 @@ def lagre_versjon(
     grunn = rens_tekst(grunn)[:500]
     with tj.sesjoner() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
-        if plan.status not in KAN_ENDRES:
-            raise Valideringsfeil({"status": "En avsluttet plan kan ikke endres."})
+        _krev_apen(plan)
         if plan.gjeldende_versjon != apnet_versjon:
             raise Valideringsfeil(
                 {
@@ -402,6 +404,10 @@ def lagre_versjon(
 
     def registrer(s: Session, filer: list[LagretFil]) -> int:
         malfil_, docx_, pdf_ = filer
+        # Tilgangen og statusen sjekkes på nytt i skrivetransaksjonen: planen kan ha blitt
+        # avsluttet, eller brukeren fjernet fra gruppen, mens dokumentene ble laget.
+        plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        _krev_apen(plan)
         oppdatert = s.execute(
             update(Plan)
             .where(Plan.id == plan_id, Plan.gjeldende_versjon == nummer - 1)
@@ -410,7 +416,7 @@ def lagre_versjon(
         )
         if oppdatert.rowcount != 1:
             raise Valideringsfeil({"versjon": "Planen ble lagret av en annen samtidig."})
-        plan = s.get(Plan, plan_id)
+        s.refresh(plan)
         trekk_aktiv_runde(s, plan, bruker_id, g, fra, "Innholdet ble endret.")
         plan.status = "utkast"
         plan.neste_evaluering = date.fromisoformat(lagret["revideres"])
@@ -448,6 +454,38 @@ def lagre_versjon(
     return resultat
 
 
+def _krev_apen(plan: Plan) -> None:
+    """En avsluttet plan kan ikke endres, og ingen kan få tilgang til den; bare det som tar
+    tilgang bort (trekke samtykke eller tilgang, fjerne medlemmer), er lov."""
+    if plan.status not in KAN_ENDRES:
+        raise Valideringsfeil({"status": "Planen er avsluttet og kan ikke endres."})
+
+
+def trekk_runde_uten_tilgang(s: Session, plan: Plan, bruker_id: int | None, g, fra: str) -> bool:  # noqa: ANN001
+    """Trekk den aktive runden hvis en som ennå skal signere, ikke lenger har tilgang
+    (fjernet fra gruppen, trukket samtykke, ny koordinator, deaktivert). Runden kan ikke
+    fullføres da, og ingen skal få e-post om en plan de ikke kan åpne."""
+    runde = s.scalar(
+        select(Signeringsrunde).where(
+            Signeringsrunde.plan_id == plan.id, Signeringsrunde.status == "aktiv"
+        )
+    )
+    if runde is None:
+        return False
+    s.flush()
+    uten = [
+        sig.bruker.navn
+        for sig in runde.signatarer
+        if sig.status == "venter" and grunnlag(s, plan, sig.bruker) is None
+    ]
+    if not uten:
+        return False
+    trekk_aktiv_runde(s, plan, bruker_id, g, fra,
+                      f"{', '.join(uten)} har ikke lenger tilgang til planen.")  # fmt: skip
+    plan.status = "utkast"
+    return True
+
+
 def trekk_aktiv_runde(
     s: Session, plan: Plan, bruker_id: int | None, g: Grunnlag | str, fra: str, grunn: str
 ) -> None:
@@ -464,12 +502,13 @@ def trekk_aktiv_runde(
 # --- Lese ------------------------------------------------------------------------------------
 
 
-def liste(tj: Tjenester, bruker_id: int) -> list[Planrad]:
-    """Planene brukeren kan åpne; ingen andre nevnes."""
+def liste(tj: Tjenester, bruker_id: int, fra: str = "") -> list[Planrad]:
+    """Planene brukeren kan åpne; ingen andre nevnes. Listen viser navnet, så den logges
+    (én gang per plan, bruker og dag)."""
     with tj.sesjoner() as s:
         ider = synlige_plan_ider(s, s.get(Bruker, bruker_id))
         planer = s.scalars(select(Plan).where(Plan.id.in_(ider)).order_by(Plan.id)).all()
-        return [
+        rader = [
             Planrad(
                 id=p.id,
                 nummer=p.nummer,
@@ -481,6 +520,34 @@ def liste(tj: Tjenester, bruker_id: int) -> list[Planrad]:
             )
             for p in planer
         ]
+    logg_visninger(tj, bruker_id, ider, "listet", fra)
+    return rader
+
+
+def logg_visninger(
+    tj: Tjenester, bruker_id: int, plan_ider: list[int], handling: str, fra: str = ""
+) -> None:
+    """Logg at planene ble vist i en liste eller et søkeresultat (navn, nummer eller utdrag),
+    med brukerens grunnlag, høyst én gang per plan, bruker, handling og døgn."""
+    if not plan_ider:
+        return
+    dognstart = datetime.combine(date.today(), datetime.min.time()).astimezone()
+    with tj.transaksjon() as s:
+        logget = set(
+            s.scalars(
+                select(Planlogg.plan_id).where(
+                    Planlogg.bruker_id == bruker_id,
+                    Planlogg.handling == handling,
+                    Planlogg.tidspunkt >= dognstart,
+                    Planlogg.plan_id.in_(plan_ider),
+                )
+            )
+        )
+        bruker = s.get(Bruker, bruker_id)
+        for plan_id in sorted(set(plan_ider) - logget):
+            g = grunnlag(s, s.get(Plan, plan_id), bruker)
+            if g is not None:
+                logg(s, plan_id, handling, bruker_id, g, fra)
 
 
 @logger_nektet
@@ -578,6 +645,7 @@ def legg_til_medlem(
     tjeneste, rolle = rens_tekst(tjeneste)[:200], rens_tekst(rolle)[:200]
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        _krev_apen(plan)
         medlem = s.get(Bruker, medlem_bruker_id)
         if medlem is None or not medlem.aktiv:
             raise Valideringsfeil({"bruker_id": "Velg en aktiv bruker."})
@@ -610,6 +678,9 @@ def fjern_medlem(
         navn = medlem.bruker.navn
         plan.medlemmer.remove(medlem)
         logg(s, plan_id, "medlem_fjernet", bruker_id, g, fra, medlem=navn)
+        endret = trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
+    if endret:
+        sok.oppdater_plan(tj, plan_id)
 
 
 @logger_nektet
@@ -625,6 +696,7 @@ def registrer_samtykke(
         raise Valideringsfeil({"gitt": "Samtykket kan ikke være gitt fram i tid."})
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        _krev_apen(plan)
         part = s.get(Part, part_id)
         if part is None:
             raise Valideringsfeil({"part_id": "Velg en part."})
@@ -645,7 +717,9 @@ def trekk_samtykke(
         samtykke = gjeldende_samtykke(s, plan_id, part_id)
         if samtykke is None:
             raise Valideringsfeil({"part_id": "Det er ikke noe gjeldende samtykke for parten."})
-        samtykke.trukket, samtykke.trukket_av_id = naa(), bruker_id
+        for sam in plan.samtykker:  # alle gjeldende, om det skulle være flere
+            if sam.part_id == part_id and sam.trukket is None:
+                sam.trukket, sam.trukket_av_id = naa(), bruker_id
         mistet = sorted(
             m.bruker.navn
             for m in plan.medlemmer
@@ -653,18 +727,7 @@ def trekk_samtykke(
         )
         logg(s, plan_id, "samtykke_trukket", bruker_id, g, fra, part=samtykke.part.navn,
              mistet_tilgang=mistet)  # fmt: skip
-        # En runde der en av partens brukere ennå skal signere, kan ikke fullføres lenger.
-        runde = s.scalar(
-            select(Signeringsrunde).where(
-                Signeringsrunde.plan_id == plan_id, Signeringsrunde.status == "aktiv"
-            )
-        )
-        if runde is not None and any(
-            sig.status == "venter" and sig.bruker.part_id == part_id for sig in runde.signatarer
-        ):
-            trekk_aktiv_runde(s, plan, bruker_id, g, fra,
-                              f"Samtykket for {samtykke.part.navn} er trukket.")  # fmt: skip
-            plan.status = "utkast"
+        trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
     sok.oppdater_plan(tj, plan_id)
     return mistet
 
@@ -695,9 +758,13 @@ def gi_tilgang(
             raise Valideringsfeil({"utloper": "Sluttdatoen kan ikke være passert."})
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        _krev_apen(plan)
         mottaker = s.get(Bruker, til_bruker_id)
         if mottaker is None or not mottaker.aktiv or mottaker.rolle not in ANSATTROLLER:
             raise Valideringsfeil({"bruker_id": "Tilgang kan bare gis til aktive ansatte."})
+        for eldre in plan.tilganger:  # en ny tilgang erstatter en gjeldende
+            if eldre.bruker_id == mottaker.id and eldre.trukket is None:
+                eldre.trukket, eldre.trukket_av_id = naa(), bruker_id
         plan.tilganger.append(
             Plantilgang(bruker_id=mottaker.id, grunn=grunn, gitt_av_id=bruker_id, utloper=slutt)
         )
@@ -732,6 +799,7 @@ def overfor_koordinator(
         raise Valideringsfeil({"grunn": "Begrunnelsen kan ha høyst 500 tegn."})
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        _krev_apen(plan)
         ny = s.get(Bruker, ny_id)
         if ny is None or not ny.aktiv or ny.rolle not in SKRIVEROLLER:
             raise Valideringsfeil(
@@ -743,6 +811,7 @@ def overfor_koordinator(
         plan.koordinator_id = ny.id
         logg(s, plan_id, "koordinator_byttet", bruker_id, g, fra, fra_koordinator=forrige,
              til=ny.navn, grunn=grunn)  # fmt: skip
+        trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
         navn = ny.navn
     sok.oppdater_plan(tj, plan_id)  # «ansvarlig» i indeksen
     return navn
@@ -833,6 +902,7 @@ class Sletterapport:
     rader: dict[str, int] = field(default_factory=dict)
     filer: int = 0
     indeksdokumenter: int = 0
+    databasefil_renset: bool | None = None  # None: ikke SQLite
 
 
 def slett_utlopte(
@@ -859,6 +929,8 @@ def slett_utlopte(
     fjernet = tj.indeks.fjern_objekter("plan", ider, rens=True)
     for plan_id in ider:
         _slett_rader_og_filer(tj, plan_id, fjernet.get(plan_id, 0), utfort_av, rapport)
+    # SQLite: de slettede sidene kan ellers bli liggende i -wal-filen til neste sjekkpunkt.
+    rapport.databasefil_renset = sjekkpunkt(tj.sesjoner.kw["bind"])
     return rapport
 
 

@@ -33,8 +33,15 @@ from dokumenter.forsegling import (
     signaturside_docx,
 )
 from dokumenter.models import Bruker, Plan, Plandokument, Planlogg, Signatar, Signeringsrunde, naa
-from dokumenter.planer import HANDLINGER, apne_med_tilgang, logg, logger_nektet, trekk_aktiv_runde
-from dokumenter.plantilgang import gjeldende_samtykke
+from dokumenter.planer import (
+    HANDLINGER,
+    apne_med_tilgang,
+    logg,
+    logger_nektet,
+    trekk_aktiv_runde,
+    trekk_runde_uten_tilgang,
+)
+from dokumenter.plantilgang import gjeldende_samtykke, grunnlag
 from dokumenter.signering import (
     FRIST_DAGER,
     MAKS_SKANNET,
@@ -159,12 +166,17 @@ def _varsle_neste(
         neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
         if neste is None:
             return []
+        plan = s.get(Plan, runde.plan_id)
+        if grunnlag(s, plan, neste.bruker) is None:  # fjernet, samtykke trukket, deaktivert
+            trekk_runde_uten_tilgang(s, plan, None, "Systemet", "systemet")
+            navn = neste.bruker.navn
+            return [f"{navn} har ikke lenger tilgang; signeringsrunden er trukket."]
         if paminnelse:
             neste.sist_paminnet = naa()
         else:
             neste.varslet = naa()
         til, navn = neste.bruker.epost, neste.bruker.navn
-        nummer = s.get(Plan, runde.plan_id).nummer
+        nummer = plan.nummer
         lenke = _lenke(nettadresse, neste.bruker, runde.plan_id)
     if not til:
         return [f"{navn} har ingen e-postadresse og er ikke varslet."]

@@ -57,9 +57,15 @@ def grunnlag(s: Session, plan: Plan | None, bruker: Bruker | None) -> Grunnlag |
     )
     if medlem is not None:
         if bruker.rolle == PARTNER:
-            if bruker.part_id is None or gjeldende_samtykke(s, plan.id, bruker.part_id) is None:
+            samtykke = gjeldende_samtykke(s, plan.id, bruker.part_id) if bruker.part_id else None
+            if samtykke is None:
                 return None
-            return Grunnlag("medlem", f"Medlem av ansvarsgruppen ({medlem.tjeneste})", False)
+            return Grunnlag(
+                "medlem",
+                f"Medlem av ansvarsgruppen ({medlem.tjeneste}); samtykke #{samtykke.id} gitt "
+                f"{samtykke.gitt.strftime('%d.%m.%Y')}",
+                False,
+            )
         if bruker.rolle in ANSATTROLLER:
             return Grunnlag("medlem", f"Medlem av ansvarsgruppen ({medlem.tjeneste})", skriver)
     if bruker.rolle in ANSATTROLLER:

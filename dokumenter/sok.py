@@ -117,9 +117,9 @@ def oppdater_plan(tj: Tjenester, plan_id: int) -> bool:
     return _oppdater(tj, "plan", plan_id, hent)
 
 
-def _dokumenter_for_plan(plan: Plan) -> Iterator[Indeksdokument]:
+def _dokumenter_for_plan(plan: Plan | None) -> Iterator[Indeksdokument]:
     """Innholdet i hver versjon, uten personens navn og fødselsdato (de står bare kryptert)."""
-    if plan.status == "slettes":
+    if plan is None or plan.status == "slettes":  # slettet underveis
         return
     for v in plan.versjoner:
         deler: list[str] = []

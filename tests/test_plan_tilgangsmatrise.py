@@ -209,3 +209,25 @@ def test_feil_nokkel_gir_tydelig_melding_og_ingen_data(tj, verden):
     with pytest.raises(Exception, match="Nøkkelen for individuelle planer mangler"):
         (tj.innstillinger.instans / "plannokkel").unlink()
         _ = tj.chiffer
+
+
+def test_id_fra_en_plan_virker_ikke_under_en_annen(tj, verden):
+    """Koordinatoren for plan A kan ikke bruke A sine id-er under plan B (som hen ikke har
+    tilgang til), og heller ikke B sin id med A sine dokumenter."""
+    app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
+    k = klient(app, "koordinator")
+    b, ider = verden.annen_plan_id, verden.ider
+    for metode, url in (
+        ("GET", f"/planer/{b}"),
+        ("GET", f"/planer/{b}/dokument/{ider['dokument_id']}"),
+        ("POST", f"/planer/{b}/medlemmer/{ider['medlem_id']}/fjern"),
+        ("POST", f"/planer/{b}/tilganger/{ider['tilgang_id']}/trekk"),
+        ("GET", f"/planer/{b}/innsyn"),
+    ):
+        svar = k.open(url, method=metode, data={})
+        assert svar.status_code == 404, (metode, url)
+        assert "Location" not in svar.headers
+    # Medlemmet og tilgangen under A er urørt.
+    p = planer.les(tj, verden.plan_id, verden.brukere["koordinator"])
+    assert ider["medlem_id"] in {m.id for m in p.medlemmer}
+    assert any(t.id == ider["tilgang_id"] and t.trukket is None for t in p.tilganger)

@@ -92,8 +92,12 @@ def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
     with pytest.raises(IkkeFunnet):  # dokumentet hører ikke til den andre planen
         planer.last_ned(tj, verden.annen_plan_id, pdf.id, koord)
     logg = handlinger(tj, verden.plan_id)
-    assert ("lest", partner, "Medlem av ansvarsgruppen (Bodø fengsel)") in logg
-    assert ("lastet_ned", partner, "Medlem av ansvarsgruppen (Bodø fengsel)") in logg
+    partnergrunnlag = (
+        f"Medlem av ansvarsgruppen (Bodø fengsel); samtykke #1 gitt "
+        f"{date.today().strftime('%d.%m.%Y')}"
+    )
+    assert ("lest", partner, partnergrunnlag) in logg
+    assert ("lastet_ned", partner, partnergrunnlag) in logg
     assert ("nektet", verden.brukere["admin_uten_tilgang"], "Ingen tilgang") in logg
     innsyn = planer.innsynslogg(tj, verden.plan_id, koord)
     assert innsyn.person.navn == PERSON
@@ -310,7 +314,9 @@ def test_sletting_etter_oppbevaringstid_etterlater_ingenting(tj, verden):
         assert s.scalar(select(Plansletting.plan_nummer)) == nummer
     for sha in filer:
         assert not tj.lager.finnes(sha)
-    sjekkpunkt(tj)
+    assert rapport.databasefil_renset is True  # slettingen tømmer WAL-en selv
+    wal = tj.innstillinger.instans / "dokumenter.sqlite3-wal"
+    assert not wal.exists() or KJENNEORD.encode() not in wal.read_bytes()
     conn = tj.sesjoner.kw["bind"].raw_connection()
     try:
         dump = "\n".join(conn.driver_connection.iterdump())
@@ -342,7 +348,7 @@ def test_avsluttet_plan_kan_ikke_endres(tj, verden):
     with pytest.raises(Valideringsfeil, match="hvorfor"):
         planer.avslutt(tj, verden.plan_id, "  ", koord)
     planer.avslutt(tj, verden.plan_id, "Målene er nådd.", koord)
-    with pytest.raises(Valideringsfeil, match="avsluttet plan"):
+    with pytest.raises(Valideringsfeil, match="avsluttet og kan ikke endres"):
         planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
     assert planer.les(tj, verden.plan_id, verden.brukere["partner_medlem"]).status == "avsluttet"
 
@@ -436,3 +442,75 @@ def test_koordinatoren_kan_byttes_med_begrunnelse(tj, verden):
         linje.handling == "Byttet koordinator" and "fra: Ansatt Koord" in linje.detaljer
         for linje in linjer
     )
+
+
+def test_plan_avsluttet_mens_dokumentene_lages_blir_ikke_gjenapnet(tj, verden):
+    koord, nav = verden.brukere["koordinator"], verden.brukere["medlem"]
+    ekte = tj.konverterer
+
+    class AvsluttUnderveis:
+        def til_pdfa(self, docx: bytes, timeout: float = 60) -> bytes:
+            planer.avslutt(tj, verden.plan_id, "Flyttet.", nav)  # en annen, samtidig
+            return ekte.til_pdfa(docx, timeout)
+
+    tj.konverterer = AvsluttUnderveis()
+    try:
+        with pytest.raises(Valideringsfeil, match="avsluttet"):
+            planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
+    finally:
+        tj.konverterer = ekte
+    p = planer.les(tj, verden.plan_id, koord)
+    assert p.status == "avsluttet" and p.versjon == 1 and p.slettes_etter is not None
+    # En avsluttet plan gir ingen ny tilgang, men tilgang kan tas bort.
+    for handling in (
+        lambda: planer.gi_tilgang(tj, verden.plan_id, verden.brukere["admin_uten_tilgang"],
+                                  "Vil se den avsluttede planen", koord),
+        lambda: planer.legg_til_medlem(tj, verden.plan_id, verden.brukere["annen_ansatt"],
+                                       "NAV", "", koord),
+        lambda: planer.registrer_samtykke(tj, verden.plan_id, verden.mo_id, date.today(), koord),
+        lambda: planer.overfor_koordinator(tj, verden.plan_id, verden.brukere["annen_ansatt"],
+                                           "Ferie", nav),
+    ):  # fmt: skip
+        with pytest.raises(Valideringsfeil, match="avsluttet"):
+            handling()
+    planer.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
+
+
+def test_liste_og_sok_logges_en_gang_per_dag(tj, verden):
+    revisor = verden.brukere["tilgang"]
+    planer.liste(tj, revisor, "test")
+    planer.liste(tj, revisor, "test")
+    from web import create_app
+
+    app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
+    k = app.test_client()
+    svar = k.post("/logg-inn", data={"brukernavn": "revisor", "passord": "testpassord-123"})
+    assert svar.status_code == 302
+    assert k.get(f"/api/sok?q={KJENNEORD}").get_json()["totalt"] == 1
+    k.get(f"/sok?q={KJENNEORD}")
+    logg = [h for h in handlinger(tj, verden.plan_id) if h[1] == revisor]
+    assert [h[0] for h in logg] == ["listet", "sokt_fram"]
+    assert all("Internkontroll" in h[2] for h in logg)
+
+
+def test_signerer_som_fjernes_fra_gruppen_trekker_runden(tj, verden, smtp_sink):
+    koord, nav = verden.brukere["koordinator"], verden.brukere["medlem"]
+    plansignering.start_runde(
+        tj, verden.plan_id, [Signatarvalg(koord, "kommune"), Signatarvalg(nav, "kommune")],
+        koord, NETT,
+    )  # fmt: skip
+    medlem = next(m for m in planer.les(tj, verden.plan_id, koord).medlemmer if m.bruker_id == nav)
+    planer.fjern_medlem(tj, verden.plan_id, medlem.id, koord)
+    assert planer.les(tj, verden.plan_id, koord).status == "utkast"
+    assert ("runde_trukket", koord, "Koordinator for planen") in handlinger(tj, verden.plan_id)
+
+
+def test_ny_tilgang_erstatter_den_gjeldende(tj, verden):
+    koord, revisor = verden.brukere["koordinator"], verden.brukere["tilgang"]
+    planer.gi_tilgang(tj, verden.plan_id, revisor, "Fornyet for ett år", koord,
+                      utloper=date.today() + timedelta(days=365))  # fmt: skip
+    gjeldende = [t for t in planer.les(tj, verden.plan_id, koord).tilganger if not t.trukket]
+    assert [t.grunn for t in gjeldende] == ["Fornyet for ett år"]
+    planer.trekk_tilgang(tj, verden.plan_id, gjeldende[0].id, koord)
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, revisor)

@@ -31,6 +31,13 @@ bp = bare_ansatte(Blueprint("planer", __name__, url_prefix="/planer"))
 KOLONNESKILLE = "|"
 
 
+@bp.after_request
+def ikke_lagre(svar):  # noqa: ANN001, ANN201
+    """Planene skal ikke ligge i nettleserens eller mellomtjeneres buffer."""
+    svar.headers["Cache-Control"] = "no-store"
+    return svar
+
+
 # --- Skjemaet for innholdet (bygd fra malens manifest) --------------------------------------
 
 
@@ -85,7 +92,7 @@ def _bruker_id() -> int:
 
 @bp.route("/")
 def liste():  # noqa: ANN201
-    return render_template("planer/liste.html", planer=uc.liste(tj(), _bruker_id()))
+    return render_template("planer/liste.html", planer=uc.liste(tj(), _bruker_id(), fra()))
 
 
 @bp.route("/ny", methods=["GET", "POST"])

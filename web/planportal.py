@@ -16,6 +16,13 @@ bp = Blueprint("planportal", __name__, url_prefix="/portal/planer")
 bp.before_request(krev_partner)
 
 
+@bp.after_request
+def ikke_lagre(svar):  # noqa: ANN001, ANN201
+    """Planene skal ikke ligge i nettleserens eller mellomtjeneres buffer."""
+    svar.headers["Cache-Control"] = "no-store"
+    return svar
+
+
 def _bruker_id() -> int:
     from flask_login import current_user
 
@@ -24,7 +31,7 @@ def _bruker_id() -> int:
 
 @bp.route("/")
 def liste():  # noqa: ANN201
-    return render_template("portal/planer.html", planer=uc.liste(tj(), _bruker_id()))
+    return render_template("portal/planer.html", planer=uc.liste(tj(), _bruker_id(), fra()))
 
 
 @bp.route("/<int:plan_id>")

@@ -6,10 +6,11 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from arkiv.sok.indeks import FASETTER
+from dokumenter import planer
 from dokumenter import sok as uc
 from dokumenter.avtaler import STATUSER
 from dokumenter.parter import PARTSTYPER
-from web.tilgang import bare_ansatte, tj
+from web.tilgang import bare_ansatte, fra, tj
 
 bp = bare_ansatte(Blueprint("sok", __name__))
 
@@ -47,6 +48,16 @@ def treffadresse(t) -> str:  # noqa: ANN001
     return url_for("avtaler.vis", avtale_id=t.objekt_id)
 
 
+def _sok(p: dict):  # noqa: ANN202
+    """Søket, og planene som ble vist i treffene logges i planenes innsynslogg."""
+    r = uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
+    planer.logg_visninger(
+        tj(), current_user.id, [t.objekt_id for t in r.treff if t.art == "plan"], "sokt_fram",
+        fra(),
+    )  # fmt: skip
+    return r
+
+
 @bp.route("/sok")
 @login_required
 def side():  # noqa: ANN201
@@ -71,7 +82,7 @@ def side():  # noqa: ANN201
 @login_required
 def api():  # noqa: ANN201
     p = _parametre()
-    r = uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
+    r = _sok(p)
     return jsonify(
         {
             "sporring": p["sporring"],
