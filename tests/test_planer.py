@@ -514,3 +514,20 @@ def test_ny_tilgang_erstatter_den_gjeldende(tj, verden):
     planer.trekk_tilgang(tj, verden.plan_id, gjeldende[0].id, koord)
     with pytest.raises(IkkeFunnet):
         planer.les(tj, verden.plan_id, revisor)
+
+
+def test_deaktivert_bruker_og_plan_under_sletting_gir_ingen_tilgang(tj, verden):
+    koord, nav = verden.brukere["koordinator"], verden.brukere["medlem"]
+    with tj.transaksjon() as s:
+        s.get(Bruker, nav).aktiv = False
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, nav)
+    with tj.sesjoner() as s:
+        assert synlige_plan_ider(s, s.get(Bruker, nav)) == []
+    with tj.transaksjon() as s:  # som når slettingen er avbrutt etter første steg
+        s.get(Plan, verden.plan_id).status = "slettes"
+    antall = len(handlinger(tj, verden.plan_id))
+    with pytest.raises(IkkeFunnet):
+        planer.les(tj, verden.plan_id, koord)
+    assert planer.liste(tj, koord) == []  # koordinatoren har bare denne planen
+    assert len(handlinger(tj, verden.plan_id)) == antall  # ingenting logges på en plan som slettes
