@@ -461,7 +461,9 @@ def _krev_apen(plan: Plan) -> None:
         raise Valideringsfeil({"status": "Planen er avsluttet og kan ikke endres."})
 
 
-def trekk_runde_uten_tilgang(s: Session, plan: Plan, bruker_id: int | None, g, fra: str) -> bool:  # noqa: ANN001
+def trekk_runde_uten_tilgang(
+    s: Session, plan: Plan, bruker_id: int | None, g: Grunnlag | str, fra: str
+) -> bool:
     """Trekk den aktive runden hvis en som ennå skal signere, ikke lenger har tilgang
     (fjernet fra gruppen, trukket samtykke, ny koordinator, deaktivert). Runden kan ikke
     fullføres da, og ingen skal få e-post om en plan de ikke kan åpne."""

@@ -5,6 +5,7 @@ hver rute 404, som for en plan som ikke finnes."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
 from dokumenter import planer as uc
 from dokumenter import plansignering
@@ -24,8 +25,6 @@ def ikke_lagre(svar):  # noqa: ANN001, ANN201
 
 
 def _bruker_id() -> int:
-    from flask_login import current_user
-
     return current_user.id
 
 
