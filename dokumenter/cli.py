@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -316,6 +317,20 @@ def signatur_paminn(nettadresse: str) -> None:
         click.echo(f"E-post: {feil}", err=True)
 
 
+def _paminn(
+    send: Callable[[Tjenester, str], tuple[int, list[str]]], nettadresse: str, hva: str
+) -> None:
+    """Felles for `avvik/evaluering/plan paminn`: send, og skriv antall og e-postfeil."""
+    tj = _tjenester()
+    try:
+        antall, feil = send(tj, nettadresse)
+    finally:
+        tj.lukk()
+    click.echo(f"Påminnet om {antall} {hva}.")
+    for f in feil:
+        click.echo(f"E-post: {f}", err=True)
+
+
 # -- avvik og evaluering ---------------------------------------------------------------------
 
 
@@ -332,14 +347,7 @@ main.add_command(avvik_grp, "avvik")
 def avvik_paminn(nettadresse: str) -> None:
     from dokumenter import avvik
 
-    tj = _tjenester()
-    try:
-        antall, feil = avvik.send_paminnelser(tj, nettadresse)
-    finally:
-        tj.lukk()
-    click.echo(f"Påminnet om {antall} forfalte avvik.")
-    for f in feil:
-        click.echo(f"E-post: {f}", err=True)
+    _paminn(avvik.send_paminnelser, nettadresse, "forfalte avvik")
 
 
 @main.group(help="Den årlige evalueringen.")
@@ -357,14 +365,7 @@ main.add_command(evaluering_grp, "evaluering")
 def evaluering_paminn(nettadresse: str) -> None:
     from dokumenter import evaluering
 
-    tj = _tjenester()
-    try:
-        antall, feil = evaluering.send_paminnelser(tj, nettadresse)
-    finally:
-        tj.lukk()
-    click.echo(f"Påminnet om {antall} evalueringer.")
-    for f in feil:
-        click.echo(f"E-post: {f}", err=True)
+    _paminn(evaluering.send_paminnelser, nettadresse, "evalueringer")
 
 
 @click.group(
@@ -384,14 +385,7 @@ main.add_command(plan_grp, "plan")
 def plan_paminn(nettadresse: str) -> None:
     from dokumenter import planer
 
-    tj = _tjenester()
-    try:
-        antall, feil = planer.send_paminnelser(tj, nettadresse)
-    finally:
-        tj.lukk()
-    click.echo(f"Påminnet om {antall} planer.")
-    for f in feil:
-        click.echo(f"E-post: {f}", err=True)
+    _paminn(planer.send_paminnelser, nettadresse, "planer")
 
 
 @plan_grp.command(

@@ -534,19 +534,24 @@ def logg_visninger(
     if not plan_ider:
         return
     dognstart = datetime.combine(date.today(), datetime.min.time()).astimezone()
-    with tj.transaksjon() as s:
-        logget = set(
-            s.scalars(
-                select(Planlogg.plan_id).where(
-                    Planlogg.bruker_id == bruker_id,
-                    Planlogg.handling == handling,
-                    Planlogg.tidspunkt >= dognstart,
-                    Planlogg.plan_id.in_(plan_ider),
-                )
+
+    def mangler(s: Session) -> set[int]:
+        logget = s.scalars(
+            select(Planlogg.plan_id).where(
+                Planlogg.bruker_id == bruker_id,
+                Planlogg.handling == handling,
+                Planlogg.tidspunkt >= dognstart,
+                Planlogg.plan_id.in_(plan_ider),
             )
         )
+        return set(plan_ider) - set(logget)
+
+    with tj.sesjoner() as s:  # som regel er alt logget: da tas ingen skrivelås
+        if not mangler(s):
+            return
+    with tj.transaksjon() as s:
         bruker = s.get(Bruker, bruker_id)
-        for plan_id in sorted(set(plan_ider) - logget):
+        for plan_id in sorted(mangler(s)):
             g = grunnlag(s, s.get(Plan, plan_id), bruker)
             if g is not None:
                 logg(s, plan_id, handling, bruker_id, g, fra)

@@ -11,11 +11,7 @@ avtalene (dokumenter.signering og dokumenter.forsegling). Forskjellene:
 from __future__ import annotations
 
 import hashlib
-import io
-from datetime import timedelta
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -26,7 +22,6 @@ from dokumenter.brukere import PARTNER, SKRIVEROLLER, som_utc
 from dokumenter.epost import Epost
 from dokumenter.forsegling import (
     Segl,
-    Signatur,
     Sporhendelse,
     lag_metadata,
     lag_signert_kopi,
@@ -44,15 +39,18 @@ from dokumenter.planer import (
 from dokumenter.plantilgang import gjeldende_samtykke, grunnlag
 from dokumenter.signering import (
     FRIST_DAGER,
-    MAKS_SKANNET,
     PAMINNELSE_DAGER,
     Paminnelsesrapport,
     Signatarvalg,
     kodepost,
+    min_signatar,
     neste_signatar,
     ny_kode,
     ny_runde,
+    signaturer_i,
     sjekk_kode,
+    sjekk_skannet_pdf,
+    skal_paminnes,
 )
 from dokumenter.tjenester import Tjenester
 from dokumenter.validering import Valideringsfeil
@@ -224,11 +222,10 @@ def send_paminnelser(tj: Tjenester, nettadresse: str) -> Paminnelsesrapport:
                 logg(s, plan_id, "runde_utlopt", None, "Systemet", "systemet", runde=runde_id)
             sok.oppdater_plan(tj, plan_id)
             r.utlopt.append(runde_id)
-        else:
-            sist = neste.sist_paminnet or neste.varslet
-            if sist is None or som_utc(sist) <= naa() - timedelta(days=dager):
-                r.epostfeil += _varsle_neste(tj, runde_id, nettadresse, paminnelse=sist is not None)
-                r.paminnet.append(neste.id)
+        elif skal_paminnes(neste, dager):
+            paminnelse = neste.varslet is not None or neste.sist_paminnet is not None
+            r.epostfeil += _varsle_neste(tj, runde_id, nettadresse, paminnelse=paminnelse)
+            r.paminnet.append(neste.id)
     return r
 
 
@@ -237,19 +234,7 @@ def _min_tur(
 ) -> tuple[Signeringsrunde, Signatar]:
     apne_med_tilgang(s, plan_id, bruker_id, fra)  # tilgangen (og samtykket) gjelder fortsatt
     runde = aktiv_runde(s, plan_id)
-    if runde is None:
-        raise Valideringsfeil({"kode": "Planen har ingen aktiv signeringsrunde."})
-    if som_utc(runde.frist) < naa():
-        raise Valideringsfeil({"kode": "Fristen for signering er ute."})
-    mine = [sig for sig in runde.signatarer if sig.bruker_id == bruker_id]
-    if not mine:
-        raise Valideringsfeil({"kode": "Du er ikke blant dem som skal signere planen."})
-    if mine[0].status == "signert":
-        raise Valideringsfeil({"kode": "Du har allerede signert."})
-    neste = neste_signatar(runde)
-    if neste is None or neste.bruker_id != bruker_id:
-        raise Valideringsfeil({"kode": "Det er ikke din tur ennå; du får e-post når det er det."})
-    return runde, mine[0]
+    return runde, min_signatar(runde, bruker_id, "Planen", "planen")
 
 
 def min_tur(tj: Tjenester, plan_id: int, bruker_id: int) -> bool:
@@ -300,16 +285,7 @@ def fullfor_runde(tj: Tjenester, runde_id: int) -> None:
             return
         plan = s.get(Plan, runde.plan_id)
         plan_id, versjon, nummer = plan.id, runde.versjon_nummer, plan.nummer
-        signaturer = [
-            Signatur(
-                navn=sig.bruker.navn,
-                rolle=sig.rolle,
-                institusjon=sig.bruker.part.navn if sig.bruker.part else "Kommunen",
-                tidspunkt=som_utc(sig.signert),
-                ip=sig.ip,
-            )
-            for sig in runde.signatarer
-        ]
+        signaturer = signaturer_i(runde)
         hendelser = s.scalars(
             select(Planlogg)
             .where(
@@ -375,20 +351,7 @@ def last_opp_signert(
 ) -> None:
     """Registrer en skannet PDF av planen signert på papir (personen signerer som regel slik).
     En aktiv runde trekkes; planen blir «signert og gjeldende»."""
-    if not pdf:
-        raise Valideringsfeil({"fil": "Velg en PDF-fil."})
-    if len(pdf) > MAKS_SKANNET:
-        raise Valideringsfeil({"fil": f"Filen er for stor (maks {MAKS_SKANNET // 2**20} MB)."})
-    if not pdf.startswith(b"%PDF-"):
-        raise Valideringsfeil({"fil": "Filen er ikke en PDF."})
-    try:
-        sider = len(PdfReader(io.BytesIO(pdf)).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise Valideringsfeil(
-            {"fil": f"PDF-filen er skadet og kan ikke leses ({type(e).__name__})."}
-        ) from e
-    if sider < 1:
-        raise Valideringsfeil({"fil": "PDF-filen har ingen sider."})
+    sider = sjekk_skannet_pdf(pdf)
     with tj.sesjoner() as s:
         plan, _, _ = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
         if plan.gjeldende_versjon == 0 or plan.status == "avsluttet":

@@ -230,6 +230,27 @@ def _varsle_neste(
     return [feil] if feil else []
 
 
+def signaturer_i(runde: Signeringsrunde) -> list[Signatur]:
+    """Signaturene i en fullført runde, til signatursiden og metadataene i den forseglede
+    kopien. Partens signerere er partnerbrukere; institusjonen er deres part."""
+    return [
+        Signatur(
+            navn=sig.bruker.navn,
+            rolle=sig.rolle,
+            institusjon=sig.bruker.part.navn if sig.side == "part" else "Kommunen",
+            tidspunkt=som_utc(sig.signert),
+            ip=sig.ip,
+        )
+        for sig in runde.signatarer
+    ]
+
+
+def skal_paminnes(neste: Signatar, dager: int) -> bool:
+    """Den som står for tur, er ikke varslet, eller varslet/påminnet for `dager` siden."""
+    sist = neste.sist_paminnet or neste.varslet
+    return sist is None or som_utc(sist) <= naa() - timedelta(days=dager)
+
+
 def neste_signatar(runde: Signeringsrunde) -> Signatar | None:
     for sig in runde.signatarer:
         if sig.status != "signert":
@@ -242,19 +263,27 @@ def neste_signatar(runde: Signeringsrunde) -> Signatar | None:
 
 def _min_tur(s: Session, avtale_id: int, bruker_id: int) -> tuple[Signeringsrunde, Signatar]:
     runde = aktiv_runde(s, avtale_id)
+    return runde, min_signatar(runde, bruker_id, "Avtalen", "denne avtalen")
+
+
+def min_signatar(
+    runde: Signeringsrunde | None, bruker_id: int, objekt: str, denne: str
+) -> Signatar:
+    """Brukerens plass i runden, når det er brukerens tur og fristen ikke er ute; ellers en
+    norsk melding. Felles for avtaler og planer («Avtalen»/«denne avtalen» osv.)."""
     if runde is None:
-        raise Valideringsfeil({"kode": "Avtalen har ingen aktiv signeringsrunde."})
+        raise Valideringsfeil({"kode": f"{objekt} har ingen aktiv signeringsrunde."})
     if som_utc(runde.frist) < naa():
         raise Valideringsfeil({"kode": "Fristen for signering er ute."})
     neste = neste_signatar(runde)
     mine = [sig for sig in runde.signatarer if sig.bruker_id == bruker_id]
     if not mine:
-        raise Valideringsfeil({"kode": "Du er ikke blant dem som skal signere denne avtalen."})
+        raise Valideringsfeil({"kode": f"Du er ikke blant dem som skal signere {denne}."})
     if mine[0].status == "signert":
         raise Valideringsfeil({"kode": "Du har allerede signert."})
     if neste is None or neste.bruker_id != bruker_id:
         raise Valideringsfeil({"kode": "Det er ikke din tur ennå; du får e-post når det er det."})
-    return runde, mine[0]
+    return mine[0]
 
 
 def send_kode(tj: Tjenester, avtale_id: int, bruker_id: int, fra: str = "") -> str | None:
@@ -423,16 +452,7 @@ def fullfor_runde(tj: Tjenester, runde_id: int, nettadresse: str) -> list[str]:
             return []
         avtale = runde.avtale
         part = avtale.part
-        signaturer = [
-            Signatur(
-                navn=sig.bruker.navn,
-                rolle=sig.rolle,
-                institusjon=part.navn if sig.side == "part" else "Kommunen",
-                tidspunkt=som_utc(sig.signert),
-                ip=sig.ip,
-            )
-            for sig in runde.signatarer
-        ]
+        signaturer = signaturer_i(runde)
         hendelser = s.scalars(
             select(Hendelse)
             .where(Hendelse.avtale_id == avtale.id, Hendelse.id >= _forste_hendelse(s, runde))
@@ -565,11 +585,9 @@ def _sporbeskrivelse(h: Hendelse) -> str:
         return _SPORTEKST.get(h.type, h.type)
 
 
-def last_opp_signert(
-    tj: Tjenester, avtale_id: int, pdf: bytes, bruker_id: int, fra: str = ""
-) -> SignertKopi:
-    """Registrer en skannet, våtsignert PDF som signert kopi av gjeldende versjon, og sett
-    avtalen til «inngått». En aktiv signeringsrunde trekkes."""
+def sjekk_skannet_pdf(pdf: bytes) -> int:
+    """Sjekk en opplastet, skannet PDF (størrelse, format, lesbar, minst én side); gir antall
+    sider. Felles for avtaler og individuelle planer."""
     if not pdf:
         raise Valideringsfeil({"fil": "Velg en PDF-fil."})
     if len(pdf) > MAKS_SKANNET:
@@ -584,6 +602,15 @@ def last_opp_signert(
         ) from e
     if sider < 1:
         raise Valideringsfeil({"fil": "PDF-filen har ingen sider."})
+    return sider
+
+
+def last_opp_signert(
+    tj: Tjenester, avtale_id: int, pdf: bytes, bruker_id: int, fra: str = ""
+) -> SignertKopi:
+    """Registrer en skannet, våtsignert PDF som signert kopi av gjeldende versjon, og sett
+    avtalen til «inngått». En aktiv signeringsrunde trekkes."""
+    sider = sjekk_skannet_pdf(pdf)
 
     def registrer(s: Session, filer: list[LagretFil]) -> SignertKopi:
         (fil,) = filer
@@ -690,11 +717,10 @@ def send_paminnelser(tj: Tjenester, nettadresse: str) -> Paminnelsesrapport:
                 runde.status, runde.grunn = "utlopt", grunn
             sok.oppdater_avtale(tj, avtale_id)
             r.utlopt.append(runde_id)
-        else:
-            sist = neste.sist_paminnet or neste.varslet
-            if sist is None or som_utc(sist) <= naa() - timedelta(days=dager):
-                r.epostfeil += _varsle_neste(tj, runde_id, nettadresse, paminnelse=sist is not None)
-                r.paminnet.append(neste.id)
+        elif skal_paminnes(neste, dager):
+            paminnelse = neste.varslet is not None or neste.sist_paminnet is not None
+            r.epostfeil += _varsle_neste(tj, runde_id, nettadresse, paminnelse=paminnelse)
+            r.paminnet.append(neste.id)
     return r
 
 

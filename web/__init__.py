@@ -27,6 +27,7 @@ MB = 1024 * 1024
 MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
 MAKS_FILOPPLASTING = MAKS_SKANNET + MB  # skannet signert kopi (20 MB) + skjemaets overhead
 # Endepunktene som tar imot en fil; bare de får den høye grensen.
+PORTALEN = ("portal", "planportal")  # blueprintene under /portal (partnernes innlogging og drakt)
 FILOPPLASTING = {"avtaler.last_opp_signert", "planer.last_opp_signert"}
 
 
@@ -86,9 +87,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         if request.path.startswith("/api/"):
             return jsonify({"feil": "Du må være logget inn."}), 401
         flash(login.login_message, "info")
-        side = (
-            "portal.logg_inn" if request.blueprint in ("portal", "planportal") else "auth.logg_inn"
-        )
+        side = "portal.logg_inn" if request.blueprint in PORTALEN else "auth.logg_inn"
         return redirect(url_for(side, next=request.full_path.rstrip("?")))
 
     @login.user_loader
@@ -139,7 +138,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     def grunnmal() -> dict:
         # Feilsider for partnere (og for anonyme i portalen) får portalens utseende og lenker.
         portal_side = er_partner(current_user) or (
-            request.blueprint in ("portal", "planportal") and not er_ansatt(current_user)
+            request.blueprint in PORTALEN and not er_ansatt(current_user)
         )
         return {"grunnmal": "portal/base.html" if portal_side else "base.html"}
 
