@@ -13,10 +13,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from dokumenter import arkivdrift, avtaler, brukere, demo, parter
-from dokumenter.config import REPO_ROT, Innstillinger
-from dokumenter.konvertering import VarmKonverterer
-from dokumenter.sammenligning import avsnitt_fra_docx, sammenlign
+from dokumenter.avtaler import produksjon, skriving
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli import demo
+from dokumenter.drift import arkivdrift
+from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
+from dokumenter.infrastruktur.konvertering import VarmKonverterer
+from dokumenter.infrastruktur.sammenligning import avsnitt_fra_docx, sammenlign
+from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import apne
 
 
@@ -51,18 +55,18 @@ def main() -> None:
         part = parter.opprett_part(
             tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}
         )
-        verdier = {**tj.mal(avtaler.MAL).standardverdier(), **demo.AVTALEFELT}
+        verdier = {**tj.mal(produksjon.MAL).standardverdier(), **demo.AVTALEFELT}
         with VarmKonverterer(inn.uno_venv) as lo:
             tj.konverterer = lo
-            avtale = avtaler.opprett_utkast(tj, part.id, verdier, b.id)
+            avtale = skriving.opprett_utkast(tj, part.id, verdier, b.id)
             with tj.sesjoner() as s:
-                pdf_sha = s.get(avtaler.Avtale, avtale.id).versjoner[0].dokument("pdf").sha256
+                pdf_sha = s.get(skriving.Avtale, avtale.id).versjoner[0].dokument("pdf").sha256
         tj.konverterer = FerdigPdf(tj.lager.les(pdf_sha))
 
         tider = []
         for i in range(args.lagringer):
             t0 = time.perf_counter()
-            avtaler.lagre_versjon(tj, avtale.id, {**verdier, "varslingsfrist_dager": i + 1}, b.id)
+            skriving.lagre_versjon(tj, avtale.id, {**verdier, "varslingsfrist_dager": i + 1}, b.id)
             tider.append((time.perf_counter() - t0) * 1000)
         p95 = sorted(tider)[int(len(tider) * 0.95)]
         print(
@@ -73,7 +77,7 @@ def main() -> None:
         t0 = time.perf_counter()
         fra = 1 + args.lagringer
         for i in range(fra, args.versjoner):
-            avtaler.lagre_versjon(
+            skriving.lagre_versjon(
                 tj, avtale.id, {**verdier, "varslingsfrist_dager": i % 365 + 1}, b.id
             )
         bygget = time.perf_counter() - t0
@@ -86,7 +90,7 @@ def main() -> None:
         )
 
         with tj.sesjoner() as s:
-            versjoner = s.get(avtaler.Avtale, avtale.id).versjoner
+            versjoner = s.get(skriving.Avtale, avtale.id).versjoner
             gammel, ny = versjoner[0].dokument("docx").sha256, versjoner[1].dokument("docx").sha256
         gammel_docx, ny_docx = tj.lager.les(gammel), tj.lager.les(ny)
         tider = []

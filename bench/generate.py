@@ -13,11 +13,14 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dokumenter import avtaler, brukere, demo, parter
-from dokumenter.config import REPO_ROT, Innstillinger
-from dokumenter.konvertering import KaldKonverterer, KonverterPool, VarmKonverterer
-from dokumenter.maler import les_mal
-from dokumenter.render import PartData, kontekst, render_docx
+from dokumenter.avtaler import batch, produksjon
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli import demo
+from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
+from dokumenter.infrastruktur.konvertering import KaldKonverterer, KonverterPool, VarmKonverterer
+from dokumenter.infrastruktur.maler import les_mal
+from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import apne
 
 
@@ -38,7 +41,7 @@ def main() -> None:
     ap.add_argument("--kald", type=int, default=5)
     args = ap.parse_args()
 
-    mal = les_mal(REPO_ROT / "maler", avtaler.MAL)
+    mal = les_mal(REPO_ROT / "maler", produksjon.MAL)
     part = PartData("Bodø fengsel", "fengsel", "fengsel", "974760673", "Bodø")
     verdier = mal.valider({**mal.standardverdier(), **demo.AVTALEFELT})
     ctx = kontekst(mal, part, verdier, mal.variant_for("fengsel"), date.today())
@@ -80,7 +83,7 @@ def main() -> None:
             )
         tj.konverterer.start()  # start alle serverne før klokka går
         t0 = time.perf_counter()
-        rapport = avtaler.generer_alle(tj, "fengsel", b.id, ekstra=demo.AVTALEFELT)
+        rapport = batch.generer_alle(tj, "fengsel", b.id, ekstra=demo.AVTALEFELT)
         sek = time.perf_counter() - t0
         tj.lukk()
     print(

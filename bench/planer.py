@@ -19,10 +19,18 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench.archive import FerdigPdf
-from dokumenter import avtaler, brukere, demo, kryptering, parter, planer, sok
-from dokumenter.config import REPO_ROT, Innstillinger
-from dokumenter.konvertering import VarmKonverterer
+from dokumenter.avtaler import produksjon, skriving
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli import demo
+from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
+from dokumenter.infrastruktur import kryptering
+from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.models import Plan
+from dokumenter.parter import skriving as parter
+from dokumenter.planer import avslutning, lesing
+from dokumenter.planer import lagring as planer_lagring
+from dokumenter.planer import sletting as planer_sletting
+from dokumenter.sok import sporring as sok
 from dokumenter.tjenester import apne
 from tests.planverden import innhold
 
@@ -57,22 +65,24 @@ def main() -> None:
         part = parter.opprett_part(
             tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}
         )
-        verdier = {**tj.mal(avtaler.MAL).standardverdier(), **demo.AVTALEFELT}
+        verdier = {**tj.mal(produksjon.MAL).standardverdier(), **demo.AVTALEFELT}
 
         with VarmKonverterer(inn.uno_venv) as lo:
             tj.konverterer = lo
-            plan_id = planer.opprett(tj, "Ola Nordmann", date(1990, 1, 1), part.id, koord.id)
+            plan_id = planer_lagring.opprett(
+                tj, "Ola Nordmann", date(1990, 1, 1), part.id, koord.id
+            )
             versjon = [0]
 
             def lagre() -> None:
-                planer.lagre_versjon(tj, plan_id, innhold(), koord.id, versjon[0])
+                planer_lagring.lagre_versjon(tj, plan_id, innhold(), koord.id, versjon[0])
                 versjon[0] += 1
 
             lagre()  # første kall varmer opp
             lagring = median_ms(lagre, 10)
-            avtale = avtaler.opprett_utkast(tj, part.id, verdier, koord.id)
+            avtale = skriving.opprett_utkast(tj, part.id, verdier, koord.id)
             with tj.sesjoner() as s:
-                pdf_sha = s.get(avtaler.Avtale, avtale.id).versjoner[0].dokument("pdf").sha256
+                pdf_sha = s.get(skriving.Avtale, avtale.id).versjoner[0].dokument("pdf").sha256
         pdf = tj.lager.les(pdf_sha)
         tj.konverterer = FerdigPdf(pdf)
         kryptert = tj.chiffer.krypter(pdf)
@@ -81,14 +91,14 @@ def main() -> None:
 
         t = time.perf_counter()
         for _ in range(args.avtaler):
-            avtaler.opprett_utkast(tj, part.id, verdier, koord.id)
+            skriving.opprett_utkast(tj, part.id, verdier, koord.id)
         for i in range(args.planer):
-            p = planer.opprett(tj, f"Person {i}", date(1980, 1, 1), part.id, koord.id)
-            planer.lagre_versjon(tj, p, innhold(), koord.id, 0)
+            p = planer_lagring.opprett(tj, f"Person {i}", date(1980, 1, 1), part.id, koord.id)
+            planer_lagring.lagre_versjon(tj, p, innhold(), koord.id, 0)
         oppbygging = time.perf_counter() - t
 
-        les = median_ms(lambda: planer.les(tj, plan_id, koord.id), 30)
-        liste = median_ms(lambda: planer.liste(tj, koord.id), 5)
+        les = median_ms(lambda: lesing.les(tj, plan_id, koord.id), 30)
+        liste = median_ms(lambda: lesing.liste(tj, koord.id), 5)
         sok_koord = median_ms(
             lambda: sok.sok(tj, "leilighet", "saksbehandler", bruker_id=koord.id), 30
         )
@@ -100,9 +110,9 @@ def main() -> None:
         with tj.sesjoner() as s:
             ider = s.scalars(select(Plan.id).order_by(Plan.id.desc()).limit(args.slett)).all()
         for i in ider:
-            planer.avslutt(tj, i, "Målt sletting.", koord.id)
+            avslutning.avslutt(tj, i, "Målt sletting.", koord.id)
         t = time.perf_counter()
-        rapport = planer.slett_utlopte(tj, idag=date.today() + timedelta(days=4000))
+        rapport = planer_sletting.slett_utlopte(tj, idag=date.today() + timedelta(days=4000))
         sletting = time.perf_counter() - t
         tj.lukk()
 

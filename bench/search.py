@@ -25,7 +25,7 @@ from whoosh.analysis import LanguageAnalyzer
 
 from arkiv.sok.analyse import DELORDFELT, STOPPORD, Leksikon, lag_parser, normaliser, stamme
 from arkiv.sok.indeks import Indeksdokument, Sokeindeks
-from dokumenter.sok import ANSATTE
+from dokumenter.sok.sporring import ANSATTE
 
 # --- Det syntetiske arkivet -------------------------------------------------------------
 

@@ -13,19 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from arkiv.lager import Fillager, Gjenoppretting, LagretFil, feilpunkt, gjenopprett
 from arkiv.sok.indeks import Sokeindeks, indeksmappe
-from dokumenter.config import Innstillinger
-from dokumenter.db import lag_motor, lag_sesjonsfabrikk, oppgrader
-from dokumenter.epost import Epost, EpostFeil, SmtpOppsett, send
-from dokumenter.kryptering import Chiffer
-from dokumenter.maler import Mal, les_mal
-from dokumenter.models import (
-    Avviksskjema,
-    Dokument,
-    Evaluering,
-    Malfil,
-    Plandokument,
-    SignertKopi,
-)
+from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.infrastruktur.db import lag_motor, lag_sesjonsfabrikk, oppgrader
+from dokumenter.infrastruktur.epost import Epost, EpostFeil, SmtpOppsett, send
+from dokumenter.infrastruktur.kryptering import Chiffer
+from dokumenter.infrastruktur.maler import Mal, les_mal
+from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,7 +60,7 @@ class Tjenester:
     def konverterer(self) -> Konverterer:
         """Én varm LibreOffice-prosess per Tjenester, startet ved første bruk."""
         if self._konverterer is None:
-            from dokumenter.konvertering import VarmKonverterer
+            from dokumenter.infrastruktur.konvertering import VarmKonverterer
 
             self._konverterer = VarmKonverterer(self.innstillinger.uno_venv)
         return self._konverterer

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter import brukere, kryptering
-from dokumenter.config import REPO_ROT, Innstillinger
-from dokumenter.db import oppgrader
-from dokumenter.forsegling import Segl, lag_demo_segl
-from dokumenter.konvertering import VarmKonverterer
-from dokumenter.smtpsink import SmtpSink
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
+from dokumenter.infrastruktur import kryptering
+from dokumenter.infrastruktur.db import oppgrader
+from dokumenter.infrastruktur.forsegling import Segl, lag_demo_segl
+from dokumenter.infrastruktur.konvertering import VarmKonverterer
+from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.tjenester import Tjenester, apne
 
 PASSORD = "testpassord-123"

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from dokumenter import avtaler, brukere, parter, planer
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import produksjon, skriving
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.parter import skriving as parter
+from dokumenter.planer import ansvarsgruppe, lagring, samtykke
 from tests.conftest import PASSORD
 
 PERSON = "Ola Nordmann-Testesen"
@@ -114,19 +117,21 @@ def lag_planverden(tj, med_versjon: bool = True) -> Planverden:
         b = brukere.opprett_partnerbruker(tj, part, navn, RELASJONER[relasjon], PASSORD)
         ider[relasjon] = b.id
     leder = ider["koordinator"]
-    felt = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
-    avtale = avtaler.opprett_utkast(tj, bodo.id, felt, leder)
-    plan_id = planer.opprett(tj, PERSON, FODT, bodo.id, leder, avtale_id=avtale.id, fra="test")
+    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    avtale = skriving.opprett_utkast(tj, bodo.id, felt, leder)
+    plan_id = lagring.opprett(tj, PERSON, FODT, bodo.id, leder, avtale_id=avtale.id, fra="test")
     for bruker, tjeneste in (
         (ider["medlem"], "NAV Rana"),
         (rus.id, "Rus og psykisk helse"),
         (bolig.id, "Boligkontoret"),
         (ider["partner_medlem"], ""),
     ):
-        planer.legg_til_medlem(tj, plan_id, bruker, tjeneste, "", leder, "test")
-    planer.registrer_samtykke(tj, plan_id, bodo.id, date.today(), leder, "test")
-    planer.gi_tilgang(tj, plan_id, ider["tilgang"], "Internkontroll av saksbehandlingen", leder)
+        ansvarsgruppe.legg_til_medlem(tj, plan_id, bruker, tjeneste, "", leder, "test")
+    samtykke.registrer_samtykke(tj, plan_id, bodo.id, date.today(), leder, "test")
+    ansvarsgruppe.gi_tilgang(
+        tj, plan_id, ider["tilgang"], "Internkontroll av saksbehandlingen", leder
+    )
     if med_versjon:
-        planer.lagre_versjon(tj, plan_id, innhold(), leder, 0, "Første versjon", "test")
-    annen = planer.opprett(tj, "Annen Person", date(1970, 1, 1), mo.id, ider["annen_ansatt"])
+        lagring.lagre_versjon(tj, plan_id, innhold(), leder, 0, "Første versjon", "test")
+    annen = lagring.opprett(tj, "Annen Person", date(1970, 1, 1), mo.id, ider["annen_ansatt"])
     return Planverden(plan_id, avtale.id, bodo.id, mo.id, ider, annen)

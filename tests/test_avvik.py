@@ -10,12 +10,17 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from dokumenter import arkivdrift, avtaler, avvik, brukere, parter, signering, sok
-from dokumenter.avtaler import IkkeFunnet
-from dokumenter.avvik import Melder
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import produksjon, signering, skriving
+from dokumenter.avvik import lesing, varsler
+from dokumenter.avvik import skriving as avvik_skriving
+from dokumenter.avvik.regler import Melder
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.drift import arkivdrift
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.models import Avtale, Avvik, Avviksskjema, Bruker
-from dokumenter.validering import Valideringsfeil
+from dokumenter.parter import skriving as parter
+from dokumenter.sok import indeksering, sporring
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://test.invalid"
@@ -56,8 +61,12 @@ def oppsett(tj, saksbehandler):
     annen = brukere.opprett_partnerbruker(
         tj, mo.id, "Mona Mo", "mona@mo.example.no", "passord-12345"
     )
-    verdier = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT, "avvik_svarfrist_dager": 14}
-    avtale = avtaler.opprett_utkast(tj, bodo.id, verdier, saksbehandler.id)
+    verdier = {
+        **tj.mal(produksjon.MAL).standardverdier(),
+        **AVTALEFELT,
+        "avvik_svarfrist_dager": 14,
+    }
+    avtale = skriving.opprett_utkast(tj, bodo.id, verdier, saksbehandler.id)
     with tj.sesjoner() as s:
         pdf = tj.lager.les(s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256)
     signering.last_opp_signert(tj, avtale.id, pdf, saksbehandler.id)
@@ -73,30 +82,31 @@ def oppsett(tj, saksbehandler):
 @pytest.mark.begge_databaser
 def test_kommunen_melder_parten_svarer_kommunen_lukker(tj, oppsett, smtp_sink):
     avtale, kommune, partner, _ = oppsett
-    a = avvik.registrer(tj, avtale.id, data(), kommune, fra="test")
+    a = avvik_skriving.registrer(tj, avtale.id, data(), kommune, fra="test")
     assert a.status == "aapen" and a.nummer == f"{date.today().year}-001"
-    assert avvik.send(tj, a.id, kommune, NETT) == []
+    assert avvik_skriving.send(tj, a.id, kommune, NETT) == []
     melding = smtp_sink.vent_pa("kare@bodo.example.no")[0]
     assert f"{NETT}/portal/avvik/{a.id}" in melding.tekst and a.nummer in melding.emne
     assert "Sak 2026/117" not in melding.tekst  # personreferansen går aldri i e-post
 
-    sendt = avvik.hent(tj, a.id, kommune)
+    sendt = lesing.hent(tj, a.id, kommune)
     assert sendt.status == "sendt" and sendt.svarfrist >= date.today() + timedelta(days=14)
     assert sendt.svarfrist.weekday() < 5 and sendt.person_ref == "Sak 2026/117"
-    assert avvik.hent(tj, a.id, partner).person_ref == ""  # partneren ser den ikke
+    assert lesing.hent(tj, a.id, partner).person_ref == ""  # partneren ser den ikke
 
     with pytest.raises(Valideringsfeil, match="andre parten"):
-        avvik.besvar(tj, a.id, "Feil", "", kommune, NETT)
-    avvik.besvar(tj, a.id, "Varselet ble sendt til feil adresse.", "Ny rutine for varsling.",
-                 partner, NETT)  # fmt: skip
+        avvik_skriving.besvar(tj, a.id, "Feil", "", kommune, NETT)
+    avvik_skriving.besvar(
+        tj, a.id, "Varselet ble sendt til feil adresse.", "Ny rutine for varsling.", partner, NETT
+    )
     assert smtp_sink.vent_pa("kari@kommune.example.no")
-    avvik.lukk(tj, a.id, "Rutinen er gjennomgått i møte.", kommune)
+    avvik_skriving.lukk(tj, a.id, "Rutinen er gjennomgått i møte.", kommune)
 
-    lukket = avvik.hent(tj, a.id, kommune)
+    lukket = lesing.hent(tj, a.id, kommune)
     assert lukket.status == "lukket" and [s.anledning for s in lukket.skjemaer] == [
         "sendt", "besvart", "lukket"
     ]  # fmt: skip
-    navn, pdf = avvik.les_skjema(tj, lukket.skjemaer[-1].id, "pdf", partner)
+    navn, pdf = lesing.les_skjema(tj, lukket.skjemaer[-1].id, "pdf", partner)
     tekst = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     for forventet in ("Varselet ble sendt til feil adresse.", "Ny rutine for varsling.",
                       "Rutinen er gjennomgått", a.nummer, "Bodø fengsel"):  # fmt: skip
@@ -108,22 +118,22 @@ def test_kommunen_melder_parten_svarer_kommunen_lukker(tj, oppsett, smtp_sink):
 def test_partneren_melder_i_portalen_og_ser_bare_egne(tj, oppsett, smtp_sink):
     avtale, kommune, partner, annen = oppsett
     with pytest.raises(IkkeFunnet):
-        avvik.registrer(tj, avtale.id, data(), annen)
-    a = avvik.registrer(tj, avtale.id, data(person_ref=""), partner)
-    avvik.send(tj, a.id, partner, NETT)
+        avvik_skriving.registrer(tj, avtale.id, data(), annen)
+    a = avvik_skriving.registrer(tj, avtale.id, data(person_ref=""), partner)
+    avvik_skriving.send(tj, a.id, partner, NETT)
     assert smtp_sink.vent_pa("kari@kommune.example.no")  # den ansvarlige i kommunen
     for kall in (
-        lambda: avvik.hent(tj, a.id, annen),
-        lambda: avvik.for_avtale(tj, avtale.id, annen),
-        lambda: avvik.besvar(tj, a.id, "x", "", annen, NETT),
-        lambda: avvik.les_skjema(tj, avvik.hent(tj, a.id, partner).skjemaer[0].id, "pdf", annen),
+        lambda: lesing.hent(tj, a.id, annen),
+        lambda: lesing.for_avtale(tj, avtale.id, annen),
+        lambda: avvik_skriving.besvar(tj, a.id, "x", "", annen, NETT),
+        lambda: lesing.les_skjema(tj, lesing.hent(tj, a.id, partner).skjemaer[0].id, "pdf", annen),
     ):
         with pytest.raises(IkkeFunnet):
             kall()
     with pytest.raises(Valideringsfeil, match="Bare kommunen"):
-        avvik.lukk(tj, a.id, "Lukk", partner)
-    avvik.besvar(tj, a.id, "Kommunen hadde ikke fått varselet.", "", kommune, NETT)
-    assert avvik.hent(tj, a.id, partner).status == "besvart"
+        avvik_skriving.lukk(tj, a.id, "Lukk", partner)
+    avvik_skriving.besvar(tj, a.id, "Kommunen hadde ikke fått varselet.", "", kommune, NETT)
+    assert lesing.hent(tj, a.id, partner).status == "besvart"
 
 
 def test_ugyldig_avvik_endrer_ingenting(tj, oppsett, saksbehandler):
@@ -138,46 +148,48 @@ def test_ugyldig_avvik_endrer_ingenting(tj, oppsett, saksbehandler):
     ]
     for verdier, melding in ugyldige:
         with pytest.raises(Valideringsfeil, match=melding):
-            avvik.registrer(tj, avtale.id, verdier, kommune)
+            avvik_skriving.registrer(tj, avtale.id, verdier, kommune)
     lesetilgang = brukere.opprett_bruker(tj, "lise", "Lise", "lesetilgang", "passord-12345")
     with pytest.raises(Valideringsfeil, match="lesetilgang"):
-        avvik.registrer(tj, avtale.id, data(), Melder(lesetilgang.id, "lesetilgang"))
-    utkast = avtaler.opprett_utkast(
-        tj, avtale.part_id, {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT},
+        avvik_skriving.registrer(tj, avtale.id, data(), Melder(lesetilgang.id, "lesetilgang"))
+    utkast = skriving.opprett_utkast(
+        tj, avtale.part_id, {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT},
         saksbehandler.id,
     )  # fmt: skip
     with pytest.raises(Valideringsfeil, match="inngått avtale"):
-        avvik.registrer(tj, utkast.id, data(), kommune)
+        avvik_skriving.registrer(tj, utkast.id, data(), kommune)
     with tj.sesjoner() as s:
         assert s.scalar(select(func.count()).select_from(Avvik)) == 0
-    assert avvik.advarsler("Ola Nordmann ble løslatt") and not avvik.advarsler("ble løslatt")
+    assert avvik_skriving.advarsler("Ola Nordmann ble løslatt") and not avvik_skriving.advarsler(
+        "ble løslatt"
+    )
 
 
 def test_forfalte_avvik_og_paminnelse(tj, oppsett, smtp_sink):
     avtale, kommune, partner, _ = oppsett
-    a = avvik.registrer(tj, avtale.id, data(), kommune)
-    avvik.send(tj, a.id, kommune, NETT)
-    assert avvik.forfalte(tj) == []
+    a = avvik_skriving.registrer(tj, avtale.id, data(), kommune)
+    avvik_skriving.send(tj, a.id, kommune, NETT)
+    assert varsler.forfalte(tj) == []
     with pytest.raises(Valideringsfeil, match="svarfristen"):
-        avvik.lukk(tj, a.id, "Ingen svar", kommune)
+        avvik_skriving.lukk(tj, a.id, "Ingen svar", kommune)
     with tj.transaksjon() as s:
         s.execute(update(Avvik).values(svarfrist=date.today() - timedelta(days=1)))
-    assert [x.id for x in avvik.forfalte(tj)] == [a.id]
+    assert [x.id for x in varsler.forfalte(tj)] == [a.id]
     smtp_sink.tom()
-    assert avvik.send_paminnelser(tj, NETT) == (1, [])
+    assert varsler.send_paminnelser(tj, NETT) == (1, [])
     assert smtp_sink.vent_pa("kare@bodo.example.no")[0].emne.startswith("Påminnelse")
-    assert avvik.send_paminnelser(tj, NETT) == (0, [])  # ikke igjen samme uke
-    avvik.lukk(tj, a.id, "Lukket uten svar etter purring.", kommune)
+    assert varsler.send_paminnelser(tj, NETT) == (0, [])  # ikke igjen samme uke
+    avvik_skriving.lukk(tj, a.id, "Lukket uten svar etter purring.", kommune)
 
 
 def test_avvik_er_sokbare_uten_personreferanse(tj, oppsett):
     avtale, kommune, _, _ = oppsett
-    a = avvik.registrer(tj, avtale.id, data(), kommune)
-    treff = sok.sok(tj, "løslatt varsel", "saksbehandler").treff
+    a = avvik_skriving.registrer(tj, avtale.id, data(), kommune)
+    treff = sporring.sok(tj, "løslatt varsel", "saksbehandler").treff
     assert [(t.art, t.objekt_id) for t in treff] == [("avvik", a.id)]
-    assert sok.sok(tj, "117", "saksbehandler").totalt == 0
-    sok.reindekser(tj)
-    assert [t.art for t in sok.sok(tj, "løslatt varsel", "admin").treff] == ["avvik"]
+    assert sporring.sok(tj, "117", "saksbehandler").totalt == 0
+    indeksering.reindekser(tj)
+    assert [t.art for t in sporring.sok(tj, "løslatt varsel", "admin").treff] == ["avvik"]
 
 
 def test_statistikk_per_paragraf_kategori_og_kvartal(tj, oppsett):
@@ -188,10 +200,10 @@ def test_statistikk_per_paragraf_kategori_og_kvartal(tj, oppsett):
         ("2026-05-02", "§ 6 Bolig", "bolig", kommune),
         ("2025-12-31", "§ 4 Varsling", "varsling", kommune),
     ):
-        avvik.registrer(
+        avvik_skriving.registrer(
             tj, avtale.id, data(hendelsesdato=dato, paragraf=paragraf, kategori=kategori), melder
         )
-    st = avvik.statistikk(tj, avtale.id, date(2026, 1, 1), date(2026, 12, 31))
+    st = lesing.statistikk(tj, avtale.id, date(2026, 1, 1), date(2026, 12, 31))
     assert st["antall"] == 3
     assert st["paragraf"] == {"§ 4 Varsling": 2, "§ 6 Bolig": 1}
     assert st["kategori"] == {"bolig": 1, "varsling": 2}

@@ -12,10 +12,10 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from dokumenter.config import REPO_ROT
-from dokumenter.maler import les_mal, sjekk
-from dokumenter.render import PartData, kontekst, render_docx
-from dokumenter.validering import Valideringsfeil
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.infrastruktur.maler import les_mal, sjekk
+from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
 
 MAL = "avviksskjema"
 FIENTLIG = "Varsel sendt <w:t>&\"' {{ ikke_kode }} ]]>\x00\x07\x1b"

@@ -10,7 +10,7 @@ import sys
 import pytest
 from sqlalchemy import create_engine, text
 
-from dokumenter.config import REPO_ROT
+from dokumenter.felles.innstillinger import REPO_ROT
 
 DOKUMENTER = [sys.executable, "-m", "dokumenter"]
 

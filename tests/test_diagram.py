@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from dokumenter import diagram
+from dokumenter.infrastruktur import diagram
 
 PNG_SIGNATUR = b"\x89PNG\r\n\x1a\n"
 PER_KVARTAL = {"2026 K2": 1, "2025 K4": 0, "2026 K1": 2, "2027 K1": 3}

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter.config import REPO_ROT
-from dokumenter.epost import Epost, EpostFeil, SmtpOppsett, send
-from dokumenter.smtpsink import SmtpSink, les_mappe
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.infrastruktur.epost import Epost, EpostFeil, SmtpOppsett, send
+from dokumenter.infrastruktur.smtpsink import SmtpSink, les_mappe
 
 EMNE = "Husleieavtale for Ærøveien 5 – søknad mottatt"
 TEKST = (
@@ -177,7 +177,15 @@ def test_fra_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_kommandolinje(tmp_path: Path) -> None:
     prosess = subprocess.Popen(
-        [sys.executable, "-m", "dokumenter.smtpsink", "--port", "0", "--mappe", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "dokumenter.infrastruktur.smtpsink",
+            "--port",
+            "0",
+            "--mappe",
+            str(tmp_path),
+        ],
         cwd=REPO_ROT,
         stdout=subprocess.PIPE,
         text=True,

@@ -10,21 +10,18 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from dokumenter import (
-    avtaler,
-    avvik,
-    brukere,
-    evaluering,
-    frister,
-    oversikt,
-    parter,
-    signering,
-    sok,
-)
-from dokumenter.avvik import Melder
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import oversikt, produksjon, signering, skriving
+from dokumenter.avvik import skriving as avvik
+from dokumenter.avvik.regler import Melder
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.evaluering import kalender, lesing, paminnelser
+from dokumenter.evaluering import skriving as evaluering_skriving
+from dokumenter.felles import frister
+from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Avtale, AvtaleVersjon, Bruker, Evaluering
-from dokumenter.validering import Valideringsfeil
+from dokumenter.parter import skriving as parter
+from dokumenter.sok import sporring as sok
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://test.invalid"
@@ -32,8 +29,8 @@ NETT = "http://test.invalid"
 
 def inngatt_avtale(tj, bruker_id, navn, nr, type_="fengsel"):
     part = parter.opprett_part(tj, {"navn": navn, "type": type_, "orgnr": fiktivt_orgnr(nr)})
-    verdier = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
-    avtale = avtaler.opprett_utkast(tj, part.id, verdier, bruker_id)
+    verdier = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    avtale = skriving.opprett_utkast(tj, part.id, verdier, bruker_id)
     with tj.sesjoner() as s:
         pdf = tj.lager.les(s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256)
     signering.last_opp_signert(tj, avtale.id, pdf, bruker_id)
@@ -86,14 +83,14 @@ def status(tj, avtale_id):
 
 @pytest.mark.begge_databaser
 def test_videreforing_teller_avvik_lager_rapport_og_ny_frist(tj, avtale, saksbehandler):
-    grunnlag = evaluering.forslag(tj, avtale.id)
+    grunnlag = evaluering_skriving.forslag(tj, avtale.id)
     assert grunnlag["antall_avvik"] == 3
     assert grunnlag["per_paragraf"] == {"§ 4 Varsling": 2, "§ 6 Bolig": 1}
-    ev = evaluering.evaluer(tj, avtale.id, data(), saksbehandler.id, fra="test")
+    ev = evaluering_skriving.evaluer(tj, avtale.id, data(), saksbehandler.id, fra="test")
     forventet = frister.neste_evaluering(date.today(), 12)  # mønsteravtalen: desember
     assert (ev.antall_avvik, ev.neste_evaluering) == (3, forventet)
     assert status(tj, avtale.id) == ("inngaatt", forventet, 1)
-    _, pdf = evaluering.les_rapport(tj, ev.id, "pdf", saksbehandler.id)
+    _, pdf = lesing.les_rapport(tj, ev.id, "pdf", saksbehandler.id)
     tekst = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     for del_ in ("Bodø fengsel", "Boligsøknader kom for sent", "§ 4 Varsling", "videreføres"):
         assert del_ in tekst, del_
@@ -101,19 +98,19 @@ def test_videreforing_teller_avvik_lager_rapport_og_ny_frist(tj, avtale, saksbeh
 
 
 def test_revisjon_gir_nytt_utkast_og_oppsigelse_avslutter(tj, avtale, saksbehandler):
-    evaluering.evaluer(tj, avtale.id, data(beslutning="revideres"), saksbehandler.id)
+    evaluering_skriving.evaluer(tj, avtale.id, data(beslutning="revideres"), saksbehandler.id)
     st, neste, versjon = status(tj, avtale.id)
     assert (st, neste, versjon) == ("til_revisjon", None, 2)
     with tj.sesjoner() as s:
         v2 = s.scalar(select(AvtaleVersjon).where(AvtaleVersjon.nummer == 2))
         assert v2.grunn == "Utkast til revisjon etter evaluering"
     with pytest.raises(Valideringsfeil, match="inngåtte"):
-        evaluering.evaluer(tj, avtale.id, data(), saksbehandler.id)
+        evaluering_skriving.evaluer(tj, avtale.id, data(), saksbehandler.id)
 
     annen = inngatt_avtale(tj, saksbehandler.id, "Mo fengsel", 2)
     with pytest.raises(Valideringsfeil, match="sies opp"):
-        evaluering.evaluer(tj, annen.id, data(beslutning="sies_opp"), saksbehandler.id)
-    evaluering.evaluer(
+        evaluering_skriving.evaluer(tj, annen.id, data(beslutning="sies_opp"), saksbehandler.id)
+    evaluering_skriving.evaluer(
         tj,
         annen.id,
         data(beslutning="sies_opp", begrunnelse="Fengselet legges ned."),
@@ -137,7 +134,7 @@ def test_ugyldig_evaluering_endrer_ingenting(tj, avtale, saksbehandler):
         (data(dato="32.13.2026"), "Ugyldig dato"),
     ):
         with pytest.raises(Valideringsfeil, match=melding):
-            evaluering.evaluer(tj, avtale.id, verdier, saksbehandler.id)
+            evaluering_skriving.evaluer(tj, avtale.id, verdier, saksbehandler.id)
     with tj.sesjoner() as s:
         assert s.scalar(select(func.count()).select_from(Evaluering)) == 0
 
@@ -146,27 +143,27 @@ def test_frister_paminnelser_og_kalender(tj, avtale, saksbehandler, smtp_sink):
     idag = date.today()
     with tj.transaksjon() as s:
         s.execute(update(Avtale).values(neste_evaluering=idag + timedelta(days=30)))
-    forfalte, snart = evaluering.frister_oversikt(tj, idag)
+    forfalte, snart = paminnelser.frister_oversikt(tj, idag)
     assert forfalte == [] and snart == [(avtale.id, "Bodø fengsel", idag + timedelta(30), 30)]
-    assert evaluering.send_paminnelser(tj, NETT) == (1, [])
+    assert paminnelser.send_paminnelser(tj, NETT) == (1, [])
     assert "om 30 dager" in smtp_sink.vent_pa("kari@kommune.example.no")[0].tekst
-    assert evaluering.send_paminnelser(tj, NETT) == (0, [])  # ikke igjen før 14 dager
+    assert paminnelser.send_paminnelser(tj, NETT) == (0, [])  # ikke igjen før 14 dager
 
-    navn, ics = evaluering.mote_ics(tj, avtale.id)
+    navn, ics = kalender.mote_ics(tj, avtale.id)
     hendelse = Calendar.from_ical(ics).walk("VEVENT")[0]
     assert hendelse["SUMMARY"] == "Evaluering: samarbeidsavtale med Bodø fengsel"
     assert hendelse.decoded("DTSTART").date() == idag + timedelta(days=30)
     assert navn.endswith(".ics")
 
-    nokkel = evaluering.ny_kalendernokkel(tj, saksbehandler.id)
-    feed = Calendar.from_ical(evaluering.kalender_feed(tj, nokkel))
+    nokkel = kalender.ny_kalendernokkel(tj, saksbehandler.id)
+    feed = Calendar.from_ical(kalender.kalender_feed(tj, nokkel))
     assert len(feed.walk("VEVENT")) == 1
-    ny = evaluering.ny_kalendernokkel(tj, saksbehandler.id)
-    assert evaluering.kalender_feed(tj, nokkel) is None and evaluering.kalender_feed(tj, ny)
+    ny = kalender.ny_kalendernokkel(tj, saksbehandler.id)
+    assert kalender.kalender_feed(tj, nokkel) is None and kalender.kalender_feed(tj, ny)
     partner = brukere.opprett_partnerbruker(
         tj, avtale.part_id, "Kåre", "kare@bodo.example.no", "passord-12345"
     )
-    assert evaluering.kalender_feed(tj, evaluering.ny_kalendernokkel(tj, partner.id)) is None
+    assert kalender.kalender_feed(tj, kalender.ny_kalendernokkel(tj, partner.id)) is None
 
 
 @pytest.mark.begge_databaser
@@ -174,10 +171,10 @@ def test_forsidens_tall_fra_kjent_historikk(tj, avtale, saksbehandler):
     klinikk = inngatt_avtale(
         tj, saksbehandler.id, "Nordlandsklinikken", 2, "behandlingsinstitusjon"
     )
-    utkast = avtaler.opprett_utkast(
+    utkast = skriving.opprett_utkast(
         tj,
         klinikk.part_id,
-        {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT},
+        {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT},
         saksbehandler.id,
     )
     kommune = Melder(saksbehandler.id, "saksbehandler")

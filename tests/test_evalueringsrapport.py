@@ -14,11 +14,18 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from dokumenter import diagram
-from dokumenter.config import REPO_ROT
-from dokumenter.maler import MAKS_BILDE, MAKS_RADER, PNG_SIGNATUR, MalFeil, les_mal, sjekk
-from dokumenter.render import PartData, kontekst, render_docx
-from dokumenter.validering import Valideringsfeil
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.infrastruktur import diagram
+from dokumenter.infrastruktur.maler import (
+    MAKS_BILDE,
+    MAKS_RADER,
+    PNG_SIGNATUR,
+    MalFeil,
+    les_mal,
+    sjekk,
+)
+from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
 
 MAL = "evalueringsrapport"
 FIENTLIG = "Lukket <w:t>&\"' {{ ikke_kode }} ]]>\x00\x07\x1b"

@@ -20,9 +20,9 @@ from docx import Document
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from dokumenter import forsegling
-from dokumenter.config import REPO_ROT
-from dokumenter.forsegling import (
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.infrastruktur import forsegling
+from dokumenter.infrastruktur.forsegling import (
     Segl,
     SeglFeil,
     Signatur,

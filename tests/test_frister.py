@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from dokumenter.frister import (
+from dokumenter.felles.frister import (
     VARSEL_DAGER,
     Fristvurdering,
     forfalte_og_snart,

@@ -12,12 +12,14 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from dokumenter import avtaler, parter
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
-from dokumenter.formatering import orgnr
-from dokumenter.maler import MalFeil
+from dokumenter.avtaler import batch, produksjon, skriving
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.felles import feil
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.formatering import orgnr
+from dokumenter.infrastruktur.maler import MalFeil
 from dokumenter.models import Avtale, AvtaleVersjon, Dokument
-from dokumenter.validering import Valideringsfeil
+from dokumenter.parter import skriving as parter
 from tests.conftest import filer_i_arkivet
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.begge_databaser]
@@ -37,7 +39,7 @@ def ny_part(tj, navn, type_, nr, kontakter=()):
 
 
 def felt(tj, **endring):
-    return {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT, **endring}
+    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT, **endring}
 
 
 def docx_tekst(data: bytes) -> str:
@@ -55,7 +57,7 @@ def dokumentene(tj, avtale_id):
 
 def test_fengsel_far_kriminalomsorgsteksten_i_docx_og_pdfa(tj, saksbehandler):
     part = ny_part(tj, "Bodø fengsel", "fengsel", 1, ["Åse Ødegård", "Pål Bråten"])
-    avtale = avtaler.opprett_utkast(
+    avtale = skriving.opprett_utkast(
         tj, part.id, felt(tj, gyldig_fra="2007-06-01", varslingsfrist_dager=45), saksbehandler.id
     )
     filer = dokumentene(tj, avtale.id)
@@ -99,7 +101,7 @@ def test_alle_fengsler_far_samme_tekst_og_klinikker_helseteksten(tj, saksbehandl
         start=1,
     ):
         part = ny_part(tj, navn, type_, nr)
-        a = avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+        a = skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
         tekst = docx_tekst(dokumentene(tj, a.id)["docx"][1])
         tekster[navn] = tekst.replace(navn, "X").replace(orgnr(part.orgnr), "N")
     # Alt utenom partens navn og organisasjonsnummer er likt for to fengsler.
@@ -112,7 +114,7 @@ def test_alle_fengsler_far_samme_tekst_og_klinikker_helseteksten(tj, saksbehandl
 def test_fiendtlig_tekst_escapes_og_kontrolltegn_fjernes(tj, saksbehandler):
     part = ny_part(tj, 'Klinikk & <Nord> "AS"', "behandlingsinstitusjon", 7)
     hilsen = "Linje 1 & <b>fet</b>\x00\x07\nLinje 2 ]]> {{ ikke_kode }}"
-    a = avtaler.opprett_utkast(
+    a = skriving.opprett_utkast(
         tj,
         part.id,
         felt(tj, saerlige_bestemmelser=hilsen, kommune_enhet="R&D <enhet>"),
@@ -142,7 +144,7 @@ def test_ugyldige_felt_skriver_ingenting(tj, saksbehandler):
         {"gyldig_fra": "2007-13-45"},
     ):
         with pytest.raises(Valideringsfeil):
-            avtaler.opprett_utkast(tj, part.id, felt(tj, **endring), saksbehandler.id)
+            skriving.opprett_utkast(tj, part.id, felt(tj, **endring), saksbehandler.id)
     assert _tilstand(tj) == ((0, 0, 0), [])
 
 
@@ -153,14 +155,14 @@ def test_mal_med_syntaksfeil_gir_melding_og_skriver_ingenting(tj, saksbehandler,
     tj.innstillinger = dataclasses.replace(tj.innstillinger, maler=kopi_av_maler)
     part = ny_part(tj, "Bodø fengsel", "fengsel", 1)
     with pytest.raises(MalFeil, match="samarbeidsavtale.docx kunne ikke fylles ut"):
-        avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+        skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
     assert _tilstand(tj) == ((0, 0, 0), [])
 
 
 def test_ny_versjon_beholder_den_gamle(tj, saksbehandler):
     part = ny_part(tj, "Bodø fengsel", "fengsel", 1)
-    a = avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
-    v2 = avtaler.lagre_versjon(
+    a = skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+    v2 = skriving.lagre_versjon(
         tj,
         a.id,
         felt(tj, varslingsfrist_dager=60),
@@ -169,8 +171,8 @@ def test_ny_versjon_beholder_den_gamle(tj, saksbehandler):
         forventet_versjon=1,
     )
     assert v2.nummer == 2
-    with pytest.raises(avtaler.Konflikt):
-        avtaler.lagre_versjon(tj, a.id, felt(tj), saksbehandler.id, forventet_versjon=1)
+    with pytest.raises(feil.Konflikt):
+        skriving.lagre_versjon(tj, a.id, felt(tj), saksbehandler.id, forventet_versjon=1)
     with tj.sesjoner() as s:
         versjoner = s.get(Avtale, a.id).versjoner
         assert [v.feltverdier["varslingsfrist_dager"] for v in versjoner] == [30, 60]
@@ -181,11 +183,11 @@ def test_ny_versjon_beholder_den_gamle(tj, saksbehandler):
 def test_generer_alle_rapporterer_feil_og_fullforer_resten(tj, saksbehandler):
     for nr, navn in enumerate(("Bodø fengsel", "Mosjøen fengsel"), start=1):
         part = ny_part(tj, navn, "fengsel", nr)
-        avtaler.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+        skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
     ny_part(tj, "Trondheim fengsel", "fengsel", 3)  # ingen avtale, og ingen kontaktperson gitt
     ny_part(tj, "Nordlandsklinikken", "behandlingsinstitusjon", 4)
     sett = []
-    rapport = avtaler.generer_alle(tj, "fengsel", saksbehandler.id, fremdrift=sett.append)
+    rapport = batch.generer_alle(tj, "fengsel", saksbehandler.id, fremdrift=sett.append)
     assert sorted(rapport.ok) == ["Bodø fengsel", "Mosjøen fengsel"]
     assert [n for n, _ in rapport.feil] == ["Trondheim fengsel"]
     assert "må fylles ut" in rapport.feil[0][1]

@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from docx import Document
 
-from dokumenter.config import REPO_ROT
-from dokumenter.maler import les_mal, sjekk
-from dokumenter.render import PartData, kontekst, render_docx
-from dokumenter.sammenligning import TABELLRAD, avsnitt_fra_docx
-from dokumenter.validering import Valideringsfeil
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.infrastruktur.maler import les_mal, sjekk
+from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from dokumenter.infrastruktur.sammenligning import TABELLRAD, avsnitt_fra_docx
 
 MAL = "individuell_plan"
 

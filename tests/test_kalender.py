@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from dokumenter.kalender import PRODID, Evalueringsmote, feed_ics, mote_ics
+from dokumenter.infrastruktur.kalender import PRODID, Evalueringsmote, feed_ics, mote_ics
 
 NAA = datetime(2026, 5, 1, 12, 30, 5, 123456, tzinfo=UTC)
 TITTEL = "Evaluering: samarbeidsavtale med Bodø fengsel – «Ærlig» og åpen"

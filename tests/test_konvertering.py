@@ -13,7 +13,7 @@ import docx
 import pypdf
 import pytest
 
-from dokumenter.konvertering import (
+from dokumenter.infrastruktur.konvertering import (
     KaldKonverterer,
     KonverteringsFeil,
     KonverterPool,

@@ -7,9 +7,9 @@ import re
 import pytest
 from docx import Document
 
-from dokumenter.config import REPO_ROT
-from dokumenter.maler import MalFeil, alle_maler, les_mal, sjekk
-from dokumenter.validering import Valideringsfeil
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.infrastruktur.maler import MalFeil, alle_maler, les_mal, sjekk
 
 MAL = "samarbeidsavtale"
 

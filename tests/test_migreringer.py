@@ -10,8 +10,8 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
-from dokumenter import frister
-from dokumenter.db import alembic_config
+from dokumenter.felles import frister
+from dokumenter.infrastruktur.db import alembic_config
 
 
 @pytest.mark.begge_databaser

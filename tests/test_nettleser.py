@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from docx import Document
 
-from dokumenter import parter
-from dokumenter.demo import fiktivt_orgnr
+from dokumenter.cli.demo import fiktivt_orgnr
+from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from tests.nettleser import chromium, kjorende_app
 

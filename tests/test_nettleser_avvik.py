@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter import avtaler, brukere, parter, signering
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import produksjon, signering, skriving
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.models import Avtale
+from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from tests.nettleser import chromium, kjorende_app
 from tests.test_nettleser_signering import Postkasse, ny_side
@@ -47,8 +49,8 @@ def grunnlag(tj):
         },
     )
     brukere.opprett_partnerbruker(tj, part.id, "Åse Ødegård", ASE, ASEPASSORD)
-    felt = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
-    avtale = avtaler.opprett_utkast(tj, part.id, felt, kari.id)
+    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    avtale = skriving.opprett_utkast(tj, part.id, felt, kari.id)
     with tj.sesjoner() as s:
         pdf = tj.lager.les(s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256)
     signering.last_opp_signert(tj, avtale.id, pdf, kari.id)

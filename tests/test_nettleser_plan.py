@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter import brukere, parter
-from dokumenter.demo import fiktivt_orgnr
-from dokumenter.forsegling import Segl
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import fiktivt_orgnr
+from dokumenter.infrastruktur.forsegling import Segl
+from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from tests.nettleser import chromium, kjorende_app
 from tests.planverden import FODT, PERSON

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter import avtaler, brukere, parter
-from dokumenter.demo import fiktivt_orgnr
-from dokumenter.forsegling import Segl, Verifikasjon, verifiser
-from dokumenter.smtpsink import Mottatt, SmtpSink
+from dokumenter.avtaler import produksjon, skriving
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import fiktivt_orgnr
+from dokumenter.infrastruktur.forsegling import Segl, Verifikasjon, verifiser
+from dokumenter.infrastruktur.smtpsink import Mottatt, SmtpSink
+from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from tests.nettleser import chromium, kjorende_app
 from tests.test_web import AVTALEFELT
@@ -61,8 +63,8 @@ def grunnlag(tj):
             ],
         },
     )
-    felt = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
-    avtale = avtaler.opprett_utkast(tj, part.id, felt, kari.id)
+    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    avtale = skriving.opprett_utkast(tj, part.id, felt, kari.id)
     return avtale.id
 
 

@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import func, select
 
+from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Kontaktperson, Part
-from dokumenter.parter import endre_part, opprett_part
-from dokumenter.validering import Valideringsfeil
+from dokumenter.parter.skriving import endre_part, opprett_part
 
 pytestmark = pytest.mark.begge_databaser
 

@@ -17,8 +17,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from dokumenter import arkivdrift, brukere, planer
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.drift import arkivdrift
 from dokumenter.models import Ansvarsgruppemedlem, Bruker, Plan, Plandokument
+from dokumenter.planer import ansvarsgruppe, lesing
 from tests.conftest import PASSORD
 from tests.planverden import KJENNEORD, PERSON, RELASJONER, lag_planverden
 from web import create_app
@@ -47,7 +49,7 @@ def verden(tj):
     v = lag_planverden(tj)
     koord = v.brukere["koordinator"]
     ekstra = brukere.opprett_bruker(tj, "ekstra", "Ekstra Ansatt", "saksbehandler", PASSORD)
-    planer.gi_tilgang(tj, v.plan_id, ekstra.id, "Vikar for koordinatoren i ferien", koord)
+    ansvarsgruppe.gi_tilgang(tj, v.plan_id, ekstra.id, "Vikar for koordinatoren i ferien", koord)
     with tj.sesjoner() as s:
         plan = s.get(Plan, v.plan_id)
         medlem = s.scalar(
@@ -185,7 +187,7 @@ def test_ingen_bruker_utenfor_relasjonene_ser_planen_i_listen(tj, verden):
     with tj.sesjoner() as s:
         ider = s.scalars(select(Bruker.id)).all()
     for bruker_id in ider:
-        synlig = {p.id for p in planer.liste(tj, bruker_id)}
+        synlig = {p.id for p in lesing.liste(tj, bruker_id)}
         relasjon = next((r for r, b in verden.brukere.items() if b == bruker_id), None)
         if relasjon in KAN_LESE:
             assert verden.plan_id in synlig
@@ -196,7 +198,7 @@ def test_ingen_bruker_utenfor_relasjonene_ser_planen_i_listen(tj, verden):
 def test_feil_nokkel_gir_tydelig_melding_og_ingen_data(tj, verden):
     from cryptography.fernet import Fernet
 
-    from dokumenter.kryptering import Chiffer
+    from dokumenter.infrastruktur.kryptering import Chiffer
 
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
     k = klient(app, "koordinator")
@@ -228,6 +230,6 @@ def test_id_fra_en_plan_virker_ikke_under_en_annen(tj, verden):
         assert svar.status_code == 404, (metode, url)
         assert "Location" not in svar.headers
     # Medlemmet og tilgangen under A er urørt.
-    p = planer.les(tj, verden.plan_id, verden.brukere["koordinator"])
+    p = lesing.les(tj, verden.plan_id, verden.brukere["koordinator"])
     assert ider["medlem_id"] in {m.id for m in p.medlemmer}
     assert any(t.id == ider["tilgang_id"] and t.trukket is None for t in p.tilganger)

@@ -11,20 +11,28 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, text, update
 
-from dokumenter import forsegling, planer, plansignering, sok
-from dokumenter.avtaler import IkkeFunnet
-from dokumenter.models import (
-    Bruker,
-    Plan,
-    Plandokument,
-    Planlogg,
-    Plansletting,
-    PlanVersjon,
-    naa,
+from dokumenter.avtaler import signering
+from dokumenter.drift import arkivdrift
+from dokumenter.felles import feil
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.tid import naa
+from dokumenter.infrastruktur import forsegling
+from dokumenter.models import Bruker, Plan, Plandokument, Planlogg, Plansletting, PlanVersjon
+from dokumenter.planer import (
+    ansvarsgruppe,
+    avslutning,
+    innsynslogg,
+    lagring,
+    lesing,
+    paminnelser,
+    samtykke,
+    sletting,
 )
-from dokumenter.plantilgang import grunnlag, synlige_plan_ider
-from dokumenter.signering import Signatarvalg
-from dokumenter.validering import Valideringsfeil
+from dokumenter.planer import signering as plansignering
+from dokumenter.planer.tilgang import grunnlag, synlige_plan_ider
+from dokumenter.signering.runder import Signatarvalg
+from dokumenter.sok import indeksering
+from dokumenter.sok import sporring as sok_sporring
 from tests.planverden import FODT, KJENNEORD, PERSON, innhold, lag_planverden
 
 pytestmark = pytest.mark.libreoffice
@@ -58,11 +66,11 @@ def handlinger(tj, plan_id):
 def test_bare_koordinator_medlemmer_og_tilgang_kan_lese(tj, verden):
     for relasjon, bruker_id in verden.brukere.items():
         if relasjon in KAN_LESE:
-            p = planer.les(tj, verden.plan_id, bruker_id, "test")
+            p = lesing.les(tj, verden.plan_id, bruker_id, "test")
             assert p.person.navn == PERSON and p.person.fodselsdato == FODT
         else:
             with pytest.raises(IkkeFunnet) as e:
-                planer.les(tj, verden.plan_id, bruker_id, "test")
+                lesing.les(tj, verden.plan_id, bruker_id, "test")
             assert PERSON not in str(e.value)
     # Listen og grunnlaget er enige for hver bruker og hver plan (samme regel, to spørringer).
     with tj.sesjoner() as s:
@@ -71,26 +79,26 @@ def test_bare_koordinator_medlemmer_og_tilgang_kan_lese(tj, verden):
             for plan in s.scalars(select(Plan)):
                 assert (plan.id in synlige) == (grunnlag(s, plan, bruker) is not None)
     # Bare koordinatoren (og ansatte medlemmer med skriverolle) kan endre.
-    assert planer.les(tj, verden.plan_id, verden.brukere["medlem"]).grunnlag.kan_endre
+    assert lesing.les(tj, verden.plan_id, verden.brukere["medlem"]).grunnlag.kan_endre
     for relasjon in ("tilgang", "partner_medlem"):
-        assert not planer.les(tj, verden.plan_id, verden.brukere[relasjon]).grunnlag.kan_endre
-        with pytest.raises(planer.IngenSkrivetilgang):
-            planer.lagre_versjon(tj, verden.plan_id, innhold(), verden.brukere[relasjon], 1)
+        assert not lesing.les(tj, verden.plan_id, verden.brukere[relasjon]).grunnlag.kan_endre
+        with pytest.raises(feil.IngenSkrivetilgang):
+            lagring.lagre_versjon(tj, verden.plan_id, innhold(), verden.brukere[relasjon], 1)
 
 
 @pytest.mark.begge_databaser
 def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
     koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
-    p = planer.les(tj, verden.plan_id, partner, "web 10.0.0.9")
+    p = lesing.les(tj, verden.plan_id, partner, "web 10.0.0.9")
     pdf = next(d for d in p.dokumenter if d.type == "pdf")
-    navn, mime, data = planer.last_ned(tj, verden.plan_id, pdf.id, partner, "web 10.0.0.9")
+    navn, mime, data = lesing.last_ned(tj, verden.plan_id, pdf.id, partner, "web 10.0.0.9")
     assert mime == "application/pdf" and data.startswith(b"%PDF")
     assert PERSON not in navn  # filnavnet har bare plannummeret
     assert PERSON in "".join(side.extract_text() for side in PdfReader(io.BytesIO(data)).pages)
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, verden.brukere["admin_uten_tilgang"], "web 10.0.0.1")
+        lesing.les(tj, verden.plan_id, verden.brukere["admin_uten_tilgang"], "web 10.0.0.1")
     with pytest.raises(IkkeFunnet):  # dokumentet hører ikke til den andre planen
-        planer.last_ned(tj, verden.annen_plan_id, pdf.id, koord)
+        lesing.last_ned(tj, verden.annen_plan_id, pdf.id, koord)
     logg = handlinger(tj, verden.plan_id)
     partnergrunnlag = (
         f"Medlem av ansvarsgruppen (Bodø fengsel); samtykke #1 gitt "
@@ -99,16 +107,16 @@ def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
     assert ("lest", partner, partnergrunnlag) in logg
     assert ("lastet_ned", partner, partnergrunnlag) in logg
     assert ("nektet", verden.brukere["admin_uten_tilgang"], "Ingen tilgang") in logg
-    innsyn = planer.innsynslogg(tj, verden.plan_id, koord)
+    innsyn = innsynslogg.innsynslogg(tj, verden.plan_id, koord)
     assert innsyn.person.navn == PERSON
     linjer = [(linje.hvem, linje.handling) for linje in innsyn.linjer]
     assert ("Fengselsbetjent Fiona", "Lastet ned") in linjer
     assert ("Ansatt Revisor", "Åpnet planen") not in linjer  # revisoren har ikke sett den
-    planer.les(tj, verden.plan_id, verden.brukere["tilgang"])
-    siste = planer.innsynslogg(tj, verden.plan_id, koord).linjer[-2]
+    lesing.les(tj, verden.plan_id, verden.brukere["tilgang"])
+    siste = innsynslogg.innsynslogg(tj, verden.plan_id, koord).linjer[-2]
     assert siste.hvem == "Ansatt Revisor" and "Internkontroll" in siste.grunnlag
-    with pytest.raises(planer.IngenSkrivetilgang):  # innsynsloggen skrives ut av koordinatoren
-        planer.innsynslogg(tj, verden.plan_id, verden.brukere["tilgang"])
+    with pytest.raises(feil.IngenSkrivetilgang):  # innsynsloggen skrives ut av koordinatoren
+        innsynslogg.innsynslogg(tj, verden.plan_id, verden.brukere["tilgang"])
     with tj.transaksjon() as s, pytest.raises(Exception, match="bare få nye rader"):
         s.execute(text("UPDATE planlogg SET grunnlag = 'endret'"))
 
@@ -116,46 +124,46 @@ def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
 @pytest.mark.begge_databaser
 def test_trukket_samtykke_fjerner_partnerens_tilgang_med_en_gang(tj, verden):
     partner, koord = verden.brukere["partner_medlem"], verden.brukere["koordinator"]
-    assert planer.les(tj, verden.plan_id, partner).id == verden.plan_id
-    mistet = planer.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord, "test")
+    assert lesing.les(tj, verden.plan_id, partner).id == verden.plan_id
+    mistet = samtykke.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord, "test")
     assert mistet == ["Fengselsbetjent Fiona"]
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, partner)
+        lesing.les(tj, verden.plan_id, partner)
     with tj.sesjoner() as s:
         assert verden.plan_id not in synlige_plan_ider(s, s.get(Bruker, partner))
     logg = handlinger(tj, verden.plan_id)
     assert ("samtykke_trukket", koord, "Koordinator for planen") in logg
     assert logg[-1] == ("nektet", partner, "Ingen tilgang")
     # Nytt samtykke gir tilgangen tilbake; et samtykke kan ikke registreres to ganger.
-    planer.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
-    assert planer.les(tj, verden.plan_id, partner).id == verden.plan_id
+    samtykke.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
+    assert lesing.les(tj, verden.plan_id, partner).id == verden.plan_id
     with pytest.raises(Valideringsfeil, match="allerede samtykke"):
-        planer.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
+        samtykke.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
 
 
 def test_tilgang_krever_begrunnelse_og_kan_trekkes_og_utlope(tj, verden):
     koord, sjef = verden.brukere["koordinator"], verden.brukere["admin_uten_tilgang"]
     with pytest.raises(Valideringsfeil, match="minst 10 tegn"):
-        planer.gi_tilgang(tj, verden.plan_id, sjef, "fordi", koord)
+        ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "fordi", koord)
     with pytest.raises(Valideringsfeil, match="aktive ansatte"):
-        planer.gi_tilgang(tj, verden.plan_id, verden.brukere["partner_annen_inst"],
+        ansvarsgruppe.gi_tilgang(tj, verden.plan_id, verden.brukere["partner_annen_inst"],
                           "Trenger å se planen", koord)  # fmt: skip
     with pytest.raises(IkkeFunnet):  # admin kan ikke gi seg selv tilgang
-        planer.gi_tilgang(tj, verden.plan_id, sjef, "Jeg er administrator", sjef)
-    planer.gi_tilgang(tj, verden.plan_id, sjef, "Klagesak til Statsforvalteren", koord)
-    p = planer.les(tj, verden.plan_id, sjef)
+        ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "Jeg er administrator", sjef)
+    ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "Klagesak til Statsforvalteren", koord)
+    p = lesing.les(tj, verden.plan_id, sjef)
     assert p.grunnlag.type == "tilgang" and "Statsforvalteren" in p.grunnlag.beskrivelse
-    tilgang = planer.les(tj, verden.plan_id, koord).tilganger[-1]
-    planer.trekk_tilgang(tj, verden.plan_id, tilgang.id, koord)
+    tilgang = lesing.les(tj, verden.plan_id, koord).tilganger[-1]
+    ansvarsgruppe.trekk_tilgang(tj, verden.plan_id, tilgang.id, koord)
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, sjef)
-    planer.gi_tilgang(tj, verden.plan_id, sjef, "Kortvarig kontroll av saken", koord,
+        lesing.les(tj, verden.plan_id, sjef)
+    ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "Kortvarig kontroll av saken", koord,
                       utloper=date.today())  # fmt: skip
-    assert planer.les(tj, verden.plan_id, sjef)
+    assert lesing.les(tj, verden.plan_id, sjef)
     with tj.transaksjon() as s:  # sluttdatoen passert: tilgangen gjelder ikke lenger
         s.execute(text("UPDATE plantilgang SET utloper = :d"), {"d": date.today() - timedelta(1)})
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, sjef)
+        lesing.les(tj, verden.plan_id, sjef)
 
 
 def test_navn_og_filer_er_kryptert_og_navnet_aldri_i_indeksen(tj, verden):
@@ -179,7 +187,7 @@ def test_sok_finner_planen_bare_for_dem_med_tilgang(tj, verden):
         b = verden.brukere[relasjon]
         with tj.sesjoner() as s:
             rolle = s.get(Bruker, b).rolle
-        return sok.sok(tj, sporring, rolle, bruker_id=b)
+        return sok_sporring.sok(tj, sporring, rolle, bruker_id=b)
 
     r = treff("koordinator")
     assert [(t.art, t.objekt_id) for t in r.treff] == [("plan", verden.plan_id)]
@@ -191,14 +199,14 @@ def test_sok_finner_planen_bare_for_dem_med_tilgang(tj, verden):
         assert all(t.art != "plan" for t in alle.treff)
         assert alle.totalt == treff("koordinator", "").totalt - 1
     assert treff("koordinator", "Nordmann").totalt == 0  # navnet indekseres aldri
-    planer.trekk_tilgang(tj, verden.plan_id, planer.les(tj, verden.plan_id,
+    ansvarsgruppe.trekk_tilgang(tj, verden.plan_id, lesing.les(tj, verden.plan_id,
                          verden.brukere["koordinator"]).tilganger[0].id,
                          verden.brukere["koordinator"])  # fmt: skip
     assert treff("tilgang").totalt == 0
 
 
 def test_avtalen_viser_bare_antall_planer(tj, verden):
-    assert planer.antall_for_avtale(tj, verden.avtale_id) == 1
+    assert lesing.antall_for_avtale(tj, verden.avtale_id) == 1
 
 
 def test_ugyldig_inndata_gir_norske_meldinger_og_endrer_ingenting(tj, verden):
@@ -212,22 +220,22 @@ def test_ugyldig_inndata_gir_norske_meldinger_og_endrer_ingenting(tj, verden):
         ("Ola", "32.13.1990", "fodselsdato"),
     ):
         with pytest.raises(Valideringsfeil) as e:
-            planer.opprett(tj, navn, fodt, verden.bodo_id, koord)
+            lagring.opprett(tj, navn, fodt, verden.bodo_id, koord)
         assert felt in e.value.feil
     with pytest.raises(Valideringsfeil, match="samarbeidsavtalen med den valgte"):
-        planer.opprett(tj, "Ola", FODT, verden.mo_id, koord, avtale_id=verden.avtale_id)
-    with pytest.raises(planer.IngenSkrivetilgang):
-        planer.opprett(tj, "Ola", FODT, verden.bodo_id, verden.brukere["tilgang"])
+        lagring.opprett(tj, "Ola", FODT, verden.mo_id, koord, avtale_id=verden.avtale_id)
+    with pytest.raises(feil.IngenSkrivetilgang):
+        lagring.opprett(tj, "Ola", FODT, verden.bodo_id, verden.brukere["tilgang"])
     with pytest.raises(Valideringsfeil) as e:
-        planer.lagre_versjon(tj, verden.plan_id, innhold(maal="", antall_kopier="x"), koord, 1)
+        lagring.lagre_versjon(tj, verden.plan_id, innhold(maal="", antall_kopier="x"), koord, 1)
     assert set(e.value.feil) == {"maal", "antall_kopier"}
     with pytest.raises(Valideringsfeil, match="settes av systemet"):
-        planer.lagre_versjon(tj, verden.plan_id, innhold(person_navn="Annen"), koord, 1)
+        lagring.lagre_versjon(tj, verden.plan_id, innhold(person_navn="Annen"), koord, 1)
     with pytest.raises(Valideringsfeil, match="lagret av en annen"):
-        planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 0)
+        lagring.lagre_versjon(tj, verden.plan_id, innhold(), koord, 0)
     # Fiendtlig tekst havner som tekst i dokumentet, ikke som mal-kode eller XML.
     fiendtlig = "{{ person_navn }} <w:p>&amp; \x07 {% for %}"
-    planer.lagre_versjon(tj, verden.plan_id, innhold(maal=fiendtlig), koord, 1)
+    lagring.lagre_versjon(tj, verden.plan_id, innhold(maal=fiendtlig), koord, 1)
     with tj.sesjoner() as s:
         assert s.scalar(select(func.count()).select_from(Plan)) == planer_for
         lagret = s.scalar(select(PlanVersjon).where(PlanVersjon.nummer == 2)).feltverdier
@@ -253,10 +261,10 @@ def test_signering_med_koder_gir_forseglet_plan_og_epost_uten_navn(tj, verden, s
             plansignering.signer(tj, verden.plan_id, bruker, "000000" if kode != "000000"
                                  else "111111", "10.0.0.2", NETT)  # fmt: skip
         plansignering.signer(tj, verden.plan_id, bruker, kode, "10.0.0.2", NETT, "test")
-    p = planer.les(tj, verden.plan_id, koord)
+    p = lesing.les(tj, verden.plan_id, koord)
     assert p.status == "aktiv"
     kopi = next(d for d in p.dokumenter if d.type == "forseglet")
-    _, _, data = planer.last_ned(tj, verden.plan_id, kopi.id, partner)
+    _, _, data = lesing.last_ned(tj, verden.plan_id, kopi.id, partner)
     segl = forsegling.Segl.fra_miljo(tj.innstillinger.instans)
     v = forsegling.verifiser(data, [segl.sertifikat])
     assert v.intakt and [s["navn"] for s in v.signaturer] == [
@@ -267,10 +275,10 @@ def test_signering_med_koder_gir_forseglet_plan_og_epost_uten_navn(tj, verden, s
         assert PERSON not in m.tekst and PERSON not in m.emne
     # Trekkes samtykket mens partneren ennå skal signere, trekkes runden (den kan ikke
     # fullføres), og uten samtykke kan partneren ikke være med i en ny runde.
-    planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
+    lagring.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
     plansignering.start_runde(tj, verden.plan_id, valg, koord, NETT)
-    planer.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
-    assert planer.les(tj, verden.plan_id, koord).status == "utkast"
+    samtykke.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
+    assert lesing.les(tj, verden.plan_id, koord).status == "utkast"
     assert ("runde_trukket", koord, "Koordinator for planen") in handlinger(tj, verden.plan_id)
     with pytest.raises(Valideringsfeil, match="samtykket"):
         plansignering.start_runde(tj, verden.plan_id, valg, koord, NETT)
@@ -282,29 +290,29 @@ def test_skannet_kopi_signert_pa_papir(tj, verden):
         plansignering.last_opp_signert(tj, verden.plan_id, b"GIF89a", koord)
     with pytest.raises(Valideringsfeil, match="skadet"):
         plansignering.last_opp_signert(tj, verden.plan_id, b"%PDF-1.4 tull", koord)
-    p = planer.les(tj, verden.plan_id, koord)
+    p = lesing.les(tj, verden.plan_id, koord)
     pdf = next(d for d in p.dokumenter if d.type == "pdf")
-    _, _, data = planer.last_ned(tj, verden.plan_id, pdf.id, koord)
+    _, _, data = lesing.last_ned(tj, verden.plan_id, pdf.id, koord)
     plansignering.last_opp_signert(tj, verden.plan_id, data, koord, "test")
-    assert planer.les(tj, verden.plan_id, koord).status == "aktiv"
-    with pytest.raises(planer.IngenSkrivetilgang):
+    assert lesing.les(tj, verden.plan_id, koord).status == "aktiv"
+    with pytest.raises(feil.IngenSkrivetilgang):
         plansignering.last_opp_signert(tj, verden.plan_id, data, verden.brukere["tilgang"])
 
 
 def test_sletting_etter_oppbevaringstid_etterlater_ingenting(tj, verden):
     koord = verden.brukere["koordinator"]
-    p = planer.les(tj, verden.plan_id, koord)
+    p = lesing.les(tj, verden.plan_id, koord)
     pdf = next(d for d in p.dokumenter if d.type == "pdf")
-    _, _, data = planer.last_ned(tj, verden.plan_id, pdf.id, koord)
+    _, _, data = lesing.last_ned(tj, verden.plan_id, pdf.id, koord)
     plansignering.last_opp_signert(tj, verden.plan_id, data, koord)
     with tj.sesjoner() as s:
         filer = set(s.scalars(select(Plandokument.sha256)))
         nummer = s.get(Plan, verden.plan_id).nummer
-    assert planer.slett_utlopte(tj).planer == []  # ikke avsluttet: slettes ikke
-    slettes = planer.avslutt(tj, verden.plan_id, "Flyttet til en annen kommune.", koord)
+    assert sletting.slett_utlopte(tj).planer == []  # ikke avsluttet: slettes ikke
+    slettes = avslutning.avslutt(tj, verden.plan_id, "Flyttet til en annen kommune.", koord)
     assert slettes == date.today() + timedelta(days=tj.innstillinger.plan_oppbevaring_dager)
-    assert planer.slett_utlopte(tj, idag=slettes).planer == []  # først dagen etter
-    rapport = planer.slett_utlopte(tj, idag=slettes + timedelta(days=1), utfort_av="test")
+    assert sletting.slett_utlopte(tj, idag=slettes).planer == []  # først dagen etter
+    rapport = sletting.slett_utlopte(tj, idag=slettes + timedelta(days=1), utfort_av="test")
     assert rapport.planer == [nummer]
     assert rapport.filer == 3 and rapport.indeksdokumenter == 1  # docx, pdf, skannet
     assert rapport.rader["plan"] == 1 and rapport.rader["planlogg"] > 5
@@ -329,15 +337,15 @@ def test_sletting_etter_oppbevaringstid_etterlater_ingenting(tj, verden):
     for fil in (tj.innstillinger.instans / "indeks").rglob("*"):
         if fil.is_file():
             assert KJENNEORD.encode() not in fil.read_bytes(), fil
-    r = sok.sok(tj, KJENNEORD, "saksbehandler", bruker_id=koord)
+    r = sok_sporring.sok(tj, KJENNEORD, "saksbehandler", bruker_id=koord)
     assert r.totalt == 0
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, koord)
-    assert planer.antall_for_avtale(tj, verden.avtale_id) == 0
+        lesing.les(tj, verden.plan_id, koord)
+    assert lesing.antall_for_avtale(tj, verden.avtale_id) == 0
     # Reindeksering tar ikke planen inn igjen, og arkivkontrollen er ren.
-    sok.reindekser(tj)
-    assert sok.sok(tj, KJENNEORD, "saksbehandler", bruker_id=koord).totalt == 0
-    from dokumenter import arkivdrift
+    indeksering.reindekser(tj)
+    assert sok_sporring.sok(tj, KJENNEORD, "saksbehandler", bruker_id=koord).totalt == 0
+    pass
 
     rapport = arkivdrift.verifiser(tj)
     assert rapport.ren, rapport
@@ -346,28 +354,28 @@ def test_sletting_etter_oppbevaringstid_etterlater_ingenting(tj, verden):
 def test_avsluttet_plan_kan_ikke_endres(tj, verden):
     koord = verden.brukere["koordinator"]
     with pytest.raises(Valideringsfeil, match="hvorfor"):
-        planer.avslutt(tj, verden.plan_id, "  ", koord)
-    planer.avslutt(tj, verden.plan_id, "Målene er nådd.", koord)
+        avslutning.avslutt(tj, verden.plan_id, "  ", koord)
+    avslutning.avslutt(tj, verden.plan_id, "Målene er nådd.", koord)
     with pytest.raises(Valideringsfeil, match="avsluttet og kan ikke endres"):
-        planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
-    assert planer.les(tj, verden.plan_id, verden.brukere["partner_medlem"]).status == "avsluttet"
+        lagring.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
+    assert lesing.les(tj, verden.plan_id, verden.brukere["partner_medlem"]).status == "avsluttet"
 
 
 def test_paminnelse_om_revisjon_nevner_bare_plannummeret(tj, verden, smtp_sink):
     koord = verden.brukere["koordinator"]
     smtp_sink.tom()
     revideres = date(2027, 6, 30)  # fra innhold()
-    assert planer.send_paminnelser(tj, NETT, idag=revideres - timedelta(days=31)) == (0, [])
-    assert planer.send_paminnelser(tj, NETT, idag=revideres - timedelta(days=30)) == (1, [])
+    assert paminnelser.send_paminnelser(tj, NETT, idag=revideres - timedelta(days=31)) == (0, [])
+    assert paminnelser.send_paminnelser(tj, NETT, idag=revideres - timedelta(days=30)) == (1, [])
     (melding,) = smtp_sink.vent_pa("koord@k.example.no", 1)
     assert "IP-" in melding.emne and "om 30 dager" in melding.tekst
     assert PERSON not in melding.tekst and PERSON not in melding.emne
     # Høyst hver 14. dag; en avsluttet plan påminnes ikke.
-    assert planer.send_paminnelser(tj, NETT, idag=revideres) == (0, [])
-    planer.avslutt(tj, verden.plan_id, "Flyttet.", koord)
+    assert paminnelser.send_paminnelser(tj, NETT, idag=revideres) == (0, [])
+    avslutning.avslutt(tj, verden.plan_id, "Flyttet.", koord)
     with tj.transaksjon() as s:
         s.get(Plan, verden.plan_id).evaluering_paminnet = None
-    assert planer.send_paminnelser(tj, NETT, idag=revideres) == (0, [])
+    assert paminnelser.send_paminnelser(tj, NETT, idag=revideres) == (0, [])
 
 
 @pytest.mark.begge_databaser
@@ -382,8 +390,8 @@ def test_sletting_fjerner_alle_rader_ogsa_signeringsrunder(tj, verden, smtp_sink
     plansignering.send_kode(tj, verden.plan_id, koord)
     with tj.transaksjon() as s, pytest.raises(Exception, match="bare få nye rader"):
         s.execute(text("DELETE FROM planlogg"))
-    planer.avslutt(tj, verden.plan_id, "Flyttet.", koord)
-    rapport = planer.slett_utlopte(tj, idag=date.today() + timedelta(days=4000))
+    avslutning.avslutt(tj, verden.plan_id, "Flyttet.", koord)
+    rapport = sletting.slett_utlopte(tj, idag=date.today() + timedelta(days=4000))
     assert len(rapport.planer) == 1 and rapport.rader["signeringsrunde"] == 1
     assert rapport.rader["signatar"] == 2 and rapport.rader["engangskode"] == 1
     with tj.sesjoner() as s:
@@ -400,7 +408,7 @@ def test_sletting_fjerner_alle_rader_ogsa_signeringsrunder(tj, verden, smtp_sink
 
 
 def test_planrunder_pamines_utloper_og_blandes_ikke_med_avtalene(tj, verden, smtp_sink):
-    from dokumenter import signering
+    pass
     from dokumenter.models import Signatar, Signeringsrunde
 
     koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
@@ -419,7 +427,7 @@ def test_planrunder_pamines_utloper_og_blandes_ikke_med_avtalene(tj, verden, smt
     with tj.transaksjon() as s:
         s.execute(update(Signeringsrunde).values(frist=naa() - timedelta(days=1)))
     assert len(plansignering.send_paminnelser(tj, NETT).utlopt) == 1
-    assert planer.les(tj, verden.plan_id, koord).status == "utkast"
+    assert lesing.les(tj, verden.plan_id, koord).status == "utkast"
     assert ("runde_utlopt", None, "Systemet") in handlinger(tj, verden.plan_id)
 
 
@@ -427,17 +435,24 @@ def test_koordinatoren_kan_byttes_med_begrunnelse(tj, verden):
     koord, nav = verden.brukere["koordinator"], verden.brukere["medlem"]
     annen = verden.brukere["annen_ansatt"]
     with pytest.raises(Valideringsfeil, match="hvorfor"):
-        planer.overfor_koordinator(tj, verden.plan_id, annen, "", koord)
+        ansvarsgruppe.overfor_koordinator(tj, verden.plan_id, annen, "", koord)
     with pytest.raises(Valideringsfeil, match="skrivetilgang"):
-        planer.overfor_koordinator(tj, verden.plan_id, verden.brukere["tilgang"], "Ferie", koord)
-    with pytest.raises(planer.IngenSkrivetilgang):
-        planer.overfor_koordinator(tj, verden.plan_id, annen, "Ferie", verden.brukere["tilgang"])
-    assert planer.overfor_koordinator(tj, verden.plan_id, annen, "Ny jobb", koord) == "Ansatt Annen"
-    assert planer.les(tj, verden.plan_id, annen).grunnlag.type == "koordinator"
+        ansvarsgruppe.overfor_koordinator(
+            tj, verden.plan_id, verden.brukere["tilgang"], "Ferie", koord
+        )
+    with pytest.raises(feil.IngenSkrivetilgang):
+        ansvarsgruppe.overfor_koordinator(
+            tj, verden.plan_id, annen, "Ferie", verden.brukere["tilgang"]
+        )
+    assert (
+        ansvarsgruppe.overfor_koordinator(tj, verden.plan_id, annen, "Ny jobb", koord)
+        == "Ansatt Annen"
+    )
+    assert lesing.les(tj, verden.plan_id, annen).grunnlag.type == "koordinator"
     with pytest.raises(IkkeFunnet):  # den forrige er ikke i ansvarsgruppen
-        planer.les(tj, verden.plan_id, koord)
-    assert planer.les(tj, verden.plan_id, nav).grunnlag.type == "medlem"
-    linjer = planer.innsynslogg(tj, verden.plan_id, annen).linjer
+        lesing.les(tj, verden.plan_id, koord)
+    assert lesing.les(tj, verden.plan_id, nav).grunnlag.type == "medlem"
+    linjer = innsynslogg.innsynslogg(tj, verden.plan_id, annen).linjer
     assert any(
         linje.handling == "Byttet koordinator" and "fra: Ansatt Koord" in linje.detaljer
         for linje in linjer
@@ -450,36 +465,43 @@ def test_plan_avsluttet_mens_dokumentene_lages_blir_ikke_gjenapnet(tj, verden):
 
     class AvsluttUnderveis:
         def til_pdfa(self, docx: bytes, timeout: float = 60) -> bytes:
-            planer.avslutt(tj, verden.plan_id, "Flyttet.", nav)  # en annen, samtidig
+            avslutning.avslutt(tj, verden.plan_id, "Flyttet.", nav)  # en annen, samtidig
             return ekte.til_pdfa(docx, timeout)
 
     tj.konverterer = AvsluttUnderveis()
     try:
         with pytest.raises(Valideringsfeil, match="avsluttet"):
-            planer.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
+            lagring.lagre_versjon(tj, verden.plan_id, innhold(), koord, 1)
     finally:
         tj.konverterer = ekte
-    p = planer.les(tj, verden.plan_id, koord)
+    p = lesing.les(tj, verden.plan_id, koord)
     assert p.status == "avsluttet" and p.versjon == 1 and p.slettes_etter is not None
     # En avsluttet plan gir ingen ny tilgang, men tilgang kan tas bort.
     for handling in (
-        lambda: planer.gi_tilgang(tj, verden.plan_id, verden.brukere["admin_uten_tilgang"],
-                                  "Vil se den avsluttede planen", koord),
-        lambda: planer.legg_til_medlem(tj, verden.plan_id, verden.brukere["annen_ansatt"],
-                                       "NAV", "", koord),
-        lambda: planer.registrer_samtykke(tj, verden.plan_id, verden.mo_id, date.today(), koord),
-        lambda: planer.overfor_koordinator(tj, verden.plan_id, verden.brukere["annen_ansatt"],
-                                           "Ferie", nav),
-    ):  # fmt: skip
+        lambda: ansvarsgruppe.gi_tilgang(
+            tj,
+            verden.plan_id,
+            verden.brukere["admin_uten_tilgang"],
+            "Vil se den avsluttede planen",
+            koord,
+        ),
+        lambda: ansvarsgruppe.legg_til_medlem(
+            tj, verden.plan_id, verden.brukere["annen_ansatt"], "NAV", "", koord
+        ),
+        lambda: samtykke.registrer_samtykke(tj, verden.plan_id, verden.mo_id, date.today(), koord),
+        lambda: ansvarsgruppe.overfor_koordinator(
+            tj, verden.plan_id, verden.brukere["annen_ansatt"], "Ferie", nav
+        ),
+    ):
         with pytest.raises(Valideringsfeil, match="avsluttet"):
             handling()
-    planer.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
+    samtykke.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
 
 
 def test_liste_og_sok_logges_en_gang_per_dag(tj, verden):
     revisor = verden.brukere["tilgang"]
-    planer.liste(tj, revisor, "test")
-    planer.liste(tj, revisor, "test")
+    lesing.liste(tj, revisor, "test")
+    lesing.liste(tj, revisor, "test")
     from web import create_app
 
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
@@ -499,21 +521,21 @@ def test_signerer_som_fjernes_fra_gruppen_trekker_runden(tj, verden, smtp_sink):
         tj, verden.plan_id, [Signatarvalg(koord, "kommune"), Signatarvalg(nav, "kommune")],
         koord, NETT,
     )  # fmt: skip
-    medlem = next(m for m in planer.les(tj, verden.plan_id, koord).medlemmer if m.bruker_id == nav)
-    planer.fjern_medlem(tj, verden.plan_id, medlem.id, koord)
-    assert planer.les(tj, verden.plan_id, koord).status == "utkast"
+    medlem = next(m for m in lesing.les(tj, verden.plan_id, koord).medlemmer if m.bruker_id == nav)
+    ansvarsgruppe.fjern_medlem(tj, verden.plan_id, medlem.id, koord)
+    assert lesing.les(tj, verden.plan_id, koord).status == "utkast"
     assert ("runde_trukket", koord, "Koordinator for planen") in handlinger(tj, verden.plan_id)
 
 
 def test_ny_tilgang_erstatter_den_gjeldende(tj, verden):
     koord, revisor = verden.brukere["koordinator"], verden.brukere["tilgang"]
-    planer.gi_tilgang(tj, verden.plan_id, revisor, "Fornyet for ett år", koord,
+    ansvarsgruppe.gi_tilgang(tj, verden.plan_id, revisor, "Fornyet for ett år", koord,
                       utloper=date.today() + timedelta(days=365))  # fmt: skip
-    gjeldende = [t for t in planer.les(tj, verden.plan_id, koord).tilganger if not t.trukket]
+    gjeldende = [t for t in lesing.les(tj, verden.plan_id, koord).tilganger if not t.trukket]
     assert [t.grunn for t in gjeldende] == ["Fornyet for ett år"]
-    planer.trekk_tilgang(tj, verden.plan_id, gjeldende[0].id, koord)
+    ansvarsgruppe.trekk_tilgang(tj, verden.plan_id, gjeldende[0].id, koord)
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, revisor)
+        lesing.les(tj, verden.plan_id, revisor)
 
 
 def test_deaktivert_bruker_og_plan_under_sletting_gir_ingen_tilgang(tj, verden):
@@ -521,13 +543,13 @@ def test_deaktivert_bruker_og_plan_under_sletting_gir_ingen_tilgang(tj, verden):
     with tj.transaksjon() as s:
         s.get(Bruker, nav).aktiv = False
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, nav)
+        lesing.les(tj, verden.plan_id, nav)
     with tj.sesjoner() as s:
         assert synlige_plan_ider(s, s.get(Bruker, nav)) == []
     with tj.transaksjon() as s:  # som når slettingen er avbrutt etter første steg
         s.get(Plan, verden.plan_id).status = "slettes"
     antall = len(handlinger(tj, verden.plan_id))
     with pytest.raises(IkkeFunnet):
-        planer.les(tj, verden.plan_id, koord)
-    assert planer.liste(tj, koord) == []  # koordinatoren har bare denne planen
+        lesing.les(tj, verden.plan_id, koord)
+    assert lesing.liste(tj, koord) == []  # koordinatoren har bare denne planen
     assert len(handlinger(tj, verden.plan_id)) == antall  # ingenting logges på en plan som slettes

@@ -10,10 +10,10 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 
-from dokumenter.config import REPO_ROT, Innstillinger
-from dokumenter.db import alembic_config, oppgrader
+from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
+from dokumenter.infrastruktur.db import alembic_config, oppgrader
 from dokumenter.models import Part
-from dokumenter.parter import opprett_part
+from dokumenter.parter.skriving import opprett_part
 from dokumenter.tjenester import apne
 from tests.postgres import start_postgres
 

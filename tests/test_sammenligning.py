@@ -10,12 +10,12 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from dokumenter import avtaler
-from dokumenter.config import REPO_ROT
-from dokumenter.demo import AVTALEFELT
-from dokumenter.maler import les_mal
-from dokumenter.render import PartData, kontekst, render_docx
-from dokumenter.sammenligning import (
+from dokumenter.avtaler import produksjon as avtaler
+from dokumenter.cli.demo import AVTALEFELT
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.infrastruktur.maler import les_mal
+from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from dokumenter.infrastruktur.sammenligning import (
     Sammenligning,
     avsnitt_fra_docx,
     feltendringer,

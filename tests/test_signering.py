@@ -10,10 +10,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from dokumenter import avtaler, brukere, forsegling, frister, livslop, parter, portal, signering
-from dokumenter.avtaler import IkkeFunnet
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
-from dokumenter.livslop import UlovligOvergang
+from dokumenter.avtaler import livslop, portal, produksjon, signering, skriving
+from dokumenter.avtaler.livslop import UlovligOvergang
+from dokumenter.brukere import innlogging, invitasjoner, kontoer
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.felles import frister
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.tid import naa
+from dokumenter.infrastruktur import forsegling
 from dokumenter.models import (
     Avtale,
     Engangskode,
@@ -23,17 +27,17 @@ from dokumenter.models import (
     Signatar,
     Signeringsrunde,
     SignertKopi,
-    naa,
 )
-from dokumenter.signering import Signatarvalg
-from dokumenter.validering import Valideringsfeil
+from dokumenter.parter import skriving as parter
+from dokumenter.signering import skannet
+from dokumenter.signering.runder import Signatarvalg
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://test.invalid"
 
 
 def felt(tj, **endring):
-    return {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT, **endring}
+    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT, **endring}
 
 
 def tell(tj, modell):
@@ -56,19 +60,19 @@ def oppsett(tj, saksbehandler):
         tj,
         {"navn": "Nordlandsklinikken", "type": "behandlingsinstitusjon", "orgnr": fiktivt_orgnr(2)},
     )
-    brukere.opprett_bruker(
+    kontoer.opprett_bruker(
         tj, "leder", "Lise Leder", "admin", "passord-12345", "lise@kommune.example.no"
     )
     with tj.transaksjon() as s:  # saksbehandleren trenger e-post for varsler
         s.get(type(saksbehandler), saksbehandler.id).epost = "kari@kommune.example.no"
     saksbehandler.epost = "kari@kommune.example.no"
-    a = brukere.opprett_partnerbruker(
+    a = kontoer.opprett_partnerbruker(
         tj, bodo.id, "Kåre Ødegård", "kare@bodo.example.no", "passord-12345"
     )
-    b = brukere.opprett_partnerbruker(
+    b = kontoer.opprett_partnerbruker(
         tj, klinikk.id, "Berit Klinikk", "berit@klinikk.example.no", "passord-12345"
     )
-    avtale = avtaler.opprett_utkast(tj, bodo.id, felt(tj), saksbehandler.id, fra="test")
+    avtale = skriving.opprett_utkast(tj, bodo.id, felt(tj), saksbehandler.id, fra="test")
     return avtale, a, b, klinikk
 
 
@@ -105,22 +109,22 @@ def signer_med_kode(tj, smtp_sink, avtale_id, bruker, ip="10.0.0.1"):
 def test_ulovlige_overganger_nektes_med_tydelig_melding(tj, oppsett, saksbehandler):
     avtale, *_ = oppsett
     with pytest.raises(UlovligOvergang, match="kan ikke settes til «Avsluttet»"):
-        avtaler.sett_status(tj, avtale.id, "avsluttet", saksbehandler.id, "Nei")
+        skriving.sett_status(tj, avtale.id, "avsluttet", saksbehandler.id, "Nei")
     with pytest.raises(UlovligOvergang, match="Inngått.*siste signatur"):
-        avtaler.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)
+        skriving.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)
     with pytest.raises(Valideringsfeil, match="begrunnelse"):
-        avtaler.sett_status(tj, avtale.id, "ikke_inngaatt", saksbehandler.id, "")
+        skriving.sett_status(tj, avtale.id, "ikke_inngaatt", saksbehandler.id, "")
     assert status(tj, avtale.id) == "utkast"
     with pytest.raises(UlovligOvergang, match="sender den til signering"):
-        avtaler.sett_status(tj, avtale.id, "til_signering", saksbehandler.id)
+        skriving.sett_status(tj, avtale.id, "til_signering", saksbehandler.id)
     assert livslop.manuelle_overganger("utkast") == ["til_gjennomgang", "ikke_inngaatt"]
     assert "inngaatt" in livslop.manuelle_overganger("til_revisjon")
 
 
 def test_hver_overgang_logges_med_hvem_og_hvorfor(tj, oppsett, saksbehandler):
     avtale, *_ = oppsett
-    avtaler.sett_status(tj, avtale.id, "til_gjennomgang", saksbehandler.id, fra="web 10.1.1.1")
-    avtaler.sett_status(
+    skriving.sett_status(tj, avtale.id, "til_gjennomgang", saksbehandler.id, fra="web 10.1.1.1")
+    skriving.sett_status(
         tj, avtale.id, "ikke_inngaatt", saksbehandler.id, "Ikke besvart", fra="web 10.1.1.1"
     )
     with tj.sesjoner() as s:
@@ -183,7 +187,7 @@ def test_endring_under_signering_trekker_runden(tj, oppsett, saksbehandler, smtp
     avtale, partner, _, _ = oppsett
     runde, _ = start(tj, avtale, saksbehandler, partner)
     signer_med_kode(tj, smtp_sink, avtale.id, saksbehandler)
-    avtaler.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
     with tj.sesjoner() as s:
         assert s.get(Signeringsrunde, runde.id).status == "trukket"
         assert s.get(Avtale, avtale.id).status == "utkast"
@@ -232,7 +236,7 @@ def test_avslag_varsler_ansvarlig_og_leder_velger_videre(tj, oppsett, saksbehand
     melding = smtp_sink.vent_pa("kari@kommune.example.no")[0]
     assert "Varslingsfristen er for kort." in melding.tekst and "avslått" in melding.emne
     assert status(tj, avtale.id) == "til_signering"
-    avtaler.sett_status(tj, avtale.id, "utkast", saksbehandler.id, "Revideres etter avslag")
+    skriving.sett_status(tj, avtale.id, "utkast", saksbehandler.id, "Revideres etter avslag")
     assert status(tj, avtale.id) == "utkast"
 
 
@@ -267,7 +271,7 @@ def test_paminnelse_utlop_og_fullforing_etter_avbrudd(tj, oppsett, saksbehandler
     assert status(tj, avtale.id) == "ikke_inngaatt"
 
     # Krasj mellom siste signatur og den signerte kopien: runden gjøres ferdig senere.
-    avtaler.sett_status(tj, avtale.id, "utkast", saksbehandler.id)
+    skriving.sett_status(tj, avtale.id, "utkast", saksbehandler.id)
     runde, _ = start(tj, avtale, saksbehandler, partner)
     with tj.transaksjon() as s:
         s.execute(
@@ -287,7 +291,7 @@ def test_skannet_kopi_sjekkes_og_gir_inngatt(tj, oppsett, saksbehandler):
         (b"", "Velg en PDF"),
         (b"GIF89a not a pdf", "ikke en PDF"),
         (b"%PDF-1.7\n garbage without objects", "skadet"),
-        (b"%PDF-" + b"0" * (signering.MAKS_SKANNET), "for stor"),
+        (b"%PDF-" + b"0" * (skannet.MAKS_SKANNET), "for stor"),
     ]
     for data, melding in ugyldige:
         with pytest.raises(Valideringsfeil, match=melding):
@@ -302,13 +306,13 @@ def test_skannet_kopi_sjekkes_og_gir_inngatt(tj, oppsett, saksbehandler):
         neste = s.get(Avtale, avtale.id).neste_evaluering
     assert neste == frister.neste_evaluering(date.today(), 12) and neste.month == 12
     with pytest.raises(Valideringsfeil, match="kan ikke endres"):
-        avtaler.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
-    avtaler.sett_status(tj, avtale.id, "til_revisjon", saksbehandler.id)
-    avtaler.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)  # revisjon avbrutt
-    avtaler.sett_status(tj, avtale.id, "til_revisjon", saksbehandler.id)
-    avtaler.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+        skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.sett_status(tj, avtale.id, "til_revisjon", saksbehandler.id)
+    skriving.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)  # revisjon avbrutt
+    skriving.sett_status(tj, avtale.id, "til_revisjon", saksbehandler.id)
+    skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
     with pytest.raises(UlovligOvergang):  # versjon 2 er ikke signert
-        avtaler.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)
+        skriving.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)
 
 
 # --- Partnerens innsyn ---------------------------------------------------------------------
@@ -319,7 +323,7 @@ def test_partner_ser_bare_det_som_er_sendt_til_egen_institusjon(tj, oppsett, sak
     assert portal.avtaler_for_partner(tj, partner.part_id, partner.id) == []  # utkast er internt
     with pytest.raises(IkkeFunnet):
         portal.avtale_for_partner(tj, avtale.id, partner.part_id, partner.id)
-    avtaler.sett_status(tj, avtale.id, "til_gjennomgang", saksbehandler.id)
+    skriving.sett_status(tj, avtale.id, "til_gjennomgang", saksbehandler.id)
     vist = portal.avtale_for_partner(tj, avtale.id, partner.part_id, partner.id)
     assert vist.kan_kommentere and vist.pdf_id
     portal.kommenter(tj, avtale.id, partner.part_id, partner.id, "Vi ønsker 45 dager.")
@@ -335,7 +339,7 @@ def test_partner_ser_bare_det_som_er_sendt_til_egen_institusjon(tj, oppsett, sak
         with pytest.raises(IkkeFunnet):
             kall()
     # En eldre versjons PDF er heller ikke å få, selv for riktig institusjon.
-    avtaler.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
     with pytest.raises(IkkeFunnet):
         portal.les_pdf(tj, vist.pdf_id, partner.part_id, partner.id)
     assert tell(tj, Kommentar) == 1
@@ -351,29 +355,34 @@ def test_invitasjon_er_engangs_og_utloper(tj, oppsett, saksbehandler, smtp_sink)
     lenker = []
     for _ in range(2):  # den andre invitasjonen gjør den første ugyldig
         smtp_sink.tom()
-        bruker, feil = brukere.inviter_partner(tj, kp, saksbehandler.id, NETT)
+        bruker, feil = invitasjoner.inviter_partner(tj, kp, saksbehandler.id, NETT)
         assert feil is None and not bruker.aktiv and bruker.brukernavn == "nina@klinikk.example.no"
         tekst = smtp_sink.vent_pa("nina@klinikk.example.no")[0].tekst
         lenker.append(re.search(r"(http\S+)", tekst).group(1))
-    assert brukere.invitasjon(tj, lenker[0].rsplit("/", 1)[1]) is None
+    assert invitasjoner.invitasjon(tj, lenker[0].rsplit("/", 1)[1]) is None
     nokkel = lenker[1].rsplit("/", 1)[1]
-    assert brukere.autentiser(tj, "nina@klinikk.example.no", "!") is None  # ingen innlogging ennå
-    assert brukere.invitasjon(tj, nokkel).id == bruker.id
-    with pytest.raises(Valideringsfeil, match="ikke like"):
-        brukere.bruk_invitasjon(tj, nokkel, "langt-passord-1", "langt-passord-2")
-    brukere.bruk_invitasjon(tj, nokkel, "langt-passord-1", "langt-passord-1")
     assert (
-        brukere.autentiser(tj, "nina@klinikk.example.no", "langt-passord-1").part_id == klinikk.id
+        innlogging.autentiser(tj, "nina@klinikk.example.no", "!") is None
+    )  # ingen innlogging ennå
+    assert invitasjoner.invitasjon(tj, nokkel).id == bruker.id
+    with pytest.raises(Valideringsfeil, match="ikke like"):
+        invitasjoner.bruk_invitasjon(tj, nokkel, "langt-passord-1", "langt-passord-2")
+    invitasjoner.bruk_invitasjon(tj, nokkel, "langt-passord-1", "langt-passord-1")
+    assert (
+        innlogging.autentiser(tj, "nina@klinikk.example.no", "langt-passord-1").part_id
+        == klinikk.id
     )
     with pytest.raises(Valideringsfeil, match="brukt eller utløpt"):
-        brukere.bruk_invitasjon(tj, nokkel, "annet-passord-1", "annet-passord-1")
-    assert brukere.invitasjon(tj, nokkel) is None
-    assert brukere.invitasjon(tj, "finnes-ikke") is None
+        invitasjoner.bruk_invitasjon(tj, nokkel, "annet-passord-1", "annet-passord-1")
+    assert invitasjoner.invitasjon(tj, nokkel) is None
+    assert invitasjoner.invitasjon(tj, "finnes-ikke") is None
 
 
 def test_innlogging_begrenses_etter_gjentatte_feil(tj, oppsett):
-    for _ in range(brukere.MAKS_FEIL_PER_BRUKER):
-        assert brukere.autentiser(tj, "kare@bodo.example.no", "feil-passord", ip="10.9.9.9") is None
-    with pytest.raises(brukere.ForMangeForsok, match="Vent 15 minutter"):
-        brukere.autentiser(tj, "kare@bodo.example.no", "passord-12345", ip="10.9.9.8")
-    assert brukere.autentiser(tj, "leder", "passord-12345", ip="10.9.9.9") is not None
+    for _ in range(innlogging.MAKS_FEIL_PER_BRUKER):
+        assert (
+            innlogging.autentiser(tj, "kare@bodo.example.no", "feil-passord", ip="10.9.9.9") is None
+        )
+    with pytest.raises(innlogging.ForMangeForsok, match="Vent 15 minutter"):
+        innlogging.autentiser(tj, "kare@bodo.example.no", "passord-12345", ip="10.9.9.8")
+    assert innlogging.autentiser(tj, "leder", "passord-12345", ip="10.9.9.9") is not None

@@ -11,9 +11,12 @@ import pytest
 
 from arkiv.sok import indeks as indeksmodul
 from arkiv.sok.indeks import Indeksdokument, Sokeindeks
-from dokumenter import avtaler, parter, sok
-from dokumenter.config import REPO_ROT
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import produksjon, skriving
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.parter import skriving as parter
+from dokumenter.sok import indeksering
+from dokumenter.sok import sporring as sok_sporring
 
 
 def dok(objekt_id, versjon=1, tekst="", gjeldende=True, tilgang=("ansatte",), **ekstra):
@@ -153,7 +156,7 @@ def test_flere_prosesser_skriver_samtidig_uten_laasefeil_eller_tap(indeks):
 
 
 def felt(tj, **endring):
-    return {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT, **endring}
+    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT, **endring}
 
 
 @pytest.fixture
@@ -165,25 +168,27 @@ def to_avtaler(tj, saksbehandler):
         tj,
         {"navn": "Nordlandsklinikken", "type": "behandlingsinstitusjon", "orgnr": fiktivt_orgnr(2)},
     )
-    a = avtaler.opprett_utkast(tj, fengsel.id, felt(tj), saksbehandler.id)
-    b = avtaler.opprett_utkast(tj, klinikk.id, felt(tj), saksbehandler.id)
+    a = skriving.opprett_utkast(tj, fengsel.id, felt(tj), saksbehandler.id)
+    b = skriving.opprett_utkast(tj, klinikk.id, felt(tj), saksbehandler.id)
     return a, b
 
 
 @pytest.mark.libreoffice
 def test_versjoner_indekseres_i_samme_brukstilfelle(tj, saksbehandler, to_avtaler):
     a, b = to_avtaler
-    r = sok.sok(tj, "varsling før løslatelse", "saksbehandler")
+    r = sok_sporring.sok(tj, "varsling før løslatelse", "saksbehandler")
     assert [t.objekt_id for t in r.treff] == [a.id]
-    assert [t.objekt_id for t in sok.sok(tj, "utskrivningen", "lesetilgang").treff] == [b.id]
-    avtaler.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
-    avtaler.sett_status(tj, a.id, "til_gjennomgang", saksbehandler.id)
-    r = sok.sok(tj, "løslatelse", "saksbehandler")
+    assert [t.objekt_id for t in sok_sporring.sok(tj, "utskrivningen", "lesetilgang").treff] == [
+        b.id
+    ]
+    skriving.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.sett_status(tj, a.id, "til_gjennomgang", saksbehandler.id)
+    r = sok_sporring.sok(tj, "løslatelse", "saksbehandler")
     assert [(t.versjon, t.status) for t in r.treff] == [(2, "til_gjennomgang")]
-    r = sok.sok(tj, "løslatelse", "saksbehandler", bare_gjeldende=False)
+    r = sok_sporring.sok(tj, "løslatelse", "saksbehandler", bare_gjeldende=False)
     assert sorted(t.versjon for t in r.treff) == [1, 2]
     assert {t.status for t in r.treff} == {"til_gjennomgang"}
-    assert dict(sok.sok(tj, "", "admin").fasetter["partstype"]) == {
+    assert dict(sok_sporring.sok(tj, "", "admin").fasetter["partstype"]) == {
         "fengsel": 1, "behandlingsinstitusjon": 1,
     }  # fmt: skip
 
@@ -195,11 +200,11 @@ def test_indeksfeil_lagrer_versjonen_merker_foreldet_og_reindekser_reparerer(
     a, _ = to_avtaler
     monkeypatch.setattr(indeksmodul, "LAS_VENTETID", 0.2)
     with tj.indeks._skrivelas(ventetid=0):  # noqa: SLF001 - en annen skriver holder låsen
-        v = avtaler.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=60), saksbehandler.id)
+        v = skriving.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=60), saksbehandler.id)
     assert v.nummer == 2
     assert "låst" in tj.indeks.foreldet()
-    assert [t.versjon for t in sok.sok(tj, "løslatelse", "admin").treff] == [1]  # foreldet
-    alle = sok.sok(tj, "løslatelse", "admin", bare_gjeldende=False)
+    assert [t.versjon for t in sok_sporring.sok(tj, "løslatelse", "admin").treff] == [1]  # foreldet
+    alle = sok_sporring.sok(tj, "løslatelse", "admin", bare_gjeldende=False)
     assert [t.versjon for t in alle.treff] == [1]
 
     cli = subprocess.run(
@@ -213,7 +218,7 @@ def test_indeksfeil_lagrer_versjonen_merker_foreldet_og_reindekser_reparerer(
     assert cli.returncode == 0, cli.stderr
     assert "3 versjoner" in cli.stdout
     assert tj.indeks.foreldet() is None
-    assert [t.versjon for t in sok.sok(tj, "løslatelse", "admin").treff] == [2]
+    assert [t.versjon for t in sok_sporring.sok(tj, "løslatelse", "admin").treff] == [2]
 
 
 @pytest.mark.libreoffice
@@ -221,9 +226,9 @@ def test_reindekser_fra_arkivet_alene(tj, to_avtaler):
     import shutil
 
     shutil.rmtree(tj.indeks.mappe)
-    assert sok.sok(tj, "løslatelse", "admin").totalt == 0
-    assert sok.reindekser(tj) == 2
-    assert sok.sok(tj, "løslatelse", "admin").totalt == 1
+    assert sok_sporring.sok(tj, "løslatelse", "admin").totalt == 0
+    assert indeksering.reindekser(tj) == 2
+    assert sok_sporring.sok(tj, "løslatelse", "admin").totalt == 1
 
 
 def test_telling_og_fasetter_stemmer_over_mange_segmenter_og_slettinger(indeks):

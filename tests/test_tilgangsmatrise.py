@@ -15,10 +15,15 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from dokumenter import avtaler, avvik, brukere, evaluering, parter, signering
-from dokumenter.avvik import Melder
-from dokumenter.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import produksjon, signering, skriving
+from dokumenter.avvik import lesing
+from dokumenter.avvik import skriving as avvik_skriving
+from dokumenter.avvik.regler import Melder
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.evaluering import skriving as evaluering
 from dokumenter.models import Avtale, Bruker
+from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from web import create_app
 
@@ -37,7 +42,7 @@ ROLLER = ("anonym", "partner_a", "partner_b", *ANSATTE)
 
 
 def felt(tj):
-    return {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
+    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
 
 
 @pytest.fixture
@@ -62,9 +67,9 @@ def verden(tj):
             },
         )
         brukere.opprett_partnerbruker(tj, part.id, f"Partner {navn}", epost, PASSORD)
-        til_gjennomgang = avtaler.opprett_utkast(tj, part.id, felt(tj), leder.id)
-        avtaler.sett_status(tj, til_gjennomgang.id, "til_gjennomgang", leder.id)
-        inngatt = avtaler.opprett_utkast(tj, part.id, felt(tj), leder.id)
+        til_gjennomgang = skriving.opprett_utkast(tj, part.id, felt(tj), leder.id)
+        skriving.sett_status(tj, til_gjennomgang.id, "til_gjennomgang", leder.id)
+        inngatt = skriving.opprett_utkast(tj, part.id, felt(tj), leder.id)
         with tj.sesjoner() as s:
             a = s.get(Avtale, til_gjennomgang.id)
             pdf = a.siste_versjon.dokument("pdf")
@@ -81,9 +86,9 @@ def verden(tj):
             "hendelsesdato": date.today(),
             "hva_skjedde": "Ingen varsel.",
         }
-        a = avvik.registrer(tj, inngatt.id, avviksdata, melder)
-        avvik.send(tj, a.id, melder, "http://localhost/")
-        skjema_id = avvik.hent(tj, a.id, melder).skjemaer[0].id
+        a = avvik_skriving.registrer(tj, inngatt.id, avviksdata, melder)
+        avvik_skriving.send(tj, a.id, melder, "http://localhost/")
+        skjema_id = lesing.hent(tj, a.id, melder).skjemaer[0].id
         ev = evaluering.evaluer(
             tj,
             inngatt.id,
@@ -186,7 +191,7 @@ def test_hver_rute_for_hver_rolle(tj, verden):
             fremmed = verden["b" if rolle == "partner_a" else "a"]["navn"]
             ok = ok and fremmed.encode() not in svar.get_data()
         if not ok:
-            avvik.append(f"{rolle:13} {metode:4} {url:45} fikk {kode}, ventet {venter}")
+            avvik_skriving.append(f"{rolle:13} {metode:4} {url:45} fikk {kode}, ventet {venter}")
     assert not avvik, "\n".join(avvik)
     assert len(tilfeller) > 300
 

@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
-from dokumenter.demo import fiktivt_orgnr
-from dokumenter.formatering import dato_kort, dato_lang, orgnr
-from dokumenter.validering import les_dato, normaliser_orgnr, orgnr_feil, rens_tekst
+from dokumenter.cli.demo import fiktivt_orgnr
+from dokumenter.felles.formatering import dato_kort, dato_lang, orgnr
+from dokumenter.felles.validering import les_dato, normaliser_orgnr, orgnr_feil, rens_tekst
 
 
 @pytest.mark.parametrize("nummer", ["974760673", "923609016", fiktivt_orgnr(1), fiktivt_orgnr(42)])

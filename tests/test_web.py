@@ -10,7 +10,7 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from dokumenter import brukere
+from dokumenter.brukere import kontoer as brukere
 from dokumenter.models import Avtale, AvtaleVersjon, Part
 from tests.conftest import PASSORD, filer_i_arkivet
 from web import create_app
@@ -285,7 +285,7 @@ def test_for_stor_innsending_avvises_med_norsk_melding(klient, tj):
 
 
 def test_manglende_libreoffice_gir_norsk_melding_og_skjemaet_beholdes(app, klient, tj, tmp_path):
-    from dokumenter.konvertering import VarmKonverterer
+    from dokumenter.infrastruktur.konvertering import VarmKonverterer
 
     ny_part(klient)
     pid = part_id(tj)
@@ -306,7 +306,7 @@ def test_manglende_libreoffice_gir_norsk_melding_og_skjemaet_beholdes(app, klien
 
 @pytest.mark.libreoffice
 def test_oversikten_med_demodata(klient, tj):
-    from dokumenter.demo import last_demodata
+    from dokumenter.cli.demo import last_demodata
 
     assert last_demodata(tj) == (10, 10)
     assert last_demodata(tj) == (0, 0)

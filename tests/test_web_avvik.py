@@ -12,9 +12,12 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from dokumenter import avtaler, avvik, brukere, signering
-from dokumenter.avvik import Melder
-from dokumenter.demo import AVTALEFELT
+from dokumenter.avtaler import produksjon, signering, skriving
+from dokumenter.avvik import lesing
+from dokumenter.avvik import skriving as avvik_skriving
+from dokumenter.avvik.regler import Melder
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import AVTALEFELT
 from dokumenter.models import Avtale, Avvik, Evaluering
 from tests.conftest import PASSORD
 from tests.test_web import csrf, logg_inn
@@ -36,8 +39,8 @@ def app(tj):
 
 def inngatt_avtale(tj, part_id: int, ansvarlig_id: int) -> int:
     """En avtale fra mønsteravtalen, gjort «inngått» med en skannet kopi."""
-    felt = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
-    avtale = avtaler.opprett_utkast(tj, part_id, felt, ansvarlig_id)
+    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    avtale = skriving.opprett_utkast(tj, part_id, felt, ansvarlig_id)
     with tj.sesjoner() as s:
         pdf = tj.lager.les(s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256)
     signering.last_opp_signert(tj, avtale.id, pdf, ansvarlig_id)
@@ -181,7 +184,7 @@ def test_kommunen_melder_parten_svarer_i_portalen_kommunen_lukker(app, tj, verde
     svar = post(kari, f"/avvik/{avvik_id}", f"/avvik/{avvik_id}/lukk",
                 {"merknad": "Rutinen er gjennomgått i møte."}, follow_redirects=True)  # fmt: skip
     assert "Avviket er lukket." in html(svar)
-    lukket = avvik.hent(tj, avvik_id, Melder(verden["kari"].id, "saksbehandler"))
+    lukket = lesing.hent(tj, avvik_id, Melder(verden["kari"].id, "saksbehandler"))
     assert lukket.status == "lukket"
     assert [s.anledning for s in lukket.skjemaer] == ["sendt", "besvart", "lukket"]
     side = html(anne.get(f"/portal/avvik/{avvik_id}"))
@@ -226,7 +229,7 @@ def test_parten_melder_i_portalen_og_kommunen_svarer(app, tj, verden, smtp_sink)
 def test_lesetilgang_ser_men_far_403_pa_alt_som_endrer(app, tj, verden):
     aid = verden["aid"]
     kari_melder = Melder(verden["kari"].id, "saksbehandler")
-    a = avvik.registrer(tj, aid, avviksdata(), kari_melder)
+    a = avvik_skriving.registrer(tj, aid, avviksdata(), kari_melder)
     lesa = ansatt(app, "lesa")
     assert a.nummer in html(lesa.get("/avvik/"))
     side = html(lesa.get(f"/avvik/{a.id}"))
@@ -251,7 +254,7 @@ def test_lesetilgang_ser_men_far_403_pa_alt_som_endrer(app, tj, verden):
 
 def test_nye_ruter_nekter_feil_side(app, tj, verden):
     aid = verden["aid"]
-    a = avvik.registrer(tj, aid, avviksdata(), Melder(verden["kari"].id, "saksbehandler"))
+    a = avvik_skriving.registrer(tj, aid, avviksdata(), Melder(verden["kari"].id, "saksbehandler"))
     anne, _ = portal_inn(app, ANNE)
     kari = ansatt(app, "kari")
     for url in ("/avvik/", f"/avvik/{a.id}", f"/avtaler/{aid}/avvik/ny",
@@ -265,8 +268,8 @@ def test_nye_ruter_nekter_feil_side(app, tj, verden):
         anonym = app.test_client().get(url)
         assert anonym.headers["Location"].startswith("/portal/logg-inn"), url
     # Avvik kan bare meldes mot inngåtte avtaler.
-    felt = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
-    utkast = avtaler.opprett_utkast(tj, verden["bodo"], felt, verden["kari"].id).id
+    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    utkast = skriving.opprett_utkast(tj, verden["bodo"], felt, verden["kari"].id).id
     assert "Meld avvik" not in html(kari.get(f"/avtaler/{utkast}"))
     side = kari.get(f"/avtaler/{utkast}/avvik/ny")
     assert side.status_code == 200 and "bare meldes mot en inngått avtale" in html(side)
@@ -299,14 +302,14 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
     kommune = Melder(kari_id, "saksbehandler")
     bodo, mo = verden["aid"], inngatt_avtale(tj, verden["mo"], kari_id)
     tromso = lag_part(tj, "Tromsø fengsel", 3, "t@tromso.example")
-    felt = {**tj.mal(avtaler.MAL).standardverdier(), **AVTALEFELT}
-    avtaler.opprett_utkast(tj, tromso, felt, kari_id)
+    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    skriving.opprett_utkast(tj, tromso, felt, kari_id)
 
-    apen = avvik.registrer(tj, bodo, avviksdata(), kommune)
-    forfalt = avvik.registrer(tj, bodo, avviksdata(paragraf="§ 6 Bolig"), kommune)
-    avvik.send(tj, forfalt.id, kommune, "http://localhost/")
+    apen = avvik_skriving.registrer(tj, bodo, avviksdata(), kommune)
+    forfalt = avvik_skriving.registrer(tj, bodo, avviksdata(paragraf="§ 6 Bolig"), kommune)
+    avvik_skriving.send(tj, forfalt.id, kommune, "http://localhost/")
     gammel = (date.today() - timedelta(days=400)).isoformat()
-    avvik.registrer(tj, mo, avviksdata(hendelsesdato=gammel), kommune)  # eldre enn 12 mnd
+    avvik_skriving.registrer(tj, mo, avviksdata(hendelsesdato=gammel), kommune)  # eldre enn 12 mnd
     with tj.transaksjon() as s:
         s.execute(
             update(Avvik)
@@ -339,7 +342,7 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
     assert 'href="/avvik/?status=forfalt"' in side
 
     status = celler(tabell(side, "Avtaler per sektor og status"))
-    koder = list(avtaler.STATUSER)
+    koder = list(skriving.STATUSER)
     kriminal = dict(zip([*koder, "sum"], status["Kriminalomsorgen"], strict=True))
     assert (kriminal["inngaatt"], kriminal["utkast"], kriminal["sum"]) == ("2", "1", "3")
     assert status["Alle sektorer"][-1] == "3"
@@ -419,7 +422,9 @@ def test_evaluering_som_revideres_gir_versjon_n_pluss_1(app, tj, verden):
     aid = verden["aid"]
     kommune = Melder(verden["kari"].id, "saksbehandler")
     # Perioden begynner da avtalen ble signert (i dag); avvik fra før regnes ikke med.
-    a = avvik.registrer(tj, aid, avviksdata(hendelsesdato=date.today().isoformat()), kommune)
+    a = avvik_skriving.registrer(
+        tj, aid, avviksdata(hendelsesdato=date.today().isoformat()), kommune
+    )
     kari = ansatt(app, "kari")
     side = html(kari.get(f"/avtaler/{aid}"))
     assert (

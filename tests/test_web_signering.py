@@ -11,9 +11,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from dokumenter import avtaler, brukere, parter, signering
-from dokumenter.demo import fiktivt_orgnr
+from dokumenter.avtaler import produksjon, signering, skriving
+from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.models import Avtale, Bruker, Kommentar, Kontaktperson, SignertKopi
+from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from tests.test_web import AVTALEFELT, csrf, logg_inn, ny_part, part_id, post_skjema
 from web import create_app
@@ -227,14 +229,14 @@ def test_invitasjonen_setter_passord_en_gang(app, ansatt, tj, smtp_sink):
 @pytest.mark.libreoffice
 def test_andres_avtaler_gir_404_og_skannet_kopi(app, ansatt, tj, kari, to_parter):
     a, _ = to_parter
-    mal = tj.mal(avtaler.MAL)
-    avtale = avtaler.opprett_utkast(tj, a, {**mal.standardverdier(), **AVTALEFELT}, kari.id)
+    mal = tj.mal(produksjon.MAL)
+    avtale = skriving.opprett_utkast(tj, a, {**mal.standardverdier(), **AVTALEFELT}, kari.id)
     aid = avtale.id
     anne, _ = portal_inn(app, "a@bodo.example")
     bjorn, _ = portal_inn(app, "b@mo.example")
     assert anne.get(f"/portal/avtaler/{aid}").status_code == 404  # utkast: ikke sendt ennå
 
-    avtaler.sett_status(tj, aid, "til_gjennomgang", kari.id)
+    skriving.sett_status(tj, aid, "til_gjennomgang", kari.id)
     with tj.sesjoner() as s:
         pdf = s.get(Avtale, aid).siste_versjon.dokument("pdf")
         pdf_id, pdf_sha = pdf.id, pdf.sha256

@@ -12,15 +12,15 @@ from flask import Flask, flash, jsonify, redirect, render_template, request, url
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from dokumenter import formatering
-from dokumenter.avtaler import STATUSER
-from dokumenter.brukere import er_ansatt
-from dokumenter.config import Innstillinger
-from dokumenter.kryptering import NokkelFeil
+from dokumenter.avtaler.skriving import STATUSER
+from dokumenter.brukere.roller import er_ansatt
+from dokumenter.felles import formatering
+from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.infrastruktur.kryptering import NokkelFeil
 from dokumenter.models import Bruker
-from dokumenter.parter import PARTSTYPER
-from dokumenter.planer import STATUSER as PLANSTATUSER
-from dokumenter.signering import MAKS_SKANNET
+from dokumenter.parter.typer import PARTSTYPER
+from dokumenter.planer.regler import STATUSER as PLANSTATUSER
+from dokumenter.signering.skannet import MAKS_SKANNET
 from dokumenter.tjenester import Tjenester, apne
 
 MB = 1024 * 1024

@@ -8,8 +8,8 @@ import os
 
 from waitress import serve
 
-from dokumenter.config import Innstillinger
-from dokumenter.smtpsink import SmtpSink
+from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.tjenester import apne
 from web import create_app
 

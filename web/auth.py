@@ -21,8 +21,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from dokumenter.brukere import ForMangeForsok, autentiser
-from dokumenter.evaluering import kalender_feed
+from dokumenter.brukere.innlogging import ForMangeForsok, autentiser
+from dokumenter.evaluering.kalender import kalender_feed
 from dokumenter.models import Bruker
 from web import Innlogget
 from web.tilgang import er_partner, start_okt, tj

@@ -32,13 +32,18 @@ from wtforms import (
     TextAreaField,
 )
 
-from dokumenter import avtaler as uc
-from dokumenter import avvik as avvik_uc
-from dokumenter import evaluering, frister, planer, signering
-from dokumenter.arkivfeil import ARKIVFEIL
-from dokumenter.brukere import ROLLER, SKRIVEROLLER, kan_skrive
-from dokumenter.livslop import aktiv_runde, manuelle_overganger
-from dokumenter.maler import Mal
+from dokumenter.avtaler import hendelser as avtaler_hendelser
+from dokumenter.avtaler import lesing, produksjon, sammenligning, signering, skriving
+from dokumenter.avtaler.livslop import aktiv_runde, manuelle_overganger
+from dokumenter.avvik import lesing as avvik_lesing
+from dokumenter.avvik import regler
+from dokumenter.brukere.roller import ROLLER, SKRIVEROLLER, kan_skrive
+from dokumenter.evaluering import lesing as evaluering_lesing
+from dokumenter.evaluering import regler as evaluering_regler
+from dokumenter.felles import feil, frister
+from dokumenter.felles.arkivfeil import ARKIVFEIL
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.infrastruktur.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
     Avtale,
@@ -51,8 +56,9 @@ from dokumenter.models import (
     Signeringsrunde,
     SignertKopi,
 )
-from dokumenter.signering import FRIST_DAGER, PAMINNELSE_DAGER, SIDER, Signatarvalg
-from dokumenter.validering import Valideringsfeil
+from dokumenter.planer import lesing as planer
+from dokumenter.signering import runder
+from dokumenter.signering.runder import FRIST_DAGER, PAMINNELSE_DAGER, SIDER, Signatarvalg
 from web import signeringsskjema as sig
 from web.avvik import melder
 from web.skjema import valg, vis_feil
@@ -104,7 +110,7 @@ class Statusskjema(FlaskForm):
 
 def statusskjema(status: str, **kw: object) -> Statusskjema:
     skjema = Statusskjema(**kw)
-    skjema.status.choices = valg([(s, uc.STATUSER[s]) for s in manuelle_overganger(status)])
+    skjema.status.choices = valg([(s, skriving.STATUSER[s]) for s in manuelle_overganger(status)])
     return skjema
 
 
@@ -198,7 +204,7 @@ def liste():  # noqa: ANN201
             .options(selectinload(Avtale.part), selectinload(Avtale.ansvarlig))
             .order_by(Avtale.endret.desc())
         )
-        if status in uc.STATUSER:
+        if status in skriving.STATUSER:
             sporring = sporring.where(Avtale.status == status)
         avtaler = s.scalars(sporring).all()
     return render_template("avtaler/liste.html", avtaler=avtaler, valgt_status=status)
@@ -207,7 +213,7 @@ def liste():  # noqa: ANN201
 @bp.route("/ny", methods=["GET", "POST"])
 @skrivetilgang
 def ny():  # noqa: ANN201
-    mal = tj().mal(uc.MAL)
+    mal = tj().mal(produksjon.MAL)
     with tj().sesjoner() as s:
         parter = s.execute(select(Part.id, Part.navn).order_by(Part.navn)).all()
     if not parter:
@@ -223,7 +229,7 @@ def ny():  # noqa: ANN201
                 skjema.part_id.errors = ["Velg en avtalepart."]
                 mal.valider(_feltverdier(skjema, mal))  # vis feltfeilene samtidig
                 raise Valideringsfeil({})
-            avtale = uc.opprett_utkast(
+            avtale = skriving.opprett_utkast(
                 tj(),
                 skjema.part_id.data,
                 _feltverdier(skjema, mal),
@@ -296,7 +302,7 @@ def _signeringsdata(avtale_id: int) -> Signeringsdata:
             .order_by(Kommentar.id)
         ).all()
         kopier = signering.signerte_kopier(s, avtale_id)
-    neste = signering.neste_signatar(runde) if runde and runde.status == "aktiv" else None
+    neste = runder.neste_signatar(runde) if runde and runde.status == "aktiv" else None
     return Signeringsdata(runde, neste, list(kommentarer), kopier)
 
 
@@ -310,7 +316,7 @@ def _vis(
     versjon = avtale.siste_versjon
     docx = versjon.dokument("docx") if versjon else None
     try:
-        tekst = uc.forhandsvisning(tj(), docx.sha256) if docx else []
+        tekst = lesing.forhandsvisning(tj(), docx.sha256) if docx else []
     except ARKIVFEIL as e:
         tekst = []
         flash(str(e), "feil")
@@ -324,7 +330,11 @@ def _vis(
     with tj().sesjoner() as s:
         brukernavn = dict(s.execute(select(Bruker.id, Bruker.navn)).all())
     hendelser = [
-        (h, uc.HENDELSESTYPER.get(h.type, h.type), uc.beskriv_hendelse(h, brukernavn))
+        (
+            h,
+            avtaler_hendelser.HENDELSESTYPER.get(h.type, h.type),
+            avtaler_hendelser.beskriv_hendelse(h, brukernavn),
+        )
         for h in reversed(avtale.hendelser)
     ]
     idag = date.today()
@@ -344,22 +354,22 @@ def _vis(
         SIGNATARSTATUS=sig.SIGNATARSTATUS,
         RUNDESTATUS=sig.RUNDESTATUS,
         SIDER=SIDER,
-        avvik=avvik_uc.for_avtale(tj(), avtale_id, melder()),
-        kan_melde_avvik=skriv and avtale.status in avvik_uc.KAN_MELDE_AVVIK,
-        evalueringer=evaluering.for_avtale(tj(), avtale_id),
+        avvik=avvik_lesing.for_avtale(tj(), avtale_id, melder()),
+        kan_melde_avvik=skriv and avtale.status in regler.KAN_MELDE_AVVIK,
+        evalueringer=evaluering_lesing.for_avtale(tj(), avtale_id),
         antall_planer=planer.antall_for_avtale(tj(), avtale_id),
         # Som forsiden: bare inngåtte avtaler har en løpende evalueringsfrist (datoen blir
         # stående når status endres for hånd).
         evalueringsfrist=(
             frister.vurder(avtale.neste_evaluering, idag)
-            if avtale.neste_evaluering and avtale.status in evaluering.KAN_EVALUERES
+            if avtale.neste_evaluering and avtale.status in evaluering_regler.KAN_EVALUERES
             else None
         ),
-        kan_evaluere=skriv and avtale.status in evaluering.KAN_EVALUERES,
+        kan_evaluere=skriv and avtale.status in evaluering_regler.KAN_EVALUERES,
         idag=idag,
-        AVVIKSSTATUSER=avvik_uc.STATUSER,
-        KATEGORIER=avvik_uc.KATEGORIER,
-        BESLUTNINGER=evaluering.BESLUTNINGER,
+        AVVIKSSTATUSER=regler.STATUSER,
+        KATEGORIER=regler.KATEGORIER,
+        BESLUTNINGER=evaluering_regler.BESLUTNINGER,
     ), http_status
 
 
@@ -373,7 +383,7 @@ def vis(avtale_id: int):  # noqa: ANN201
 @skrivetilgang
 def endre(avtale_id: int):  # noqa: ANN201
     avtale = _hent(avtale_id)
-    mal = tj().mal(uc.MAL)
+    mal = tj().mal(produksjon.MAL)
     gjeldende = avtale.siste_versjon.feltverdier if avtale.siste_versjon else {}
     skjema = avtaleskjema(mal, velg_part=False)(
         data={**mal.standardverdier(), **gjeldende, "versjon": avtale.gjeldende_versjon}
@@ -385,7 +395,7 @@ def endre(avtale_id: int):  # noqa: ANN201
         except (TypeError, ValueError):
             forventet = -1
         try:
-            v = uc.lagre_versjon(
+            v = skriving.lagre_versjon(
                 tj(),
                 avtale_id,
                 _feltverdier(skjema, mal),
@@ -396,10 +406,10 @@ def endre(avtale_id: int):  # noqa: ANN201
             )
         except Valideringsfeil as e:
             vis_feil(skjema, e)
-        except uc.Konflikt as e:
+        except feil.Konflikt as e:
             flash(str(e), "feil")
             if e.apnet and e.gjeldende:
-                konflikt = uc.sammenlign_versjoner(tj(), avtale_id, e.apnet, e.gjeldende)
+                konflikt = sammenligning.sammenlign_versjoner(tj(), avtale_id, e.apnet, e.gjeldende)
             # Neste lagring bygger bevisst på den nyeste versjonen; skjemaet beholder dine verdier.
             skjema.versjon.data = e.gjeldende
         except ARKIVFEIL as e:
@@ -424,8 +434,8 @@ def sammenlign(avtale_id: int):  # noqa: ANN201
     til = _versjonsnummer("til", avtale.gjeldende_versjon)
     fra = _versjonsnummer("fra", max(1, til - 1))
     try:
-        resultat = uc.sammenlign_versjoner(tj(), avtale_id, fra, til)
-    except uc.IkkeFunnet:
+        resultat = sammenligning.sammenlign_versjoner(tj(), avtale_id, fra, til)
+    except feil.IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
@@ -436,17 +446,17 @@ def sammenlign(avtale_id: int):  # noqa: ANN201
 @login_required
 def sammenlign_docx(avtale_id: int):  # noqa: ANN201
     try:
-        resultat = uc.sammenlign_versjoner(
+        resultat = sammenligning.sammenlign_versjoner(
             tj(), avtale_id, _versjonsnummer("fra", 0), _versjonsnummer("til", 0)
         )
-    except uc.IkkeFunnet:
+    except feil.IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     navn = f"Endringer {resultat.part} v{resultat.fra.nummer} til v{resultat.til.nummer}.docx"
     return send_file(
-        io.BytesIO(uc.sammenligning_som_docx(resultat)),
-        mimetype=uc.FORMATER["docx"][1],
+        io.BytesIO(sammenligning.sammenligning_som_docx(resultat)),
+        mimetype=produksjon.FORMATER["docx"][1],
         as_attachment=True,
         download_name=navn,
     )
@@ -474,7 +484,7 @@ def status(avtale_id: int):  # noqa: ANN201
                 flash("Skriv datoen som åååå-mm-dd.", "feil")
                 return redirect(url_for("avtaler.vis", avtale_id=avtale_id))
         try:
-            uc.sett_status(
+            skriving.sett_status(
                 tj(),
                 avtale_id,
                 skjema.status.data,
@@ -483,11 +493,11 @@ def status(avtale_id: int):  # noqa: ANN201
                 fra=fra(),
                 avsluttet_dato=dato,
             )
-            flash(f"Status er satt til «{uc.STATUSER[skjema.status.data]}».", "ok")
+            flash(f"Status er satt til «{skriving.STATUSER[skjema.status.data]}».", "ok")
         except Valideringsfeil as e:
             for m in e.feil.values():
                 flash(m, "feil")
-        except uc.IkkeFunnet:
+        except feil.IkkeFunnet:
             abort(404)
     else:
         flash("Velg en gyldig status.", "feil")
@@ -500,7 +510,7 @@ def send_til_signering(avtale_id: int):  # noqa: ANN201
     """Start en signeringsrunde: signererne i radenes rekkefølge; tomme rader hoppes over."""
     try:
         skjema = signeringsskjema(avtale_id, innsendt=True)
-    except uc.IkkeFunnet:
+    except feil.IkkeFunnet:
         abort(404)
     if not skjema.validate_on_submit():
         flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
@@ -530,7 +540,7 @@ def send_til_signering(avtale_id: int):  # noqa: ANN201
     except Valideringsfeil as e:
         vis_feil(skjema, e)
         return _vis(avtale_id, signeringsskjema_=skjema, http_status=400)
-    except uc.IkkeFunnet:
+    except feil.IkkeFunnet:
         abort(404)
     flash("Avtalen er sendt til signering. Den første signereren har fått e-post.", "ok")
     for f in epostfeil:
@@ -553,7 +563,7 @@ def last_opp_signert(avtale_id: int):  # noqa: ANN201
     except Valideringsfeil as e:
         vis_feil(skjema, e)
         return _vis(avtale_id, opplastingsskjema=skjema, http_status=400)
-    except uc.IkkeFunnet:
+    except feil.IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:
         flash(str(e), "feil")
@@ -567,7 +577,7 @@ def last_opp_signert(avtale_id: int):  # noqa: ANN201
 def last_ned_signert(kopi_id: int):  # noqa: ANN201
     try:
         filnavn, data = signering.les_signert_kopi(tj(), kopi_id, current_user.id, fra=fra())
-    except uc.IkkeFunnet:
+    except feil.IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
@@ -586,7 +596,7 @@ def _signeringsside(
     versjon = avtale.siste_versjon
     docx = versjon.dokument("docx") if versjon else None
     try:
-        tekst = uc.forhandsvisning(tj(), docx.sha256) if docx else []
+        tekst = lesing.forhandsvisning(tj(), docx.sha256) if docx else []
     except ARKIVFEIL as e:
         tekst = []
         flash(str(e), "feil")
@@ -597,7 +607,7 @@ def _signeringsside(
             if runde
             else []
         )
-        neste = signering.neste_signatar(runde) if runde else None
+        neste = runder.neste_signatar(runde) if runde else None
         min_tur = neste is not None and neste.bruker_id == current_user.id
         pdf = versjon.dokument("pdf") if runde and versjon else None
     return render_template(
@@ -649,14 +659,14 @@ def ansvar(avtale_id: int):  # noqa: ANN201
     skjema.til.choices = valg(_ansvarlige())
     if skjema.validate_on_submit():
         try:
-            uc.overfor_ansvar(
+            skriving.overfor_ansvar(
                 tj(), avtale_id, skjema.til.data, current_user.id, skjema.merknad.data, fra=fra()
             )
             flash("Ansvaret er overført.", "ok")
         except Valideringsfeil as e:
             for m in e.feil.values():
                 flash(m, "feil")
-        except uc.IkkeFunnet:
+        except feil.IkkeFunnet:
             abort(404)
     else:
         flash("Velg hvem som skal overta ansvaret.", "feil")
@@ -667,14 +677,14 @@ def ansvar(avtale_id: int):  # noqa: ANN201
 @login_required
 def last_ned(dokument_id: int):  # noqa: ANN201
     try:
-        dok, filnavn, data = uc.les_dokument(tj(), dokument_id, current_user.id, fra())
-    except uc.IkkeFunnet:
+        dok, filnavn, data = lesing.les_dokument(tj(), dokument_id, current_user.id, fra())
+    except feil.IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return send_file(
         io.BytesIO(data),
-        mimetype=uc.FORMATER[dok.format][1],
+        mimetype=produksjon.FORMATER[dok.format][1],
         as_attachment=True,
         download_name=filnavn,
         etag=dok.sha256,

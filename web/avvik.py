@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, TextAreaField
 
-from dokumenter import avvik as uc
-from dokumenter.arkivfeil import ARKIVFEIL
-from dokumenter.avtaler import FORMATER, IkkeFunnet
-from dokumenter.avvik import KATEGORIER, MAKS_TEKST, Melder
-from dokumenter.brukere import kan_skrive
+from dokumenter.avtaler.produksjon import FORMATER
+from dokumenter.avvik import lesing, regler, skriving
+from dokumenter.avvik.regler import KATEGORIER, MAKS_TEKST, Melder
+from dokumenter.brukere.roller import kan_skrive
+from dokumenter.felles.arkivfeil import ARKIVFEIL
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.models import Avtale, Avvik
-from dokumenter.validering import Valideringsfeil
 from web.signeringsskjema import Knappeskjema
 from web.skjema import valg, vis_feil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
@@ -111,7 +111,7 @@ def melder() -> Melder:
 def flash_advarsler(skjema: Avviksskjema) -> None:
     """Hint om personopplysninger i fritekstfeltene; avviket er lagret uansett."""
     for navn in FRITEKST:
-        for tekst in uc.advarsler(skjema[navn].data or ""):
+        for tekst in skriving.advarsler(skjema[navn].data or ""):
             flash(f"«{skjema[navn].label.text}»: {tekst}", "advarsel")
 
 
@@ -149,7 +149,7 @@ def liste():  # noqa: ANN201
             sporring = sporring.where(Avvik.status == "sendt", Avvik.svarfrist < idag)
         elif valgt == IKKE_LUKKET:
             sporring = sporring.where(Avvik.status != "lukket")
-        elif valgt in uc.STATUSER:
+        elif valgt in regler.STATUSER:
             sporring = sporring.where(Avvik.status == valgt)
         rader = s.scalars(sporring.order_by(Avvik.id.desc())).all()
     rader = sorted(rader, key=lambda a: REKKEFOLGE[FORFALT if forfalt(a, idag) else a.status])
@@ -160,9 +160,9 @@ def liste():  # noqa: ANN201
         FILTER={
             IKKE_LUKKET: "Ikke lukket",
             FORFALT: "Forfalt (svarfristen er ute)",
-            **uc.STATUSER,
+            **regler.STATUSER,
         },
-        STATUSER=uc.STATUSER,
+        STATUSER=regler.STATUSER,
         KATEGORIER=KATEGORIER,
     )
 
@@ -183,11 +183,13 @@ def _avtale(avtale_id: int) -> Avtale:
 def ny(avtale_id: int):  # noqa: ANN201
     avtale = _avtale(avtale_id)
     skjema = Avviksskjema()
-    kan_melde = avtale.status in uc.KAN_MELDE_AVVIK
+    kan_melde = avtale.status in regler.KAN_MELDE_AVVIK
     http_status = 200
     if kan_melde and skjema.validate_on_submit():
         try:
-            a = uc.registrer(tj(), avtale_id, skjema.data_til_brukstilfellet(), melder(), fra())
+            a = skriving.registrer(
+                tj(), avtale_id, skjema.data_til_brukstilfellet(), melder(), fra()
+            )
         except Valideringsfeil as e:
             vis_feil(skjema, e)
             http_status = 400
@@ -215,7 +217,7 @@ def ny(avtale_id: int):  # noqa: ANN201
 
 def _hent(avvik_id: int) -> Avvik:
     try:
-        return uc.hent(tj(), avvik_id, melder())
+        return lesing.hent(tj(), avvik_id, melder())
     except IkkeFunnet:
         abort(404)
 
@@ -246,7 +248,7 @@ def _vis(
         knappeskjema=Knappeskjema(formdata=None),
         svarskjema=svarskjema or Svarskjema(formdata=None),
         lukkeskjema=lukkeskjema or Lukkeskjema(formdata=None),
-        STATUSER=uc.STATUSER,
+        STATUSER=regler.STATUSER,
         KATEGORIER=KATEGORIER,
     ), http_status
 
@@ -265,7 +267,7 @@ def send(avvik_id: int):  # noqa: ANN201
         flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
         return redirect(url_for("avvik.vis", avvik_id=avvik_id))
     try:
-        feil = uc.send(tj(), avvik_id, melder(), request.host_url, fra())
+        feil = skriving.send(tj(), avvik_id, melder(), request.host_url, fra())
     except Valideringsfeil as e:
         flash_feil(e)
     except IkkeFunnet:
@@ -287,7 +289,7 @@ def besvar(avvik_id: int):  # noqa: ANN201
         flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
         return _vis(avvik_id, svarskjema=skjema, http_status=400)
     try:
-        feil = uc.besvar(
+        feil = skriving.besvar(
             tj(),
             avvik_id,
             skjema.forklaring.data,
@@ -318,7 +320,7 @@ def lukk(avvik_id: int):  # noqa: ANN201
         flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
         return _vis(avvik_id, lukkeskjema=skjema, http_status=400)
     try:
-        uc.lukk(tj(), avvik_id, skjema.merknad.data, melder(), fra())
+        skriving.lukk(tj(), avvik_id, skjema.merknad.data, melder(), fra())
     except Valideringsfeil as e:
         vis_feil(skjema, e)
         return _vis(avvik_id, lukkeskjema=skjema, http_status=400)
@@ -335,7 +337,7 @@ def lukk(avvik_id: int):  # noqa: ANN201
 @login_required
 def skjema(skjema_id: int, fmt: str):  # noqa: ANN201
     try:
-        filnavn, data = uc.les_skjema(tj(), skjema_id, fmt, melder(), fra())
+        filnavn, data = lesing.les_skjema(tj(), skjema_id, fmt, melder(), fra())
     except IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:

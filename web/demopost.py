@@ -11,7 +11,7 @@ import re
 from flask import Blueprint, current_app, render_template
 from markupsafe import Markup, escape
 
-from dokumenter.smtpsink import les_mappe
+from dokumenter.infrastruktur.smtpsink import les_mappe
 
 bp = Blueprint("demopost", __name__, url_prefix="/demo")
 _LENKE = re.compile(r"https?://[^\s<>\"']+")

@@ -13,15 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, StringField, TextAreaField
 
-from dokumenter import evaluering as uc
-from dokumenter.arkivfeil import ARKIVFEIL
-from dokumenter.avtaler import FORMATER, IkkeFunnet
-from dokumenter.avvik import KATEGORIER
-from dokumenter.avvik import STATUSER as AVVIKSSTATUSER
-from dokumenter.evaluering import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
-from dokumenter.formatering import dato_lang
+from dokumenter.avtaler.produksjon import FORMATER
+from dokumenter.avvik.regler import KATEGORIER
+from dokumenter.avvik.regler import STATUSER as AVVIKSSTATUSER
+from dokumenter.evaluering import kalender, lesing, skriving
+from dokumenter.evaluering.regler import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
+from dokumenter.felles.arkivfeil import ARKIVFEIL
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.formatering import dato_lang
 from dokumenter.models import Avtale, Evaluering
-from dokumenter.validering import Valideringsfeil
 from web.skjema import valg, vis_feil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
@@ -91,7 +91,7 @@ def ny(avtale_id: int):  # noqa: ANN201
     http_status = 200
     if kan_evalueres and skjema.validate_on_submit():
         try:
-            ev = uc.evaluer(
+            ev = skriving.evaluer(
                 tj(), avtale_id, skjema.data_til_brukstilfellet(), current_user.id, fra()
             )
         except Valideringsfeil as e:
@@ -114,7 +114,7 @@ def ny(avtale_id: int):  # noqa: ANN201
     else:
         skjema.dato.data = date.today().isoformat()  # registreres vanligvis rett etter møtet
     try:
-        forslag = uc.forslag(tj(), avtale_id) if kan_evalueres else None
+        forslag = skriving.forslag(tj(), avtale_id) if kan_evalueres else None
     except IkkeFunnet:
         abort(404)
     return render_template(
@@ -132,7 +132,7 @@ def ny(avtale_id: int):  # noqa: ANN201
 @login_required
 def mote_ics(avtale_id: int):  # noqa: ANN201
     try:
-        filnavn, data = uc.mote_ics(tj(), avtale_id)
+        filnavn, data = kalender.mote_ics(tj(), avtale_id)
     except IkkeFunnet:
         abort(404)
     return send_file(io.BytesIO(data), mimetype=ICS, as_attachment=True, download_name=filnavn)
@@ -142,7 +142,7 @@ def mote_ics(avtale_id: int):  # noqa: ANN201
 @login_required
 def rapport(evaluering_id: int, fmt: str):  # noqa: ANN201
     try:
-        filnavn, data = uc.les_rapport(tj(), evaluering_id, fmt, current_user.id, fra())
+        filnavn, data = lesing.les_rapport(tj(), evaluering_id, fmt, current_user.id, fra())
     except IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:

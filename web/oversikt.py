@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, url_for
 from flask_login import current_user, login_required
 
-from dokumenter import diagram
-from dokumenter.evaluering import frister_oversikt, ny_kalendernokkel
-from dokumenter.frister import VARSEL_DAGER
-from dokumenter.oversikt import KOLONNER, diagram_avvik_per_part, nokkeltall, oversikt
+from dokumenter.avtaler.oversikt import KOLONNER, diagram_avvik_per_part, nokkeltall, oversikt
+from dokumenter.evaluering.kalender import ny_kalendernokkel
+from dokumenter.evaluering.paminnelser import frister_oversikt
+from dokumenter.felles.frister import VARSEL_DAGER
+from dokumenter.infrastruktur import diagram
 from web.signeringsskjema import Knappeskjema
 from web.tilgang import bare_ansatte, tj
 

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import FieldList, Form, FormField, SelectField, StringField
 
-from dokumenter.brukere import PARTNER, inviter_partner, kan_skrive
+from dokumenter.brukere.invitasjoner import inviter_partner
+from dokumenter.brukere.roller import PARTNER, kan_skrive
+from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Avtale, Bruker, Kontaktperson, Part
-from dokumenter.parter import PARTSTYPER, SEKTORER, endre_part, opprett_part
-from dokumenter.validering import Valideringsfeil
+from dokumenter.parter.skriving import endre_part, opprett_part
+from dokumenter.parter.typer import PARTSTYPER, SEKTORER
 from web.signeringsskjema import Knappeskjema
 from web.skjema import valg, vis_feil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj

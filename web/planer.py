@@ -15,15 +15,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from sqlalchemy import select
 
-from dokumenter import planer as uc
-from dokumenter import plansignering
-from dokumenter.arkivfeil import ARKIVFEIL
-from dokumenter.avtaler import IkkeFunnet
-from dokumenter.brukere import ANSATTROLLER, PARTNER, SKRIVEROLLER
-from dokumenter.maler import Felt
+from dokumenter.brukere.roller import ANSATTROLLER, PARTNER, SKRIVEROLLER
+from dokumenter.felles import feil as felles_feil
+from dokumenter.felles.arkivfeil import ARKIVFEIL
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.infrastruktur.maler import Felt
 from dokumenter.models import Avtale, Bruker, Part
-from dokumenter.signering import Signatarvalg
-from dokumenter.validering import Valideringsfeil
+from dokumenter.planer import ansvarsgruppe, avslutning, innsynslogg, lagring, lesing, samtykke
+from dokumenter.planer import signering as plansignering
+from dokumenter.signering.runder import Signatarvalg
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 bp = bare_ansatte(Blueprint("planer", __name__, url_prefix="/planer"))
@@ -42,7 +42,7 @@ def ikke_lagre(svar):  # noqa: ANN001, ANN201
 
 
 def skjemafelt() -> list[Felt]:
-    return uc.innholdsfelt(tj())
+    return lagring.innholdsfelt(tj())
 
 
 def som_skjemaverdi(f: Felt, verdi: Any) -> str:
@@ -92,7 +92,7 @@ def _bruker_id() -> int:
 
 @bp.route("/")
 def liste():  # noqa: ANN201
-    return render_template("planer/liste.html", planer=uc.liste(tj(), _bruker_id(), fra()))
+    return render_template("planer/liste.html", planer=lesing.liste(tj(), _bruker_id(), fra()))
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -113,7 +113,7 @@ def ny():  # noqa: ANN201
         except ValueError:
             abort(400)
         try:
-            plan_id = uc.opprett(
+            plan_id = lagring.opprett(
                 tj(), f.get("navn", ""), f.get("fodselsdato", ""), part_id, _bruker_id(),
                 avtale_id=avtale_id, fra=fra(),
             )  # fmt: skip
@@ -130,9 +130,9 @@ def ny():  # noqa: ANN201
 # --- Vise, endre og laste ned -----------------------------------------------------------------
 
 
-def _les_eller_404(plan_id: int) -> uc.Planvisning:
+def _les_eller_404(plan_id: int) -> lesing.Planvisning:
     try:
-        return uc.les(tj(), plan_id, _bruker_id(), fra())
+        return lesing.les(tj(), plan_id, _bruker_id(), fra())
     except IkkeFunnet:
         abort(404)
 
@@ -177,7 +177,7 @@ def endre(plan_id: int):  # noqa: ANN201
         verdier = {f.navn: request.form.get(f.navn, "") for f in felt}
         try:
             apnet = int(request.form.get("apnet_versjon", "-1"))
-            uc.lagre_versjon(
+            lagring.lagre_versjon(
                 tj(), plan_id, fra_skjema(verdier), _bruker_id(), apnet,
                 grunn=request.form.get("grunn", ""), fra=fra(),
             )  # fmt: skip
@@ -204,7 +204,7 @@ def last_ned(plan_id: int, dokument_id: int):  # noqa: ANN201
 def send_plandokument(plan_id: int, dokument_id: int):  # noqa: ANN201
     """Felles for ansatte og portalen: tilgangen sjekkes i brukstilfellet."""
     try:
-        navn, mime, data = uc.last_ned(tj(), plan_id, dokument_id, _bruker_id(), fra())
+        navn, mime, data = lesing.last_ned(tj(), plan_id, dokument_id, _bruker_id(), fra())
     except IkkeFunnet:
         abort(404)
     svar = send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=navn)
@@ -220,7 +220,7 @@ def _handling(plan_id: int, utfor, ok: str, anker: str = ""):  # noqa: ANN001, A
         resultat = utfor()
     except IkkeFunnet:
         abort(404)
-    except uc.IngenSkrivetilgang:
+    except felles_feil.IngenSkrivetilgang:
         abort(403)
     except Valideringsfeil as e:
         flash_feil(e)
@@ -234,10 +234,10 @@ def _handling(plan_id: int, utfor, ok: str, anker: str = ""):  # noqa: ANN001, A
 def _vakt(plan_id: int) -> None:
     """Tilgangen først, så en bruker uten tilgang får 404 (og lesere 403) uansett skjema."""
     try:
-        uc.sjekk_tilgang(tj(), plan_id, _bruker_id(), fra(), endre=True)
+        innsynslogg.sjekk_tilgang(tj(), plan_id, _bruker_id(), fra(), endre=True)
     except IkkeFunnet:
         abort(404)
-    except uc.IngenSkrivetilgang:
+    except felles_feil.IngenSkrivetilgang:
         abort(403)
 
 
@@ -255,7 +255,7 @@ def legg_til_medlem(plan_id: int):  # noqa: ANN201
     bruker = _heltall("bruker_id")
     return _handling(
         plan_id,
-        lambda: uc.legg_til_medlem(
+        lambda: ansvarsgruppe.legg_til_medlem(
             tj(), plan_id, bruker, f.get("tjeneste", ""), f.get("rolle", ""), _bruker_id(), fra()
         ),  # fmt: skip
         "Medlemmet er lagt til i ansvarsgruppen.",
@@ -268,7 +268,7 @@ def fjern_medlem(plan_id: int, medlem_id: int):  # noqa: ANN201
     _vakt(plan_id)
     return _handling(
         plan_id,
-        lambda: uc.fjern_medlem(tj(), plan_id, medlem_id, _bruker_id(), fra()),
+        lambda: ansvarsgruppe.fjern_medlem(tj(), plan_id, medlem_id, _bruker_id(), fra()),
         "Medlemmet er fjernet fra ansvarsgruppen og har ikke lenger tilgang.",
         "ansvarsgruppe",
     )
@@ -281,7 +281,7 @@ def registrer_samtykke(plan_id: int):  # noqa: ANN201
     gitt = request.form.get("gitt", "")
     return _handling(
         plan_id,
-        lambda: uc.registrer_samtykke(tj(), plan_id, part, gitt, _bruker_id(), fra()),
+        lambda: samtykke.registrer_samtykke(tj(), plan_id, part, gitt, _bruker_id(), fra()),
         "Samtykket er registrert.",
         "samtykker",
     )
@@ -298,7 +298,7 @@ def trekk_samtykke(plan_id: int, part_id: int):  # noqa: ANN201
 
     return _handling(
         plan_id,
-        lambda: uc.trekk_samtykke(tj(), plan_id, part_id, _bruker_id(), fra()),
+        lambda: samtykke.trekk_samtykke(tj(), plan_id, part_id, _bruker_id(), fra()),
         melding,
         "samtykker",
     )
@@ -311,7 +311,7 @@ def gi_tilgang(plan_id: int):  # noqa: ANN201
     bruker = _heltall("bruker_id")
     return _handling(
         plan_id,
-        lambda: uc.gi_tilgang(
+        lambda: ansvarsgruppe.gi_tilgang(
             tj(), plan_id, bruker, f.get("grunn", ""), _bruker_id(), f.get("utloper", ""), fra()
         ),  # fmt: skip
         "Tilgangen er gitt og logget med begrunnelsen.",
@@ -324,7 +324,7 @@ def trekk_tilgang(plan_id: int, tilgang_id: int):  # noqa: ANN201
     _vakt(plan_id)
     return _handling(
         plan_id,
-        lambda: uc.trekk_tilgang(tj(), plan_id, tilgang_id, _bruker_id(), fra()),
+        lambda: ansvarsgruppe.trekk_tilgang(tj(), plan_id, tilgang_id, _bruker_id(), fra()),
         "Tilgangen er trukket.",
         "tilganger",
     )
@@ -337,7 +337,7 @@ def overfor_koordinator(plan_id: int):  # noqa: ANN201
     grunn = request.form.get("grunn", "")
     return _handling(
         plan_id,
-        lambda: uc.overfor_koordinator(tj(), plan_id, ny, grunn, _bruker_id(), fra()),
+        lambda: ansvarsgruppe.overfor_koordinator(tj(), plan_id, ny, grunn, _bruker_id(), fra()),
         lambda navn: f"{navn} er nå koordinator for planen.",
     )
 
@@ -348,7 +348,9 @@ def avslutt(plan_id: int):  # noqa: ANN201
     f = request.form
     return _handling(
         plan_id,
-        lambda: uc.avslutt(tj(), plan_id, f.get("grunn", ""), _bruker_id(), f.get("dato"), fra()),
+        lambda: avslutning.avslutt(
+            tj(), plan_id, f.get("grunn", ""), _bruker_id(), f.get("dato"), fra()
+        ),
         lambda slettes: f"Planen er avsluttet. Den slettes {slettes.strftime('%d.%m.%Y')}.",
     )
 
@@ -440,9 +442,9 @@ def last_opp_signert(plan_id: int):  # noqa: ANN201
 def innsyn(plan_id: int):  # noqa: ANN201
     """Innsynsloggen til personen: hvem som har sett og endret planen. Utskriftsvennlig."""
     try:
-        innsyn = uc.innsynslogg(tj(), plan_id, _bruker_id(), fra())
+        innsyn = innsynslogg.innsynslogg(tj(), plan_id, _bruker_id(), fra())
     except IkkeFunnet:
         abort(404)
-    except uc.IngenSkrivetilgang:
+    except felles_feil.IngenSkrivetilgang:
         abort(403)
     return render_template("planer/innsyn.html", i=innsyn, i_dag=date.today())

@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from dokumenter import planer as uc
-from dokumenter import plansignering
-from dokumenter.avtaler import IkkeFunnet
+from dokumenter.felles.feil import IkkeFunnet
+from dokumenter.planer import lesing as uc
+from dokumenter.planer import signering as plansignering
 from web.planer import kode_for, send_plandokument, signer_for, skjemafelt
 from web.tilgang import fra, krev_partner, tj
 

@@ -26,16 +26,17 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from dokumenter import avvik as avvik_uc
-from dokumenter import portal as uc
-from dokumenter import signering
-from dokumenter.arkivfeil import ARKIVFEIL
-from dokumenter.avtaler import IkkeFunnet
-from dokumenter.brukere import MIN_PASSORDLENGDE, bruk_invitasjon, er_ansatt, invitasjon
-from dokumenter.livslop import PARTEN_SER
+from dokumenter.avtaler import portal as uc
+from dokumenter.avtaler import signering
+from dokumenter.avtaler.livslop import PARTEN_SER
+from dokumenter.avtaler.portal import MAKS_KOMMENTAR, PartnerAvtale
+from dokumenter.avvik import lesing, regler, skriving
+from dokumenter.brukere.invitasjoner import bruk_invitasjon, invitasjon
+from dokumenter.brukere.passord import MIN_PASSORDLENGDE
+from dokumenter.brukere.roller import er_ansatt
+from dokumenter.felles.arkivfeil import ARKIVFEIL
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.models import Avvik
-from dokumenter.portal import MAKS_KOMMENTAR, PartnerAvtale
-from dokumenter.validering import Valideringsfeil
 from web import avvik as avvikssider
 from web import signeringsskjema as sig
 from web.auth import Innloggingsskjema, prov_innlogging, trygg_neste
@@ -176,7 +177,7 @@ def _avtaleside(
 ):  # noqa: ANN202
     avtale = _avtale(avtale_id)
     try:
-        avvik = avvik_uc.for_avtale(tj(), avtale_id, avvikssider.melder())
+        avvik = lesing.for_avtale(tj(), avtale_id, avvikssider.melder())
     except IkkeFunnet:
         abort(404)
     return render_template(
@@ -187,9 +188,9 @@ def _avtaleside(
         SIGNATARSTATUS=sig.SIGNATARSTATUS,
         KOPITYPER=KOPITYPER,
         avvik=avvik,
-        kan_melde_avvik=avtale.status in avvik_uc.KAN_MELDE_AVVIK,
-        AVVIKSSTATUSER=avvik_uc.STATUSER,
-        KATEGORIER=avvik_uc.KATEGORIER,
+        kan_melde_avvik=avtale.status in regler.KAN_MELDE_AVVIK,
+        AVVIKSSTATUSER=regler.STATUSER,
+        KATEGORIER=regler.KATEGORIER,
         idag=date.today(),
     ), http_status
 
@@ -310,7 +311,7 @@ class PartnerAvviksskjema(avvikssider.Avviksskjema):
 
 def _hent_avvik(avvik_id: int) -> Avvik:
     try:
-        return avvik_uc.hent(tj(), avvik_id, avvikssider.melder())
+        return lesing.hent(tj(), avvik_id, avvikssider.melder())
     except IkkeFunnet:
         abort(404)
 
@@ -326,8 +327,8 @@ def _avviksside(
         kan=avvikssider.handlinger(a, "part", skriv=True),
         knappeskjema=sig.Knappeskjema(formdata=None),
         svarskjema=svarskjema or avvikssider.Svarskjema(formdata=None),
-        STATUSER=avvik_uc.STATUSER,
-        KATEGORIER=avvik_uc.KATEGORIER,
+        STATUSER=regler.STATUSER,
+        KATEGORIER=regler.KATEGORIER,
     ), http_status
 
 
@@ -344,7 +345,7 @@ def besvar_avvik(avvik_id: int):  # noqa: ANN201
         flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
         return _avviksside(avvik_id, skjema, 400)
     try:
-        feil = avvik_uc.besvar(
+        feil = skriving.besvar(
             tj(),
             avvik_id,
             skjema.forklaring.data,
@@ -368,7 +369,7 @@ def besvar_avvik(avvik_id: int):  # noqa: ANN201
 
 def _send_avvik(avvik_id: int) -> bool:
     try:
-        feil = avvik_uc.send(tj(), avvik_id, avvikssider.melder(), request.host_url, fra())
+        feil = skriving.send(tj(), avvik_id, avvikssider.melder(), request.host_url, fra())
     except Valideringsfeil as e:
         avvikssider.flash_feil(e)
         return False
@@ -395,7 +396,7 @@ def send_avvik(avvik_id: int):  # noqa: ANN201
 @bp.route("/avvik/skjema/<int:skjema_id>.<fmt>")
 def avviksskjema(skjema_id: int, fmt: str):  # noqa: ANN201
     try:
-        filnavn, data = avvik_uc.les_skjema(tj(), skjema_id, fmt, avvikssider.melder(), fra())
+        filnavn, data = lesing.les_skjema(tj(), skjema_id, fmt, avvikssider.melder(), fra())
     except IkkeFunnet:
         abort(404)
     except ARKIVFEIL as e:
@@ -407,12 +408,12 @@ def avviksskjema(skjema_id: int, fmt: str):  # noqa: ANN201
 def nytt_avvik(avtale_id: int):  # noqa: ANN201
     """Parten melder et avvik; det sendes til kommunen med en gang."""
     avtale = _avtale(avtale_id)
-    kan_melde = avtale.status in avvik_uc.KAN_MELDE_AVVIK
+    kan_melde = avtale.status in regler.KAN_MELDE_AVVIK
     skjema = PartnerAvviksskjema()
     http_status = 200
     if kan_melde and skjema.validate_on_submit():
         try:
-            a = avvik_uc.registrer(
+            a = skriving.registrer(
                 tj(), avtale_id, skjema.data_til_brukstilfellet(), avvikssider.melder(), fra()
             )
         except Valideringsfeil as e:

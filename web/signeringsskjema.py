@@ -9,11 +9,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from dokumenter import signering
-from dokumenter.arkivfeil import ARKIVFEIL
-from dokumenter.avtaler import IkkeFunnet
-from dokumenter.signering import KODE_GYLDIG
-from dokumenter.validering import Valideringsfeil
+from dokumenter.avtaler import signering
+from dokumenter.felles.arkivfeil import ARKIVFEIL
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.signering.koder import KODE_GYLDIG
 from web.tilgang import fra, tj
 
 SIGNATARSTATUS = {"venter": "Venter", "signert": "Signert", "avvist": "Avslått"}

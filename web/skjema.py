@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash
 from wtforms import Form, SelectChoice
 
-from dokumenter.validering import Valideringsfeil
+from dokumenter.felles.feil import Valideringsfeil
 
 
 def vis_feil(skjema: Form, feil: Valideringsfeil) -> None:

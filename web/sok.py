@@ -6,10 +6,10 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from arkiv.sok.indeks import FASETTER
-from dokumenter import planer
-from dokumenter import sok as uc
-from dokumenter.avtaler import STATUSER
-from dokumenter.parter import PARTSTYPER
+from dokumenter.avtaler.skriving import STATUSER
+from dokumenter.parter.typer import PARTSTYPER
+from dokumenter.planer import innsynslogg as planer
+from dokumenter.sok import sporring as uc
 from web.tilgang import bare_ansatte, fra, tj
 
 bp = bare_ansatte(Blueprint("sok", __name__))

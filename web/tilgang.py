@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from dokumenter.brukere import PARTNER, er_ansatt, kan_skrive
+from dokumenter.brukere.roller import PARTNER, er_ansatt, kan_skrive
 from dokumenter.tjenester import Tjenester
 
 # Ansatte: 8 timer (PERMANENT_SESSION_LIFETIME). Partnere: 2 timer fra innlogging.

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from dokumenter.db import lag_motor
+from dokumenter.infrastruktur.db import lag_motor
 from dokumenter.models import Base
 
 config = context.config

@@ -1,0 +1,99 @@
+"""Utkast for alle parter av en type på én gang (`dokumenter avtale generer-alle`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER
+from dokumenter.avtaler.produksjon import MAL
+from dokumenter.avtaler.skriving import lagre_versjon, opprett_utkast
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.models import (
+    Part,
+)
+from dokumenter.parter.typer import PARTSTYPER
+from dokumenter.tjenester import Tjenester
+
+
+@dataclass
+class Batchrapport:
+    ok: list[str] = field(default_factory=list)
+    feil: list[tuple[str, str]] = field(default_factory=list)
+    hoppet_over: list[tuple[str, str]] = field(default_factory=list)  # (part, grunn)
+
+
+def generer_alle(
+    tj: Tjenester,
+    partstype: str,
+    bruker_id: int,
+    ekstra: dict[str, Any] | None = None,
+    fremdrift: Callable[[str], None] | None = None,
+    fra: str = "",
+) -> Batchrapport:
+    """Lag utkast (eller ny versjon) for hver part av en type; én feil stopper ikke resten."""
+    if partstype not in PARTSTYPER:
+        raise Valideringsfeil({"type": f"Ukjent partstype «{partstype}»."})
+    mal = tj.mal(MAL)
+    rapport = Batchrapport()
+    with tj.sesjoner() as s:
+        parter = []
+        for p in s.scalars(select(Part).where(Part.type == partstype).order_by(Part.navn)):
+            aktiv = _aktiv_avtale(p)
+            if aktiv is not None and aktiv[2] not in KAN_ENDRES:
+                grunn = f"avtalen er «{STATUSER[aktiv[2]]}»; sett den til revisjon for å endre"
+                rapport.hoppet_over.append((p.navn, grunn))
+            else:
+                parter.append((p.id, p.navn, aktiv))
+    standard = {**mal.standardverdier(), **(ekstra or {})}
+    feltnavn = {f.navn for f in mal.felt}
+
+    def en_part(part_id: int, navn: str, avtale: tuple[int, dict, str] | None) -> str | None:
+        try:
+            if avtale is None:
+                opprett_utkast(tj, part_id, standard, bruker_id, fra=fra)
+            else:
+                verdier = {k: v for k, v in {**standard, **avtale[1]}.items() if k in feltnavn}
+                lagre_versjon(
+                    tj,
+                    avtale[0],
+                    verdier,
+                    bruker_id,
+                    "Regenerert fra gjeldende mønsteravtale",
+                    fra=fra,
+                )
+        except Valideringsfeil as e:
+            return "; ".join(e.feil.values())
+        except Exception as e:  # noqa: BLE001 - én part skal aldri stoppe resten
+            return str(e) or type(e).__name__
+        return None
+
+    if fremdrift:
+        for navn, _ in rapport.hoppet_over:
+            fremdrift(navn)
+    # Like mange tråder som konvertereren har LibreOffice-prosesser (en pool gir parallellitet).
+    with ThreadPoolExecutor(max_workers=getattr(tj.konverterer, "antall", 1)) as utforer:
+        for (_, navn, _), melding in zip(
+            parter, utforer.map(lambda p: en_part(*p), parter), strict=True
+        ):
+            if melding is None:
+                rapport.ok.append(navn)
+            else:
+                rapport.feil.append((navn, melding))
+            if fremdrift:
+                fremdrift(navn)
+    return rapport
+
+
+def _aktiv_avtale(part: Part) -> tuple[int, dict, str] | None:
+    """(id, feltverdier, status) for partens nyeste avtale som ikke er avsluttet."""
+    aktive = [a for a in part.avtaler if a.status != "avsluttet"]
+    if not aktive:
+        return None
+    siste = aktive[-1]
+    verdier = dict(siste.siste_versjon.feltverdier if siste.siste_versjon else {})
+    return siste.id, verdier, siste.status

@@ -1,0 +1,54 @@
+"""Lesing av avtalens dokumenter fra arkivet (sjekket mot SHA-256), med logg over
+nedlastinger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dokumenter.avtaler.livslop import logg
+from dokumenter.felles.feil import IkkeFunnet
+from dokumenter.infrastruktur.sammenligning import (
+    avsnitt_fra_docx,
+)
+from dokumenter.models import (
+    Dokument,
+)
+from dokumenter.tjenester import Tjenester
+
+
+def les_dokument(
+    tj: Tjenester, dokument_id: int, bruker_id: int | None = None, fra: str = ""
+) -> tuple[Dokument, str, bytes]:
+    """Dokumentet, et filnavn å laste ned under, og innholdet (sjekket mot SHA-256).
+
+    Med bruker_id registreres nedlastingen i revisjonsloggen.
+    """
+    with tj.sesjoner() as s:
+        dok = s.get(Dokument, dokument_id)
+        if dok is None:
+            raise IkkeFunnet("Dokumentet finnes ikke.")
+        versjon = dok.versjon
+        avtale_id = versjon.avtale_id
+        filnavn = f"Samarbeidsavtale {versjon.avtale.part.navn} v{versjon.nummer}.{dok.format}"
+        s.expunge_all()
+    if bruker_id is None:
+        return dok, filnavn, tj.lager.les(dok.sha256)
+    data = les_og_logg(
+        tj, dok.sha256, avtale_id, bruker_id, fra, versjon=versjon.nummer, format=dok.format
+    )
+    return dok, filnavn, data
+
+
+def les_og_logg(
+    tj: Tjenester, sha256: str, avtale_id: int, bruker_id: int, fra: str, **detaljer: Any
+) -> bytes:
+    """Les en fil fra arkivet (sjekket mot SHA-256) og logg nedlastingen på avtalen."""
+    data = tj.lager.les(sha256)
+    with tj.transaksjon() as s:
+        logg(s, avtale_id, "lastet_ned", bruker_id, fra, **detaljer, sha256=sha256)
+    return data
+
+
+def forhandsvisning(tj: Tjenester, sha256: str) -> list[tuple[str, str]]:
+    """Avsnittene i en lagret DOCX som (stil, tekst), for visning i nettsiden."""
+    return avsnitt_fra_docx(tj.lager.les(sha256))

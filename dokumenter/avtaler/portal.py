@@ -1,0 +1,188 @@
+"""Det en partnerbruker kan se og gjøre: bare egen institusjons avtaler, og av dem bare
+det som er sendt til dem (gjennomgang, signering) og de signerte kopiene.
+
+Alt slås opp med partens id fra den innloggede brukeren; en avtale eller fil som ikke er
+deres gir IkkeFunnet (404), aldri et svar som røper at den finnes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from dokumenter.avtaler import lesing as avtaler
+from dokumenter.avtaler.livslop import PARTEN_SER, STATUSER, logg
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.validering import rens_tekst
+from dokumenter.models import Avtale, Dokument, Kommentar, Signatar, Signeringsrunde, SignertKopi
+from dokumenter.signering.runder import neste_signatar
+from dokumenter.tjenester import Tjenester
+
+MAKS_KOMMENTAR = 5000
+
+
+@dataclass(frozen=True)
+class Kopi:
+    id: int
+    versjon: int
+    type: str
+    sha256: str
+    opprettet: datetime
+
+
+@dataclass(frozen=True)
+class Kommentarvisning:
+    navn: str
+    versjon: int
+    tekst: str
+    opprettet: datetime
+
+
+@dataclass
+class PartnerAvtale:
+    id: int
+    tittel: str
+    status: str
+    status_navn: str
+    versjon: int
+    pdf_id: int | None  # gjeldende versjons PDF/A, bare når den er sendt til parten
+    kan_kommentere: bool
+    min_tur: bool  # brukeren står for tur til å signere
+    signerere: list[tuple[str, str, str]] = field(default_factory=list)  # (navn, side, status)
+    kopier: list[Kopi] = field(default_factory=list)
+    kommentarer: list[Kommentarvisning] = field(default_factory=list)
+
+
+def _synlig(s: Session, avtale: Avtale, part_id: int) -> bool:
+    if avtale.part_id != part_id:
+        return False
+    if avtale.status in PARTEN_SER:
+        return True
+    return bool(s.scalar(select(SignertKopi.id).where(SignertKopi.avtale_id == avtale.id)))
+
+
+def _visning(s: Session, avtale: Avtale, bruker_id: int) -> PartnerAvtale:
+    sendt = avtale.status in PARTEN_SER
+    versjon = avtale.siste_versjon
+    pdf = versjon.dokument("pdf") if sendt and versjon else None
+    # Den aktive runden, ellers den siste fullførte (så parten ser hvem som signerte).
+    runde = s.scalar(
+        select(Signeringsrunde)
+        .where(
+            Signeringsrunde.avtale_id == avtale.id,
+            Signeringsrunde.status.in_(("aktiv", "fullfort")),
+        )
+        .options(selectinload(Signeringsrunde.signatarer).selectinload(Signatar.bruker))
+        .order_by(Signeringsrunde.id.desc())
+        .limit(1)
+    )
+    neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
+    kopier = s.scalars(
+        select(SignertKopi).where(SignertKopi.avtale_id == avtale.id).order_by(SignertKopi.id)
+    ).all()
+    kommentarer = s.scalars(
+        select(Kommentar)
+        .where(Kommentar.avtale_id == avtale.id)
+        .options(selectinload(Kommentar.bruker))
+        .order_by(Kommentar.id)
+    ).all()
+    return PartnerAvtale(
+        id=avtale.id,
+        tittel=f"Samarbeidsavtale med {avtale.part.navn}",
+        status=avtale.status,
+        status_navn=STATUSER[avtale.status],
+        versjon=avtale.gjeldende_versjon,
+        pdf_id=pdf.id if pdf else None,
+        kan_kommentere=avtale.status == "til_gjennomgang",
+        min_tur=neste is not None and neste.bruker_id == bruker_id,
+        signerere=[
+            (sig.bruker.navn, "Kommunen" if sig.side == "kommune" else avtale.part.navn, sig.status)
+            for sig in (runde.signatarer if runde else [])
+        ],
+        kopier=[Kopi(k.id, k.versjon_nummer, k.type, k.sha256, k.opprettet) for k in kopier],
+        kommentarer=[
+            Kommentarvisning(k.bruker.navn, k.versjon_nummer, k.tekst, k.opprettet)
+            for k in kommentarer
+            if sendt or k.bruker.part_id == avtale.part_id
+        ],
+    )
+
+
+def avtaler_for_partner(tj: Tjenester, part_id: int, bruker_id: int) -> list[PartnerAvtale]:
+    with tj.sesjoner() as s:
+        alle = s.scalars(
+            select(Avtale)
+            .where(Avtale.part_id == part_id)
+            .options(selectinload(Avtale.part), selectinload(Avtale.versjoner))
+            .order_by(Avtale.id)
+        ).all()
+        return [_visning(s, a, bruker_id) for a in alle if _synlig(s, a, part_id)]
+
+
+def avtale_for_partner(
+    tj: Tjenester, avtale_id: int, part_id: int, bruker_id: int
+) -> PartnerAvtale:
+    with tj.sesjoner() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None or not _synlig(s, avtale, part_id):
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        return _visning(s, avtale, bruker_id)
+
+
+def forhandsvisning(tj: Tjenester, avtale_id: int, part_id: int) -> list[tuple[str, str]]:
+    """Teksten i gjeldende versjon, når den er sendt til parten."""
+    with tj.sesjoner() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None or avtale.part_id != part_id or avtale.status not in PARTEN_SER:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        docx = avtale.siste_versjon.dokument("docx")
+        sha = docx.sha256
+    return avtaler.forhandsvisning(tj, sha)
+
+
+def les_pdf(
+    tj: Tjenester, dokument_id: int, part_id: int, bruker_id: int, fra: str = ""
+) -> tuple[str, bytes]:
+    """PDF/A-en av gjeldende versjon, bare mens den er sendt til parten (gjennomgang/signering)."""
+    with tj.sesjoner() as s:
+        dok = s.get(Dokument, dokument_id)
+        versjon = dok.versjon if dok is not None and dok.format == "pdf" else None
+        avtale = versjon.avtale if versjon is not None else None
+        if (
+            avtale is None
+            or avtale.part_id != part_id
+            or avtale.status not in PARTEN_SER
+            or avtale.gjeldende_versjon != versjon.nummer
+        ):
+            raise IkkeFunnet("Dokumentet finnes ikke.")
+    _, filnavn, data = avtaler.les_dokument(tj, dokument_id, bruker_id, fra)
+    return filnavn, data
+
+
+def kommenter(
+    tj: Tjenester, avtale_id: int, part_id: int, bruker_id: int, tekst: str, fra: str = ""
+) -> None:
+    """Partens kommentar til versjonen som er sendt til gjennomgang."""
+    tekst = rens_tekst(tekst, flerlinjet=True)
+    if not tekst:
+        raise Valideringsfeil({"tekst": "Skriv en kommentar."})
+    if len(tekst) > MAKS_KOMMENTAR:
+        raise Valideringsfeil({"tekst": f"Kommentaren kan ha høyst {MAKS_KOMMENTAR} tegn."})
+    with tj.transaksjon() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None or avtale.part_id != part_id or avtale.status not in PARTEN_SER:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        if avtale.status != "til_gjennomgang":
+            raise Valideringsfeil({"tekst": "Avtalen er ikke til gjennomgang nå."})
+        s.add(
+            Kommentar(
+                avtale_id=avtale_id,
+                versjon_nummer=avtale.gjeldende_versjon,
+                bruker_id=bruker_id,
+                tekst=tekst,
+            )
+        )
+        logg(s, avtale_id, "kommentar", bruker_id, fra, versjon=avtale.gjeldende_versjon)

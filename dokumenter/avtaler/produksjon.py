@@ -1,0 +1,77 @@
+"""Produksjon av avtalens dokumenter: mønsteravtalen fylt ut for en part (DOCX) og
+konvertert til PDF/A, og registrering av malfilen som ble brukt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from arkiv.lager import LagretFil
+from dokumenter.infrastruktur.maler import Mal
+from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from dokumenter.models import (
+    Malfil,
+    Part,
+)
+from dokumenter.parter.typer import PARTSTYPER
+from dokumenter.tjenester import Tjenester
+
+MAL = "samarbeidsavtale"
+
+FORMATER = {
+    "docx": (
+        "produksjonsformat",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": ("arkivformat", "application/pdf"),
+}
+
+
+def part_data(part: Part) -> PartData:
+    return PartData(
+        navn=part.navn,
+        type=part.type,
+        type_navn=PARTSTYPER[part.type].i_tekst,
+        orgnr=part.orgnr,
+        adresse=part.adresse,
+        kontaktpersoner=tuple(
+            SimpleNamespace(navn=k.navn, rolle=k.rolle, epost=k.epost, telefon=k.telefon)
+            for k in part.kontaktpersoner
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Produsert:
+    variant: str
+    mal: LagretFil
+    filer: dict[str, LagretFil]  # format -> fil
+
+
+def produser(
+    tj: Tjenester, mal: Mal, part: Part, verdier: dict[str, Any]
+) -> tuple[str, bytes, bytes, bytes]:
+    """(variant, malfil, DOCX, PDF/A) for en part; ingenting lagres."""
+    variant = mal.variant_for(part.type)
+    malfil = mal.fil.read_bytes()
+    ctx = kontekst(mal, part_data(part), verdier, variant, date.today())
+    docx = render_docx(mal, ctx, malfil)
+    return variant.navn, malfil, docx, tj.konverterer.til_pdfa(docx)
+
+
+def registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:
+    if s.get(Malfil, fil.sha256) is None:
+        s.add(
+            Malfil(
+                sha256=fil.sha256,
+                navn=mal.navn,
+                versjon=mal.versjon,
+                manifest=mal.manifest_tekst,
+                storrelse=fil.storrelse,
+            )
+        )
+        s.flush()

@@ -1,0 +1,259 @@
+"""Brukstilfeller for samarbeidsavtaler: utkast, nye versjoner, status og ansvar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
+from dokumenter.avtaler.produksjon import FORMATER, MAL, Produsert, produser, registrer_mal
+from dokumenter.brukere.roller import SKRIVEROLLER
+from dokumenter.felles.feil import IkkeFunnet, Konflikt, Valideringsfeil
+from dokumenter.felles.tid import naa
+from dokumenter.felles.validering import rens_tekst
+from dokumenter.infrastruktur.maler import Mal
+from dokumenter.models import (
+    Ansvarsoverforing,
+    Avtale,
+    AvtaleVersjon,
+    Bruker,
+    Dokument,
+    Part,
+)
+from dokumenter.sok import indeksering as sok
+from dokumenter.tjenester import Tjenester
+
+T = TypeVar("T")
+
+
+def _ny_versjon(
+    s: Session,
+    avtale_id: int,
+    fra_versjon: int,
+    mal: Mal,
+    verdier: dict,
+    p: Produsert,
+    bruker_id: int,
+    grunn: str,
+    fra: str,
+) -> AvtaleVersjon:
+    """Registrer versjon fra_versjon+1, men bare hvis ingen andre har lagret i mellomtiden."""
+    nummer = fra_versjon + 1
+    oppdatert = s.execute(
+        update(Avtale)
+        .where(Avtale.id == avtale_id, Avtale.gjeldende_versjon == fra_versjon)
+        .values(gjeldende_versjon=nummer, endret_av_id=bruker_id, endret=naa())
+        .execution_options(synchronize_session=False)
+    )
+    if oppdatert.rowcount != 1:
+        naa_versjon = s.scalar(select(Avtale.gjeldende_versjon).where(Avtale.id == avtale_id))
+        raise Konflikt(fra_versjon, naa_versjon)
+    status = s.scalar(select(Avtale.status).where(Avtale.id == avtale_id))
+    if fra_versjon and status not in KAN_ENDRES:
+        raise Valideringsfeil(
+            {
+                "status": f"En avtale med status «{STATUSER[status]}» kan ikke endres. "
+                + ("Sett den til «Til revisjon» først." if status == "inngaatt" else "")
+            }
+        )
+    if status == "til_signering":  # endret innhold: signaturene gjelder ikke lenger
+        avtale = s.get(Avtale, avtale_id)
+        bytt_status(s, avtale, "utkast", bruker_id, fra, "Innholdet ble endret under signering.")
+    registrer_mal(s, mal, p.mal)
+    versjon = AvtaleVersjon(
+        avtale_id=avtale_id,
+        nummer=nummer,
+        feltverdier=verdier,
+        variant=p.variant,
+        mal_versjon=mal.versjon,
+        mal_sha256=p.mal.sha256,
+        grunn=grunn,
+        opprettet_av_id=bruker_id,
+        dokumenter=[
+            Dokument(format=fmt, variant=FORMATER[fmt][0], sha256=f.sha256, storrelse=f.storrelse)
+            for fmt, f in p.filer.items()
+        ],
+    )
+    s.add(versjon)
+    s.flush()
+    logg(s, avtale_id, "ny_versjon", bruker_id, fra, versjon=nummer, grunn=grunn)
+    logg(
+        s,
+        avtale_id,
+        "generert",
+        bruker_id,
+        fra,
+        versjon=nummer,
+        dokumenter={fmt: f.sha256 for fmt, f in p.filer.items()},
+        mal=p.mal.sha256,
+    )
+    return versjon
+
+
+def _grunn(grunn: str) -> str:
+    tekst = rens_tekst(grunn)
+    if len(tekst) > 500:
+        raise Valideringsfeil({"grunn": "Begrunnelsen kan ha høyst 500 tegn."})
+    return tekst
+
+
+def _produser_og_registrer(
+    tj: Tjenester,
+    mal: Mal,
+    part: Part,
+    verdier: dict[str, Any],
+    registrer: Callable[[Session, Produsert], T],
+) -> T:
+    """Lag dokumentene og arkiver dem krasjsikkert sammen med registreringen."""
+    variant, malfil, docx, pdf = produser(tj, mal, part, verdier)
+    return tj.arkiver(
+        [malfil, docx, pdf],
+        lambda s, f: registrer(s, Produsert(variant, f[0], {"docx": f[1], "pdf": f[2]})),
+    )
+
+
+def opprett_utkast(
+    tj: Tjenester,
+    part_id: int,
+    verdier: dict[str, Any],
+    bruker_id: int,
+    grunn: str = "",
+    fra: str = "",
+) -> Avtale:
+    """Lag et nytt utkast fra mønsteravtalen for en part, med versjon 1 og begge dokumentene."""
+    mal = tj.mal(MAL)
+    rene = mal.valider(verdier)
+    grunn = _grunn(grunn) or "Første utkast fra mønsteravtalen"
+    with tj.sesjoner() as s:
+        part = s.get(Part, part_id, options=[selectinload(Part.kontaktpersoner)])
+        if part is None:
+            raise IkkeFunnet("Parten finnes ikke.")
+
+    def registrer(s: Session, produsert: Produsert) -> Avtale:
+        avtale = Avtale(
+            part_id=part_id,
+            mal_navn=MAL,
+            status="utkast",
+            ansvarlig_id=bruker_id,
+            opprettet_av_id=bruker_id,
+            endret_av_id=bruker_id,
+        )
+        s.add(avtale)
+        s.flush()
+        s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
+        logg(s, avtale.id, "opprettet", bruker_id, fra, part=part.navn)
+        _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra)
+        return avtale
+
+    avtale = _produser_og_registrer(tj, mal, part, rene, registrer)
+    sok.oppdater_avtale(tj, avtale.id)
+    return avtale
+
+
+def lagre_versjon(
+    tj: Tjenester,
+    avtale_id: int,
+    verdier: dict[str, Any],
+    bruker_id: int,
+    grunn: str = "",
+    forventet_versjon: int | None = None,
+    fra: str = "",
+) -> AvtaleVersjon:
+    """Lagre endret innhold som en ny versjon; nekter hvis en annen har lagret i mellomtiden."""
+    mal = tj.mal(MAL)
+    rene = mal.valider(verdier)
+    grunn = _grunn(grunn)
+    with tj.sesjoner() as s:
+        avtale = s.get(
+            Avtale,
+            avtale_id,
+            options=[selectinload(Avtale.part).selectinload(Part.kontaktpersoner)],
+        )
+        if avtale is None:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        fra_versjon = avtale.gjeldende_versjon if forventet_versjon is None else forventet_versjon
+        if avtale.gjeldende_versjon != fra_versjon:
+            raise Konflikt(fra_versjon, avtale.gjeldende_versjon)
+    versjon = _produser_og_registrer(
+        tj,
+        mal,
+        avtale.part,
+        rene,
+        lambda s, produsert: _ny_versjon(
+            s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra
+        ),
+    )
+    sok.oppdater_avtale(tj, avtale_id)
+    return versjon
+
+
+def sett_status(
+    tj: Tjenester,
+    avtale_id: int,
+    status: str,
+    bruker_id: int,
+    begrunnelse: str = "",
+    fra: str = "",
+    avsluttet_dato: date | None = None,
+) -> Avtale:
+    """Flytt avtalen ett steg i livsløpet (se `livslop.OVERGANGER`); ulovlige steg nektes."""
+    begrunnelse = rens_tekst(begrunnelse, flerlinjet=True)
+    if len(begrunnelse) > 2000:
+        raise Valideringsfeil({"begrunnelse": "Begrunnelsen kan ha høyst 2000 tegn."})
+    with tj.transaksjon() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        bytt_status(s, avtale, status, bruker_id, fra, begrunnelse, avsluttet_dato=avsluttet_dato)
+    sok.oppdater_avtale(tj, avtale_id)
+    return avtale
+
+
+def overfor_ansvar(
+    tj: Tjenester,
+    avtale_id: int,
+    til_bruker_id: int,
+    bruker_id: int,
+    merknad: str = "",
+    fra: str = "",
+) -> Avtale:
+    merknad = rens_tekst(merknad)
+    if len(merknad) > 500:
+        raise Valideringsfeil({"merknad": "Merknaden kan ha høyst 500 tegn."})
+    with tj.transaksjon() as s:
+        avtale = s.get(Avtale, avtale_id)
+        if avtale is None:
+            raise IkkeFunnet("Avtalen finnes ikke.")
+        til = s.get(Bruker, til_bruker_id) if til_bruker_id else None
+        if til is None or not til.aktiv or til.rolle not in SKRIVEROLLER:
+            raise Valideringsfeil({"til": "Velg en aktiv saksbehandler eller administrator."})
+        if til.id == avtale.ansvarlig_id:
+            raise Valideringsfeil({"til": f"{til.navn} er allerede ansvarlig."})
+        s.add(
+            Ansvarsoverforing(
+                avtale=avtale,
+                fra_id=avtale.ansvarlig_id,
+                til_id=til.id,
+                merknad=merknad,
+                utfort_av_id=bruker_id,
+            )
+        )
+        logg(
+            s,
+            avtale_id,
+            "ansvar_overfort",
+            bruker_id,
+            fra,
+            fra_bruker=avtale.ansvarlig_id,
+            til_bruker=til.id,
+            merknad=merknad,
+        )
+        avtale.ansvarlig_id = til.id
+        avtale.endret_av_id = bruker_id
+        avtale.endret = naa()
+    sok.oppdater_avtale(tj, avtale_id)
+    return avtale

@@ -1,0 +1,117 @@
+"""Drift av arkivet: kontroll mot databasen, sikkerhetskopi og gjenoppretting."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from arkiv import kontroll, sikkerhetskopi
+from arkiv.lager import Fillager, LagerFeil
+from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
+from dokumenter.sok import indeksering as sok
+from dokumenter.tjenester import Tjenester, apne
+
+
+def forventede_filer(s: Session) -> dict[str, int]:
+    """sha256 -> størrelse for hver fil databasen peker på."""
+    filer = dict(s.execute(select(Dokument.sha256, Dokument.storrelse)).all())
+    filer.update(s.execute(select(Malfil.sha256, Malfil.storrelse)).all())
+    filer.update(s.execute(select(SignertKopi.sha256, SignertKopi.storrelse)).all())
+    filer.update(s.execute(select(Plandokument.sha256, Plandokument.storrelse)).all())
+    filer.update(s.execute(select(Avviksskjema.docx_sha256, Avviksskjema.docx_storrelse)).all())
+    filer.update(s.execute(select(Avviksskjema.pdf_sha256, Avviksskjema.pdf_storrelse)).all())
+    filer.update(s.execute(select(Evaluering.docx_sha256, Evaluering.docx_storrelse)).all())
+    filer.update(s.execute(select(Evaluering.pdf_sha256, Evaluering.pdf_storrelse)).all())
+    return filer
+
+
+def verifiser(
+    tj: Tjenester, fremdrift: Callable[[int], None] | None = None
+) -> kontroll.Kontrollrapport:
+    with tj.sesjoner() as s:
+        forventet = forventede_filer(s)
+    return kontroll.verifiser(tj.lager, forventet, fremdrift)
+
+
+def antall_filer(tj: Tjenester) -> int:
+    return sum(1 for _ in tj.lager.alle())
+
+
+def lag_sikkerhetskopi(
+    tj: Tjenester, maal: Path, fremdrift: Callable[[int], None] | None = None
+) -> dict:
+    """Kopier databasen (konsistent øyeblikksbilde) og filene den peker på til `maal`.
+
+    Kopien bygges i en midlertidig mappe ved siden av og får navnet `maal` først når den er
+    fullstendig, så en avbrutt kopi aldri ser ut som en ferdig en.
+    """
+    db = sikkerhetskopi.sqlite_sti(tj.innstillinger.database_url)
+    maal = maal.resolve()
+    if maal.exists() and any(maal.iterdir()):
+        raise LagerFeil(f"{maal} finnes og er ikke tom. Velg en ny mappe for sikkerhetskopien.")
+    maal.parent.mkdir(parents=True, exist_ok=True)
+    arbeid = Path(tempfile.mkdtemp(prefix=f".{maal.name}.ufullstendig-", dir=maal.parent))
+    try:
+        kopi_db = arbeid / sikkerhetskopi.DB_NAVN
+        sikkerhetskopi.kopier_database(db, kopi_db)
+        motor = create_engine(f"sqlite:///{kopi_db}")
+        with Session(motor) as s:
+            filer = forventede_filer(s)
+        motor.dispose()
+        antall, storrelse = sikkerhetskopi.kopier_filer(
+            tj.lager, Fillager(arbeid / "arkiv"), sorted(filer), fremdrift
+        )
+        innhold = {
+            "database": sikkerhetskopi.DB_NAVN,
+            "database_sha256": hashlib.sha256(kopi_db.read_bytes()).hexdigest(),
+            "filer": antall,
+            "bytes": storrelse,
+        }
+        sikkerhetskopi.skriv_manifest(arbeid, **innhold)
+        if maal.exists():
+            maal.rmdir()
+        arbeid.rename(maal)
+    except BaseException:
+        sikkerhetskopi.fjern_ufullstendig(arbeid)
+        raise
+    return innhold
+
+
+def gjenopprett(
+    innstillinger: Innstillinger, kilde: Path, fremdrift: Callable[[int], None] | None = None
+) -> kontroll.Kontrollrapport:
+    """Gjenopprett en sikkerhetskopi til en tom instans, kontroller den og bygg søkeindeksen."""
+    manifest = sikkerhetskopi.les_manifest(kilde)
+    kopi_db = kilde / manifest["database"]
+    if hashlib.sha256(kopi_db.read_bytes()).hexdigest() != manifest["database_sha256"]:
+        raise LagerFeil(f"Databasefilen i {kilde} er endret eller skadet.")
+    db = sikkerhetskopi.sqlite_sti(innstillinger.database_url)
+    lager = Fillager(innstillinger.arkiv)
+    if db.exists() or any(lager.alle()):
+        raise LagerFeil(
+            f"Instansen {innstillinger.instans} er ikke tom. Gjenopprett til en ny mappe "
+            "(DOKUMENTER_INSTANS=...) eller flytt den gamle bort først."
+        )
+    innstillinger.instans.mkdir(parents=True, exist_ok=True)
+    sikkerhetskopi.kopier_filer(Fillager(kilde / "arkiv"), lager, _alle_sha(kilde), fremdrift)
+    tmp = db.with_name(db.name + ".gjenopprettes")
+    sikkerhetskopi.kopier_database(kopi_db, tmp)
+    tmp.rename(db)
+    tj = apne(innstillinger)  # kjører eventuelle nyere migreringer
+    try:
+        rapport = verifiser(tj)
+        if rapport.ren:
+            sok.reindekser(tj)  # søkeindeksen er avledet og følger ikke med i kopien
+        return rapport
+    finally:
+        tj.lukk()
+
+
+def _alle_sha(kilde: Path) -> list[str]:
+    return [p.name for p in Fillager(kilde / "arkiv").alle()]

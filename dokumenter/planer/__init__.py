@@ -1,0 +1,7 @@
+"""Individuelle planer: opprettelse og versjoner, tilgang og innsynslogg, ansvarsgruppe,
+samtykke, signering, avslutning og sletting etter oppbevaringstiden.
+
+Eier tabellene plan, planversjon, plandokument, ansvarsgruppemedlem, samtykke, plantilgang,
+planlogg og plansletting. `tilgang.py` er det eneste stedet som avgjør hvem som kan åpne en
+plan. Importerer felles, infrastruktur, models, tjenester, signering, sok og avtaler (for
+partsdata); aldri web eller cli."""

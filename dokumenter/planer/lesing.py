@@ -1,0 +1,164 @@
+"""Lesing av individuelle planer: listen, én plan med innhold og versjoner, og nedlasting
+(dekryptert). Alt logges i innsynsloggen."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.models import (
+    Ansvarsgruppemedlem,
+    Bruker,
+    Plan,
+    Plandokument,
+    Plantilgang,
+    Samtykke,
+)
+from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logg_visninger, logger_nektet
+from dokumenter.planer.regler import FILTYPER, IKKE_FUNNET, Person, person
+from dokumenter.planer.tilgang import Grunnlag, synlige_plan_ider
+from dokumenter.tjenester import Tjenester
+
+
+@dataclass
+class Planrad:
+    id: int
+    nummer: str
+    navn: str
+    institusjon: str
+    status: str
+    koordinator: str
+    neste_evaluering: date | None
+
+
+@dataclass
+class Planvisning:
+    id: int
+    nummer: str
+    person: Person
+    status: str
+    institusjon: str
+    part_id: int
+    avtale_id: int | None
+    koordinator: str
+    koordinator_id: int
+    grunnlag: Grunnlag
+    versjon: int
+    feltverdier: dict[str, Any]
+    neste_evaluering: date | None
+    avsluttet_dato: date | None
+    avsluttet_grunn: str
+    slettes_etter: date | None
+    versjoner: list[tuple[int, datetime, str]] = field(default_factory=list)
+    dokumenter: list[Plandokument] = field(default_factory=list)
+    medlemmer: list[Ansvarsgruppemedlem] = field(default_factory=list)
+    samtykker: list[Samtykke] = field(default_factory=list)
+    tilganger: list[Plantilgang] = field(default_factory=list)  # bare for dem som kan endre
+
+
+# --- Lese ------------------------------------------------------------------------------------
+
+
+def liste(tj: Tjenester, bruker_id: int, fra: str = "") -> list[Planrad]:
+    """Planene brukeren kan åpne; ingen andre nevnes. Listen viser navnet, så den logges
+    (én gang per plan, bruker og dag)."""
+    with tj.sesjoner() as s:
+        ider = synlige_plan_ider(s, s.get(Bruker, bruker_id))
+        planer = s.scalars(select(Plan).where(Plan.id.in_(ider)).order_by(Plan.id)).all()
+        rader = [
+            Planrad(
+                id=p.id,
+                nummer=p.nummer,
+                navn=person(tj, p).navn,
+                institusjon=p.part.navn,
+                status=p.status,
+                koordinator=p.koordinator.navn,
+                neste_evaluering=p.neste_evaluering,
+            )
+            for p in planer
+        ]
+    logg_visninger(tj, bruker_id, ider, "listet", fra)
+    return rader
+
+
+@logger_nektet
+def les(tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "") -> Planvisning:
+    """Planen slik brukeren kan se den; lesingen logges med grunnlaget."""
+    with tj.transaksjon() as s:
+        plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra)
+        versjon = next((v for v in plan.versjoner if v.nummer == plan.gjeldende_versjon), None)
+        visning = Planvisning(
+            id=plan.id,
+            nummer=plan.nummer,
+            person=person(tj, plan),
+            status=plan.status,
+            institusjon=plan.part.navn,
+            part_id=plan.part_id,
+            avtale_id=plan.avtale_id,
+            koordinator=plan.koordinator.navn,
+            koordinator_id=plan.koordinator_id,
+            grunnlag=g,
+            versjon=plan.gjeldende_versjon,
+            feltverdier=dict(versjon.feltverdier) if versjon else {},
+            neste_evaluering=plan.neste_evaluering,
+            avsluttet_dato=plan.avsluttet_dato,
+            avsluttet_grunn=plan.avsluttet_grunn,
+            slettes_etter=plan.slettes_etter,
+            versjoner=[(v.nummer, v.opprettet, v.grunn) for v in plan.versjoner],
+            dokumenter=list(plan.dokumenter),
+            medlemmer=list(plan.medlemmer),
+            samtykker=list(plan.samtykker),
+            tilganger=list(plan.tilganger) if g.kan_endre else [],
+        )
+        for m in visning.medlemmer:
+            _ = m.bruker.navn
+        for sam in visning.samtykker:
+            _ = sam.part.navn
+        for t in visning.tilganger:
+            _ = t.bruker.navn
+        logg(s, plan_id, "lest", bruker_id, g, fra, versjon=plan.gjeldende_versjon)
+    return visning
+
+
+@logger_nektet
+def last_ned(
+    tj: Tjenester, plan_id: int, dokument_id: int, bruker_id: int, fra: str = ""
+) -> tuple[str, str, bytes]:
+    """(filnavn, MIME-type, innhold) for en planfil, dekryptert og sjekket mot SHA-256."""
+    with tj.transaksjon() as s:
+        dok = s.get(Plandokument, dokument_id)
+        if dok is None or dok.plan_id != plan_id:
+            raise IkkeFunnet(IKKE_FUNNET)
+        plan, _, g = apne_med_tilgang(s, dok.plan_id, bruker_id, fra)
+        data = tj.chiffer.dekrypter(tj.lager.les(dok.sha256))
+        if hashlib.sha256(data).hexdigest() != dok.innhold_sha256:
+            raise Valideringsfeil({"fil": "Filen i arkivet stemmer ikke med sin SHA-256."})
+        logg(
+            s, plan.id, "lastet_ned", bruker_id, g, fra,
+            versjon=dok.versjon_nummer, type=dok.type, sha256=dok.innhold_sha256,
+        )  # fmt: skip
+        endelse, mime = FILTYPER[dok.type]
+        tillegg = {"forseglet": " signert", "skannet": " signert (skannet)"}.get(dok.type, "")
+        return (
+            f"Individuell plan {plan.nummer} v{dok.versjon_nummer}{tillegg}.{endelse}",
+            mime,
+            data,
+        )
+
+
+def antall_for_avtale(tj: Tjenester, avtale_id: int) -> int:
+    """Hvor mange planer som er laget under avtalen: et tall, aldri hvem."""
+    with tj.sesjoner() as s:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(Plan)
+                .where(Plan.avtale_id == avtale_id, Plan.status != "slettes")
+            )
+            or 0
+        )

@@ -1,0 +1,59 @@
+"""Planenes faste regler: statuser, feltene systemet fyller inn, filtyper og personen
+(navn og fødselsdato, som bare står kryptert)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.models import (
+    Plan,
+)
+from dokumenter.tjenester import Tjenester
+
+MAL = "individuell_plan"
+IKKE_FUNNET = "Planen finnes ikke, eller du har ikke tilgang til den."
+STATUSER = {
+    "utkast": "Utkast",
+    "til_signering": "Til signering",
+    "aktiv": "Signert og gjeldende",
+    "avsluttet": "Avsluttet",
+}
+KAN_ENDRES = ("utkast", "til_signering", "aktiv")
+# Feltene systemet fyller inn ved hver lagring; resten av manifestet fyller brukeren ut.
+SYSTEMFELT = (
+    "kommune_navn", "plan_nummer", "versjon", "person_navn", "person_fodselsdato",
+    "institusjon_navn", "avtale_referanse", "ansvarsgruppe", "samtykker", "signaturer",
+)  # fmt: skip
+PERSONFELT = ("person_navn", "person_fodselsdato")
+PERSONROLLE = "Personen planen gjelder"  # første signaturlinje
+FILTYPER = {
+    "docx": (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": ("pdf", "application/pdf"),
+    "forseglet": ("pdf", "application/pdf"),
+    "skannet": ("pdf", "application/pdf"),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    navn: str
+    fodselsdato: date
+
+
+def person(tj: Tjenester, plan: Plan) -> Person:
+    return Person(
+        tj.chiffer.dekrypter_tekst(plan.navn_kryptert),
+        date.fromisoformat(tj.chiffer.dekrypter_tekst(plan.fodselsdato_kryptert)),
+    )
+
+
+def _krev_apen(plan: Plan) -> None:
+    """En avsluttet plan kan ikke endres, og ingen kan få tilgang til den; bare det som tar
+    tilgang bort (trekke samtykke eller tilgang, fjerne medlemmer), er lov."""
+    if plan.status not in KAN_ENDRES:
+        raise Valideringsfeil({"status": "Planen er avsluttet og kan ikke endres."})
