@@ -25,8 +25,9 @@ class Bruker(Base):
     passord_hash: Mapped[str] = mapped_column(String(200))
     aktiv: Mapped[bool] = mapped_column(default=True)
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
-    # Hemmelig nøkkel for brukerens kalenderabonnement (.ics); bare SHA-256 lagres.
-    kalender_nokkel_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Hemmelig nøkkel for brukerens kalenderabonnement (.ics); bare SHA-256 lagres. En unik
+    # indeks (ix_bruker_kalender_nokkel_hash, som migrering 0004 lager), ikke en UNIQUE-regel.
+    kalender_nokkel_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     # Partnerbrukere (rolle "partner") hører til én institusjon; ansatte har ingen.
     part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"), index=True)
 

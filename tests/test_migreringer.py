@@ -1,5 +1,6 @@
 """Migreringene på en database med data fra før: 0003 → 0004 gir inngåtte avtaler en dato for
-neste evaluering, på SQLite og PostgreSQL."""
+neste evaluering, 0004 → 0005 beholder signeringsrundene og 0005 → 0006 beholder brukerne (og
+alt som peker på dem), på SQLite og PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from dokumenter.felles import frister
 from dokumenter.infrastruktur.db import alembic_config
@@ -121,4 +122,112 @@ def test_signeringsrunder_beholdes_nar_de_kan_gjelde_planer(database_url):
     with motor.connect() as c:
         assert c.execute(text("SELECT id, avtale_id FROM signeringsrunde")).all() == [(1, 1)]
     command.upgrade(cfg, "head")
+    motor.dispose()
+
+
+@pytest.mark.begge_databaser
+def test_brukere_og_planer_beholdes_nar_skjemaet_rettes_etter_modellene(database_url):
+    """0005 → 0006 bygger om bruker i SQLite (brukernavn på 254 tegn) og gir
+    ansvarsgruppemedlem en indeks på plan_id, uten å miste brukere eller det som peker på dem;
+    nedgradering tilbake går også."""
+    cfg = alembic_config(database_url)
+    if database_url.startswith("postgresql"):
+        command.downgrade(cfg, "0005")
+    command.upgrade(cfg, "0005")
+    motor = create_engine(database_url)
+    naa = "2026-01-01 00:00:00"
+    epost = "koordinator.med.et.langt.navn@bodo-fengsel.kriminalomsorgen.example.no"
+    assert len(epost) > 64
+    brukere = [
+        (1, "a", None, None),
+        (2, epost, 1, "b" * 64),
+    ]
+    with motor.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO part (id, navn, type, orgnr, adresse, opprettet, endret) "
+                f"VALUES (1, 'Bodø fengsel', 'fengsel', '999000001', '', '{naa}', '{naa}')"
+            )
+        )
+        for bruker_id, brukernavn, part_id, kalender in brukere:
+            c.execute(
+                text(
+                    "INSERT INTO bruker (id, brukernavn, navn, epost, rolle, passord_hash, aktiv, "
+                    "opprettet, part_id, kalender_nokkel_hash) VALUES (:id, :brukernavn, 'N', "
+                    f"'', 'admin', '!', true, '{naa}', :part_id, :kalender)"
+                ),
+                {
+                    "id": bruker_id,
+                    "brukernavn": brukernavn,
+                    "part_id": part_id,
+                    "kalender": kalender,
+                },
+            )
+        c.execute(
+            text(
+                "INSERT INTO avtale (id, part_id, mal_navn, status, status_begrunnelse, "
+                "ansvarlig_id, gjeldende_versjon, opprettet_av_id, opprettet, endret_av_id, "
+                f"endret) VALUES (1, 1, 'samarbeidsavtale', 'utkast', '', 1, 0, 1, '{naa}', 2, "
+                f"'{naa}')"
+            )
+        )
+        c.execute(  # hendelse kan bare legges til (trigger)
+            text(
+                "INSERT INTO hendelse (id, avtale_id, type, bruker_id, fra, detaljer, tidspunkt) "
+                f"VALUES (1, 1, 'opprettet', 2, '', '{{}}', '{naa}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO plan (id, nummer, navn_kryptert, fodselsdato_kryptert, part_id, "
+                "koordinator_id, status, gjeldende_versjon, avsluttet_grunn, opprettet_av_id, "
+                f"opprettet, endret) VALUES (1, 'IP-2026-001', 'x', 'y', 1, 1, 'utkast', 0, '', "
+                f"1, '{naa}', '{naa}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO ansvarsgruppemedlem (id, plan_id, bruker_id, tjeneste, rolle, "
+                f"lagt_til_av_id, lagt_til) VALUES (1, 1, 2, 'Bodø fengsel', '', 1, '{naa}')"
+            )
+        )
+
+    def innhold() -> dict:
+        with motor.connect() as c:
+            return {
+                "bruker": c.execute(
+                    text(
+                        "SELECT id, brukernavn, part_id, kalender_nokkel_hash FROM bruker "
+                        "ORDER BY id"
+                    )
+                ).all(),
+                "avtale": c.execute(
+                    text("SELECT ansvarlig_id, opprettet_av_id, endret_av_id FROM avtale")
+                ).all(),
+                "hendelse": c.execute(text("SELECT bruker_id FROM hendelse")).all(),
+                "medlem": c.execute(
+                    text("SELECT plan_id, bruker_id FROM ansvarsgruppemedlem")
+                ).all(),
+            }
+
+    def brukernavn_lengde() -> int:
+        with motor.connect() as c:
+            kolonne = next(k for k in inspect(c).get_columns("bruker") if k["name"] == "brukernavn")
+            return kolonne["type"].length
+
+    def plan_indekser() -> set[str]:
+        with motor.connect() as c:
+            return {i["name"] for i in inspect(c).get_indexes("ansvarsgruppemedlem")}
+
+    for_migrering = innhold()
+    assert for_migrering["bruker"] == [(1, "a", None, None), (2, epost, 1, "b" * 64)]
+    command.upgrade(cfg, "head")
+    assert innhold() == for_migrering
+    assert brukernavn_lengde() == 254
+    assert "ix_ansvarsgruppemedlem_plan_id" in plan_indekser()
+    command.downgrade(cfg, "0005")
+    assert innhold() == for_migrering
+    assert "ix_ansvarsgruppemedlem_plan_id" not in plan_indekser()
+    command.upgrade(cfg, "head")
+    assert innhold() == for_migrering
     motor.dispose()
