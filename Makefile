@@ -10,7 +10,7 @@ run: $(BIN)/.ok .venv-uno/.ok
 	$(BIN)/dokumenter init
 	$(BIN)/dokumenter demo
 	@echo "Appen kjører på http://127.0.0.1:$${PORT:-5000} (Ctrl+C stopper)."
-	$(BIN)/python -m web
+	DOKUMENTER_DEMO=1 $(BIN)/python -m web
 
 test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok
 	$(BIN)/ruff check .

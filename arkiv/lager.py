@@ -39,8 +39,10 @@ def feilpunkt(navn: str) -> None:
 
 
 class Fillager:
-    def __init__(self, rot: str | Path) -> None:
+    def __init__(self, rot: str | Path, feiltype: type[LagerFeil] = LagerFeil) -> None:
         self.rot = Path(rot)
+        # Kalleren kan gi en underklasse av LagerFeil som også hører til sitt eget feiltre.
+        self.feiltype = feiltype
 
     def sti(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -62,9 +64,9 @@ class Fillager:
         try:
             data = self.sti(sha256).read_bytes()
         except FileNotFoundError as e:
-            raise LagerFeil(f"Filen {sha256[:12]}… mangler i arkivet.") from e
+            raise self.feiltype(f"Filen {sha256[:12]}… mangler i arkivet.") from e
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise LagerFeil(f"Filen {sha256[:12]}… i arkivet er endret eller skadet.")
+            raise self.feiltype(f"Filen {sha256[:12]}… i arkivet er endret eller skadet.")
         return data
 
     def slett(self, sha256: str) -> bool:
@@ -109,7 +111,7 @@ class Innlegg:
             fcntl.flock(self._las, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:
             self._rydd()
-            raise LagerFeil(
+            raise self.lager.feiltype(
                 f"Kunne ikke skrive til arkivet ({self.lager.rot}): {e.strerror or e}"
             ) from e
         return self
@@ -130,7 +132,7 @@ class Innlegg:
                 os.replace(tmp, sti)
                 _fsync_mappe(self.mappe)
             except OSError as e:
-                raise LagerFeil(
+                raise self.lager.feiltype(
                     f"Kunne ikke skrive til arkivet ({self.lager.rot}): {e.strerror or e}"
                 ) from e
             self._filer[sha] = sti

@@ -58,7 +58,7 @@ def main() -> None:
             rot, f"sqlite:///{rot / 'bench.sqlite3'}", REPO_ROT / "maler", rot / "arkiv",
             REPO_ROT / ".venv-uno",
         )  # fmt: skip
-        kryptering.lag_nokkelfil(rot)
+        kryptering.lag_nokkelfil(inn)
         tj = apne(inn)
         koord = brukere.opprett_bruker(tj, "koord", "Koordinator", "saksbehandler", "passord-123")
         annen = brukere.opprett_bruker(tj, "annen", "Annen", "saksbehandler", "passord-123")

@@ -6,18 +6,23 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from arkiv.lager import Fillager, Gjenoppretting, LagretFil, feilpunkt, gjenopprett
-from arkiv.sok.indeks import Sokeindeks, indeksmappe
-from dokumenter.felles.innstillinger import Innstillinger
+from arkiv.lager import Fillager, Gjenoppretting, LagerFeil, LagretFil, feilpunkt, gjenopprett
+from arkiv.sok.indeks import Sokeindeks
+from dokumenter.felles.feil import Arkivfeil
+from dokumenter.felles.innstillinger import Innstillinger, SmtpOppsett
+from dokumenter.felles.lenker import Lenker, Stilenker
 from dokumenter.infrastruktur.db import lag_motor, lag_sesjonsfabrikk, oppgrader
-from dokumenter.infrastruktur.epost import Epost, EpostFeil, SmtpOppsett, send
+from dokumenter.infrastruktur.epost import Epost, EpostFeil, send
+from dokumenter.infrastruktur.forsegling import Segl
 from dokumenter.infrastruktur.kryptering import Chiffer
 from dokumenter.infrastruktur.maler import Mal, les_mal
+from dokumenter.infrastruktur.passord import Hasher
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
 
 logger = logging.getLogger(__name__)
@@ -30,6 +35,10 @@ class Konverterer(Protocol):
     def lukk(self) -> None: ...
 
 
+class Lagerfeil(Arkivfeil, LagerFeil):
+    """Fillagerets feil, i prosjektets feiltre (arkiv kjenner ikke dokumenter)."""
+
+
 @dataclass
 class Tjenester:
     innstillinger: Innstillinger
@@ -40,6 +49,11 @@ class Tjenester:
     smtp: SmtpOppsett | None = None  # None: e-post er slått av (logges i stedet)
     _konverterer: Konverterer | None = field(default=None, repr=False)
     _chiffer: Chiffer | None = field(default=None, repr=False)
+    # Lenkene i e-post; nettsiden bytter til sine egne ruter (web/lenker.py).
+    lenker: Lenker = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.lenker = Stilenker(self.innstillinger.nettadresse)
 
     def send_epost(self, epost: Epost) -> str | None:
         """Send e-post; returnerer en norsk feilmelding i stedet for å kaste. Kalles etter
@@ -73,8 +87,18 @@ class Tjenester:
     def chiffer(self) -> Chiffer:
         """Nøkkelen for individuelle planer (se dokumenter.kryptering)."""
         if self._chiffer is None:
-            self._chiffer = Chiffer.fra_miljo(self.innstillinger.instans)
+            self._chiffer = Chiffer.fra_innstillinger(self.innstillinger)
         return self._chiffer
+
+    @cached_property
+    def segl(self) -> Segl:
+        """Kommunens sertifikat og nøkkel for forsegling av signerte kopier."""
+        return Segl.fra_innstillinger(self.innstillinger)
+
+    @cached_property
+    def passord(self) -> Hasher:
+        """Argon2 for passord og engangskoder, med profilen fra innstillingene."""
+        return Hasher(self.innstillinger.passordprofil)
 
     def mal(self, navn: str) -> Mal:
         return les_mal(self.innstillinger.maler, navn)
@@ -118,9 +142,9 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         inn,
         lag_sesjonsfabrikk(motor),
         lag_sesjonsfabrikk(motor, skriv=True),
-        Fillager(inn.arkiv),
-        Sokeindeks(indeksmappe(inn.instans)),
-        SmtpOppsett.fra_miljo(),
+        Fillager(inn.arkiv, Lagerfeil),
+        Sokeindeks(inn.indeksmappe),
+        inn.smtp,
     )
     rydd_avbrutte_lagringer(tj)
     return tj

@@ -33,6 +33,8 @@ def lag_innstillinger(
         maler=maler or REPO_ROT / "maler",
         arkiv=rot / "arkiv",
         uno_venv=REPO_ROT / ".venv-uno",
+        nettadresse="http://localhost",
+        passordprofil="test",
     )
 
 
@@ -95,7 +97,7 @@ def tj(
     (tmp_path / "segl").mkdir()
     shutil.copy(demosegl.nokkel, tmp_path / "segl" / "nokkel.pem")
     shutil.copy(demosegl.sertifikat, tmp_path / "segl" / "sertifikat.pem")
-    kryptering.lag_nokkelfil(tmp_path)
+    kryptering.lag_nokkelfil(lag_innstillinger(tmp_path))
     t = apne(lag_innstillinger(tmp_path, database_url=database_url))
     t.konverterer = konverterer
     t.smtp = smtp_sink.oppsett()

@@ -11,6 +11,7 @@ from typing import Any
 from werkzeug.serving import make_server
 
 from web import create_app
+from web.lenker import Weblenker
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_VALG = [
@@ -26,10 +27,13 @@ CHROMIUM_VALG = [
 @contextmanager
 def kjorende_app(tj: Any) -> Iterator[str]:
     """Appen over `tj` på 127.0.0.1 og en ledig port; gir adressen."""
-    srv = make_server("127.0.0.1", 0, create_app(tj), threaded=True)
+    app = create_app(tj)
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    adresse = f"http://127.0.0.1:{srv.server_port}"
+    tj.lenker = Weblenker(app, adresse)  # lenkene i e-post peker til denne serveren
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{srv.server_port}"
+        yield adresse
     finally:
         srv.shutdown()
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter.felles.innstillinger import REPO_ROT
-from dokumenter.infrastruktur.epost import Epost, EpostFeil, SmtpOppsett, send
+from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger, SmtpOppsett
+from dokumenter.infrastruktur.epost import Epost, EpostFeil, send
 from dokumenter.infrastruktur.smtpsink import SmtpSink, les_mappe
 
 EMNE = "Husleieavtale for Ærøveien 5 – søknad mottatt"
@@ -151,10 +151,10 @@ def test_eml_filer_og_les_mappe(tmp_path: Path) -> None:
 def test_fra_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
     for navn in ("VERT", "PORT", "AVSENDER", "BRUKER", "PASSORD", "STARTTLS"):
         monkeypatch.delenv(f"DOKUMENTER_SMTP_{navn}", raising=False)
-    assert SmtpOppsett.fra_miljo() is None
+    assert Innstillinger.fra_miljo().smtp is None
 
     monkeypatch.setenv("DOKUMENTER_SMTP_VERT", "smtp.kommune.example.no")
-    standard = SmtpOppsett.fra_miljo()
+    standard = Innstillinger.fra_miljo().smtp
     assert standard == SmtpOppsett(
         "smtp.kommune.example.no", 25, "dokumenter@localhost", None, None, False
     )
@@ -164,7 +164,7 @@ def test_fra_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOKUMENTER_SMTP_BRUKER", "tjeneste")
     monkeypatch.setenv("DOKUMENTER_SMTP_PASSORD", "hemmelig-123")
     monkeypatch.setenv("DOKUMENTER_SMTP_STARTTLS", "1")
-    oppsett = SmtpOppsett.fra_miljo()
+    oppsett = Innstillinger.fra_miljo().smtp
     assert oppsett == SmtpOppsett(
         "smtp.kommune.example.no", 587, "post@kommune.example.no", "tjeneste", "hemmelig-123", True
     )
@@ -172,7 +172,7 @@ def test_fra_miljo(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("DOKUMENTER_SMTP_PORT", "tjuefem")
     with pytest.raises(ValueError, match="DOKUMENTER_SMTP_PORT"):
-        SmtpOppsett.fra_miljo()
+        Innstillinger.fra_miljo()
 
 
 def test_kommandolinje(tmp_path: Path) -> None:

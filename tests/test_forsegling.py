@@ -20,7 +20,7 @@ from docx import Document
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from dokumenter.felles.innstillinger import REPO_ROT
+from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
 from dokumenter.infrastruktur import forsegling
 from dokumenter.infrastruktur.forsegling import (
     Segl,
@@ -348,13 +348,14 @@ def test_demosegl_er_idempotent_og_nokkelen_privat(tmp_path):
 def test_segl_fra_miljo(tmp_path, monkeypatch):
     monkeypatch.delenv("DOKUMENTER_SEGL_NOKKEL", raising=False)
     monkeypatch.delenv("DOKUMENTER_SEGL_SERTIFIKAT", raising=False)
-    segl = Segl.fra_miljo(tmp_path)
+    segl = Segl.fra_innstillinger(Innstillinger.fra_miljo(tmp_path))
     assert segl.nokkel == tmp_path / "segl" / "nokkel.pem"
     assert segl.sertifikat == tmp_path / "segl" / "sertifikat.pem"
     assert not segl.finnes()
     monkeypatch.setenv("DOKUMENTER_SEGL_NOKKEL", str(tmp_path / "k.pem"))
     monkeypatch.setenv("DOKUMENTER_SEGL_SERTIFIKAT", str(tmp_path / "s.pem"))
-    assert Segl.fra_miljo(tmp_path) == Segl(tmp_path / "k.pem", tmp_path / "s.pem")
+    inn = Innstillinger.fra_miljo(tmp_path)
+    assert Segl.fra_innstillinger(inn) == Segl(tmp_path / "k.pem", tmp_path / "s.pem")
 
 
 def test_signaturside_fjerner_kontrolltegn():
@@ -374,7 +375,9 @@ def test_signaturside_fjerner_kontrolltegn():
 
 def test_forsegling_uten_segl_gir_norsk_feil(tmp_path):
     with pytest.raises(SeglFeil, match="Fant ikke kommunens segl"):
-        lag_signert_kopi(b"%PDF-1.7", b"%PDF-1.7", Segl.fra_miljo(tmp_path), {})
+        lag_signert_kopi(
+            b"%PDF-1.7", b"%PDF-1.7", Segl.fra_innstillinger(Innstillinger.fra_miljo(tmp_path)), {}
+        )
 
 
 def test_forsegling_av_soppel_gir_norsk_feil(tmp_path):

@@ -17,7 +17,6 @@ import pytest
 
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import fiktivt_orgnr
-from dokumenter.infrastruktur.forsegling import Segl
 from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from tests.nettleser import chromium, kjorende_app
@@ -239,7 +238,7 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
     assert fil.suggested_filename == f"{tittel} v1 signert.pdf", fil.suggested_filename
     pdf = Path(fil.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
-    v = kontroller(pdf, Segl.fra_miljo(tj.innstillinger.instans).sertifikat)
+    v = kontroller(pdf, tj.segl.sertifikat)
     assert v.intakt and v.gyldig, v.feil
 
     kari.reload()

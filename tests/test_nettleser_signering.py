@@ -15,7 +15,7 @@ import pytest
 from dokumenter.avtaler import produksjon, skriving
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import fiktivt_orgnr
-from dokumenter.infrastruktur.forsegling import Segl, Verifikasjon, verifiser
+from dokumenter.infrastruktur.forsegling import Verifikasjon, verifiser
 from dokumenter.infrastruktur.smtpsink import Mottatt, SmtpSink
 from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
@@ -256,7 +256,7 @@ def test_hel_signeringsrunde_i_nettleseren(server, nettleser, tj, grunnlag, smtp
     assert hashlib.sha256(fra_portalen).hexdigest() == sha
     expect(kari.locator("code.sjekksum")).to_have_text(sha)
 
-    sertifikat = Segl.fra_miljo(tj.innstillinger.instans).sertifikat
+    sertifikat = tj.segl.sertifikat
     v = kontroller(fra_kommunen, sertifikat)
     assert v.intakt and v.gyldig, v.feil
 

@@ -33,7 +33,7 @@ from dokumenter.signering import skannet
 from dokumenter.signering.runder import Signatarvalg
 
 pytestmark = pytest.mark.libreoffice
-NETT = "http://test.invalid"
+NETT = "http://localhost"  # nettadressen i testenes innstillinger
 
 
 def felt(tj, **endring):
@@ -91,7 +91,6 @@ def start(tj, avtale, saksbehandler, partner):
             Signatarvalg(partner.id, "part", "Fengselsleder"),
         ],
         saksbehandler.id,
-        NETT,
         fra="test",
     )
 
@@ -100,7 +99,7 @@ def signer_med_kode(tj, smtp_sink, avtale_id, bruker, ip="10.0.0.1"):
     smtp_sink.tom()
     assert signering.send_kode(tj, avtale_id, bruker.id, fra="test") is None
     kode = kode_fra(smtp_sink, bruker.epost)
-    return signering.signer(tj, avtale_id, bruker.id, kode, ip, NETT, fra="test")
+    return signering.signer(tj, avtale_id, bruker.id, kode, ip, fra="test")
 
 
 # --- Livsløpet --------------------------------------------------------------------------
@@ -165,7 +164,7 @@ def test_hel_runde_i_rekkefolge_gir_forseglet_kopi_som_verifiseres(
     data = tj.lager.les(kopi.sha256)
     assert hashlib.sha256(data).hexdigest() == kopi.sha256
 
-    segl = forsegling.Segl.fra_miljo(tj.innstillinger.instans)
+    segl = tj.segl
     v = forsegling.verifiser(data, [segl.sertifikat])
     assert v.intakt and v.gyldig, v.feil
     assert v.dokument_sha256 == pdf_sha
@@ -203,11 +202,11 @@ def test_feil_kode_teller_og_sperrer_og_koder_er_begrenset(tj, oppsett, saksbeha
     feil = "000000" if riktig != "000000" else "111111"
     for igjen in (4, 3, 2, 1):
         with pytest.raises(Valideringsfeil, match=f"{igjen} forsøk igjen"):
-            signering.signer(tj, avtale.id, saksbehandler.id, feil, "ip", NETT)
+            signering.signer(tj, avtale.id, saksbehandler.id, feil, "ip")
     with pytest.raises(Valideringsfeil, match="Be om en ny"):
-        signering.signer(tj, avtale.id, saksbehandler.id, feil, "ip", NETT)
+        signering.signer(tj, avtale.id, saksbehandler.id, feil, "ip")
     with pytest.raises(Valideringsfeil, match="For mange feil forsøk"):
-        signering.signer(tj, avtale.id, saksbehandler.id, riktig, "ip", NETT)
+        signering.signer(tj, avtale.id, saksbehandler.id, riktig, "ip")
     signering.send_kode(tj, avtale.id, saksbehandler.id)
     signering.send_kode(tj, avtale.id, saksbehandler.id)
     with pytest.raises(Valideringsfeil, match="mange koder"):
@@ -224,7 +223,7 @@ def test_utlopt_kode_godtas_ikke(tj, oppsett, saksbehandler, smtp_sink):
     with tj.transaksjon() as s:
         s.execute(update(Engangskode).values(utloper=naa() - timedelta(minutes=1)))
     with pytest.raises(Valideringsfeil, match="utløpt"):
-        signering.signer(tj, avtale.id, saksbehandler.id, kode, "ip", NETT)
+        signering.signer(tj, avtale.id, saksbehandler.id, kode, "ip")
 
 
 def test_avslag_varsler_ansvarlig_og_leder_velger_videre(tj, oppsett, saksbehandler, smtp_sink):
@@ -232,7 +231,7 @@ def test_avslag_varsler_ansvarlig_og_leder_velger_videre(tj, oppsett, saksbehand
     start(tj, avtale, saksbehandler, partner)
     signer_med_kode(tj, smtp_sink, avtale.id, saksbehandler)
     smtp_sink.tom()
-    assert signering.avvis(tj, avtale.id, partner.id, "Varslingsfristen er for kort.", NETT) == []
+    assert signering.avvis(tj, avtale.id, partner.id, "Varslingsfristen er for kort.") == []
     melding = smtp_sink.vent_pa("kari@kommune.example.no")[0]
     assert "Varslingsfristen er for kort." in melding.tekst and "avslått" in melding.emne
     assert status(tj, avtale.id) == "til_signering"
@@ -250,7 +249,7 @@ def test_signerer_valideres(tj, oppsett, saksbehandler):
     ]  # fmt: skip
     for valg, melding in ugyldige:
         with pytest.raises(Valideringsfeil, match=melding):
-            signering.start_runde(tj, avtale.id, valg, saksbehandler.id, NETT)
+            signering.start_runde(tj, avtale.id, valg, saksbehandler.id)
     assert status(tj, avtale.id) == "utkast" and tell(tj, Signeringsrunde) == 0
 
 
@@ -258,16 +257,16 @@ def test_signerer_valideres(tj, oppsett, saksbehandler):
 def test_paminnelse_utlop_og_fullforing_etter_avbrudd(tj, oppsett, saksbehandler, smtp_sink):
     avtale, partner, _, _ = oppsett
     runde, _ = start(tj, avtale, saksbehandler, partner)
-    assert signering.send_paminnelser(tj, NETT).paminnet == []  # nettopp varslet
+    assert signering.send_paminnelser(tj).paminnet == []  # nettopp varslet
     with tj.transaksjon() as s:
         s.execute(update(Signatar).values(varslet=naa() - timedelta(days=8)))
     smtp_sink.tom()
-    assert len(signering.send_paminnelser(tj, NETT).paminnet) == 1
+    assert len(signering.send_paminnelser(tj).paminnet) == 1
     assert smtp_sink.vent_pa("kari@kommune.example.no")[0].emne.startswith("Påminnelse")
 
     with tj.transaksjon() as s:
         s.execute(update(Signeringsrunde).values(frist=naa() - timedelta(minutes=1)))
-    assert signering.send_paminnelser(tj, NETT).utlopt == [runde.id]
+    assert signering.send_paminnelser(tj).utlopt == [runde.id]
     assert status(tj, avtale.id) == "ikke_inngaatt"
 
     # Krasj mellom siste signatur og den signerte kopien: runden gjøres ferdig senere.
@@ -279,9 +278,9 @@ def test_paminnelse_utlop_og_fullforing_etter_avbrudd(tj, oppsett, saksbehandler
             .where(Signatar.runde_id == runde.id)
             .values(status="signert", signert=naa(), ip="10.0.0.9")
         )
-    assert signering.send_paminnelser(tj, NETT).fullfort == [runde.id]
+    assert signering.send_paminnelser(tj).fullfort == [runde.id]
     assert status(tj, avtale.id) == "inngaatt" and tell(tj, SignertKopi) == 1
-    assert signering.fullfor_runde(tj, runde.id, NETT) == []  # idempotent
+    assert signering.fullfor_runde(tj, runde.id) == []  # idempotent
     assert tell(tj, SignertKopi) == 1
 
 
@@ -355,7 +354,7 @@ def test_invitasjon_er_engangs_og_utloper(tj, oppsett, saksbehandler, smtp_sink)
     lenker = []
     for _ in range(2):  # den andre invitasjonen gjør den første ugyldig
         smtp_sink.tom()
-        bruker, feil = invitasjoner.inviter_partner(tj, kp, saksbehandler.id, NETT)
+        bruker, feil = invitasjoner.inviter_partner(tj, kp, saksbehandler.id)
         assert feil is None and not bruker.aktiv and bruker.brukernavn == "nina@klinikk.example.no"
         tekst = smtp_sink.vent_pa("nina@klinikk.example.no")[0].tekst
         lenker.append(re.search(r"(http\S+)", tekst).group(1))

@@ -87,7 +87,7 @@ def verden(tj):
             "hva_skjedde": "Ingen varsel.",
         }
         a = avvik_skriving.registrer(tj, inngatt.id, avviksdata, melder)
-        avvik_skriving.send(tj, a.id, melder, "http://localhost/")
+        avvik_skriving.send(tj, a.id, melder)
         skjema_id = lesing.hent(tj, a.id, melder).skjemaer[0].id
         ev = evaluering.evaluer(
             tj,

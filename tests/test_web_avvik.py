@@ -307,7 +307,7 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
 
     apen = avvik_skriving.registrer(tj, bodo, avviksdata(), kommune)
     forfalt = avvik_skriving.registrer(tj, bodo, avviksdata(paragraf="§ 6 Bolig"), kommune)
-    avvik_skriving.send(tj, forfalt.id, kommune, "http://localhost/")
+    avvik_skriving.send(tj, forfalt.id, kommune)
     gammel = (date.today() - timedelta(days=400)).isoformat()
     avvik_skriving.registrer(tj, mo, avviksdata(hendelsesdato=gammel), kommune)  # eldre enn 12 mnd
     with tj.transaksjon() as s:

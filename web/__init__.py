@@ -3,25 +3,24 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, flash, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 
-from dokumenter.avtaler.skriving import STATUSER
+from dokumenter.avtaler.livslop import STATUSER
 from dokumenter.brukere.roller import er_ansatt
 from dokumenter.felles import formatering
 from dokumenter.felles.innstillinger import Innstillinger
-from dokumenter.infrastruktur.kryptering import NokkelFeil
 from dokumenter.models import Bruker
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer.regler import STATUSER as PLANSTATUSER
 from dokumenter.signering.skannet import MAKS_SKANNET
 from dokumenter.tjenester import Tjenester, apne
+from web import feil
+from web.lenker import Weblenker
 
 MB = 1024 * 1024
 MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
@@ -45,11 +44,11 @@ class Innlogget(UserMixin):
         return cls(b.id, b.brukernavn, b.navn, b.rolle, b.part_id)
 
 
-def _hemmelig_nokkel(instans: Path) -> str:
-    """Nøkkel fra miljøet, ellers en tilfeldig som lagres i instansmappen (aldri i git)."""
-    if nokkel := os.environ.get("DOKUMENTER_SECRET_KEY"):
-        return nokkel
-    fil = instans / "secret_key"
+def _hemmelig_nokkel(inn: Innstillinger) -> str:
+    """Nøkkel fra innstillingene, ellers en tilfeldig som lagres i instansmappen (aldri i git)."""
+    if inn.hemmelig_nokkel:
+        return inn.hemmelig_nokkel
+    fil = inn.instans / "secret_key"
     if not fil.exists():
         fil.write_text(secrets.token_hex(32))
         fil.chmod(0o600)
@@ -60,7 +59,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     tj = tjenester or apne(Innstillinger.fra_miljo())
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=_hemmelig_nokkel(tj.innstillinger.instans),
+        SECRET_KEY=_hemmelig_nokkel(tj.innstillinger),
         MAX_CONTENT_LENGTH=MAKS_OPPLASTING,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -116,11 +115,11 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     blueprints = (auth.bp, oversikt.bp, parter.bp, avtaler.bp, avvik.bp, evaluering.bp, sok.bp)
     for bp in (*blueprints, planer.bp, portal.bp, planportal.bp):
         app.register_blueprint(bp)
-    if epostmappe := os.environ.get("DOKUMENTER_DEMO_EPOSTMAPPE"):
+    if app.config.get("DEMO_EPOSTMAPPE"):
         from web import demopost
 
-        app.config["DEMO_EPOSTMAPPE"] = Path(epostmappe)
         app.register_blueprint(demopost.bp)
+    tj.lenker = Weblenker(app, tj.innstillinger.nettadresse)
 
     app.jinja_env.filters["dato"] = formatering.dato_lang
     app.jinja_env.filters["tidspunkt"] = formatering.tidspunkt
@@ -154,48 +153,5 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
 
-    @app.errorhandler(CSRFError)
-    def csrf_feil(_e: CSRFError):  # noqa: ANN202
-        melding = "Skjemaet er utløpt eller mangler sikkerhetsnøkkel. Last siden på nytt."
-        return render_template("feil.html", tittel="Ugyldig skjema", melding=melding), 400
-
-    @app.errorhandler(404)
-    def ikke_funnet(_e: Exception):  # noqa: ANN202
-        return render_template("feil.html", tittel="Fant ikke siden", melding=""), 404
-
-    @app.errorhandler(403)
-    def forbudt(_e: Exception):  # noqa: ANN202
-        melding = "Du har ikke tilgang til dette."
-        return render_template("feil.html", tittel="Ingen tilgang", melding=melding), 403
-
-    @app.errorhandler(413)
-    def for_stor(_e: Exception):  # noqa: ANN202
-        if request.endpoint in FILOPPLASTING:
-            melding = f"Filen er for stor (maks {MAKS_SKANNET // MB} MB)."
-        else:
-            melding = f"Innsendingen er for stor (maks {MAKS_OPPLASTING // MB} MB)."
-        return render_template("feil.html", tittel="For stor", melding=melding), 413
-
-    @app.errorhandler(410)
-    def borte(_e: Exception):  # noqa: ANN202
-        melding = "Dette finnes ikke lenger."
-        return render_template("feil.html", tittel="Ikke lenger gyldig", melding=melding), 410
-
-    @app.errorhandler(429)
-    def for_mange(_e: Exception):  # noqa: ANN202
-        melding = "For mange forsøk. Vent litt og prøv igjen."
-        return render_template("feil.html", tittel="For mange forsøk", melding=melding), 429
-
-    @app.errorhandler(NokkelFeil)
-    def nokkelfeil(e: NokkelFeil):  # noqa: ANN202
-        # Feil oppsett (nøkkelen for individuelle planer), ikke noe brukeren kan rette.
-        app.logger.error("%s", e)
-        melding = f"{e} Kontakt den som drifter systemet."
-        return render_template("feil.html", tittel="Feil i oppsettet", melding=melding), 500
-
-    @app.errorhandler(500)
-    def intern_feil(_e: Exception):  # noqa: ANN202
-        melding = "Noe gikk galt hos oss. Ingenting er lagret halvveis; prøv igjen."
-        return render_template("feil.html", tittel="Uventet feil", melding=melding), 500
-
+    feil.registrer(app, MAKS_OPPLASTING, MAKS_FILOPPLASTING, FILOPPLASTING)
     return app

@@ -1,10 +1,12 @@
 """`python -m web`: server appen på 127.0.0.1 med waitress (for `make run`).
 
-Uten DOKUMENTER_SMTP_VERT går e-posten til en lokal SMTP-sink i samme prosess, og kan leses
-på /demo/epost (invitasjoner, engangskoder og varsler), så portalen kan prøves uten e-post.
+E-post går til SMTP-tjeneren i DOKUMENTER_SMTP_*. I demo (DOKUMENTER_DEMO=1, som `make run`
+setter) går den i stedet til en lokal SMTP-sink i samme prosess og kan leses på /demo/epost
+(bare fra denne maskinen). Uten noen av dem starter ikke appen: invitasjoner og engangskoder
+må nå fram.
 """
 
-import os
+import sys
 
 from waitress import serve
 
@@ -13,21 +15,25 @@ from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.tjenester import apne
 from web import create_app
 
-PORT = int(os.environ.get("PORT", "5000"))
-
-tj = apne(Innstillinger.fra_miljo())
-sink = None
-if not (os.environ.get("DOKUMENTER_SMTP_VERT") or "").strip():
-    mappe = tj.innstillinger.instans / "epost"
+inn = Innstillinger.fra_miljo()
+if inn.smtp is None and not inn.demo:
+    sys.exit(
+        "Appen starter ikke: e-post er ikke satt opp. Sett DOKUMENTER_SMTP_VERT (og resten av "
+        "DOKUMENTER_SMTP_*), eller DOKUMENTER_DEMO=1 for en lokal demo-postkasse."
+    )
+tj = apne(inn)
+sink, config = None, {}
+if inn.demo:
+    mappe = inn.instans / "epost"
     sink = SmtpSink(port=0, mappe=mappe).start()
     tj.smtp = sink.oppsett()
-    os.environ["DOKUMENTER_DEMO_EPOSTMAPPE"] = str(mappe)
+    config["DEMO_EPOSTMAPPE"] = mappe
     print(
-        f"E-post går til en lokal demo-postkasse: http://127.0.0.1:{PORT}/demo/epost",
+        f"DEMO: e-post går til en lokal demo-postkasse: http://127.0.0.1:{inn.port}/demo/epost",
         flush=True,
     )
 try:
-    serve(create_app(tj), host="127.0.0.1", port=PORT, threads=8)
+    serve(create_app(tj, **config), host="127.0.0.1", port=inn.port, threads=8)
 finally:
     if sink is not None:
         sink.stopp()

@@ -41,8 +41,7 @@ from dokumenter.brukere.roller import ROLLER, SKRIVEROLLER, kan_skrive
 from dokumenter.evaluering import lesing as evaluering_lesing
 from dokumenter.evaluering import regler as evaluering_regler
 from dokumenter.felles import feil, frister
-from dokumenter.felles.arkivfeil import ARKIVFEIL
-from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.infrastruktur.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -239,7 +238,7 @@ def ny():  # noqa: ANN201
             )
         except Valideringsfeil as e:
             vis_feil(skjema, e)
-        except ARKIVFEIL as e:
+        except Arkivfeil as e:
             flash(str(e), "feil")
         else:
             flash("Utkastet er laget. Last ned DOCX eller PDF/A nedenfor.", "ok")
@@ -317,7 +316,7 @@ def _vis(
     docx = versjon.dokument("docx") if versjon else None
     try:
         tekst = lesing.forhandsvisning(tj(), docx.sha256) if docx else []
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         tekst = []
         flash(str(e), "feil")
     skriv = kan_skrive(current_user)
@@ -412,7 +411,7 @@ def endre(avtale_id: int):  # noqa: ANN201
                 konflikt = sammenligning.sammenlign_versjoner(tj(), avtale_id, e.apnet, e.gjeldende)
             # Neste lagring bygger bevisst på den nyeste versjonen; skjemaet beholder dine verdier.
             skjema.versjon.data = e.gjeldende
-        except ARKIVFEIL as e:
+        except Arkivfeil as e:
             flash(str(e), "feil")
         else:
             flash(f"Versjon {v.nummer} er lagret.", "ok")
@@ -437,7 +436,7 @@ def sammenlign(avtale_id: int):  # noqa: ANN201
         resultat = sammenligning.sammenlign_versjoner(tj(), avtale_id, fra, til)
     except feil.IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return render_template("avtaler/sammenlign.html", avtale=avtale, s=resultat)
 
@@ -451,7 +450,7 @@ def sammenlign_docx(avtale_id: int):  # noqa: ANN201
         )
     except feil.IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     navn = f"Endringer {resultat.part} v{resultat.fra.nummer} til v{resultat.til.nummer}.docx"
     return send_file(
@@ -532,7 +531,6 @@ def send_til_signering(avtale_id: int):  # noqa: ANN201
             avtale_id,
             valgt,
             current_user.id,
-            nettadresse=request.host_url,
             frist_dager=frist,
             paminnelse_dager=paminnelse,
             fra=fra(),
@@ -565,7 +563,7 @@ def last_opp_signert(avtale_id: int):  # noqa: ANN201
         return _vis(avtale_id, opplastingsskjema=skjema, http_status=400)
     except feil.IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(str(e), "feil")
         return _vis(avtale_id, opplastingsskjema=skjema, http_status=500)
     flash(f"Den signerte kopien er lagret (SHA-256 {kopi.sha256[:12]}…). Avtalen er inngått.", "ok")
@@ -579,7 +577,7 @@ def last_ned_signert(kopi_id: int):  # noqa: ANN201
         filnavn, data = signering.les_signert_kopi(tj(), kopi_id, current_user.id, fra=fra())
     except feil.IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return send_file(
         io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filnavn
@@ -597,7 +595,7 @@ def _signeringsside(
     docx = versjon.dokument("docx") if versjon else None
     try:
         tekst = lesing.forhandsvisning(tj(), docx.sha256) if docx else []
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         tekst = []
         flash(str(e), "feil")
     with tj().sesjoner() as s:
@@ -680,7 +678,7 @@ def last_ned(dokument_id: int):  # noqa: ANN201
         dok, filnavn, data = lesing.les_dokument(tj(), dokument_id, current_user.id, fra())
     except feil.IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return send_file(
         io.BytesIO(data),

@@ -22,8 +22,7 @@ from dokumenter.avtaler.produksjon import FORMATER
 from dokumenter.avvik import lesing, regler, skriving
 from dokumenter.avvik.regler import KATEGORIER, MAKS_TEKST, Melder
 from dokumenter.brukere.roller import kan_skrive
-from dokumenter.felles.arkivfeil import ARKIVFEIL
-from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
 from dokumenter.models import Avtale, Avvik
 from web.signeringsskjema import Knappeskjema
 from web.skjema import valg, vis_feil
@@ -267,12 +266,12 @@ def send(avvik_id: int):  # noqa: ANN201
         flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
         return redirect(url_for("avvik.vis", avvik_id=avvik_id))
     try:
-        feil = skriving.send(tj(), avvik_id, melder(), request.host_url, fra())
+        feil = skriving.send(tj(), avvik_id, melder(), fra())
     except Valideringsfeil as e:
         flash_feil(e)
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(str(e), "feil")
     else:
         flash("Avviket er sendt. Avviksskjemaet er laget, og parten har fått e-post.", "ok")
@@ -295,7 +294,6 @@ def besvar(avvik_id: int):  # noqa: ANN201
             skjema.forklaring.data,
             skjema.tiltak.data,
             melder(),
-            request.host_url,
             fra(),
         )
     except Valideringsfeil as e:
@@ -303,7 +301,7 @@ def besvar(avvik_id: int):  # noqa: ANN201
         return _vis(avvik_id, svarskjema=skjema, http_status=400)
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(str(e), "feil")
         return _vis(avvik_id, svarskjema=skjema, http_status=500)
     flash("Svaret er registrert, og parten har fått e-post.", "ok")
@@ -326,7 +324,7 @@ def lukk(avvik_id: int):  # noqa: ANN201
         return _vis(avvik_id, lukkeskjema=skjema, http_status=400)
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(str(e), "feil")
         return _vis(avvik_id, lukkeskjema=skjema, http_status=500)
     flash("Avviket er lukket.", "ok")
@@ -340,6 +338,6 @@ def skjema(skjema_id: int, fmt: str):  # noqa: ANN201
         filnavn, data = lesing.les_skjema(tj(), skjema_id, fmt, melder(), fra())
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return skjemafil(filnavn, data, fmt)

@@ -18,8 +18,7 @@ from dokumenter.avvik.regler import KATEGORIER
 from dokumenter.avvik.regler import STATUSER as AVVIKSSTATUSER
 from dokumenter.evaluering import kalender, lesing, skriving
 from dokumenter.evaluering.regler import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
-from dokumenter.felles.arkivfeil import ARKIVFEIL
-from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
 from dokumenter.felles.formatering import dato_lang
 from dokumenter.models import Avtale, Evaluering
 from web.skjema import valg, vis_feil
@@ -99,7 +98,7 @@ def ny(avtale_id: int):  # noqa: ANN201
             http_status = 400
         except IkkeFunnet:
             abort(404)
-        except ARKIVFEIL as e:
+        except Arkivfeil as e:
             flash(str(e), "feil")
             http_status = 500
         else:
@@ -145,7 +144,7 @@ def rapport(evaluering_id: int, fmt: str):  # noqa: ANN201
         filnavn, data = lesing.les_rapport(tj(), evaluering_id, fmt, current_user.id, fra())
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return send_file(
         io.BytesIO(data), mimetype=FORMATER[fmt][1], as_attachment=True, download_name=filnavn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -127,9 +127,7 @@ def inviter(part_id: int, kontakt_id: int):  # noqa: ANN201
         flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
         return redirect(url_for("parter.vis", part_id=part_id))
     try:
-        bruker, epostfeil = inviter_partner(
-            tj(), kontakt_id, current_user.id, nettadresse=request.host_url, fra=fra()
-        )
+        bruker, epostfeil = inviter_partner(tj(), kontakt_id, current_user.id, fra=fra())
     except Valideringsfeil as e:
         for m in e.feil.values():
             flash(m, "feil")

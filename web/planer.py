@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from dokumenter.brukere.roller import ANSATTROLLER, PARTNER, SKRIVEROLLER
 from dokumenter.felles import feil as felles_feil
-from dokumenter.felles.arkivfeil import ARKIVFEIL
-from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
 from dokumenter.infrastruktur.maler import Felt
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.planer import ansvarsgruppe, avslutning, innsynslogg, lagring, lesing, samtykke
@@ -186,7 +185,7 @@ def endre(plan_id: int):  # noqa: ANN201
         except Valideringsfeil as e:
             feil = e.feil
             flash("Planen er ikke lagret. Rett feltene som er merket.", "feil")
-        except ARKIVFEIL as e:
+        except Arkivfeil as e:
             flash(f"Planen er ikke lagret: {e}", "feil")
         else:
             flash("Ny versjon er lagret, og PDF/A og DOCX er laget.", "info")
@@ -220,11 +219,11 @@ def _handling(plan_id: int, utfor, ok: str, anker: str = ""):  # noqa: ANN001, A
         resultat = utfor()
     except IkkeFunnet:
         abort(404)
-    except felles_feil.IngenSkrivetilgang:
+    except felles_feil.IngenTilgang:
         abort(403)
     except Valideringsfeil as e:
         flash_feil(e)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(f"Ikke lagret: {e}", "feil")
     else:
         flash(ok(resultat) if callable(ok) else ok, "info")
@@ -237,7 +236,7 @@ def _vakt(plan_id: int) -> None:
         innsynslogg.sjekk_tilgang(tj(), plan_id, _bruker_id(), fra(), endre=True)
     except IkkeFunnet:
         abort(404)
-    except felles_feil.IngenSkrivetilgang:
+    except felles_feil.IngenTilgang:
         abort(403)
 
 
@@ -373,9 +372,7 @@ def send_til_signering(plan_id: int):  # noqa: ANN201
 
     return _handling(
         plan_id,
-        lambda: plansignering.start_runde(
-            tj(), plan_id, valg, _bruker_id(), request.host_url, fra=fra()
-        ),
+        lambda: plansignering.start_runde(tj(), plan_id, valg, _bruker_id(), fra=fra()),
         melding,
         "signering",
     )
@@ -411,7 +408,7 @@ def signer_for(plan_id: int, tilbake: str):  # noqa: ANN201
     try:
         status, _ = plansignering.signer(
             tj(), plan_id, _bruker_id(), request.form.get("kode", ""),
-            request.remote_addr or "", request.host_url, fra(),
+            request.remote_addr or "", fra(),
         )  # fmt: skip
     except IkkeFunnet:
         abort(404)
@@ -445,6 +442,6 @@ def innsyn(plan_id: int):  # noqa: ANN201
         innsyn = innsynslogg.innsynslogg(tj(), plan_id, _bruker_id(), fra())
     except IkkeFunnet:
         abort(404)
-    except felles_feil.IngenSkrivetilgang:
+    except felles_feil.IngenTilgang:
         abort(403)
     return render_template("planer/innsyn.html", i=innsyn, i_dag=date.today())

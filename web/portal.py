@@ -34,8 +34,7 @@ from dokumenter.avvik import lesing, regler, skriving
 from dokumenter.brukere.invitasjoner import bruk_invitasjon, invitasjon
 from dokumenter.brukere.passord import MIN_PASSORDLENGDE
 from dokumenter.brukere.roller import er_ansatt
-from dokumenter.felles.arkivfeil import ARKIVFEIL
-from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
 from dokumenter.models import Avvik
 from web import avvik as avvikssider
 from web import signeringsskjema as sig
@@ -92,7 +91,7 @@ def _tekst(avtale: PartnerAvtale) -> list[tuple[str, str]]:
         return uc.forhandsvisning(tj(), avtale.id, current_user.part_id)
     except IkkeFunnet:
         return []
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(str(e), "feil")
         return []
 
@@ -283,7 +282,7 @@ def dokument(dokument_id: int):  # noqa: ANN201
         )
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return _pdf(filnavn, data)
 
@@ -296,7 +295,7 @@ def signert(kopi_id: int):  # noqa: ANN201
         )
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return _pdf(filnavn, data)
 
@@ -351,7 +350,6 @@ def besvar_avvik(avvik_id: int):  # noqa: ANN201
             skjema.forklaring.data,
             skjema.tiltak.data,
             avvikssider.melder(),
-            request.host_url,
             fra(),
         )
     except Valideringsfeil as e:
@@ -359,7 +357,7 @@ def besvar_avvik(avvik_id: int):  # noqa: ANN201
         return _avviksside(avvik_id, skjema, 400)
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(str(e), "feil")
         return _avviksside(avvik_id, skjema, 500)
     flash("Svaret er sendt til kommunen.", "ok")
@@ -369,13 +367,13 @@ def besvar_avvik(avvik_id: int):  # noqa: ANN201
 
 def _send_avvik(avvik_id: int) -> bool:
     try:
-        feil = skriving.send(tj(), avvik_id, avvikssider.melder(), request.host_url, fra())
+        feil = skriving.send(tj(), avvik_id, avvikssider.melder(), fra())
     except Valideringsfeil as e:
         avvikssider.flash_feil(e)
         return False
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         flash(f"Avviket er lagret, men ikke sendt: {e}", "feil")
         return False
     avvikssider.flash_epostfeil(feil)
@@ -399,7 +397,7 @@ def avviksskjema(skjema_id: int, fmt: str):  # noqa: ANN201
         filnavn, data = lesing.les_skjema(tj(), skjema_id, fmt, avvikssider.melder(), fra())
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except Arkivfeil as e:
         return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
     return avvikssider.skjemafil(filnavn, data, fmt)
 

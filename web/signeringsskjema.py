@@ -10,8 +10,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from dokumenter.avtaler import signering
-from dokumenter.felles.arkivfeil import ARKIVFEIL
-from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Oppsettsfeil, Valideringsfeil
 from dokumenter.signering.koder import KODE_GYLDIG
 from web.tilgang import fra, tj
 
@@ -87,7 +86,6 @@ def signer(avtale_id: int, skjema: Kodeskjema) -> str | None:
             current_user.id,
             skjema.kode.data,
             ip=request.remote_addr or "",
-            nettadresse=request.host_url,
             fra=fra(),
         )
     except Valideringsfeil as e:
@@ -100,7 +98,7 @@ def signer(avtale_id: int, skjema: Kodeskjema) -> str | None:
         return None
     except IkkeFunnet:
         abort(404)
-    except ARKIVFEIL as e:
+    except (Arkivfeil, Oppsettsfeil) as e:
         # Signaturen er lagret; den signerte kopien lages på nytt av påminnelsesjobben.
         flash(f"Signaturen er registrert, men den signerte kopien kunne ikke lages: {e}", "feil")
         return "aktiv"
@@ -118,9 +116,7 @@ def avvis(avtale_id: int, skjema: Avslagsskjema) -> bool:
         flash("Avslaget ble ikke registrert. Se feilen ved begrunnelsen.", "feil")
         return False
     try:
-        feil = signering.avvis(
-            tj(), avtale_id, current_user.id, skjema.grunn.data, request.host_url, fra=fra()
-        )
+        feil = signering.avvis(tj(), avtale_id, current_user.id, skjema.grunn.data, fra=fra())
     except Valideringsfeil as e:
         if "grunn" in e.feil:
             skjema.grunn.errors = [e.feil["grunn"]]

@@ -121,9 +121,7 @@ def registrer(
     return avvik
 
 
-def send(
-    tj: Tjenester, avvik_id: int, melder: Melder, nettadresse: str, fra: str = ""
-) -> list[str]:
+def send(tj: Tjenester, avvik_id: int, melder: Melder, fra: str = "") -> list[str]:
     """Lag avviksskjemaet, sett svarfrist og send det til den andre partens kontaktpersoner."""
     _kan_skrive(melder)
     with tj.sesjoner() as s:
@@ -135,7 +133,7 @@ def send(
         dager = _svarfrist_dager(avvik.avtale)
     frist = frister.svarfrist(date.today(), dager)
     _nytt_skjema(tj, avvik_id, "sendt", melder.id, fra, svarfrist=frist, sendt=naa())
-    return _varsle(tj, avvik_id, nettadresse, til_mottaker=True)
+    return _varsle(tj, avvik_id, til_mottaker=True)
 
 
 def besvar(
@@ -144,7 +142,6 @@ def besvar(
     forklaring: str,
     tiltak: str,
     melder: Melder,
-    nettadresse: str,
     fra: str = "",
 ) -> list[str]:
     """Mottakeren svarer (forklaring og tiltak); svaret blir en del av skjemaet."""
@@ -173,7 +170,7 @@ def besvar(
         besvart_av_id=melder.id,
         besvart=naa(),
     )
-    return _varsle(tj, avvik_id, nettadresse, til_mottaker=False)
+    return _varsle(tj, avvik_id, til_mottaker=False)
 
 
 def lukk(tj: Tjenester, avvik_id: int, merknad: str, melder: Melder, fra: str = "") -> None:

@@ -33,7 +33,7 @@ def _mottakere(s: Session, avvik: Avvik, mottakersiden: bool) -> list[str]:
 
 
 def _varsle(
-    tj: Tjenester, avvik_id: int, nettadresse: str, til_mottaker: bool, paminnelse: bool = False
+    tj: Tjenester, avvik_id: int, til_mottaker: bool, paminnelse: bool = False
 ) -> list[str]:
     with tj.sesjoner() as s:
         avvik = s.get(Avvik, avvik_id)
@@ -41,8 +41,7 @@ def _varsle(
         part, nummer, status = avvik.avtale.part.navn, avvik.nummer, avvik.status
         frist = formatering.dato_lang(avvik.svarfrist) if avvik.svarfrist else ""
         til_part = (avvik.meldt_av_side == "kommune") == til_mottaker
-    sti = "/portal/avvik" if til_part else "/avvik"
-    lenke = f"{nettadresse.rstrip('/')}{sti}/{avvik_id}"
+    lenke = tj.lenker.avvik(avvik_id, partner=til_part)
     if status == "sendt":
         emne = ("Påminnelse: " if paminnelse else "") + f"Avvik {nummer} – svar innen {frist}"
         tekst = (
@@ -74,9 +73,7 @@ def forfalte(tj: Tjenester, idag: date | None = None) -> list[Avvik]:
         )
 
 
-def send_paminnelser(
-    tj: Tjenester, nettadresse: str, idag: date | None = None
-) -> tuple[int, list[str]]:
+def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list[str]]:
     """Påminn mottakeren om forfalte avvik, høyst hver `PAMINNELSE_DAGER`. (antall, feil)."""
     feil: list[str] = []
     antall = 0
@@ -86,6 +83,6 @@ def send_paminnelser(
             continue
         with tj.transaksjon() as s:
             s.get(Avvik, avvik.id).sist_paminnet = naa()
-        feil += _varsle(tj, avvik.id, nettadresse, til_mottaker=True, paminnelse=True)
+        feil += _varsle(tj, avvik.id, til_mottaker=True, paminnelse=True)
         antall += 1
     return antall, feil

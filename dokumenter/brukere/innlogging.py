@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from dokumenter.brukere.passord import _hasher
+from dokumenter.felles.feil import ForMangeForsok
 from dokumenter.felles.tid import naa
 from dokumenter.models import Bruker, Innloggingsforsok
 from dokumenter.tjenester import Tjenester
@@ -19,13 +18,11 @@ VINDU = timedelta(minutes=15)
 MAKS_FEIL_PER_BRUKER = 5
 MAKS_FEIL_PER_IP = 30
 # Brukes når brukernavnet ikke finnes, så svartiden ikke avslører hvilke navn som finnes.
-_DUMMY_HASH = _hasher.hash("ikke-et-ekte-passord")
 
 
-class ForMangeForsok(Exception):
-    def __init__(self) -> None:
-        minutter = int(VINDU.total_seconds() // 60)
-        super().__init__(f"For mange mislykkede forsøk. Vent {minutter} minutter og prøv igjen.")
+def for_mange_forsok() -> ForMangeForsok:
+    minutter = int(VINDU.total_seconds() // 60)
+    return ForMangeForsok(f"For mange mislykkede forsøk. Vent {minutter} minutter og prøv igjen.")
 
 
 def for_mange_feil(s: Session, nokkel: str, maks: int) -> bool:
@@ -57,16 +54,13 @@ def autentiser(tj: Tjenester, brukernavn: str, passord: str, ip: str = "") -> Br
         if for_mange_feil(s, nokler[0], MAKS_FEIL_PER_BRUKER) or (
             ip and for_mange_feil(s, nokler[1], MAKS_FEIL_PER_IP)
         ):
-            raise ForMangeForsok()
+            raise for_mange_forsok()
     with tj.transaksjon() as s:
         bruker = s.scalar(select(Bruker).where(Bruker.brukernavn == navn))
-        try:
-            _hasher.verify(bruker.passord_hash if bruker else _DUMMY_HASH, passord)
-            ok = bruker is not None and bruker.aktiv
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if ok and _hasher.check_needs_rehash(bruker.passord_hash):
-            bruker.passord_hash = _hasher.hash(passord)
+        riktig = tj.passord.stemmer(bruker.passord_hash if bruker else tj.passord.attrapp, passord)
+        ok = riktig and bruker is not None and bruker.aktiv
+        if ok and tj.passord.trenger_ny_hash(bruker.passord_hash):
+            bruker.passord_hash = tj.passord.hash(passord)
     if not ok:
         registrer_feil(tj, *(n for n in nokler if not n.endswith(":")))
         return None

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from dokumenter.brukere.passord import MIN_PASSORDLENGDE, _hasher
+from dokumenter.brukere.passord import MIN_PASSORDLENGDE
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa, som_utc
@@ -32,7 +32,6 @@ def inviter_partner(
     tj: Tjenester,
     kontaktperson_id: int,
     bruker_id: int,
-    nettadresse: str,
     fra: str = "",
 ) -> tuple[Bruker, str | None]:
     """Opprett (eller forny) en partnerbruker for en kontaktperson og send en engangslenke
@@ -79,7 +78,7 @@ def inviter_partner(
             )
         )
         part = kp.part.navn
-    lenke = f"{nettadresse.rstrip('/')}/portal/invitasjon/{nokkel}"
+    lenke = tj.lenker.invitasjon(nokkel)
     feil = tj.send_epost(
         Epost(
             til=epost,
@@ -121,6 +120,6 @@ def bruk_invitasjon(tj: Tjenester, nokkel: str, passord: str, gjenta: str) -> Br
             )
         inv.brukt = naa()
         bruker = inv.bruker
-        bruker.passord_hash = _hasher.hash(passord)
+        bruker.passord_hash = tj.passord.hash(passord)
         bruker.aktiv = True
     return bruker

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from dokumenter.brukere.passord import MIN_PASSORDLENGDE, _hasher
+from dokumenter.brukere.passord import MIN_PASSORDLENGDE
 from dokumenter.brukere.roller import PARTNER, ROLLER
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.validering import epost_feil, lengde_feil, rens_tekst
@@ -43,7 +43,7 @@ def opprett_bruker(
             navn=navn,
             epost=epost,
             rolle=rolle,
-            passord_hash=_hasher.hash(passord),
+            passord_hash=tj.passord.hash(passord),
         )
         s.add(bruker)
     return bruker
@@ -67,7 +67,7 @@ def opprett_partnerbruker(
             epost=epost,
             rolle=PARTNER,
             part_id=part_id,
-            passord_hash=_hasher.hash(passord),
+            passord_hash=tj.passord.hash(passord),
         )
         s.add(bruker)
     return bruker

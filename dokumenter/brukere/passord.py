@@ -1,9 +1,6 @@
-"""Passord og engangskoder hashes med argon2; minstelengden for passord."""
+"""Passordregler: minstelengden. Selve hashingen er `infrastruktur.passord` (via
+`tj.passord`)."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-
 MIN_PASSORDLENGDE = 10
-
-_hasher = PasswordHasher()

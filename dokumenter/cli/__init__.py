@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from dokumenter.drift import arkivdrift
 from dokumenter.evaluering import paminnelser as evaluering
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.felles.lenker import Stilenker
 from dokumenter.infrastruktur import forsegling, kryptering, maler
 from dokumenter.infrastruktur.konvertering import KonverteringsFeil
 from dokumenter.infrastruktur.maler import MalFeil
@@ -32,8 +32,18 @@ from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester, apne
 
 
-def _tjenester() -> Tjenester:
-    return apne(Innstillinger.fra_miljo())
+def _tjenester(nettadresse: str | None = None) -> Tjenester:
+    tj = apne(Innstillinger.fra_miljo())
+    if nettadresse:
+        tj.lenker = Stilenker(nettadresse)
+    return tj
+
+
+NETTADRESSE = click.option(
+    "--nettadresse",
+    default=None,
+    help="Adressen lenkene i e-postene skal peke til (standard: DOKUMENTER_NETTADRESSE).",
+)
 
 
 def _feil(melding: str) -> None:
@@ -55,7 +65,7 @@ def init() -> None:
 
 
 def _lag_plannokkel(tj: Tjenester) -> None:
-    if kryptering.lag_nokkelfil(tj.innstillinger.instans):
+    if kryptering.lag_nokkelfil(tj.innstillinger):
         click.echo(
             f"Laget nøkkel for individuelle planer: {tj.innstillinger.instans / 'plannokkel'}. "
             "Ta sikkerhetskopi av den for seg, ikke sammen med databasen."
@@ -68,8 +78,8 @@ def demo_cmd() -> None:
 
     tj = _tjenester()
     _lag_plannokkel(tj)
-    segl = forsegling.Segl.fra_miljo(tj.innstillinger.instans)
-    if not segl.finnes() and not os.environ.get("DOKUMENTER_SEGL_NOKKEL"):
+    segl = tj.segl
+    if not segl.finnes() and tj.innstillinger.segl_nokkel is None:
         forsegling.lag_demo_segl(segl.nokkel.parent)
         click.echo(
             f"Laget et selvsignert DEMO-sertifikat for forsegling i {segl.nokkel.parent}. "
@@ -286,7 +296,7 @@ def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
     pass
 
     if sertifikat is None:
-        standard = forsegling.Segl.fra_miljo(Innstillinger.fra_miljo().instans).sertifikat
+        standard = forsegling.Segl.fra_innstillinger(Innstillinger.fra_miljo()).sertifikat
         if standard.is_file():
             sertifikat = standard
     try:
@@ -303,19 +313,12 @@ def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
     help="Send påminnelser, la runder etter fristen utløpe, og fullfør avbrutte runder, for "
     "avtaler og individuelle planer (for cron, f.eks. hver morgen).",
 )
-@click.option(
-    "--nettadresse",
-    default="http://127.0.0.1:5000",
-    show_default=True,
-    help="Adressen lenkene i e-postene skal peke til.",
-)
-def signatur_paminn(nettadresse: str) -> None:
-    pass
-
-    tj = _tjenester()
+@NETTADRESSE
+def signatur_paminn(nettadresse: str | None) -> None:
+    tj = _tjenester(nettadresse)
     try:
-        r = signering.send_paminnelser(tj, nettadresse)
-        planer = plansignering.send_paminnelser(tj, nettadresse)  # individuelle planer
+        r = signering.send_paminnelser(tj)
+        planer = plansignering.send_paminnelser(tj)  # individuelle planer
     finally:
         tj.lukk()
     for felt in ("paminnet", "utlopt", "fullfort", "epostfeil"):
@@ -328,12 +331,12 @@ def signatur_paminn(nettadresse: str) -> None:
 
 
 def _paminn(
-    send: Callable[[Tjenester, str], tuple[int, list[str]]], nettadresse: str, hva: str
+    send: Callable[[Tjenester], tuple[int, list[str]]], nettadresse: str | None, hva: str
 ) -> None:
     """Felles for `avvik/evaluering/plan paminn`: send, og skriv antall og e-postfeil."""
-    tj = _tjenester()
+    tj = _tjenester(nettadresse)
     try:
-        antall, feil = send(tj, nettadresse)
+        antall, feil = send(tj)
     finally:
         tj.lukk()
     click.echo(f"Påminnet om {antall} {hva}.")
@@ -353,8 +356,8 @@ main.add_command(avvik_grp, "avvik")
 
 
 @avvik_grp.command("paminn", help="Påminn om avvik der svarfristen er ute (for cron).")
-@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True)
-def avvik_paminn(nettadresse: str) -> None:
+@NETTADRESSE
+def avvik_paminn(nettadresse: str | None) -> None:
     pass
 
     _paminn(avvik.send_paminnelser, nettadresse, "forfalte avvik")
@@ -371,8 +374,8 @@ main.add_command(evaluering_grp, "evaluering")
 @evaluering_grp.command(
     "paminn", help="Påminn ansvarlige om evalueringer som er forfalt eller innen 60 dager."
 )
-@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True)
-def evaluering_paminn(nettadresse: str) -> None:
+@NETTADRESSE
+def evaluering_paminn(nettadresse: str | None) -> None:
     pass
 
     _paminn(evaluering.send_paminnelser, nettadresse, "evalueringer")
@@ -391,8 +394,8 @@ main.add_command(plan_grp, "plan")
 @plan_grp.command(
     "paminn", help="Påminn koordinatorer om planer som skal revideres innen 30 dager."
 )
-@click.option("--nettadresse", default="http://127.0.0.1:5000", show_default=True)
-def plan_paminn(nettadresse: str) -> None:
+@NETTADRESSE
+def plan_paminn(nettadresse: str | None) -> None:
     pass
 
     _paminn(paminnelser.send_paminnelser, nettadresse, "planer")

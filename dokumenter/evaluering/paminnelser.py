@@ -44,9 +44,7 @@ def frister_oversikt(tj: Tjenester, idag: date | None = None):  # noqa: ANN201
     )
 
 
-def send_paminnelser(
-    tj: Tjenester, nettadresse: str, idag: date | None = None
-) -> tuple[int, list[str]]:
+def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list[str]]:
     """E-post til den ansvarlige for evalueringer som er forfalt eller innen 60 dager, høyst
     hver 14. dag per avtale, med møteinnkallingen (.ics-lenke)."""
     forfalte, snart = frister_oversikt(tj, idag)
@@ -63,7 +61,7 @@ def send_paminnelser(
             feil.append(f"Ansvarlig for avtalen med {part} har ingen e-postadresse.")
             continue
         tilstand = f"forfalt for {-dager} dager siden" if dager < 0 else f"om {dager} dager"
-        lenke = f"{nettadresse.rstrip('/')}/avtaler/{avtale_id}"
+        lenke = tj.lenker.avtale(avtale_id)
         f = tj.send_epost(
             Epost(
                 til=til,

@@ -1,12 +1,36 @@
-"""Innstillinger fra miljøvariabler, med trygge standardverdier for én maskin."""
+"""Alle innstillinger, lest fra miljøvariablene én gang (`Innstillinger.fra_miljo`), med trygge
+standardverdier for én maskin. Ingen annen modul leser miljøet; de får dette objektet.
+
+Feil i oppsettet (et portnummer som ikke er et tall, en ukjent verdi) gir `ValueError` med en
+norsk melding ved oppstart, ikke en feil midt i en lagring.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO_ROT = Path(__file__).resolve().parents[2]
+STANDARD_AVSENDER = "dokumenter@localhost"
+STANDARD_NETTADRESSE = "http://127.0.0.1:5000"
+# Argon2-kostnaden for passord og engangskoder. «test» er den billigste profilen; den kan bare
+# settes ved å lage Innstillinger i kode (testene), aldri fra miljøet.
+PASSORDPROFILER = ("produksjon", "test")
+
+
+@dataclass(frozen=True)
+class SmtpOppsett:
+    """Utgående e-post (DOKUMENTER_SMTP_*)."""
+
+    vert: str
+    port: int
+    avsender: str
+    bruker: str | None
+    passord: str | None = field(repr=False)
+    starttls: bool
+    timeout: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -16,19 +40,107 @@ class Innstillinger:
     maler: Path
     arkiv: Path
     uno_venv: Path
+    # Søkeindeksen; standard <instans>/indeks.
+    indeks: Path | None = None
     # Individuelle planer slettes så mange dager etter at de er avsluttet.
     plan_oppbevaring_dager: int = 3650
+    # None: e-post er ikke satt opp (se web/__main__.py for demo-postkassen).
+    smtp: SmtpOppsett | None = None
+    # Kommunens segl (PEM); standard <instans>/segl/nokkel.pem og sertifikat.pem.
+    segl_nokkel: Path | None = None
+    segl_sertifikat: Path | None = None
+    # Fernet-nøkler for individuelle planer (den første krypterer); tomt: <instans>/plannokkel.
+    plannokler: tuple[str, ...] = field(default=(), repr=False)
+    # Nøkkel for øktinformasjonskapsler; None: laget og lagret i instansmappen.
+    hemmelig_nokkel: str | None = field(default=None, repr=False)
+    # Adressen lenkene i e-post peker til (aldri Host-headeren fra en forespørsel).
+    nettadresse: str = STANDARD_NETTADRESSE
+    port: int = 5000
+    # Demo (make run): e-post til en lokal demo-postkasse på /demo/epost i stedet for SMTP.
+    demo: bool = False
+    passordprofil: str = "produksjon"
+
+    @property
+    def indeksmappe(self) -> Path:
+        return self.indeks or self.instans / "indeks"
+
+    @property
+    def seglmappe(self) -> Path:
+        return self.instans / "segl"
+
+    @property
+    def segl_filer(self) -> tuple[Path, Path]:
+        """(nøkkel, sertifikat) for kommunens segl."""
+        return (
+            self.segl_nokkel or self.seglmappe / "nokkel.pem",
+            self.segl_sertifikat or self.seglmappe / "sertifikat.pem",
+        )
+
+    def med(self, **endringer: object) -> Innstillinger:
+        return replace(self, **endringer)
 
     @classmethod
-    def fra_miljo(cls, instans: str | Path | None = None) -> Innstillinger:
-        rot = Path(instans or os.environ.get("DOKUMENTER_INSTANS") or REPO_ROT / "instance")
-        rot = rot.resolve()
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{rot / 'dokumenter.sqlite3'}"
+    def fra_miljo(
+        cls, instans: str | Path | None = None, miljo: Mapping[str, str] | None = None
+    ) -> Innstillinger:
+        env = os.environ if miljo is None else miljo
+
+        def verdi(navn: str) -> str:
+            return (env.get(navn) or "").strip()
+
+        rot = Path(instans or verdi("DOKUMENTER_INSTANS") or REPO_ROT / "instance").resolve()
         return cls(
             instans=rot,
-            database_url=url,
-            maler=Path(os.environ.get("DOKUMENTER_MALER") or REPO_ROT / "maler"),
-            arkiv=Path(os.environ.get("DOKUMENTER_ARKIV") or rot / "arkiv"),
-            uno_venv=Path(os.environ.get("UNOSERVER_VENV") or REPO_ROT / ".venv-uno"),
-            plan_oppbevaring_dager=int(os.environ.get("DOKUMENTER_PLAN_OPPBEVARING_DAGER") or 3650),
-        )
+            database_url=verdi("DATABASE_URL") or f"sqlite:///{rot / 'dokumenter.sqlite3'}",
+            maler=Path(verdi("DOKUMENTER_MALER") or REPO_ROT / "maler"),
+            arkiv=Path(verdi("DOKUMENTER_ARKIV") or rot / "arkiv"),
+            uno_venv=Path(verdi("UNOSERVER_VENV") or REPO_ROT / ".venv-uno"),
+            indeks=Path(verdi("DOKUMENTER_INDEKS")) if verdi("DOKUMENTER_INDEKS") else None,
+            plan_oppbevaring_dager=_heltall(env, "DOKUMENTER_PLAN_OPPBEVARING_DAGER", 3650),
+            smtp=_smtp(env),
+            segl_nokkel=Path(verdi("DOKUMENTER_SEGL_NOKKEL")) if verdi("DOKUMENTER_SEGL_NOKKEL")
+            else None,
+            segl_sertifikat=Path(verdi("DOKUMENTER_SEGL_SERTIFIKAT"))
+            if verdi("DOKUMENTER_SEGL_SERTIFIKAT") else None,
+            plannokler=_nokler(verdi("DOKUMENTER_PLANNOKKEL")),
+            hemmelig_nokkel=verdi("DOKUMENTER_SECRET_KEY") or None,
+            nettadresse=verdi("DOKUMENTER_NETTADRESSE") or STANDARD_NETTADRESSE,
+            port=_heltall(env, "PORT", 5000),
+            demo=_ja_nei(env, "DOKUMENTER_DEMO"),
+        )  # fmt: skip
+
+
+def _heltall(env: Mapping[str, str], navn: str, standard: int) -> int:
+    tekst = (env.get(navn) or "").strip()
+    if not tekst:
+        return standard
+    try:
+        return int(tekst)
+    except ValueError:
+        raise ValueError(f"{navn} må være et tall, ikke {tekst!r}.") from None
+
+
+def _ja_nei(env: Mapping[str, str], navn: str) -> bool:
+    tekst = (env.get(navn) or "0").strip()
+    if tekst not in ("0", "1"):
+        raise ValueError(f"{navn} må være 1 eller 0, ikke {tekst!r}.")
+    return tekst == "1"
+
+
+def _nokler(verdi: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in verdi.replace("\n", ",").split(",") if n.strip())
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpOppsett | None:
+    """Oppsett fra DOKUMENTER_SMTP_*; None (e-post av) når DOKUMENTER_SMTP_VERT mangler."""
+    vert = (env.get("DOKUMENTER_SMTP_VERT") or "").strip()
+    if not vert:
+        return None
+    return SmtpOppsett(
+        vert=vert,
+        port=_heltall(env, "DOKUMENTER_SMTP_PORT", 25),
+        avsender=env.get("DOKUMENTER_SMTP_AVSENDER") or STANDARD_AVSENDER,
+        bruker=env.get("DOKUMENTER_SMTP_BRUKER") or None,
+        passord=env.get("DOKUMENTER_SMTP_PASSORD") or None,
+        starttls=_ja_nei(env, "DOKUMENTER_SMTP_STARTTLS"),
+    )

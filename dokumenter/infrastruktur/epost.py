@@ -1,59 +1,26 @@
-"""Utgående e-post over SMTP: oppsett fra miljøvariabler og sending av én ren tekstmelding."""
+"""Utgående e-post over SMTP: sending av én ren tekstmelding (oppsettet står i
+`felles.innstillinger.SmtpOppsett`)."""
 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import smtplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
 from email_validator import EmailNotValidError, validate_email
 
+from dokumenter.felles.feil import Domenefeil
+from dokumenter.felles.innstillinger import SmtpOppsett
+
 logger = logging.getLogger(__name__)
 
 
-STANDARD_AVSENDER = "dokumenter@localhost"
-
 # Tegn som kan bryte en header-linje (eller lure en mottaker som tolker dem som linjeskift).
 _LINJESKIFT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
-
-
-@dataclass(frozen=True)
-class SmtpOppsett:
-    vert: str
-    port: int
-    avsender: str
-    bruker: str | None
-    passord: str | None = field(repr=False)
-    starttls: bool
-    timeout: float = 10.0
-
-    @classmethod
-    def fra_miljo(cls) -> SmtpOppsett | None:
-        """Oppsett fra DOKUMENTER_SMTP_*; None (e-post av) når DOKUMENTER_SMTP_VERT mangler."""
-        vert = (os.environ.get("DOKUMENTER_SMTP_VERT") or "").strip()
-        if not vert:
-            return None
-        port = os.environ.get("DOKUMENTER_SMTP_PORT") or "25"
-        try:
-            portnr = int(port)
-        except ValueError:
-            raise ValueError(f"DOKUMENTER_SMTP_PORT må være et tall, ikke {port!r}.") from None
-        starttls = (os.environ.get("DOKUMENTER_SMTP_STARTTLS") or "0").strip()
-        if starttls not in ("0", "1"):
-            raise ValueError(f"DOKUMENTER_SMTP_STARTTLS må være 1 eller 0, ikke {starttls!r}.")
-        return cls(
-            vert=vert,
-            port=portnr,
-            avsender=os.environ.get("DOKUMENTER_SMTP_AVSENDER") or STANDARD_AVSENDER,
-            bruker=os.environ.get("DOKUMENTER_SMTP_BRUKER") or None,
-            passord=os.environ.get("DOKUMENTER_SMTP_PASSORD") or None,
-            starttls=starttls == "1",
-        )
 
 
 @dataclass(frozen=True)
@@ -63,7 +30,7 @@ class Epost:
     tekst: str
 
 
-class EpostFeil(Exception):
+class EpostFeil(Domenefeil):
     """E-posten ble ikke sendt; meldingen (bokmål) sier hvorfor."""
 
 

@@ -43,7 +43,9 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, create_string_object
 
+from dokumenter.felles.feil import Arkivfeil
 from dokumenter.felles.formatering import tidspunkt as norsk_tidspunkt
+from dokumenter.felles.innstillinger import Innstillinger
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ for _navn in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_navn).addHandler(logging.NullHandler())
 
 
-class SeglFeil(Exception):
+class SeglFeil(Arkivfeil):
     """Forseglingen kunne ikke lages; meldingen (bokmål) sier hva som kan gjøres."""
 
 
@@ -100,15 +102,9 @@ class Segl:
     sertifikat: Path
 
     @classmethod
-    def fra_miljo(cls, instans: Path) -> Segl:
+    def fra_innstillinger(cls, inn: Innstillinger) -> Segl:
         """$DOKUMENTER_SEGL_NOKKEL / $DOKUMENTER_SEGL_SERTIFIKAT, ellers <instans>/segl/."""
-        mappe = Path(instans) / "segl"
-        return cls(
-            nokkel=Path(os.environ.get("DOKUMENTER_SEGL_NOKKEL") or mappe / "nokkel.pem"),
-            sertifikat=Path(
-                os.environ.get("DOKUMENTER_SEGL_SERTIFIKAT") or mappe / "sertifikat.pem"
-            ),
-        )
+        return cls(*inn.segl_filer)
 
     def finnes(self) -> bool:
         return self.nokkel.is_file() and self.sertifikat.is_file()

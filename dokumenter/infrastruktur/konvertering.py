@@ -23,6 +23,8 @@ from glob import glob
 from pathlib import Path
 from typing import Self
 
+from dokumenter.felles.feil import Arkivfeil
+
 UNOSERVER_VERSJON = "3.7"
 """unoserver-versjonen uno-miljøet skal ha (samme som i mk/uno.mk og pyproject.toml)."""
 
@@ -42,7 +44,7 @@ _NETTFEIL = (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError)
 _RAD = "Kjør `make run` (eller `make .venv-uno/.ok`) for å installere det som mangler."
 
 
-class KonverteringsFeil(Exception):
+class KonverteringsFeil(Arkivfeil):
     """PDF/A-konverteringen feilet; meldingen (bokmål) sier hva som kan gjøres."""
 
 
@@ -230,9 +232,7 @@ class VarmKonverterer:
         soffice: str | None = None,
         oppstart_timeout: float = 60.0,
     ) -> None:
-        if uno_venv is None:
-            uno_venv = os.environ.get("UNOSERVER_VENV") or STANDARD_UNO_VENV
-        self.uno_venv = Path(uno_venv)
+        self.uno_venv = Path(uno_venv or STANDARD_UNO_VENV)
         self.oppstart_timeout = oppstart_timeout
         self._valgt_soffice = soffice
         self._tilstand = _Tilstand()

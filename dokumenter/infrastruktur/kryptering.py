@@ -10,14 +10,16 @@ krypterer, alle kan dekryptere, så en nøkkel kan byttes ut), ellers fra filen
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from dokumenter.felles.feil import Oppsettsfeil
+from dokumenter.felles.innstillinger import Innstillinger
 
 NOKKELFIL = "plannokkel"
 
 
-class NokkelFeil(Exception):
+class NokkelFeil(Oppsettsfeil):
     """Nøkkelen mangler, er ugyldig eller passer ikke til dataene."""
 
 
@@ -36,13 +38,14 @@ class Chiffer:
             ) from e
 
     @classmethod
-    def fra_miljo(cls, instans: Path) -> Chiffer:
-        verdi = os.environ.get("DOKUMENTER_PLANNOKKEL", "")
-        if not verdi:
-            try:
-                verdi = (instans / NOKKELFIL).read_text(encoding="ascii")
-            except FileNotFoundError:
-                verdi = ""
+    def fra_innstillinger(cls, inn: Innstillinger) -> Chiffer:
+        """Nøklene fra DOKUMENTER_PLANNOKKEL, ellers fra `<instans>/plannokkel`."""
+        if inn.plannokler:
+            return cls(list(inn.plannokler))
+        try:
+            verdi = (inn.instans / NOKKELFIL).read_text(encoding="ascii")
+        except FileNotFoundError:
+            verdi = ""
         return cls([n for n in verdi.replace("\n", ",").split(",") if n.strip()])
 
     def krypter(self, data: bytes) -> bytes:
@@ -63,10 +66,10 @@ class Chiffer:
         return self.dekrypter(token.encode("ascii")).decode("utf-8")
 
 
-def lag_nokkelfil(instans: Path) -> bool:
+def lag_nokkelfil(inn: Innstillinger) -> bool:
     """Lag `<instans>/plannokkel` (0600) hvis verken den eller miljøvariabelen finnes."""
-    fil = instans / NOKKELFIL
-    if os.environ.get("DOKUMENTER_PLANNOKKEL") or fil.exists():
+    fil = inn.instans / NOKKELFIL
+    if inn.plannokler or fil.exists():
         return False
     fd = os.open(fil, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as f:

@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
-from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.felles.validering import epost_feil, lengde_feil, les_dato, rens_tekst, telefon_feil
 
 FELTTYPER = ("tekst", "langtekst", "heltall", "dato", "epost", "telefon", "liste", "bilde")
@@ -28,7 +28,7 @@ STANDARD_BILDEBREDDE_MM = 160.0
 PNG_SIGNATUR = b"\x89PNG\r\n\x1a\n"
 
 
-class MalFeil(Exception):
+class MalFeil(Arkivfeil):
     """Malen eller manifestet er ugyldig."""
 
 

@@ -29,7 +29,7 @@ from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 
-from dokumenter.infrastruktur.epost import STANDARD_AVSENDER, SmtpOppsett
+from dokumenter.felles.innstillinger import STANDARD_AVSENDER, SmtpOppsett
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dokumenter.felles.feil import IkkeFunnet, IngenSkrivetilgang
+from dokumenter.felles.feil import IkkeFunnet, IngenTilgang
 from dokumenter.models import (
     Bruker,
     Plan,
@@ -124,7 +124,7 @@ def apne_med_tilgang(
             raise _Nektet(plan_id, bruker_id, fra)
         raise IkkeFunnet(IKKE_FUNNET)
     if endre and not g.kan_endre:
-        raise IngenSkrivetilgang("Du kan lese planen, men ikke endre den.")
+        raise IngenTilgang("Du kan lese planen, men ikke endre den.")
     return plan, bruker, g
 
 
@@ -133,7 +133,7 @@ def sjekk_tilgang(
     tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "", endre: bool = False
 ) -> Grunnlag:
     """Brukerens grunnlag for planen, før et skjema i det hele tatt leses: IkkeFunnet uten
-    grunnlag, IngenSkrivetilgang når `endre` og brukeren bare kan lese."""
+    grunnlag, IngenTilgang når `endre` og brukeren bare kan lese."""
     with tj.sesjoner() as s:
         return apne_med_tilgang(s, plan_id, bruker_id, fra, endre)[2]
 

@@ -22,7 +22,7 @@ from arkiv.lager import LagretFil
 from dokumenter.avtaler.produksjon import part_data, registrer_mal
 from dokumenter.brukere.roller import SKRIVEROLLER
 from dokumenter.felles import formatering
-from dokumenter.felles.feil import IngenSkrivetilgang, Valideringsfeil
+from dokumenter.felles.feil import IngenTilgang, Valideringsfeil
 from dokumenter.felles.tid import naa
 from dokumenter.felles.validering import les_dato, rens_tekst
 from dokumenter.infrastruktur.render import kontekst, render_docx
@@ -100,7 +100,7 @@ def opprett(
     with tj.transaksjon() as s:
         bruker = s.get(Bruker, bruker_id)
         if bruker is None or bruker.rolle not in SKRIVEROLLER:
-            raise IngenSkrivetilgang("Bare ansatte med skrivetilgang kan opprette planer.")
+            raise IngenTilgang("Bare ansatte med skrivetilgang kan opprette planer.")
         part = s.get(Part, part_id)
         if part is None:
             raise Valideringsfeil({"part_id": "Velg institusjonen personen kommer fra."})

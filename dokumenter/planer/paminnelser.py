@@ -21,9 +21,7 @@ PAMINN_DAGER_FOR = 30  # påminn når revisjonsdatoen er innen så mange dager (
 PAMINN_HVER = 14  # høyst så ofte per plan
 
 
-def send_paminnelser(
-    tj: Tjenester, nettadresse: str, idag: date | None = None
-) -> tuple[int, list[str]]:
+def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list[str]]:
     """E-post til koordinatoren når planens revisjonsdato nærmer seg eller er passert, høyst
     hver 14. dag per plan. E-posten nevner bare plannummeret, aldri personen."""
     idag = idag or date.today()
@@ -56,7 +54,7 @@ def send_paminnelser(
                 tekst=(
                     f"Individuell plan {nummer} skal revideres {formatering.dato_lang(dato)} "
                     f"({tilstand}). Kall inn ansvarsgruppen og lagre en ny versjon:\n"
-                    f"{nettadresse.rstrip('/')}/planer/{plan_id}\n"
+                    f"{tj.lenker.plan(plan_id)}\n"
                 ),
             )
         )

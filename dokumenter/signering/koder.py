@@ -6,26 +6,21 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa, som_utc
 from dokumenter.infrastruktur.epost import Epost
-from dokumenter.models import (
-    Engangskode,
-    Signatar,
-)
+from dokumenter.models import Engangskode, Signatar
+from dokumenter.tjenester import Tjenester
 
 KODE_GYLDIG = timedelta(minutes=10)
 KODE_MAKS_FORSOK = 5
 KODER_PER_KVARTER = 3
-_hasher = PasswordHasher()
 
 
-def ny_kode(s: Session, sig: Signatar) -> str:
+def ny_kode(tj: Tjenester, s: Session, sig: Signatar) -> str:
     """Lag en engangskode for signereren (lagres som argon2-hash), høyst KODER_PER_KVARTER
     per kvarter. Felles for avtaler og individuelle planer."""
     if not sig.bruker.epost:
@@ -49,7 +44,9 @@ def ny_kode(s: Session, sig: Signatar) -> str:
         )
     kode = f"{secrets.randbelow(1_000_000):06d}"
     s.add(
-        Engangskode(signatar_id=sig.id, kode_hash=_hasher.hash(kode), utloper=naa() + KODE_GYLDIG)
+        Engangskode(
+            signatar_id=sig.id, kode_hash=tj.passord.hash(kode), utloper=naa() + KODE_GYLDIG
+        )
     )
     return kode
 
@@ -67,7 +64,7 @@ def kodepost(til: str, hva: str, kode: str) -> Epost:
     )
 
 
-def sjekk_kode(s: Session, sig: Signatar, kode: str, ip: str) -> str | None:
+def sjekk_kode(tj: Tjenester, s: Session, sig: Signatar, kode: str, ip: str) -> str | None:
     """Bekreft koden. Riktig: signereren er signert (returnerer None). Feil: forsøket telles,
     og meldingen returneres (kalleren committer forsøket før feilen meldes)."""
     kode = (kode or "").strip().replace(" ", "")
@@ -81,11 +78,7 @@ def sjekk_kode(s: Session, sig: Signatar, kode: str, ip: str) -> str | None:
         raise Valideringsfeil({"kode": "Koden er utløpt eller ikke sendt. Be om en ny kode."})
     if gyldig.forsok >= KODE_MAKS_FORSOK:
         raise Valideringsfeil({"kode": "For mange feil forsøk med denne koden. Be om en ny."})
-    try:
-        _hasher.verify(gyldig.kode_hash, kode)
-        riktig = len(kode) == 6
-    except (VerificationError, InvalidHashError):
-        riktig = False
+    riktig = len(kode) == 6 and tj.passord.stemmer(gyldig.kode_hash, kode)
     if not riktig:
         gyldig.forsok += 1
         igjen = KODE_MAKS_FORSOK - gyldig.forsok
