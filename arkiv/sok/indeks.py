@@ -42,7 +42,7 @@ SOKBARE_FELT = (
     "tittel", "tekst", "part", "partstype", "sektor", "status", "ansvarlig", "aar", "versjon",
     "art",
 )  # fmt: skip
-LAS_VENTETID = 60.0
+LAS_VENTETID = 60.0  # leses ved hvert kall, så tester kan sette den ned
 FORELDET = "FORELDET"
 DELINDEKSER = ("alle", "gjeldende")
 SEGMENTER_FOR_SAMMENSLAING = 8
@@ -220,10 +220,11 @@ class Sokeindeks:
 
     @contextmanager
     def _skrivere(
-        self, ventetid: float = LAS_VENTETID, rens: bool = False
+        self, ventetid: float | None = None, rens: bool = False
     ) -> Iterator[tuple[Any, Any]]:
-        """Skrivere for `alle` og `gjeldende` under skrivelåsen; begge committes, eller ingen."""
-        with self._skrivelas(ventetid):
+        """Skrivere for `alle` og `gjeldende` under skrivelåsen; begge committes, eller ingen.
+        `ventetid` på låsen er `LAS_VENTETID` om ikke annet er gitt."""
+        with self._skrivelas(LAS_VENTETID if ventetid is None else ventetid):
             if not self.finnes():
                 self._aktiver(self._ny_generasjon(None))
             skrivere = [_apne(self._aktiv / n).writer() for n in DELINDEKSER]
