@@ -19,6 +19,7 @@ from dokumenter.infrastruktur.epost import Epost, EpostFeil, SmtpOppsett, send
 from dokumenter.infrastruktur.kryptering import Chiffer
 from dokumenter.infrastruktur.maler import Mal, les_mal
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
+from dokumenter.sok.skjema import SOKESKJEMA
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -119,7 +120,7 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         lag_sesjonsfabrikk(motor),
         lag_sesjonsfabrikk(motor, skriv=True),
         Fillager(inn.arkiv),
-        Sokeindeks(indeksmappe(inn.instans)),
+        Sokeindeks(indeksmappe(inn.instans), SOKESKJEMA),
         SmtpOppsett.fra_miljo(),
     )
     rydd_avbrutte_lagringer(tj)
