@@ -25,6 +25,7 @@ from whoosh.analysis import LanguageAnalyzer
 
 from arkiv.sok.analyse import DELORDFELT, STOPPORD, Leksikon, lag_parser, normaliser, stamme
 from arkiv.sok.indeks import Indeksdokument, Sokeindeks
+from dokumenter.sok.skjema import SOKESKJEMA, domenefelt
 from dokumenter.sok.sporring import ANSATTE
 
 # --- Det syntetiske arkivet -------------------------------------------------------------
@@ -417,8 +418,9 @@ def indeksdokument(d: Dok) -> Indeksdokument:
     avtale, versjon = d.id[1:].split("-v")
     return Indeksdokument(
         id=d.id, art="avtale", objekt_id=int(avtale), versjon=int(versjon),
-        gjeldende=d.gjeldende, tittel=d.tittel, tekst=d.tekst, part=d.part,
-        partstype=d.partstype, sektor="", status=d.status, ansvarlig="", dato=d.dato,
+        gjeldende=d.gjeldende, tittel=d.tittel, tekst=d.tekst, dato=d.dato,
+        felt=domenefelt(part=d.part, partstype=d.partstype, sektor="", status=d.status,
+                        ansvarlig="", dato=d.dato),
     )  # fmt: skip
 
 
@@ -533,7 +535,7 @@ def kjor(args, mappe: Path) -> None:
     )
 
     # Whoosh: appens gjenoppbygging (ordliste fra tekstene + begge delindekser)
-    indeks = Sokeindeks(mappe / "whoosh")
+    indeks = Sokeindeks(mappe / "whoosh", SOKESKJEMA)
     t0 = time.perf_counter()
     leksikon = Leksikon.fra_tekster(d.tekst for d in doks)
     t_leks = time.perf_counter() - t0

@@ -24,6 +24,7 @@ from dokumenter.infrastruktur.kryptering import Chiffer
 from dokumenter.infrastruktur.maler import Mal, les_mal
 from dokumenter.infrastruktur.passord import Hasher
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
+from dokumenter.sok.skjema import SOKESKJEMA
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -143,7 +144,7 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         lag_sesjonsfabrikk(motor),
         lag_sesjonsfabrikk(motor, skriv=True),
         Fillager(inn.arkiv, Lagerfeil),
-        Sokeindeks(inn.indeksmappe),
+        Sokeindeks(inn.indeksmappe, SOKESKJEMA),
         inn.smtp,
     )
     rydd_avbrutte_lagringer(tj)

@@ -10,13 +10,16 @@ from datetime import UTC, datetime
 import pytest
 
 from arkiv.sok import indeks as indeksmodul
-from arkiv.sok.indeks import Indeksdokument, Sokeindeks
+from arkiv.sok.indeks import Felt, Indeksdokument, IndeksFeil, Skjemadefinisjon, Sokeindeks
 from dokumenter.avtaler import produksjon, skriving
 from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.parter import skriving as parter
 from dokumenter.sok import indeksering
 from dokumenter.sok import sporring as sok_sporring
+from dokumenter.sok.skjema import SOKESKJEMA, domenefelt
+
+DOMENEFELT = ("part", "partstype", "sektor", "status", "ansvarlig")
 
 
 def dok(objekt_id, versjon=1, tekst="", gjeldende=True, tilgang=("ansatte",), **ekstra):
@@ -36,12 +39,14 @@ def dok(objekt_id, versjon=1, tekst="", gjeldende=True, tilgang=("ansatte",), **
         "dato": datetime(2024, 3, 1, tzinfo=UTC),
         "tilgang": tilgang,
     }
-    return Indeksdokument(**{**felt, **ekstra})
+    felt = {**felt, **ekstra}
+    domene = domenefelt(**{f: felt.pop(f) for f in DOMENEFELT}, dato=felt["dato"])
+    return Indeksdokument(**felt, felt=domene)
 
 
 @pytest.fixture
 def indeks(tmp_path):
-    return Sokeindeks(tmp_path / "indeks")
+    return Sokeindeks(tmp_path / "indeks", SOKESKJEMA)
 
 
 def ider(resultat):
@@ -130,7 +135,7 @@ def test_utdrag_escaper_tekst_og_merker_treff(indeks):
 
 
 def _skriv_mange(mappe, start, antall):
-    ix = Sokeindeks(mappe)
+    ix = Sokeindeks(mappe, SOKESKJEMA)
     for i in range(start, start + antall):
         ix.erstatt_objekt("avtale", i, lambda i=i: [dok(i, tekst=f"dokument nummer {i} bolig")])
 
@@ -184,10 +189,10 @@ def test_versjoner_indekseres_i_samme_brukstilfelle(tj, saksbehandler, to_avtale
     skriving.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
     skriving.sett_status(tj, a.id, "til_gjennomgang", saksbehandler.id)
     r = sok_sporring.sok(tj, "løslatelse", "saksbehandler")
-    assert [(t.versjon, t.status) for t in r.treff] == [(2, "til_gjennomgang")]
+    assert [(t.versjon, t.felt["status"]) for t in r.treff] == [(2, "til_gjennomgang")]
     r = sok_sporring.sok(tj, "løslatelse", "saksbehandler", bare_gjeldende=False)
     assert sorted(t.versjon for t in r.treff) == [1, 2]
-    assert {t.status for t in r.treff} == {"til_gjennomgang"}
+    assert {t.felt["status"] for t in r.treff} == {"til_gjennomgang"}
     assert dict(sok_sporring.sok(tj, "", "admin").fasetter["partstype"]) == {
         "fengsel": 1, "behandlingsinstitusjon": 1,
     }  # fmt: skip
@@ -264,3 +269,61 @@ def test_telling_og_fasetter_stemmer_over_mange_segmenter_og_slettinger(indeks):
     topp = indeks.sok("løslatelse", ["ansatte"]).treff
     assert {t.objekt_id % 3 for t in topp[:3]} == {2}
     assert all(t.versjon == 2 for t in topp)
+
+
+def test_kallerens_felt_lagres_telles_og_sokes_som_definert(tmp_path):
+    """Motoren kjenner bare sine egne felt; resten står i skjemadefinisjonen."""
+    definisjon = Skjemadefinisjon(
+        Felt("kommune", fasett=True),
+        Felt("hemmelig", lagret=False, sokbar=False),
+        Felt("nummer", tall=True, fasett=True, lagret=False),
+    )
+    indeks = Sokeindeks(tmp_path / "indeks", definisjon)
+    for i, kommune in ((1, "Bodø"), (2, "Bodø"), (3, "Fauske")):
+        indeks.erstatt_objekt(
+            "avvik",
+            i,
+            lambda i=i, k=kommune: [
+                Indeksdokument(
+                    id=f"avvik:{i}:1", art="avvik", objekt_id=i, versjon=1, gjeldende=True,
+                    tittel=f"Avvik {i}", tekst="Varsel kom for sent.",
+                    dato=datetime(2024, 1, i, tzinfo=UTC),
+                    felt={"kommune": k, "hemmelig": "x", "nummer": 10 * i},
+                )
+            ],
+        )  # fmt: skip
+    r = indeks.sok("varsel", ["ansatte"])
+    assert r.totalt == 3 and list(r.fasetter) == ["kommune", "nummer"]
+    assert dict(r.fasetter["kommune"]) == {"Bodø": 2, "Fauske": 1}
+    assert {t.felt["kommune"] for t in r.treff} == {"Bodø", "Fauske"}
+    assert all(t.felt == {"kommune": t.felt["kommune"]} for t in r.treff)
+    assert indeks.sok("varsel", ["ansatte"], filtre={"nummer": "20"}).totalt == 1
+    assert indeks.sok("varsel", ["ansatte"], filtre={"hemmelig": "x"}).totalt == 3  # ikke fasett
+    assert indeks.sok("kommune:Fauske", ["ansatte"]).totalt == 1
+    assert indeks.sok("hemmelig:x", ["ansatte"]).melding.startswith("Søket kunne ikke tolkes")
+    with pytest.raises(ValueError, match="hører til søkemotoren"):
+        Skjemadefinisjon(Felt("tekst"))
+    with pytest.raises(ValueError, match="ikke er i skjemadefinisjonen"):
+        indeks.erstatt_objekt("avtale", 9, lambda: [dok(9)])
+
+
+def test_indeks_med_andre_felt_merkes_foreldet_og_sok_virker(tmp_path):
+    gammel = Sokeindeks(tmp_path / "indeks", SOKESKJEMA)
+    gammel.erstatt_objekt("avtale", 1, lambda: [dok(1, tekst="Varsling før løslatelse.")])
+    ny_definisjon = Skjemadefinisjon(*SOKESKJEMA.felt, Felt("kommune", fasett=True))
+    indeks = Sokeindeks(tmp_path / "indeks", ny_definisjon)
+    r = indeks.sok("løslatelse", ["ansatte"], filtre={"kommune": "Bodø", "status": "utkast"})
+    assert r.totalt == 0 and r.fasetter["kommune"] == []
+    r = indeks.sok("løslatelse", ["ansatte"])
+    assert r.totalt == 1 and r.treff[0].felt["kommune"] is None
+    assert dict(r.fasetter["partstype"]) == {"fengsel": 1}
+    assert "kommune" in indeks.foreldet()
+    with pytest.raises(IndeksFeil, match="bygges på nytt"):
+        indeks.erstatt_objekt("avtale", 1, lambda: [dok(1)])
+
+    ny = dok(1, tekst="Varsling før løslatelse.")
+    ny.felt["kommune"] = "Bodø"
+    indeks.bygg_pa_nytt([ny])
+    assert indeks.foreldet() is None
+    r = indeks.sok("løslatelse", ["ansatte"], filtre={"kommune": "Bodø"})
+    assert r.totalt == 1 and dict(r.fasetter["kommune"]) == {"Bodø": 1}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from arkiv.sok.indeks import FASETTER
 from dokumenter.avtaler.skriving import STATUSER
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer import innsynslogg as planer
 from dokumenter.sok import sporring as uc
+from dokumenter.sok.skjema import FASETTER
 from web.tilgang import bare_ansatte, fra, tj
 
 bp = bare_ansatte(Blueprint("sok", __name__))
@@ -99,9 +99,9 @@ def api():  # noqa: ANN201
                     "versjon": t.versjon,
                     "gjeldende": t.gjeldende,
                     "tittel": t.tittel,
-                    "part": t.part,
-                    "partstype": t.partstype,
-                    "status": t.status,
+                    "part": t.felt["part"],
+                    "partstype": t.felt["partstype"],
+                    "status": t.felt["status"],
                     "dato": t.dato.isoformat(),
                     "utdrag_html": t.utdrag,
                 }

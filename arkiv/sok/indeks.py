@@ -1,9 +1,13 @@
 """Søkeindeksen (Whoosh): avledede data som alltid kan bygges på nytt fra arkivet.
 
-Hvert dokument i indeksen er én versjon av ett arkivobjekt (en avtale nå; avvik og
-evalueringer senere), med feltet `tilgang` som sier hvem som kan finne det. Et søk filtrerer
-alltid på brukerens tilgangsgrupper, så innhold uten tilgang aldri når treff, utdrag eller
-fasettantall.
+Hvert dokument i indeksen er én versjon av ett arkivobjekt (`art` og `objekt_id`), med
+feltet `tilgang` som sier hvem som kan finne det. Et søk filtrerer alltid på brukerens
+tilgangsgrupper, så innhold uten tilgang aldri når treff, utdrag eller fasettantall.
+
+Motoren har bare feltene den trenger selv (`MOTORFELT`: id, art, objekt, objekt_id, versjon,
+gjeldende, tittel, tekst, tekst_delord, dato og tilgang). Kalleren legger til sine med en
+`Skjemadefinisjon`: hvilke som lagres og kommer tilbake i `Treff.felt`, hvilke som telles
+som fasetter (og kan filtreres på), og hvilke som kan søkes med `felt:verdi`.
 """
 
 from __future__ import annotations
@@ -37,12 +41,8 @@ from arkiv.sok.analyse import (
 from arkiv.sok.utdrag import Uthever
 from arkiv.sok.vektor import Segmentbuffer, Vektorsok, topp
 
-FASETTER = ("partstype", "part", "status", "aar")
-SOKBARE_FELT = (
-    "tittel", "tekst", "part", "partstype", "sektor", "status", "ansvarlig", "aar", "versjon",
-    "art",
-)  # fmt: skip
-LAS_VENTETID = 60.0
+MOTORENS_SOKBARE = ("tittel", "tekst", "versjon", "art")
+LAS_VENTETID = 60.0  # leses ved hvert kall, så tester kan sette den ned
 FORELDET = "FORELDET"
 DELINDEKSER = ("alle", "gjeldende")
 SEGMENTER_FOR_SAMMENSLAING = 8
@@ -52,31 +52,90 @@ class IndeksFeil(Exception):
     """Indeksen kunne ikke oppdateres; arkivet er uendret, og indeksen er merket foreldet."""
 
 
-def lag_skjema(leksikon: Leksikon | None = None) -> fields.Schema:
-    return fields.Schema(
-        id=fields.ID(unique=True, stored=True),
-        art=fields.ID(stored=True),
-        objekt=fields.ID(stored=True),  # "avtale:12": alle versjoner av ett objekt
-        objekt_id=fields.NUMERIC(stored=True),
-        versjon=fields.NUMERIC(stored=True),
-        gjeldende=fields.BOOLEAN(stored=True),
-        tittel=fields.TEXT(analyzer=norsk_analyse(), stored=True, field_boost=2.0),
-        tekst=fields.TEXT(analyzer=norsk_analyse(), stored=True, chars=True),
-        tekst_delord=fields.TEXT(analyzer=delord_analyse(leksikon), phrase=False),
-        part=fields.ID(stored=True, sortable=True),
-        partstype=fields.ID(stored=True, sortable=True),
-        sektor=fields.ID(stored=True),
-        status=fields.ID(stored=True, sortable=True),
-        ansvarlig=fields.ID(stored=True),
-        aar=fields.NUMERIC(stored=True, sortable=True),
-        dato=fields.DATETIME(stored=True, sortable=True),
-        tilgang=fields.KEYWORD(stored=False, commas=True),
-    )
+def _motorfelt(leksikon: Leksikon | None) -> dict[str, fields.FieldType]:
+    return {
+        "id": fields.ID(unique=True, stored=True),
+        "art": fields.ID(stored=True),
+        "objekt": fields.ID(stored=True),  # "avtale:12": alle versjoner av ett objekt
+        "objekt_id": fields.NUMERIC(stored=True),
+        "versjon": fields.NUMERIC(stored=True),
+        "gjeldende": fields.BOOLEAN(stored=True),
+        "tittel": fields.TEXT(analyzer=norsk_analyse(), stored=True, field_boost=2.0),
+        "tekst": fields.TEXT(analyzer=norsk_analyse(), stored=True, chars=True),
+        "tekst_delord": fields.TEXT(analyzer=delord_analyse(leksikon), phrase=False),
+        "dato": fields.DATETIME(stored=True, sortable=True),
+        "tilgang": fields.KEYWORD(stored=False, commas=True),
+    }
+
+
+MOTORFELT = frozenset(_motorfelt(None))
+_FELTNAVN = re.compile(r"[A-Za-zæøåÆØÅ_]+")  # det `felt:verdi` i søketeksten kjenner igjen
+
+
+@dataclass(frozen=True)
+class Felt:
+    """Et felt kalleren legger til i skjemaet: en eksakt verdi (Whoosh ID) eller et heltall.
+
+    `lagret`: kommer tilbake i `Treff.felt`. `fasett`: antall per verdi i
+    `Resultat.fasetter`, og kan brukes i `filtre`. `sokbar`: kan søkes med `felt:verdi`."""
+
+    navn: str
+    tall: bool = False
+    lagret: bool = True
+    fasett: bool = False
+    sokbar: bool = True
+
+    def whoosh(self) -> fields.FieldType:
+        if self.tall:
+            return fields.NUMERIC(stored=self.lagret, sortable=self.fasett)
+        return fields.ID(stored=self.lagret, sortable=self.fasett)
+
+
+class Skjemadefinisjon:
+    """Kallerens felt i indeksen, i tillegg til motorens egne (`MOTORFELT`). Rekkefølgen er
+    rekkefølgen fasettene kommer i."""
+
+    def __init__(self, *felt: Felt) -> None:
+        navn = [f.navn for f in felt]
+        doble = sorted({n for n in navn if navn.count(n) > 1})
+        if doble:
+            raise ValueError(f"Felt definert mer enn én gang: {', '.join(doble)}")
+        for f in felt:
+            if f.navn in MOTORFELT:
+                raise ValueError(f"Feltet {f.navn} hører til søkemotoren selv")
+            if not _FELTNAVN.fullmatch(f.navn):
+                raise ValueError(f"Ugyldig feltnavn: {f.navn!r}")
+        self.felt = felt
+        self.navn = frozenset(navn)
+        self.lagrede = tuple(f.navn for f in felt if f.lagret)
+        self.fasetter = tuple(f.navn for f in felt if f.fasett)
+        self.sokbare = MOTORENS_SOKBARE + tuple(f.navn for f in felt if f.sokbar)
+        self.tall = frozenset(f.navn for f in felt if f.tall)
+
+    def __repr__(self) -> str:
+        return f"Skjemadefinisjon{self.felt!r}"
+
+    def avvik(self, skjema: fields.Schema) -> list[str]:
+        """Feltene et eksisterende skjema mangler, eller har med en annen type eller uten
+        kolonnen en fasett trenger (indeksen er bygd med en annen definisjon)."""
+        return [
+            navn
+            for navn, ventet in lag_skjema(self).items()
+            if navn not in skjema
+            or type(skjema[navn]) is not type(ventet)
+            or (ventet.column_type is not None and skjema[navn].column_type is None)
+        ]
+
+
+def lag_skjema(definisjon: Skjemadefinisjon, leksikon: Leksikon | None = None) -> fields.Schema:
+    """Motorens felt (med `leksikon` for delordfeltet) og kallerens."""
+    return fields.Schema(**_motorfelt(leksikon), **{f.navn: f.whoosh() for f in definisjon.felt})
 
 
 @dataclass
 class Indeksdokument:
-    """Det som indekseres for én versjon."""
+    """Det som indekseres for én versjon. `felt` har verdiene for kallerens felt (se
+    `Skjemadefinisjon`); et felt som mangler eller er None, får ingen verdi."""
 
     id: str
     art: str
@@ -85,16 +144,14 @@ class Indeksdokument:
     gjeldende: bool
     tittel: str
     tekst: str
-    part: str
-    partstype: str
-    sektor: str
-    status: str
-    ansvarlig: str
     dato: datetime
+    felt: dict[str, Any] = field(default_factory=dict)
     tilgang: tuple[str, ...] = ("ansatte",)
 
-    def felt(self) -> dict[str, Any]:
+    def indeksfelt(self) -> dict[str, Any]:
+        """Alle feltene slik Whoosh får dem."""
         return {
+            **self.felt,
             "id": self.id,
             "art": self.art,
             "objekt": f"{self.art}:{self.objekt_id}",
@@ -104,12 +161,6 @@ class Indeksdokument:
             "tittel": self.tittel,
             "tekst": self.tekst,
             "tekst_delord": self.tekst,
-            "part": self.part,
-            "partstype": self.partstype,
-            "sektor": self.sektor,
-            "status": self.status,
-            "ansvarlig": self.ansvarlig,
-            "aar": self.dato.year,
             "dato": self.dato.replace(tzinfo=None),
             "tilgang": ",".join(self.tilgang),
         }
@@ -123,11 +174,9 @@ class Treff:
     versjon: int
     gjeldende: bool
     tittel: str
-    part: str
-    partstype: str
-    status: str
     dato: datetime
     utdrag: str  # HTML: teksten er escapet, treffordene i <mark>
+    felt: dict[str, Any] = field(default_factory=dict)  # alle lagrede felt; None uten verdi
 
 
 @dataclass
@@ -150,10 +199,15 @@ class Sokeindeks:
     ny generasjon og bytter lenken atomisk, så søk ser enten den gamle eller den nye indeksen.
     All skriving går under én fil-lås (`SKRIVELAS`), så flere prosesser kan skrive uten
     LockError og uten tapte oppdateringer.
+
+    `definisjon` er kallerens felt. Er indeksen på disk bygd med andre felt, merkes den
+    foreldet; søk virker fortsatt (uten de manglende fasettene), men nye dokumenter kan ikke
+    skrives før den er bygd på nytt.
     """
 
-    def __init__(self, mappe: Path) -> None:
+    def __init__(self, mappe: Path, definisjon: Skjemadefinisjon) -> None:
         self.mappe = Path(mappe)
+        self.definisjon = definisjon
         self._lokal = threading.local()  # søkere per tråd: Whoosh-søkere deles ikke
 
     # --- åpning og status --------------------------------------------------------------
@@ -165,9 +219,12 @@ class Sokeindeks:
     def finnes(self) -> bool:
         return all(index.exists_in(str(self._aktiv / navn)) for navn in DELINDEKSER)
 
-    def merk_foreldet(self, grunn: str) -> None:
+    def merk_foreldet(self, grunn: str, tidspunkt: float | None = None) -> None:
+        """Merk indeksen foreldet. En reindeksering som starter etter `tidspunkt` (nå om ikke
+        annet er gitt), fjerner merket."""
         self.mappe.mkdir(parents=True, exist_ok=True)
-        (self.mappe / FORELDET).write_text(f"{time.time()}\n{grunn}\n", encoding="utf-8")
+        tidspunkt = time.time() if tidspunkt is None else tidspunkt
+        (self.mappe / FORELDET).write_text(f"{tidspunkt}\n{grunn}\n", encoding="utf-8")
 
     def foreldet(self) -> str | None:
         """Grunnen til at indeksen er merket foreldet, eller None."""
@@ -203,7 +260,7 @@ class Sokeindeks:
         mappe = Path(tempfile.mkdtemp(prefix="gen-", dir=self.mappe))
         for navn in DELINDEKSER:
             (mappe / navn).mkdir()
-            _lager(mappe / navn).create_index(lag_skjema(leksikon))
+            _lager(mappe / navn).create_index(lag_skjema(self.definisjon, leksikon))
         return mappe
 
     def _aktiver(self, generasjon: Path) -> None:
@@ -220,10 +277,11 @@ class Sokeindeks:
 
     @contextmanager
     def _skrivere(
-        self, ventetid: float = LAS_VENTETID, rens: bool = False
+        self, ventetid: float | None = None, rens: bool = False
     ) -> Iterator[tuple[Any, Any]]:
-        """Skrivere for `alle` og `gjeldende` under skrivelåsen; begge committes, eller ingen."""
-        with self._skrivelas(ventetid):
+        """Skrivere for `alle` og `gjeldende` under skrivelåsen; begge committes, eller ingen.
+        `ventetid` på låsen er `LAS_VENTETID` om ikke annet er gitt."""
+        with self._skrivelas(LAS_VENTETID if ventetid is None else ventetid):
             if not self.finnes():
                 self._aktiver(self._ny_generasjon(None))
             skrivere = [_apne(self._aktiv / n).writer() for n in DELINDEKSER]
@@ -248,10 +306,18 @@ class Sokeindeks:
         """Bytt ut alle versjoner av ett objekt. `hent` kalles etter at skrivelåsen er tatt,
         så det som skrives alltid er databasens nyeste tilstand (ingen tapte oppdateringer)."""
         with self._skrivere() as (alle, gjeldende):
+            avvik = sorted(
+                {navn for w in (alle, gjeldende) for navn in self.definisjon.avvik(w.schema)}
+            )
+            if avvik:
+                raise IndeksFeil(
+                    f"Indeksen er bygd med andre felt enn nå ({', '.join(avvik)}) og må bygges"
+                    " på nytt."
+                )
             for w in (alle, gjeldende):
                 w.delete_by_term("objekt", f"{art}:{objekt_id}")
             for dok in hent():
-                _legg_til(alle, gjeldende, dok)
+                self._legg_til(alle, gjeldende, dok)
 
     def fjern_objekter(self, art: str, ider: Iterable[int], rens: bool = False) -> dict[int, int]:
         """Fjern alle versjoner av objektene; gir antall fjernede dokumenter per id. Med `rens`
@@ -280,7 +346,7 @@ class Sokeindeks:
             try:
                 skrivere = [_apne(generasjon / n).writer(limitmb=128) for n in DELINDEKSER]
                 for dok in dokumenter:
-                    _legg_til(*skrivere, dok)
+                    self._legg_til(*skrivere, dok)
                     antall += 1
                     if fremdrift:
                         fremdrift(1)
@@ -292,6 +358,15 @@ class Sokeindeks:
             self._aktiver(generasjon)
         self._fjern_foreldet_eldre_enn(startet)
         return antall
+
+    def _legg_til(self, alle: Any, gjeldende: Any, dok: Indeksdokument) -> None:
+        ukjente = dok.felt.keys() - self.definisjon.navn
+        if ukjente:
+            raise ValueError(f"Felt som ikke er i skjemadefinisjonen: {', '.join(sorted(ukjente))}")
+        felt = dok.indeksfelt()
+        alle.add_document(**felt)
+        if dok.gjeldende:
+            gjeldende.add_document(**felt)
 
     def _fjern_foreldet_eldre_enn(self, tidspunkt: float) -> None:
         fil = self.mappe / FORELDET
@@ -321,8 +396,18 @@ class Sokeindeks:
             if gammel is not None:
                 buffere.pop((gammel.generasjon, navn), None)
             buffer = buffere[(generasjon, navn)] = Segmentbuffer()
-        sokere[navn] = _Soker(ix.searcher(weighting=Metning()), generasjon, buffer)
-        return sokere[navn]
+        soker = sokere[navn] = _Soker(ix.searcher(weighting=Metning()), generasjon, buffer)
+        soker.avvik = self.definisjon.avvik(soker.searcher.schema)
+        if soker.avvik and self.foreldet() is None:
+            # Tidspunktet er generasjonens, så en reindeksering som starter etter at den ble
+            # bygd, fjerner merket (også om et søk i den gamle generasjonen merker underveis).
+            try:
+                bygd = (self.mappe / generasjon).stat().st_mtime
+            except FileNotFoundError:  # allerede erstattet av en ny generasjon
+                return soker
+            grunn = f"Indeksen er bygd med andre felt enn nå ({', '.join(soker.avvik)})"
+            self.merk_foreldet(grunn, tidspunkt=bygd)
+        return soker
 
     def sok(
         self,
@@ -341,9 +426,10 @@ class Sokeindeks:
             return Resultat([], 0, 1, 0)
         soker = self._soker("gjeldende" if bare_gjeldende else "alle")
         s, v = soker.searcher, soker.vektor
-        q, melding = tolk(sporring, s.schema)
-        filtre = {f: v for f, v in (filtre or {}).items() if f in FASETTER and v != ""}
-        tillatt = soker.tillatt(tilgang, filtre)
+        q, melding = tolk(sporring, s.schema, self.definisjon.sokbare)
+        fasetter = self.definisjon.fasetter
+        filtre = {f: v for f, v in (filtre or {}).items() if f in fasetter and v != ""}
+        tillatt = soker.tillatt(tilgang, filtre, self.definisjon.tall)
         vurdert = v.vurder(q)
         treff = (vurdert[0] if vurdert is not None else v.maske(q)) & tillatt
         totalt = int(treff.sum())
@@ -361,11 +447,15 @@ class Sokeindeks:
             ider = _eksakt_forst(s, q, set(np.flatnonzero(tillatt).tolist()), antall)
         uthever = Uthever(s.schema, q)
         return Resultat(
-            treff=[_treff(s.stored_fields(d), uthever) for d in ider[(side - 1) * per_side :]],
+            treff=[
+                _treff(s.stored_fields(d), uthever, self.definisjon.lagrede)
+                for d in ider[(side - 1) * per_side :]
+            ],
             totalt=totalt,
             side=side,
             sider=sider if totalt else 0,
-            fasetter={f: v.tell(f, treff) for f in FASETTER},
+            # Et felt indeksen mangler (bygd med en eldre definisjon), har ingen verdier.
+            fasetter={f: [] if f in soker.avvik else v.tell(f, treff) for f in fasetter},
             melding=melding,
             tolket=str(q),
         )
@@ -378,22 +468,30 @@ class Sokeindeks:
 
 class _Soker:
     """Én søker (én indeksgenerasjon) med det som kan gjenbrukes mellom søk: postlister,
-    filtrene og fasettkolonnene (se vektor.py)."""
+    filtrene og fasettkolonnene (se vektor.py). `avvik`: kallerens felt indeksen ikke har
+    slik definisjonen sier (se `Skjemadefinisjon.avvik`)."""
 
     def __init__(self, searcher: Any, generasjon: str, segmentbuffer: Segmentbuffer) -> None:
         self.searcher, self.generasjon = searcher, generasjon
         self.vektor = Vektorsok(searcher, searcher.weighting, segmentbuffer)
+        self.avvik: list[str] = []
         self._filtre: dict[tuple, np.ndarray] = {}
 
     def er_nyeste(self) -> bool:
         return self.searcher.up_to_date()
 
-    def tillatt(self, tilgang: list[str], filtre: dict[str, str]) -> np.ndarray:
-        """Dokumentene brukeren har tilgang til og som passer filtrene."""
+    def tillatt(
+        self, tilgang: list[str], filtre: dict[str, str], tall: frozenset[str]
+    ) -> np.ndarray:
+        """Dokumentene brukeren har tilgang til og som passer filtrene (`tall`: feltene som
+        er heltall)."""
         nokkel = (tuple(tilgang), tuple(sorted(filtre.items())))
         if nokkel not in self._filtre:
             grenser: list[query.Query] = [query.Or([query.Term("tilgang", g) for g in tilgang])]
-            grenser += [_filterledd(f, v) for f, v in sorted(filtre.items())]
+            grenser += [
+                query.NullQuery if f in self.avvik else _filterledd(f, v, f in tall)
+                for f, v in sorted(filtre.items())
+            ]
             dokumenter = self.searcher.docs_for_query(query.And(grenser))
             self._filtre[nokkel] = self.vektor.maske_fra(dokumenter)
         return self._filtre[nokkel]
@@ -407,13 +505,6 @@ def _lager(mappe: Path) -> FileStorage:
 
 def _apne(mappe: Path) -> index.Index:
     return _lager(mappe).open_index()
-
-
-def _legg_til(alle: Any, gjeldende: Any, dok: Indeksdokument) -> None:
-    felt = dok.felt()
-    alle.add_document(**felt)
-    if dok.gjeldende:
-        gjeldende.add_document(**felt)
 
 
 def _eksakt_forst(s: Any, q: query.Query, tillatt: set[int], antall: int) -> list[int]:
@@ -439,13 +530,13 @@ def _resultater(s: Any, q: query.Query, tillatt: set[int], antall: int) -> Any:
     return s.search(q, limit=antall, filter=tillatt)
 
 
-def _filterledd(felt: str, verdi: str) -> query.Query:
-    if felt == "aar":
-        return query.Term("aar", int(verdi)) if verdi.isdigit() else query.NullQuery
+def _filterledd(felt: str, verdi: str, tall: bool) -> query.Query:
+    if tall:
+        return query.Term(felt, int(verdi)) if verdi.isdigit() else query.NullQuery
     return query.Term(felt, verdi)
 
 
-def _treff(felt: dict[str, Any], uthever: Uthever) -> Treff:
+def _treff(felt: dict[str, Any], uthever: Uthever, lagrede: tuple[str, ...]) -> Treff:
     return Treff(
         id=felt["id"],
         art=felt["art"],
@@ -453,19 +544,20 @@ def _treff(felt: dict[str, Any], uthever: Uthever) -> Treff:
         versjon=felt["versjon"],
         gjeldende=felt["gjeldende"],
         tittel=felt["tittel"],
-        part=felt["part"],
-        partstype=felt["partstype"],
-        status=felt["status"],
         dato=felt["dato"],
         utdrag=uthever.utdrag(felt.get("tekst", "")),
+        felt={navn: felt.get(navn) for navn in lagrede},
     )
 
 
 _FELTPREFIKS = re.compile(r"(?<![\w\"])([A-Za-zæøåÆØÅ_]+):")
 
 
-def tolk(sporring: str, skjema: fields.Schema) -> tuple[query.Query, str]:
-    """Gjør søketeksten om til en Whoosh-spørring. Ved syntaksfeil: best mulig søk + melding."""
+def tolk(
+    sporring: str, skjema: fields.Schema, sokbare: Iterable[str] = MOTORENS_SOKBARE
+) -> tuple[query.Query, str]:
+    """Gjør søketeksten om til en Whoosh-spørring; `felt:verdi` er lov for feltene i
+    `sokbare`. Ved syntaksfeil: best mulig søk + melding."""
     tekst = sporring.strip()[:500]
     if not tekst:
         return query.Every(), ""
@@ -474,7 +566,8 @@ def tolk(sporring: str, skjema: fields.Schema) -> tuple[query.Query, str]:
         problemer.append("et anførselstegn mangler sin partner")
     if tekst.count("(") != tekst.count(")"):
         problemer.append("parentesene går ikke opp")
-    ukjente = sorted({f for f in _FELTPREFIKS.findall(tekst) if f not in SOKBARE_FELT})
+    sokbare = set(sokbare)
+    ukjente = sorted({f for f in _FELTPREFIKS.findall(tekst) if f not in sokbare})
     if ukjente:
         problemer.append(f"ukjent felt {', '.join(ukjente)}")
     if re.search(r"\b(AND|OR|NOT)\s*$", tekst) or re.match(r"^\s*(AND|OR)\b", tekst):
@@ -488,7 +581,3 @@ def tolk(sporring: str, skjema: fields.Schema) -> tuple[query.Query, str]:
         vises = " ".join(ord_) or "(ingen ord)"
         return q, f"Søket kunne ikke tolkes helt ({grunn}). Viser treff for ordene: {vises}."
     return q, ""
-
-
-def indeksmappe(instans: Path) -> Path:
-    return Path(os.environ.get("DOKUMENTER_INDEKS") or instans / "indeks")

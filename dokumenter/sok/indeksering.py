@@ -1,4 +1,5 @@
-"""Søk i arkivet: hva som indekseres for hver avtaleversjon, oppdatering, gjenoppbygging og søk.
+"""Søk i arkivet: hva som indekseres for hver versjon av en avtale, et avvik, en evaluering
+eller en plan, oppdatering etter endringer og gjenoppbygging.
 
 Indeksen er avledet: alt den inneholder, kommer fra databasen og dokumentene i arkivet, så
 `dokumenter arkiv reindekser` kan alltid bygge den på nytt.
@@ -18,6 +19,7 @@ from arkiv.sok.indeks import Indeksdokument, IndeksFeil
 from dokumenter.infrastruktur.sammenligning import avsnitt_fra_docx
 from dokumenter.models import Avtale, AvtaleVersjon, Avvik, Evaluering, Plan
 from dokumenter.parter.typer import PARTSTYPER
+from dokumenter.sok.skjema import domenefelt
 from dokumenter.tjenester import Tjenester
 
 logger = logging.getLogger(__name__)
@@ -36,12 +38,15 @@ def _dokumenter_for_avtale(tj: Tjenester, s: Session, avtale: Avtale) -> Iterato
             gjeldende=v.nummer == avtale.gjeldende_versjon,
             tittel=f"Samarbeidsavtale med {avtale.part.navn}",
             tekst=tekst,
-            part=avtale.part.navn,
-            partstype=avtale.part.type,
-            sektor=type_.sektor,
-            status=avtale.status,
-            ansvarlig=avtale.ansvarlig.navn,
             dato=v.opprettet,
+            felt=domenefelt(
+                part=avtale.part.navn,
+                partstype=avtale.part.type,
+                sektor=type_.sektor,
+                status=avtale.status,
+                ansvarlig=avtale.ansvarlig.navn,
+                dato=v.opprettet,
+            ),
         )
 
 
@@ -123,12 +128,15 @@ def _dokumenter_for_plan(plan: Plan | None) -> Iterator[Indeksdokument]:
             gjeldende=v.nummer == plan.gjeldende_versjon,
             tittel=f"Individuell plan {plan.nummer}",
             tekst="\n".join(deler),
-            part=plan.part.navn,
-            partstype=plan.part.type,
-            sektor=PARTSTYPER[plan.part.type].sektor,
-            status=plan.status,
-            ansvarlig=plan.koordinator.navn,
             dato=v.opprettet,
+            felt=domenefelt(
+                part=plan.part.navn,
+                partstype=plan.part.type,
+                sektor=PARTSTYPER[plan.part.type].sektor,
+                status=plan.status,
+                ansvarlig=plan.koordinator.navn,
+                dato=v.opprettet,
+            ),
             tilgang=(f"plan:{plan.id}",),
         )
 
@@ -137,6 +145,7 @@ def _dokument_for_evaluering(ev: Evaluering) -> Indeksdokument:
     part = ev.avtale.part
     deler = [ev.deltakere_kommune, ev.deltakere_part, ev.fungert, ev.ikke_fungert,
              ev.begrunnelse, f"Beslutning: {ev.beslutning}"]  # fmt: skip
+    dato = datetime.combine(ev.dato, time(12), tzinfo=UTC)
     return Indeksdokument(
         id=f"evaluering:{ev.id}:1",
         art="evaluering",
@@ -145,12 +154,15 @@ def _dokument_for_evaluering(ev: Evaluering) -> Indeksdokument:
         gjeldende=True,
         tittel=f"Evalueringsrapport {ev.dato.isoformat()} – {part.navn}",
         tekst="\n".join(d for d in deler if d),
-        part=part.navn,
-        partstype=part.type,
-        sektor=PARTSTYPER[part.type].sektor,
-        status=ev.beslutning,
-        ansvarlig="",
-        dato=datetime.combine(ev.dato, time(12), tzinfo=UTC),
+        dato=dato,
+        felt=domenefelt(
+            part=part.navn,
+            partstype=part.type,
+            sektor=PARTSTYPER[part.type].sektor,
+            status=ev.beslutning,
+            ansvarlig="",
+            dato=dato,
+        ),
     )
 
 
@@ -191,12 +203,15 @@ def _dokument_for_avvik(avvik: Avvik) -> Indeksdokument:
         gjeldende=True,
         tittel=f"Avvik {avvik.nummer} ({avvik.paragraf}) – {part.navn}",
         tekst="\n".join(d for d in deler if d),
-        part=part.navn,
-        partstype=part.type,
-        sektor=PARTSTYPER[part.type].sektor,
-        status=avvik.status,
-        ansvarlig=avvik.meldt_av.navn,
         dato=avvik.meldt,
+        felt=domenefelt(
+            part=part.navn,
+            partstype=part.type,
+            sektor=PARTSTYPER[part.type].sektor,
+            status=avvik.status,
+            ansvarlig=avvik.meldt_av.navn,
+            dato=avvik.meldt,
+        ),
     )
 
 

@@ -34,6 +34,8 @@ def sok(
     side: int = 1,
     per_side: int = 20,
 ) -> Resultat:
+    """Søket med brukerens tilgangsgrupper. `filtre` avgrenser på fasettene
+    (`skjema.FASETTER`); hvert treff har domenets felt (se `skjema.SOKESKJEMA`) i `felt`."""
     return tj.indeks.sok(
         sporring,
         tilgangsgrupper(tj, rolle, bruker_id),
