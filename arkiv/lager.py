@@ -143,7 +143,7 @@ class Innlegg:
         """Flytt filene inn i lageret. Kalles etter at databasen har registrert dem."""
         feilpunkt("etter_commit")
         for sha, sti in self._filer.items():
-            self.lager._flytt_inn(sti, sha)  # noqa: SLF001
+            self.lager._flytt_inn(sti, sha)
         self._filer.clear()
 
     def _rydd(self) -> None:
@@ -186,7 +186,7 @@ def gjenopprett(lager: Fillager, er_registrert: Callable[[str], bool]) -> Gjenop
                     continue
                 data = fil.read_bytes()
                 if hashlib.sha256(data).hexdigest() == fil.name and er_registrert(fil.name):
-                    lager._flytt_inn(fil, fil.name)  # noqa: SLF001
+                    lager._flytt_inn(fil, fil.name)
                     fullfort += 1
                 else:
                     forkastet += 1

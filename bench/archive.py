@@ -47,9 +47,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as mappe:
         rot = Path(mappe)
         inn = Innstillinger(
-            rot, f"sqlite:///{rot / 'bench.sqlite3'}", REPO_ROT / "maler", rot / "arkiv",
+            rot,
+            f"sqlite:///{rot / 'bench.sqlite3'}",
+            REPO_ROT / "maler",
+            rot / "arkiv",
             REPO_ROT / ".venv-uno",
-        )  # fmt: skip
+        )
         tj = apne(inn)
         b = brukere.opprett_bruker(tj, "bench", "Bench", "saksbehandler", "bench-passord-1")
         part = parter.opprett_part(

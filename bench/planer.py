@@ -30,7 +30,7 @@ from dokumenter.parter import skriving as parter
 from dokumenter.planer import avslutning, lesing
 from dokumenter.planer import lagring as planer_lagring
 from dokumenter.planer import sletting as planer_sletting
-from dokumenter.sok import sporring as sok
+from dokumenter.sider import sok as sok
 from dokumenter.tjenester import apne
 from tests.planverden import innhold
 
@@ -55,9 +55,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as mappe:
         rot = Path(mappe)
         inn = Innstillinger(
-            rot, f"sqlite:///{rot / 'bench.sqlite3'}", REPO_ROT / "maler", rot / "arkiv",
+            rot,
+            f"sqlite:///{rot / 'bench.sqlite3'}",
+            REPO_ROT / "maler",
+            rot / "arkiv",
             REPO_ROT / ".venv-uno",
-        )  # fmt: skip
+        )
         kryptering.lag_nokkelfil(inn)
         tj = apne(inn)
         koord = brukere.opprett_bruker(tj, "koord", "Koordinator", "saksbehandler", "passord-123")

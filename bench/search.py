@@ -25,22 +25,22 @@ from whoosh.analysis import LanguageAnalyzer
 
 from arkiv.sok.analyse import DELORDFELT, STOPPORD, Leksikon, lag_parser, normaliser, stamme
 from arkiv.sok.indeks import Indeksdokument, Sokeindeks
+from dokumenter.sider.sok import ANSATTE
 from dokumenter.sok.skjema import SOKESKJEMA, domenefelt
-from dokumenter.sok.sporring import ANSATTE
 
 # --- Det syntetiske arkivet -------------------------------------------------------------
 
 FENGSLER = [
-    "Bergen fengsel", "Bodø fengsel", "Bredtveit fengsel", "Halden fengsel", "Ila fengsel og "
-    "forvaringsanstalt", "Kongsvinger fengsel", "Oslo fengsel", "Ringerike fengsel",
+    "Bergen fengsel", "Bodø fengsel", "Bredtveit fengsel", "Halden fengsel", ("Ila fengsel og "
+    "forvaringsanstalt"), "Kongsvinger fengsel", "Oslo fengsel", "Ringerike fengsel",
     "Skien fengsel", "Stavanger fengsel", "Trondheim fengsel", "Tromsø fengsel",
     "Ullersmo fengsel", "Åna fengsel", "Bastøy fengsel", "Hustad fengsel", "Verdal fengsel",
     "Arendal fengsel", "Vadsø fengsel", "Ålesund fengsel", "Drammen fengsel", "Leira fengsel",
 ]  # fmt: skip
 KLINIKKER = [
     "Klinikk for psykisk helse og rus, Helse Bergen", "DPS Nordfjord", "Lovisenberg DPS",
-    "Aker DPS", "Blakstad sykehus", "Rusklinikken i Vestfold", "Sørlandet sykehus, klinikk "
-    "for psykisk helse", "St. Olavs hospital, avdeling for rusbehandling", "Nordlandssykehuset",
+    "Aker DPS", "Blakstad sykehus", "Rusklinikken i Vestfold", ("Sørlandet sykehus, klinikk "
+    "for psykisk helse"), "St. Olavs hospital, avdeling for rusbehandling", "Nordlandssykehuset",
     "Universitetssykehuset Nord-Norge, psykisk helsevern", "Valen sykehus", "Sanderud sykehus",
     "Jæren DPS", "Ålesund sjukehus, psykiatrisk klinikk", "Kalnes sykehus", "Tønsberg DPS",
 ]  # fmt: skip
@@ -368,10 +368,13 @@ class Generator:
                 status = r.choice(("signert", "signert", "utkast")) if siste else "erstattet"
                 avsnitt = [
                     f"Samarbeidsavtale mellom {kommune} kommune og {part}.",
-                    f"Kontaktperson er {r.choice(FORNAVN)} {r.choice(ETTERNAVN)}, "
-                    f"{r.choice(GATER)} {r.randint(1, 120)}, tlf. {r.randint(40000000, 99999999)}."
-                    f" Dette er versjon {v} av avtalen, saksnummer {r.randint(2015, 2025)}/"
-                    f"{r.randint(100, 99999)}.",
+                    (
+                        f"Kontaktperson er {r.choice(FORNAVN)} {r.choice(ETTERNAVN)}, "
+                        f"{r.choice(GATER)} {r.randint(1, 120)}, "
+                        f"tlf. {r.randint(40000000, 99999999)}."
+                        f" Dette er versjon {v} av avtalen, saksnummer {r.randint(2015, 2025)}/"
+                        f"{r.randint(100, 99999)}."
+                    ),
                 ]
                 avsnitt += r.choices(self.pool, k=r.randint(28, 52))
                 tekst = " ".join(avsnitt)
@@ -417,11 +420,23 @@ def plant_merket(doks: list[Dok], fro: int = 2) -> list[Merket]:
 def indeksdokument(d: Dok) -> Indeksdokument:
     avtale, versjon = d.id[1:].split("-v")
     return Indeksdokument(
-        id=d.id, art="avtale", objekt_id=int(avtale), versjon=int(versjon),
-        gjeldende=d.gjeldende, tittel=d.tittel, tekst=d.tekst, dato=d.dato,
-        felt=domenefelt(part=d.part, partstype=d.partstype, sektor="", status=d.status,
-                        ansvarlig="", dato=d.dato),
-    )  # fmt: skip
+        id=d.id,
+        art="avtale",
+        objekt_id=int(avtale),
+        versjon=int(versjon),
+        gjeldende=d.gjeldende,
+        tittel=d.tittel,
+        tekst=d.tekst,
+        dato=d.dato,
+        felt=domenefelt(
+            part=d.part,
+            partstype=d.partstype,
+            sektor="",
+            status=d.status,
+            ansvarlig="",
+            dato=d.dato,
+        ),
+    )
 
 
 def mappestorrelse(sti: Path) -> float:
@@ -452,7 +467,7 @@ def appsok(indeks: Sokeindeks, alle_versjoner: bool = False, kald: bool = False)
 
     def kjor(tekst: str, fasett: tuple | None):
         if kald:
-            indeks._soker("alle" if alle_versjoner else "gjeldende").vektor.tom_buffer()  # noqa: SLF001
+            indeks._soker("alle" if alle_versjoner else "gjeldende").vektor.tom_buffer()
         filtre = dict([fasett]) if fasett else None
         r = indeks.sok(tekst, [ANSATTE], filtre=filtre, bare_gjeldende=not alle_versjoner)
         return [t.id for t in r.treff]
@@ -590,8 +605,10 @@ def kjor(args, mappe: Path) -> None:
         t = tidsbruk(appsok(indeks, kald=True), [q] * 5, [None] * 5)
         print(f"  frasen {q} (Whooshs egen vei), uten termbuffer: p50 {t[0]:.0f} ms")
     print("SQLite FTS5 (bare treffsiden: ORDER BY rank LIMIT 20, filter som kolonner):")
-    fts_p = {p: skriv(m, lambda q, f, p=p: fts_sok(db, q, f, p)) for p, m in (
-        (False, "rene ord"), (True, "prefiks på stammen (avtal*)"))}  # fmt: skip
+    fts_p = {
+        p: skriv(m, lambda q, f, p=p: fts_sok(db, q, f, p))
+        for p, m in ((False, "rene ord"), (True, "prefiks på stammen (avtal*)"))
+    }
     for merke, p in (("", whoosh_p), (" uten termbuffer", kald_p)):
         for filt, _ in utvalg:
             print(

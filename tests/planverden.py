@@ -51,7 +51,7 @@ def innhold(**endring: object) -> dict:
                 "ansvarlig": "Boligkontoret",
                 "frist": "01.03.2027",
             }
-        ],  # fmt: skip
+        ],
         "gjennomforing": "Ukentlige møter i ansvarsgruppen første måned.",
         "periode_fra": "2027-01-01",
         "periode_til": "2027-12-31",
@@ -92,9 +92,12 @@ def lag_planverden(tj, med_versjon: bool = True) -> Planverden:
     )
     mo = parter.opprett_part(
         tj,
-        {"navn": "Mo behandlingssenter", "type": "behandlingsinstitusjon",
-         "orgnr": fiktivt_orgnr(12)},
-    )  # fmt: skip
+        {
+            "navn": "Mo behandlingssenter",
+            "type": "behandlingsinstitusjon",
+            "orgnr": fiktivt_orgnr(12),
+        },
+    )
     ider: dict[str, int] = {}
     for relasjon, navn, rolle in (
         ("koordinator", "koord", "saksbehandler"),
@@ -119,6 +122,8 @@ def lag_planverden(tj, med_versjon: bool = True) -> Planverden:
     leder = ider["koordinator"]
     felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
     avtale = skriving.opprett_utkast(tj, bodo.id, felt, leder)
+    # En plan knyttes til en avtale som er sendt til parten (ikke et utkast).
+    skriving.sett_status(tj, avtale.id, "til_gjennomgang", leder)
     plan_id = lagring.opprett(tj, PERSON, FODT, bodo.id, leder, avtale_id=avtale.id, fra="test")
     for bruker, tjeneste in (
         (ider["medlem"], "NAV Rana"),

@@ -20,7 +20,8 @@ from dokumenter.drift import arkivdrift
 from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.models import Avtale, Avvik, Avviksskjema, Bruker
 from dokumenter.parter import skriving as parter
-from dokumenter.sok import indeksering, sporring
+from dokumenter.sider import sok as sporring
+from dokumenter.sok import indeksering
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://localhost"  # nettadressen i testenes innstillinger
@@ -104,12 +105,19 @@ def test_kommunen_melder_parten_svarer_kommunen_lukker(tj, oppsett, smtp_sink):
 
     lukket = lesing.hent(tj, a.id, kommune)
     assert lukket.status == "lukket" and [s.anledning for s in lukket.skjemaer] == [
-        "sendt", "besvart", "lukket"
-    ]  # fmt: skip
+        "sendt",
+        "besvart",
+        "lukket",
+    ]
     navn, pdf = lesing.les_skjema(tj, lukket.skjemaer[-1].id, "pdf", partner)
     tekst = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    for forventet in ("Varselet ble sendt til feil adresse.", "Ny rutine for varsling.",
-                      "Rutinen er gjennomgått", a.nummer, "Bodø fengsel"):  # fmt: skip
+    for forventet in (
+        "Varselet ble sendt til feil adresse.",
+        "Ny rutine for varsling.",
+        "Rutinen er gjennomgått",
+        a.nummer,
+        "Bodø fengsel",
+    ):
         assert forventet in tekst, forventet
     assert "Sak 2026/117" not in tekst and navn.endswith(".pdf")
     assert arkivdrift.verifiser(tj).ren
@@ -153,9 +161,11 @@ def test_ugyldig_avvik_endrer_ingenting(tj, oppsett, saksbehandler):
     with pytest.raises(Valideringsfeil, match="lesetilgang"):
         avvik_skriving.registrer(tj, avtale.id, data(), Melder(lesetilgang.id, "lesetilgang"))
     utkast = skriving.opprett_utkast(
-        tj, avtale.part_id, {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT},
+        tj,
+        avtale.part_id,
+        {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT},
         saksbehandler.id,
-    )  # fmt: skip
+    )
     with pytest.raises(Valideringsfeil, match="inngått avtale"):
         avvik_skriving.registrer(tj, utkast.id, data(), kommune)
     with tj.sesjoner() as s:
@@ -166,7 +176,7 @@ def test_ugyldig_avvik_endrer_ingenting(tj, oppsett, saksbehandler):
 
 
 def test_forfalte_avvik_og_paminnelse(tj, oppsett, smtp_sink):
-    avtale, kommune, partner, _ = oppsett
+    avtale, kommune, _partner, _ = oppsett
     a = avvik_skriving.registrer(tj, avtale.id, data(), kommune)
     avvik_skriving.send(tj, a.id, kommune)
     assert varsler.forfalte(tj) == []

@@ -21,7 +21,7 @@ from dokumenter.felles import frister
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Avtale, AvtaleVersjon, Bruker, Evaluering
 from dokumenter.parter import skriving as parter
-from dokumenter.sok import sporring as sok
+from dokumenter.sider import sok as sok
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://localhost"  # nettadressen i testenes innstillinger

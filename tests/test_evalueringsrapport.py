@@ -70,7 +70,7 @@ def mal():
 
 def verdier_med_avvik(avvik: list[tuple]) -> dict:
     """Som brukstilfellet: rader, antall per paragraf og kategori, diagrammer og alt-tekst."""
-    per_kvartal = {k: 0 for k in ("2025 K4", "2026 K1", "2026 K2", "2026 K3", "2026 K4")}
+    per_kvartal = dict.fromkeys(("2025 K4", "2026 K1", "2026 K2", "2026 K3", "2026 K4"), 0)
     per_kvartal.update(Counter(diagram.kvartal(d) for _, d, *_ in avvik))
     per_paragraf = Counter(p for _, _, p, _, _ in avvik)
     per_kategori = Counter(k for _, _, _, k, _ in avvik)
@@ -84,7 +84,7 @@ def verdier_med_avvik(avvik: list[tuple]) -> dict:
                 "paragraf": p,
                 "kategori": k,
                 "status": s,
-            }  # fmt: skip
+            }
             for n, d, p, k, s in avvik
         ],
         "per_paragraf": [{"navn": p, "antall": a} for p, a in per_paragraf.items()],
@@ -238,8 +238,10 @@ def test_sju_avvik_gir_tabeller_og_to_diagrammer(mal):
         "For Bodø fengsel",
         "Navn og stilling (blokkbokstaver)",
         "Avvik per kvartal: 2025 K4: 0, 2026 K1: 3, 2026 K2: 1, 2026 K3: 1, 2026 K4: 2.",
-        "Avvik per paragraf: § 6 Varsling før løslatelse: 3, § 7 Bolig og oppfølging: 2, "
-        "§ 10 Økonomi: 1, § 12 Taushetsplikt: 1.",
+        (
+            "Avvik per paragraf: § 6 Varsling før løslatelse: 3, § 7 Bolig og oppfølging: 2, "
+            "§ 10 Økonomi: 1, § 12 Taushetsplikt: 1."
+        ),
         "generert 1. desember 2026",
     ):
         assert forventet in t, forventet
@@ -249,11 +251,20 @@ def test_sju_avvik_gir_tabeller_og_to_diagrammer(mal):
     assert rader[0] == ["Nr.", "Dato", "Paragraf", "Kategori", "Status"]
     assert len(rader) == 1 + 7
     assert rader[1] == [
-        "2026-001", "14.01.2026", "§ 6 Varsling før løslatelse", "Manglende varsling", "Lukket"
-    ]  # fmt: skip
+        "2026-001",
+        "14.01.2026",
+        "§ 6 Varsling før løslatelse",
+        "Manglende varsling",
+        "Lukket",
+    ]
     assert rader[5][4] == RENT
-    assert rader[7] == ["2026-007", "29.11.2026", "§ 12 Taushetsplikt", "Brudd på rutinen «Å»",
-                        "Sendt"]  # fmt: skip
+    assert rader[7] == [
+        "2026-007",
+        "29.11.2026",
+        "§ 12 Taushetsplikt",
+        "Brudd på rutinen «Å»",
+        "Sendt",
+    ]
     assert tabell_med(data, "Paragraf i avtalen")[1:] == [
         ["§ 6 Varsling før løslatelse", "3"],
         ["§ 7 Bolig og oppfølging", "2"],
@@ -308,8 +319,7 @@ def test_avvik_uten_diagrammer(mal):
 def test_gyldige_verdier_normaliseres(mal):
     rene = mal.valider(SJU)
     assert rene["avvik"][4]["status"] == RENT
-    assert rene["per_paragraf"][0] == {"navn": "§ 6 Varsling før løslatelse",
-                                             "antall": "3"}  # fmt: skip
+    assert rene["per_paragraf"][0] == {"navn": "§ 6 Varsling før løslatelse", "antall": "3"}
     assert rene["diagram_kvartal"].startswith(PNG_SIGNATUR)
     rene = mal.valider({**INGEN, "avvik": None})
     assert rene["avvik"] == [] and rene["diagram_kvartal"] is None

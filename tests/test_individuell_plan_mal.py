@@ -228,8 +228,10 @@ def test_full_plan_har_alt_innholdet(mal):
         "Samtykket kan trekkes tilbake når som helst",
         "mister samarbeidsparten tilgangen",
         "Planen er utstedt i 3 eksemplarer.",
-        "Individuell plan IP-2026-003, versjon 2 – taushetsbelagt, jf. forvaltningsloven § 13 "
-        "– generert 15. mars 2026",
+        (
+            "Individuell plan IP-2026-003, versjon 2 – taushetsbelagt, jf. forvaltningsloven § 13 "
+            "– generert 15. mars 2026"
+        ),
     ):
         assert forventet in t, forventet
     r = rader(data)

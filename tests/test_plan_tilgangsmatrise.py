@@ -147,8 +147,12 @@ def test_hver_planrute_for_hver_rolle_og_relasjon(tj, verden, caplog):
 
 def test_sok_over_http_viser_planen_bare_med_tilgang(tj, verden):
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
-    for rolle, antall in (("koordinator", 1), ("tilgang", 1), ("admin_uten_tilgang", 0),
-                          ("annen_ansatt", 0)):  # fmt: skip
+    for rolle, antall in (
+        ("koordinator", 1),
+        ("tilgang", 1),
+        ("admin_uten_tilgang", 0),
+        ("annen_ansatt", 0),
+    ):
         k = klient(app, rolle)
         svar = k.get(f"/api/sok?q={KJENNEORD}")
         assert svar.status_code == 200

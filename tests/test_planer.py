@@ -30,9 +30,9 @@ from dokumenter.planer import (
 )
 from dokumenter.planer import signering as plansignering
 from dokumenter.planer.tilgang import grunnlag, synlige_plan_ider
+from dokumenter.sider import sok as sok_sporring
 from dokumenter.signering.runder import Signatarvalg
 from dokumenter.sok import indeksering
-from dokumenter.sok import sporring as sok_sporring
 from tests.planverden import FODT, KJENNEORD, PERSON, innhold, lag_planverden
 
 pytestmark = pytest.mark.libreoffice
@@ -146,8 +146,9 @@ def test_tilgang_krever_begrunnelse_og_kan_trekkes_og_utlope(tj, verden):
     with pytest.raises(Valideringsfeil, match="minst 10 tegn"):
         ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "fordi", koord)
     with pytest.raises(Valideringsfeil, match="aktive ansatte"):
-        ansvarsgruppe.gi_tilgang(tj, verden.plan_id, verden.brukere["partner_annen_inst"],
-                          "Trenger å se planen", koord)  # fmt: skip
+        ansvarsgruppe.gi_tilgang(
+            tj, verden.plan_id, verden.brukere["partner_annen_inst"], "Trenger å se planen", koord
+        )
     with pytest.raises(IkkeFunnet):  # admin kan ikke gi seg selv tilgang
         ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "Jeg er administrator", sjef)
     ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "Klagesak til Statsforvalteren", koord)
@@ -157,8 +158,9 @@ def test_tilgang_krever_begrunnelse_og_kan_trekkes_og_utlope(tj, verden):
     ansvarsgruppe.trekk_tilgang(tj, verden.plan_id, tilgang.id, koord)
     with pytest.raises(IkkeFunnet):
         lesing.les(tj, verden.plan_id, sjef)
-    ansvarsgruppe.gi_tilgang(tj, verden.plan_id, sjef, "Kortvarig kontroll av saken", koord,
-                      utloper=date.today())  # fmt: skip
+    ansvarsgruppe.gi_tilgang(
+        tj, verden.plan_id, sjef, "Kortvarig kontroll av saken", koord, utloper=date.today()
+    )
     assert lesing.les(tj, verden.plan_id, sjef)
     with tj.transaksjon() as s:  # sluttdatoen passert: tilgangen gjelder ikke lenger
         s.execute(text("UPDATE plantilgang SET utloper = :d"), {"d": date.today() - timedelta(1)})
@@ -199,9 +201,12 @@ def test_sok_finner_planen_bare_for_dem_med_tilgang(tj, verden):
         assert all(t.art != "plan" for t in alle.treff)
         assert alle.totalt == treff("koordinator", "").totalt - 1
     assert treff("koordinator", "Nordmann").totalt == 0  # navnet indekseres aldri
-    ansvarsgruppe.trekk_tilgang(tj, verden.plan_id, lesing.les(tj, verden.plan_id,
-                         verden.brukere["koordinator"]).tilganger[0].id,
-                         verden.brukere["koordinator"])  # fmt: skip
+    ansvarsgruppe.trekk_tilgang(
+        tj,
+        verden.plan_id,
+        lesing.les(tj, verden.plan_id, verden.brukere["koordinator"]).tilganger[0].id,
+        verden.brukere["koordinator"],
+    )
     assert treff("tilgang").totalt == 0
 
 
@@ -248,9 +253,11 @@ def test_signering_med_koder_gir_forseglet_plan_og_epost_uten_navn(tj, verden, s
     valg = [Signatarvalg(koord, "kommune", "Koordinator"), Signatarvalg(partner, "part", "")]
     with pytest.raises(Valideringsfeil, match="ansvarsgruppen"):
         plansignering.start_runde(
-            tj, verden.plan_id, [Signatarvalg(verden.brukere["partner_samme_inst"], "part")],
+            tj,
+            verden.plan_id,
+            [Signatarvalg(verden.brukere["partner_samme_inst"], "part")],
             koord,
-        )  # fmt: skip
+        )
     smtp_sink.tom()
     assert plansignering.start_runde(tj, verden.plan_id, valg, koord, fra="test") == []
     for bruker, epost in ((koord, "koord@k.example.no"), (partner, "fengsel@bodo.example.no")):
@@ -258,8 +265,9 @@ def test_signering_med_koder_gir_forseglet_plan_og_epost_uten_navn(tj, verden, s
         melding = [m for m in smtp_sink.vent_pa(epost, 1) if "Engangskode" in m.emne][-1]
         kode = re.search(r" er (\d{6})\.", melding.tekst).group(1)
         with pytest.raises(Valideringsfeil, match="Feil kode"):
-            plansignering.signer(tj, verden.plan_id, bruker, "000000" if kode != "000000"
-                                 else "111111", "10.0.0.2")  # fmt: skip
+            plansignering.signer(
+                tj, verden.plan_id, bruker, "000000" if kode != "000000" else "111111", "10.0.0.2"
+            )
         plansignering.signer(tj, verden.plan_id, bruker, kode, "10.0.0.2", "test")
     p = lesing.les(tj, verden.plan_id, koord)
     assert p.status == "aktiv"
@@ -345,7 +353,6 @@ def test_sletting_etter_oppbevaringstid_etterlater_ingenting(tj, verden):
     # Reindeksering tar ikke planen inn igjen, og arkivkontrollen er ren.
     indeksering.reindekser(tj)
     assert sok_sporring.sok(tj, KJENNEORD, "saksbehandler", bruker_id=koord).totalt == 0
-    pass
 
     rapport = arkivdrift.verifiser(tj)
     assert rapport.ren, rapport
@@ -384,9 +391,11 @@ def test_sletting_fjerner_alle_rader_ogsa_signeringsrunder(tj, verden, smtp_sink
     merket «slettes», og runder, signerere og koder går med."""
     koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
     plansignering.start_runde(
-        tj, verden.plan_id, [Signatarvalg(koord, "kommune"), Signatarvalg(partner, "part")],
+        tj,
+        verden.plan_id,
+        [Signatarvalg(koord, "kommune"), Signatarvalg(partner, "part")],
         koord,
-    )  # fmt: skip
+    )
     plansignering.send_kode(tj, verden.plan_id, koord)
     with tj.transaksjon() as s, pytest.raises(Exception, match="bare få nye rader"):
         s.execute(text("DELETE FROM planlogg"))
@@ -395,8 +404,15 @@ def test_sletting_fjerner_alle_rader_ogsa_signeringsrunder(tj, verden, smtp_sink
     assert len(rapport.planer) == 1 and rapport.rader["signeringsrunde"] == 1
     assert rapport.rader["signatar"] == 2 and rapport.rader["engangskode"] == 1
     with tj.sesjoner() as s:
-        for tabell in ("plan", "planversjon", "plandokument", "planlogg", "samtykke",
-                       "plantilgang", "ansvarsgruppemedlem"):  # fmt: skip
+        for tabell in (
+            "plan",
+            "planversjon",
+            "plandokument",
+            "planlogg",
+            "samtykke",
+            "plantilgang",
+            "ansvarsgruppemedlem",
+        ):
             antall = s.scalar(
                 text(f"SELECT count(*) FROM {tabell} WHERE plan_id = :p")
                 if tabell != "plan"
@@ -408,7 +424,6 @@ def test_sletting_fjerner_alle_rader_ogsa_signeringsrunder(tj, verden, smtp_sink
 
 
 def test_planrunder_pamines_utloper_og_blandes_ikke_med_avtalene(tj, verden, smtp_sink):
-    pass
     from dokumenter.models import Signatar, Signeringsrunde
 
     koord, partner = verden.brukere["koordinator"], verden.brukere["partner_medlem"]
@@ -518,9 +533,11 @@ def test_liste_og_sok_logges_en_gang_per_dag(tj, verden):
 def test_signerer_som_fjernes_fra_gruppen_trekker_runden(tj, verden, smtp_sink):
     koord, nav = verden.brukere["koordinator"], verden.brukere["medlem"]
     plansignering.start_runde(
-        tj, verden.plan_id, [Signatarvalg(koord, "kommune"), Signatarvalg(nav, "kommune")],
+        tj,
+        verden.plan_id,
+        [Signatarvalg(koord, "kommune"), Signatarvalg(nav, "kommune")],
         koord,
-    )  # fmt: skip
+    )
     medlem = next(m for m in lesing.les(tj, verden.plan_id, koord).medlemmer if m.bruker_id == nav)
     ansvarsgruppe.fjern_medlem(tj, verden.plan_id, medlem.id, koord)
     assert lesing.les(tj, verden.plan_id, koord).status == "utkast"
@@ -529,8 +546,14 @@ def test_signerer_som_fjernes_fra_gruppen_trekker_runden(tj, verden, smtp_sink):
 
 def test_ny_tilgang_erstatter_den_gjeldende(tj, verden):
     koord, revisor = verden.brukere["koordinator"], verden.brukere["tilgang"]
-    ansvarsgruppe.gi_tilgang(tj, verden.plan_id, revisor, "Fornyet for ett år", koord,
-                      utloper=date.today() + timedelta(days=365))  # fmt: skip
+    ansvarsgruppe.gi_tilgang(
+        tj,
+        verden.plan_id,
+        revisor,
+        "Fornyet for ett år",
+        koord,
+        utloper=date.today() + timedelta(days=365),
+    )
     gjeldende = [t for t in lesing.les(tj, verden.plan_id, koord).tilganger if not t.trukket]
     assert [t.grunn for t in gjeldende] == ["Fornyet for ett år"]
     ansvarsgruppe.trekk_tilgang(tj, verden.plan_id, gjeldende[0].id, koord)

@@ -224,9 +224,9 @@ def test_sammenligning_docx_har_markeringer_tabeller_og_overskrifter(v1, v2, mal
     assert "30" in [r.text for r in gjennomstreket]
     run45 = next(r for r in understreket if r.text == "45")
     assert (
-        run45._r.rPr.find(  # noqa: SLF001
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}u"
-        ).get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val")
+        run45._r.rPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}u").get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val"
+        )
         == "single"
     )
     assert run45.font.color.rgb is not None

@@ -129,8 +129,9 @@ def test_hver_overgang_logges_med_hvem_og_hvorfor(tj, oppsett, saksbehandler):
     with tj.sesjoner() as s:
         h = s.scalars(select(Hendelse).where(Hendelse.type == "status_endret")).all()
     assert [(x.detaljer["fra_status"], x.detaljer["til_status"]) for x in h] == [
-        ("utkast", "til_gjennomgang"), ("til_gjennomgang", "ikke_inngaatt"),
-    ]  # fmt: skip
+        ("utkast", "til_gjennomgang"),
+        ("til_gjennomgang", "ikke_inngaatt"),
+    ]
     assert h[1].detaljer["begrunnelse"] == "Ikke besvart" and h[1].fra == "web 10.1.1.1"
     assert h[1].bruker_id == saksbehandler.id
 
@@ -243,10 +244,12 @@ def test_signerer_valideres(tj, oppsett, saksbehandler):
     avtale, partner, annen_partner, _ = oppsett
     ugyldige = [
         ([Signatarvalg(saksbehandler.id, "kommune")], "Minst én"),
-        ([Signatarvalg(saksbehandler.id, "kommune"), Signatarvalg(annen_partner.id, "part")],
-         "ikke kontaktperson"),
+        (
+            [Signatarvalg(saksbehandler.id, "kommune"), Signatarvalg(annen_partner.id, "part")],
+            "ikke kontaktperson",
+        ),
         ([Signatarvalg(partner.id, "kommune"), Signatarvalg(partner.id, "part")], "én gang"),
-    ]  # fmt: skip
+    ]
     for valg, melding in ugyldige:
         with pytest.raises(Valideringsfeil, match=melding):
             signering.start_runde(tj, avtale.id, valg, saksbehandler.id)

@@ -15,8 +15,8 @@ from dokumenter.avtaler import produksjon, skriving
 from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.parter import skriving as parter
+from dokumenter.sider import sok as sok_sporring
 from dokumenter.sok import indeksering
-from dokumenter.sok import sporring as sok_sporring
 from dokumenter.sok.skjema import SOKESKJEMA, domenefelt
 
 DOMENEFELT = ("part", "partstype", "sektor", "status", "ansvarlig")
@@ -78,8 +78,9 @@ def test_bare_gjeldende_versjon_som_standard(indeks):
     )
     assert ider(indeks.sok("løslatelse", ["ansatte"])) == ["avtale:1:2"]
     assert sorted(ider(indeks.sok("løslatelse", ["ansatte"], bare_gjeldende=False))) == [
-        "avtale:1:1", "avtale:1:2",
-    ]  # fmt: skip
+        "avtale:1:1",
+        "avtale:1:2",
+    ]
 
 
 def test_fasetter_filtre_sortering_og_sider(indeks):
@@ -113,9 +114,18 @@ def test_fasetter_filtre_sortering_og_sider(indeks):
 
 @pytest.mark.parametrize(
     "sporring",
-    ['avtale AND (', '"løslatelse', "ukjent:felt", "))) NOT", "avtale OR", "a:b:c", "[a TO",
-     "<script>alert(1)</script>", "x" * 5000],
-)  # fmt: skip
+    [
+        "avtale AND (",
+        '"løslatelse',
+        "ukjent:felt",
+        "))) NOT",
+        "avtale OR",
+        "a:b:c",
+        "[a TO",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+    ],
+)
 def test_syntaksfeil_gir_melding_og_beste_forsok(indeks, sporring):
     indeks.erstatt_objekt("avtale", 1, lambda: [dok(1, tekst="Avtalen om løslatelse")])
     r = indeks.sok(sporring, ["ansatte"])
@@ -194,8 +204,9 @@ def test_versjoner_indekseres_i_samme_brukstilfelle(tj, saksbehandler, to_avtale
     assert sorted(t.versjon for t in r.treff) == [1, 2]
     assert {t.felt["status"] for t in r.treff} == {"til_gjennomgang"}
     assert dict(sok_sporring.sok(tj, "", "admin").fasetter["partstype"]) == {
-        "fengsel": 1, "behandlingsinstitusjon": 1,
-    }  # fmt: skip
+        "fengsel": 1,
+        "behandlingsinstitusjon": 1,
+    }
 
 
 @pytest.mark.libreoffice
@@ -204,7 +215,7 @@ def test_indeksfeil_lagrer_versjonen_merker_foreldet_og_reindekser_reparerer(
 ):
     a, _ = to_avtaler
     monkeypatch.setattr(indeksmodul, "LAS_VENTETID", 0.2)
-    with tj.indeks._skrivelas(ventetid=0):  # noqa: SLF001 - en annen skriver holder låsen
+    with tj.indeks._skrivelas(ventetid=0):
         v = skriving.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=60), saksbehandler.id)
     assert v.nummer == 2
     assert "låst" in tj.indeks.foreldet()
@@ -285,13 +296,18 @@ def test_kallerens_felt_lagres_telles_og_sokes_som_definert(tmp_path):
             i,
             lambda i=i, k=kommune: [
                 Indeksdokument(
-                    id=f"avvik:{i}:1", art="avvik", objekt_id=i, versjon=1, gjeldende=True,
-                    tittel=f"Avvik {i}", tekst="Varsel kom for sent.",
+                    id=f"avvik:{i}:1",
+                    art="avvik",
+                    objekt_id=i,
+                    versjon=1,
+                    gjeldende=True,
+                    tittel=f"Avvik {i}",
+                    tekst="Varsel kom for sent.",
                     dato=datetime(2024, 1, i, tzinfo=UTC),
                     felt={"kommune": k, "hemmelig": "x", "nummer": 10 * i},
                 )
             ],
-        )  # fmt: skip
+        )
     r = indeks.sok("varsel", ["ansatte"])
     assert r.totalt == 3 and list(r.fasetter) == ["kommune", "nummer"]
     assert dict(r.fasetter["kommune"]) == {"Bodø": 2, "Fauske": 1}

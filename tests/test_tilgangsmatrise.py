@@ -202,8 +202,11 @@ def test_partnere_ser_bare_egen_institusjon_i_oversikten(tj, verden):
     side = a.get("/portal/").get_data(as_text=True)
     assert "Bodø fengsel" in side and "Mo fengsel" not in side
     assert a.get("/api/sok?q=fengsel").status_code == 403
-    for rute in ("/portal/avtaler/{avtale_id}", "/portal/signert/{kopi_id}",
-                 "/portal/dokument/{dokument_id}"):  # fmt: skip
+    for rute in (
+        "/portal/avtaler/{avtale_id}",
+        "/portal/signert/{kopi_id}",
+        "/portal/dokument/{dokument_id}",
+    ):
         assert a.get(rute.format(**verden["a"])).status_code == 200
         assert a.get(rute.format(**verden["b"])).status_code == 404
 

@@ -116,8 +116,12 @@ def test_kommunen_melder_parten_svarer_i_portalen_kommunen_lukker(app, tj, verde
     assert "Ikke skriv navn eller andre personopplysninger her" in skjema
 
     # Fødselsnummer i fritekst stopper lagringen; feilen står ved feltet.
-    svar = post(kari, f"/avtaler/{aid}/avvik/ny", f"/avtaler/{aid}/avvik/ny",
-                avviksdata(hva_skjedde="Gjelder 01017012345."))  # fmt: skip
+    svar = post(
+        kari,
+        f"/avtaler/{aid}/avvik/ny",
+        f"/avtaler/{aid}/avvik/ny",
+        avviksdata(hva_skjedde="Gjelder 01017012345."),
+    )
     assert svar.status_code == 400
     assert "fødselsnummer" in html(svar) and 'aria-invalid="true"' in html(svar)
     assert avviks_id(tj) is None
@@ -167,10 +171,16 @@ def test_kommunen_melder_parten_svarer_i_portalen_kommunen_lukker(app, tj, verde
         assert bjorn.post(url, data={"forklaring": "x", "csrf_token": t}).status_code == 404
     assert "Bodø" not in html(bjorn.get("/portal/"))
 
-    svar = post(anne, f"/portal/avvik/{avvik_id}", f"/portal/avvik/{avvik_id}/svar", {
-        "forklaring": "Varselet ble sendt til feil adresse.",
-        "tiltak": "Ny rutine for varsling.",
-    }, follow_redirects=True)  # fmt: skip
+    svar = post(
+        anne,
+        f"/portal/avvik/{avvik_id}",
+        f"/portal/avvik/{avvik_id}/svar",
+        {
+            "forklaring": "Varselet ble sendt til feil adresse.",
+            "tiltak": "Ny rutine for varsling.",
+        },
+        follow_redirects=True,
+    )
     side = html(svar)
     assert "Svaret er sendt til kommunen." in side and "Ny rutine for varsling." in side
     assert "Svar på avviket" not in side and PERSONREF not in side
@@ -181,8 +191,13 @@ def test_kommunen_melder_parten_svarer_i_portalen_kommunen_lukker(app, tj, verde
     assert "Varselet ble sendt til feil adresse." in side and "Lukk avviket" in side
     svar = post(kari, f"/avvik/{avvik_id}", f"/avvik/{avvik_id}/lukk", {"merknad": " "})
     assert svar.status_code == 400 and 'aria-invalid="true"' in html(svar)
-    svar = post(kari, f"/avvik/{avvik_id}", f"/avvik/{avvik_id}/lukk",
-                {"merknad": "Rutinen er gjennomgått i møte."}, follow_redirects=True)  # fmt: skip
+    svar = post(
+        kari,
+        f"/avvik/{avvik_id}",
+        f"/avvik/{avvik_id}/lukk",
+        {"merknad": "Rutinen er gjennomgått i møte."},
+        follow_redirects=True,
+    )
     assert "Avviket er lukket." in html(svar)
     lukket = lesing.hent(tj, avvik_id, Melder(verden["kari"].id, "saksbehandler"))
     assert lukket.status == "lukket"
@@ -202,11 +217,20 @@ def test_parten_melder_i_portalen_og_kommunen_svarer(app, tj, verden, smtp_sink)
     assert "Personreferanse" not in skjema  # personreferansen er kommunens
     assert "Ikke skriv navn eller andre personopplysninger her" in skjema
 
-    svar = post(anne, f"/portal/avtaler/{aid}/avvik/ny", f"/portal/avtaler/{aid}/avvik/ny",
-                avviksdata(kategori=""))  # fmt: skip
+    svar = post(
+        anne,
+        f"/portal/avtaler/{aid}/avvik/ny",
+        f"/portal/avtaler/{aid}/avvik/ny",
+        avviksdata(kategori=""),
+    )
     assert svar.status_code == 400 and "Velg en kategori." in html(svar)
-    svar = post(anne, f"/portal/avtaler/{aid}/avvik/ny", f"/portal/avtaler/{aid}/avvik/ny",
-                avviksdata(person_ref="forsøkt sniket inn"), follow_redirects=True)  # fmt: skip
+    svar = post(
+        anne,
+        f"/portal/avtaler/{aid}/avvik/ny",
+        f"/portal/avtaler/{aid}/avvik/ny",
+        avviksdata(person_ref="forsøkt sniket inn"),
+        follow_redirects=True,
+    )
     avvik_id = avviks_id(tj)
     side = html(svar)
     assert "er sendt til kommunen" in side and "ser ut til å inneholde et navn" in side
@@ -218,9 +242,13 @@ def test_parten_melder_i_portalen_og_kommunen_svarer(app, tj, verden, smtp_sink)
     kari = ansatt(app, "kari")
     side = html(kari.get(f"/avvik/{avvik_id}"))
     assert "Svar på avviket" in side and "Lukk avviket" not in side
-    svar = post(kari, f"/avvik/{avvik_id}", f"/avvik/{avvik_id}/svar",
-                {"forklaring": "Vi har ikke fått varsel.", "tiltak": ""},
-                follow_redirects=True)  # fmt: skip
+    svar = post(
+        kari,
+        f"/avvik/{avvik_id}",
+        f"/avvik/{avvik_id}/svar",
+        {"forklaring": "Vi har ikke fått varsel.", "tiltak": ""},
+        follow_redirects=True,
+    )
     assert "Svaret er registrert" in html(svar)
     assert f"http://localhost/portal/avvik/{avvik_id}" in smtp_sink.vent_pa(ANNE)[-1].tekst
     assert "Vi har ikke fått varsel." in html(anne.get(f"/portal/avvik/{avvik_id}"))
@@ -257,9 +285,14 @@ def test_nye_ruter_nekter_feil_side(app, tj, verden):
     a = avvik_skriving.registrer(tj, aid, avviksdata(), Melder(verden["kari"].id, "saksbehandler"))
     anne, _ = portal_inn(app, ANNE)
     kari = ansatt(app, "kari")
-    for url in ("/avvik/", f"/avvik/{a.id}", f"/avtaler/{aid}/avvik/ny",
-                f"/avtaler/{aid}/evaluering/ny", f"/avtaler/{aid}/evaluering.ics",
-                "/oversikt/avvik-per-part.png"):  # fmt: skip
+    for url in (
+        "/avvik/",
+        f"/avvik/{a.id}",
+        f"/avtaler/{aid}/avvik/ny",
+        f"/avtaler/{aid}/evaluering/ny",
+        f"/avtaler/{aid}/evaluering.ics",
+        "/oversikt/avvik-per-part.png",
+    ):
         assert anne.get(url).status_code == 403, url
         anonym = app.test_client().get(url)
         assert anonym.status_code == 302 and anonym.headers["Location"].startswith("/logg-inn")
@@ -273,8 +306,10 @@ def test_nye_ruter_nekter_feil_side(app, tj, verden):
     assert "Meld avvik" not in html(kari.get(f"/avtaler/{utkast}"))
     side = kari.get(f"/avtaler/{utkast}/avvik/ny")
     assert side.status_code == 200 and "bare meldes mot en inngått avtale" in html(side)
-    assert post(kari, f"/avtaler/{aid}", f"/avtaler/{utkast}/avvik/ny",
-                avviksdata()).status_code == 400  # fmt: skip
+    assert (
+        post(kari, f"/avtaler/{aid}", f"/avtaler/{utkast}/avvik/ny", avviksdata()).status_code
+        == 400
+    )
 
 
 # --- Forsiden -------------------------------------------------------------------------------
@@ -329,10 +364,10 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
 
     kari = ansatt(app, "kari")
     side = html(kari.get("/"))
-    tall = dict(
-        (tekst.strip(), int(n))
+    tall = {
+        tekst.strip(): int(n)
         for n, tekst in re.findall(r'<span class="tall">(\d+)</span>([^<]+)</a>', side)
-    )
+    }
     assert tall == {
         "avvik som ikke er lukket": 3,
         "avvik med forfalt svarfrist": 1,

@@ -108,7 +108,7 @@ def test_partner_logger_inn_og_havner_i_portalen(app, to_parter):
     assert 'aria-current="page"' in side
 
     # Partner som logger inn på ansattsiden, sendes også til portalen.
-    k2, svar = portal_inn(app, "b@mo.example", url="/logg-inn")
+    _k2, svar = portal_inn(app, "b@mo.example", url="/logg-inn")
     assert svar.headers["Location"] == "/portal/"
 
 

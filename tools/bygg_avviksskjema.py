@@ -21,7 +21,7 @@ from pathlib import Path
 
 # Testene laster skriptet fra fil, og da står ikke tools/ på sys.path av seg selv.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from docxbygg import (  # noqa: E402
+from docxbygg import (
     Boks,
     Merknad,
     Rader,

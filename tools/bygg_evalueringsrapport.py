@@ -29,7 +29,7 @@ from docx.shared import Pt
 
 # Testene laster skriptet fra fil, og da står ikke tools/ på sys.path av seg selv.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from docxbygg import (  # noqa: E402
+from docxbygg import (
     TEKSTBREDDE_CM,
     Boks,
     Innledning,

@@ -33,7 +33,7 @@ from docx.shared import Cm, Pt
 
 # The tests load this script from its file, which does not put tools/ on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from docxbygg import (  # noqa: E402
+from docxbygg import (
     TEKSTBREDDE_CM,
     hvis,
     lagre,

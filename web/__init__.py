@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 from datetime import timedelta
 
-from flask import Flask, flash, jsonify, redirect, request, url_for
+from flask import Flask, flash, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -22,6 +24,7 @@ from dokumenter.tjenester import Tjenester, apne
 from web import feil
 from web.lenker import Weblenker
 
+foresporsler = logging.getLogger("web.foresporsler")
 MB = 1024 * 1024
 MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
 MAKS_FILOPPLASTING = MAKS_SKANNET + MB  # skannet signert kopi (20 MB) + skjemaets overhead
@@ -82,7 +85,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     login.login_message_category = "info"
 
     @login.unauthorized_handler
-    def ikke_innlogget():  # noqa: ANN202
+    def ikke_innlogget():
         if request.path.startswith("/api/"):
             return jsonify({"feil": "Du må være logget inn."}), 401
         flash(login.login_message, "info")
@@ -141,8 +144,20 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         )
         return {"grunnmal": "portal/base.html" if portal_side else "base.html"}
 
+    @app.before_request
+    def start_klokka() -> None:
+        g.startet = time.perf_counter()
+
     @app.after_request
-    def sikkerhetshoder(resp):  # noqa: ANN001, ANN202
+    def logg_foresporsel(resp):
+        # Rutemønsteret, ikke adressen: nøkler i lenker og spørrestrenger logges aldri.
+        rute = request.url_rule.rule if request.url_rule else "(ukjent rute)"
+        ms = (time.perf_counter() - g.get("startet", time.perf_counter())) * 1000
+        foresporsler.info("%s %s %s %.0f ms", request.method, rute, resp.status_code, ms)
+        return resp
+
+    @app.after_request
+    def sikkerhetshoder(resp):
         resp.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -153,5 +168,5 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         return resp
 
-    feil.registrer(app, MAKS_OPPLASTING, MAKS_FILOPPLASTING, FILOPPLASTING)
+    feil.registrer(app, MAKS_OPPLASTING, MAKS_SKANNET, FILOPPLASTING)
     return app

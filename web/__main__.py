@@ -6,16 +6,19 @@ setter) g책r den i stedet til en lokal SMTP-sink i samme prosess og kan leses p�
 m책 n책 fram.
 """
 
+import logging
 import sys
 
 from waitress import serve
 
 from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.infrastruktur import loggoppsett
 from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.tjenester import apne
 from web import create_app
 
 inn = Innstillinger.fra_miljo()
+loggoppsett.sett_opp(inn.loggnivaa)
 if inn.smtp is None and not inn.demo:
     sys.exit(
         "Appen starter ikke: e-post er ikke satt opp. Sett DOKUMENTER_SMTP_VERT (og resten av "
@@ -28,9 +31,8 @@ if inn.demo:
     sink = SmtpSink(port=0, mappe=mappe).start()
     tj.smtp = sink.oppsett()
     config["DEMO_EPOSTMAPPE"] = mappe
-    print(
-        f"DEMO: e-post g책r til en lokal demo-postkasse: http://127.0.0.1:{inn.port}/demo/epost",
-        flush=True,
+    logging.getLogger("web").warning(
+        "DEMO: e-post g책r til en lokal demo-postkasse: http://127.0.0.1:%s/demo/epost", inn.port
     )
 try:
     serve(create_app(tj, **config), host="127.0.0.1", port=inn.port, threads=8)

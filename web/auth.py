@@ -71,7 +71,7 @@ def prov_innlogging(skjema: Innloggingsskjema) -> tuple[Bruker | None, int]:
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
-def logg_inn():  # noqa: ANN201
+def logg_inn():
     skjema = Innloggingsskjema()
     status = 200
     if skjema.validate_on_submit():
@@ -87,7 +87,7 @@ def logg_inn():  # noqa: ANN201
 
 @bp.route("/logg-ut", methods=["POST"])
 @login_required
-def logg_ut():  # noqa: ANN201
+def logg_ut():
     logout_user()
     session.clear()
     flash("Du er logget ut.", "info")

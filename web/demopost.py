@@ -37,7 +37,7 @@ def med_lenker(tekst: str) -> Markup:
 
 
 @bp.route("/epost")
-def epost():  # noqa: ANN201
+def epost():
     mappe = current_app.config["DEMO_EPOSTMAPPE"]
     return render_template(
         "demopost.html", meldinger=les_mappe(mappe), mappe=mappe, med_lenker=med_lenker

@@ -3,25 +3,24 @@ møteinnkallingen (.ics) og nedlasting av rapportene."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import RadioField, StringField, TextAreaField
 
+from dokumenter.avtaler import visning
 from dokumenter.avtaler.produksjon import FORMATER
 from dokumenter.avvik.regler import KATEGORIER
 from dokumenter.avvik.regler import STATUSER as AVVIKSSTATUSER
 from dokumenter.evaluering import kalender, lesing, skriving
 from dokumenter.evaluering.regler import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
-from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.felles.formatering import dato_lang
-from dokumenter.models import Avtale, Evaluering
+from dokumenter.models import Evaluering
 from web.skjema import valg, vis_feil
+from web.svar import fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 # Ingen url_prefix: skjemaet og innkallingen hører til avtalesiden.
@@ -58,33 +57,20 @@ class Evalueringsskjema(FlaskForm):
         return {f.name: f.data for f in self if f.name != "csrf_token"}
 
 
-def _avtale(avtale_id: int) -> Avtale:
-    with tj().sesjoner() as s:
-        avtale = s.get(Avtale, avtale_id, options=[selectinload(Avtale.part)])
-    if avtale is None:
-        abort(404)
-    return avtale
-
-
-def _gjeldende_versjon(avtale_id: int) -> int:
-    with tj().sesjoner() as s:
-        return s.scalar(select(Avtale.gjeldende_versjon).where(Avtale.id == avtale_id)) or 0
-
-
 def _utfall(ev: Evaluering) -> str:
     """Hva beslutningen gjorde med avtalen, til meldingen etter lagring."""
     if ev.beslutning == "viderefores":
         return f"Avtalen videreføres. Neste evaluering: {dato_lang(ev.neste_evaluering)}."
     if ev.beslutning == "revideres":
-        versjon = _gjeldende_versjon(ev.avtale_id)
+        versjon = visning.med_versjoner(tj(), ev.avtale_id).gjeldende_versjon
         return f"Avtalen er satt til revisjon, og versjon {versjon} er laget som nytt utkast."
     return "Avtalen er sagt opp og avsluttet."
 
 
 @bp.route("/avtaler/<int:avtale_id>/evaluering/ny", methods=["GET", "POST"])
 @skrivetilgang
-def ny(avtale_id: int):  # noqa: ANN201
-    avtale = _avtale(avtale_id)
+def ny(avtale_id: int):
+    avtale = visning.med_versjoner(tj(), avtale_id)
     kan_evalueres = avtale.status in KAN_EVALUERES
     skjema = Evalueringsskjema()
     http_status = 200
@@ -96,8 +82,6 @@ def ny(avtale_id: int):  # noqa: ANN201
         except Valideringsfeil as e:
             vis_feil(skjema, e)
             http_status = 400
-        except IkkeFunnet:
-            abort(404)
         except Arkivfeil as e:
             flash(str(e), "feil")
             http_status = 500
@@ -112,10 +96,7 @@ def ny(avtale_id: int):  # noqa: ANN201
             flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
     else:
         skjema.dato.data = date.today().isoformat()  # registreres vanligvis rett etter møtet
-    try:
-        forslag = skriving.forslag(tj(), avtale_id) if kan_evalueres else None
-    except IkkeFunnet:
-        abort(404)
+    forslag = skriving.forslag(tj(), avtale_id) if kan_evalueres else None
     return render_template(
         "evaluering/ny.html",
         avtale=avtale,
@@ -129,23 +110,13 @@ def ny(avtale_id: int):  # noqa: ANN201
 
 @bp.route("/avtaler/<int:avtale_id>/evaluering.ics")
 @login_required
-def mote_ics(avtale_id: int):  # noqa: ANN201
-    try:
-        filnavn, data = kalender.mote_ics(tj(), avtale_id)
-    except IkkeFunnet:
-        abort(404)
-    return send_file(io.BytesIO(data), mimetype=ICS, as_attachment=True, download_name=filnavn)
+def mote_ics(avtale_id: int):
+    filnavn, data = kalender.mote_ics(tj(), avtale_id)
+    return fil(data, filnavn, ICS)
 
 
 @bp.route("/evaluering/<int:evaluering_id>.<fmt>")
 @login_required
-def rapport(evaluering_id: int, fmt: str):  # noqa: ANN201
-    try:
-        filnavn, data = lesing.les_rapport(tj(), evaluering_id, fmt, current_user.id, fra())
-    except IkkeFunnet:
-        abort(404)
-    except Arkivfeil as e:
-        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
-    return send_file(
-        io.BytesIO(data), mimetype=FORMATER[fmt][1], as_attachment=True, download_name=filnavn
-    )
+def rapport(evaluering_id: int, fmt: str):
+    filnavn, data = lesing.les_rapport(tj(), evaluering_id, fmt, current_user.id, fra())
+    return fil(data, filnavn, FORMATER[fmt][1])

@@ -43,7 +43,7 @@ MELDINGER = {
 }
 
 
-def feilside(status: int, melding: str = "", tittel: str | None = None):  # noqa: ANN201
+def feilside(status: int, melding: str = "", tittel: str | None = None):
     """Feilsiden (eller JSON for /api/) med riktig status."""
     melding = melding or MELDINGER.get(status, "")
     if request.path.startswith("/api/"):
@@ -55,10 +55,10 @@ def feilside(status: int, melding: str = "", tittel: str | None = None):  # noqa
 def registrer(app: Flask, maks_opplasting: int, maks_fil: int, filopplasting: set[str]) -> None:
     """Koble hver feil til sitt svar. Kalles én gang av `create_app`."""
 
-    def domenefeil(e: Domenefeil):  # noqa: ANN202
+    def domenefeil(e: Domenefeil):
         return feilside(e.http_status, str(e))
 
-    def valideringsfeil(e: Valideringsfeil):  # noqa: ANN202
+    def valideringsfeil(e: Valideringsfeil):
         """Et brukstilfelle avviste inndata, og visningen har ikke et skjema å vise feilen i:
         meldingene vises, og brukeren sendes tilbake til siden hen kom fra."""
         if request.path.startswith("/api/"):
@@ -70,15 +70,15 @@ def registrer(app: Flask, maks_opplasting: int, maks_fil: int, filopplasting: se
             return redirect(tilbake, code=303)
         return feilside(400, " ".join(e.feil.values()))
 
-    def arkivfeil(e: Arkivfeil):  # noqa: ANN202
+    def arkivfeil(e: Arkivfeil):
         app.logger.error("Arkivfeil: %s", e)
         return feilside(500, str(e), "Arkivfeil")
 
-    def oppsettsfeil(e: Oppsettsfeil):  # noqa: ANN202
+    def oppsettsfeil(e: Oppsettsfeil):
         app.logger.error("Feil i oppsettet: %s", e)
         return feilside(500, f"{e} Kontakt den som drifter systemet.", "Feil i oppsettet")
 
-    def http_feil(e: HTTPException):  # noqa: ANN202
+    def http_feil(e: HTTPException):
         status = e.code or 500
         if status == 413:
             grense = maks_fil if request.endpoint in filopplasting else maks_opplasting
@@ -88,11 +88,11 @@ def registrer(app: Flask, maks_opplasting: int, maks_fil: int, filopplasting: se
             return feilside(400, "Forespørselen kunne ikke leses. Last siden på nytt.")
         return feilside(status)
 
-    def csrf_feil(_e: CSRFError):  # noqa: ANN202
+    def csrf_feil(_e: CSRFError):
         melding = "Skjemaet er utløpt eller mangler sikkerhetsnøkkel. Last siden på nytt."
         return feilside(400, melding, "Ugyldig skjema")
 
-    def uventet(_e: Exception):  # noqa: ANN202 - Flask har allerede logget feilen
+    def uventet(_e: Exception):
         return feilside(500)
 
     for feiltype in (IkkeFunnet, IngenTilgang, Konflikt, ForMangeForsok):

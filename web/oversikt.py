@@ -20,7 +20,7 @@ DIAGRAMTITTEL = "Avvik per part"
 
 @bp.route("/")
 @login_required
-def forside():  # noqa: ANN201
+def forside():
     tall = nokkeltall(tj())
     forfalte, snart = frister_oversikt(tj())
     return render_template(
@@ -46,7 +46,7 @@ def avvik_per_part() -> Response:
 
 @bp.route("/kalenderlenke", methods=["POST"])
 @login_required
-def ny_kalenderlenke():  # noqa: ANN201
+def ny_kalenderlenke():
     """Lag en ny hemmelig feed-adresse og vis den én gang (den gamle slutter å virke)."""
     if not Knappeskjema().validate_on_submit():
         return render_template(

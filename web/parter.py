@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import FieldList, Form, FormField, SelectField, StringField
 
 from dokumenter.brukere.invitasjoner import inviter_partner
-from dokumenter.brukere.roller import PARTNER, kan_skrive
+from dokumenter.brukere.roller import kan_skrive
 from dokumenter.felles.feil import Valideringsfeil
-from dokumenter.models import Avtale, Bruker, Kontaktperson, Part
+from dokumenter.parter import visning
 from dokumenter.parter.skriving import endre_part, opprett_part
 from dokumenter.parter.typer import PARTSTYPER, SEKTORER
 from web.signeringsskjema import Knappeskjema
 from web.skjema import valg, vis_feil
+from web.svar import UGYLDIG_SKJEMA, som_melding
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 bp = bare_ansatte(Blueprint("parter", __name__, url_prefix="/parter"))
@@ -57,17 +56,13 @@ def _data(skjema: Partskjema) -> dict:
 
 @bp.route("/")
 @login_required
-def liste():  # noqa: ANN201
-    with tj().sesjoner() as s:
-        parter = s.scalars(
-            select(Part).options(selectinload(Part.kontaktpersoner)).order_by(Part.navn)
-        ).all()
-    return render_template("parter/liste.html", parter=parter, sektorer=SEKTORER)
+def liste():
+    return render_template("parter/liste.html", parter=visning.liste(tj()), sektorer=SEKTORER)
 
 
 @bp.route("/ny", methods=["GET", "POST"])
 @skrivetilgang
-def ny():  # noqa: ANN201
+def ny():
     skjema = Partskjema()
     if skjema.validate_on_submit():
         try:
@@ -83,32 +78,12 @@ def ny():  # noqa: ANN201
 
 @bp.route("/<int:part_id>")
 @login_required
-def vis(part_id: int):  # noqa: ANN201
-    with tj().sesjoner() as s:
-        part = s.get(
-            Part,
-            part_id,
-            options=[
-                selectinload(Part.kontaktpersoner),
-                selectinload(Part.avtaler).selectinload(Avtale.ansvarlig),
-            ],
-        )
-        if part is None:
-            abort(404)
-        # Portaltilgang per kontaktperson (partnerbrukeren har e-postadressen som brukernavn).
-        epost = {k.epost.strip().lower() for k in part.kontaktpersoner if k.epost}
-        portal = {
-            b.brukernavn: "Har tilgang" if b.aktiv else "Invitert"
-            for b in s.scalars(
-                select(Bruker).where(
-                    Bruker.rolle == PARTNER, Bruker.part_id == part_id, Bruker.brukernavn.in_(epost)
-                )
-            )
-        }
+def vis(part_id: int):
+    side = visning.partside(tj(), part_id)
     return render_template(
         "parter/vis.html",
-        part=part,
-        portal=portal,
+        part=side.part,
+        portal=side.portal,
         kan_skrive=kan_skrive(current_user),
         inviterskjema=Knappeskjema(formdata=None),
     )
@@ -116,22 +91,14 @@ def vis(part_id: int):  # noqa: ANN201
 
 @bp.route("/<int:part_id>/kontakt/<int:kontakt_id>/inviter", methods=["POST"])
 @skrivetilgang
-def inviter(part_id: int, kontakt_id: int):  # noqa: ANN201
+def inviter(part_id: int, kontakt_id: int):
     """Opprett (eller forny) portaltilgang for en kontaktperson og send invitasjonen."""
-    with tj().sesjoner() as s:
-        kp = s.get(Kontaktperson, kontakt_id)
-        if kp is None or kp.part_id != part_id:
-            abort(404)
-        navn = kp.navn
+    navn = visning.kontaktperson(tj(), part_id, kontakt_id).navn
     if not Knappeskjema().validate_on_submit():
-        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+        flash(UGYLDIG_SKJEMA, "feil")
         return redirect(url_for("parter.vis", part_id=part_id))
-    try:
+    with som_melding():
         bruker, epostfeil = inviter_partner(tj(), kontakt_id, current_user.id, fra=fra())
-    except Valideringsfeil as e:
-        for m in e.feil.values():
-            flash(m, "feil")
-    else:
         if epostfeil:
             flash(f"Tilgangen for {navn} er klar, men e-posten ble ikke sendt: {epostfeil}", "feil")
         else:
@@ -141,11 +108,8 @@ def inviter(part_id: int, kontakt_id: int):  # noqa: ANN201
 
 @bp.route("/<int:part_id>/endre", methods=["GET", "POST"])
 @skrivetilgang
-def endre(part_id: int):  # noqa: ANN201
-    with tj().sesjoner() as s:
-        part = s.get(Part, part_id, options=[selectinload(Part.kontaktpersoner)])
-        if part is None:
-            abort(404)
+def endre(part_id: int):
+    part = visning.hent(tj(), part_id)
     skjema = Partskjema(obj=part)
     if skjema.validate_on_submit():
         try:

@@ -7,22 +7,18 @@ rute 404 med samme tekst som for en plan som ikke finnes, uansett rolle (også a
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from dokumenter.brukere.roller import ANSATTROLLER, PARTNER, SKRIVEROLLER
-from dokumenter.felles import feil as felles_feil
-from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.infrastruktur.maler import Felt
-from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.planer import ansvarsgruppe, avslutning, innsynslogg, lagring, lesing, samtykke
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.runder import Signatarvalg
+from web.svar import fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 bp = bare_ansatte(Blueprint("planer", __name__, url_prefix="/planer"))
@@ -31,7 +27,7 @@ KOLONNESKILLE = "|"
 
 
 @bp.after_request
-def ikke_lagre(svar):  # noqa: ANN001, ANN201
+def ikke_lagre(svar):
     """Planene skal ikke ligge i nettleserens eller mellomtjeneres buffer."""
     svar.headers["Cache-Control"] = "no-store"
     return svar
@@ -49,8 +45,9 @@ def som_skjemaverdi(f: Felt, verdi: Any) -> str:
     if verdi is None:
         return ""
     if f.type == "liste":
-        return "\n".join(f" {KOLONNESKILLE} ".join(str(rad.get(k, "")) for k in f.kolonner)
-                         for rad in verdi)  # fmt: skip
+        return "\n".join(
+            f" {KOLONNESKILLE} ".join(str(rad.get(k, "")) for k in f.kolonner) for rad in verdi
+        )
     return str(verdi)
 
 
@@ -66,8 +63,10 @@ def fra_skjema(skjema: dict[str, str]) -> dict[str, Any]:
                     continue
                 celler = [c.strip() for c in linje.split(KOLONNESKILLE)]
                 if len(celler) > len(f.kolonner):  # resten hører til siste kolonne
-                    celler = [*celler[: len(f.kolonner) - 1],
-                              f" {KOLONNESKILLE} ".join(celler[len(f.kolonner) - 1 :])]  # fmt: skip
+                    celler = [
+                        *celler[: len(f.kolonner) - 1],
+                        f" {KOLONNESKILLE} ".join(celler[len(f.kolonner) - 1 :]),
+                    ]
                 celler += [""] * (len(f.kolonner) - len(celler))
                 rader.append(dict(zip(f.kolonner, celler, strict=True)))
             verdier[f.navn] = rader
@@ -90,19 +89,14 @@ def _bruker_id() -> int:
 
 
 @bp.route("/")
-def liste():  # noqa: ANN201
+def liste():
     return render_template("planer/liste.html", planer=lesing.liste(tj(), _bruker_id(), fra()))
 
 
 @bp.route("/ny", methods=["GET", "POST"])
 @skrivetilgang
-def ny():  # noqa: ANN201
-    with tj().sesjoner() as s:
-        parter = s.scalars(select(Part).order_by(Part.navn)).all()
-        avtaler = s.scalars(
-            select(Avtale).where(Avtale.status.in_(("inngaatt", "til_revisjon")))
-        ).all()
-        avtalevalg = [(a.id, a.part_id, a.part.navn) for a in avtaler]
+def ny():
+    valg = lesing.valg(tj())
     feil: dict[str, str] = {}
     if request.method == "POST":
         f = request.form
@@ -113,49 +107,43 @@ def ny():  # noqa: ANN201
             abort(400)
         try:
             plan_id = lagring.opprett(
-                tj(), f.get("navn", ""), f.get("fodselsdato", ""), part_id, _bruker_id(),
-                avtale_id=avtale_id, fra=fra(),
-            )  # fmt: skip
+                tj(),
+                f.get("navn", ""),
+                f.get("fodselsdato", ""),
+                part_id,
+                _bruker_id(),
+                avtale_id=avtale_id,
+                fra=fra(),
+            )
         except Valideringsfeil as e:
             feil = e.feil
         else:
             flash("Planen er opprettet. Fyll ut innholdet.", "info")
             return redirect(url_for("planer.endre", plan_id=plan_id))
     return render_template(
-        "planer/ny.html", parter=parter, avtaler=avtalevalg, feil=feil, verdier=request.form
+        "planer/ny.html",
+        parter=valg.parter,
+        avtaler=valg.avtaler,
+        feil=feil,
+        verdier=request.form,
     )
 
 
 # --- Vise, endre og laste ned -----------------------------------------------------------------
 
 
-def _les_eller_404(plan_id: int) -> lesing.Planvisning:
-    try:
-        return lesing.les(tj(), plan_id, _bruker_id(), fra())
-    except IkkeFunnet:
-        abort(404)
-
-
 @bp.route("/<int:plan_id>")
-def vis(plan_id: int):  # noqa: ANN201
-    p = _les_eller_404(plan_id)
-    with tj().sesjoner() as s:
-        ansatte = s.scalars(
-            select(Bruker).where(Bruker.rolle.in_(ANSATTROLLER), Bruker.aktiv).order_by(Bruker.navn)
-        ).all()
-        partnere = s.scalars(
-            select(Bruker).where(Bruker.rolle == PARTNER, Bruker.aktiv).order_by(Bruker.navn)
-        ).all()
-        partnerinst = {b.id: b.part.navn for b in partnere if b.part}
-        parter = s.scalars(select(Part).order_by(Part.navn)).all()
+def vis(plan_id: int):
+    p = lesing.les(tj(), plan_id, _bruker_id(), fra())
+    valg = lesing.valg(tj())
     return render_template(
         "planer/vis.html",
         p=p,
         felt=skjemafelt(),
-        ansatte=ansatte,
-        partnere=[(b, partnerinst.get(b.id, "")) for b in partnere],
-        parter=parter,
-        skrivere=[b for b in ansatte if b.rolle in SKRIVEROLLER],
+        ansatte=valg.ansatte,
+        partnere=valg.partnere,
+        parter=valg.parter,
+        skrivere=valg.skrivere,
         signerere=plansignering.signerere(tj(), plan_id),
         min_tur=plansignering.min_tur(tj(), plan_id, _bruker_id()),
         i_dag=date.today().isoformat(),
@@ -163,8 +151,8 @@ def vis(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/endre", methods=["GET", "POST"])
-def endre(plan_id: int):  # noqa: ANN201
-    p = _les_eller_404(plan_id)
+def endre(plan_id: int):
+    p = lesing.les(tj(), plan_id, _bruker_id(), fra())
     if not p.grunnlag.kan_endre:
         abort(403)
     felt = skjemafelt()
@@ -177,9 +165,14 @@ def endre(plan_id: int):  # noqa: ANN201
         try:
             apnet = int(request.form.get("apnet_versjon", "-1"))
             lagring.lagre_versjon(
-                tj(), plan_id, fra_skjema(verdier), _bruker_id(), apnet,
-                grunn=request.form.get("grunn", ""), fra=fra(),
-            )  # fmt: skip
+                tj(),
+                plan_id,
+                fra_skjema(verdier),
+                _bruker_id(),
+                apnet,
+                grunn=request.form.get("grunn", ""),
+                fra=fra(),
+            )
         except ValueError:
             abort(400)
         except Valideringsfeil as e:
@@ -196,31 +189,22 @@ def endre(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/dokument/<int:dokument_id>")
-def last_ned(plan_id: int, dokument_id: int):  # noqa: ANN201
+def last_ned(plan_id: int, dokument_id: int):
     return send_plandokument(plan_id, dokument_id)
 
 
-def send_plandokument(plan_id: int, dokument_id: int):  # noqa: ANN201
+def send_plandokument(plan_id: int, dokument_id: int):
     """Felles for ansatte og portalen: tilgangen sjekkes i brukstilfellet."""
-    try:
-        navn, mime, data = lesing.last_ned(tj(), plan_id, dokument_id, _bruker_id(), fra())
-    except IkkeFunnet:
-        abort(404)
-    svar = send_file(io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=navn)
-    svar.headers["Cache-Control"] = "no-store"
-    return svar
+    navn, mime, data = lesing.last_ned(tj(), plan_id, dokument_id, _bruker_id(), fra())
+    return fil(data, navn, mime, privat=True)
 
 
 # --- Endringer: én POST per handling, tilbake til planen med melding ---------------------------
 
 
-def _handling(plan_id: int, utfor, ok: str, anker: str = ""):  # noqa: ANN001, ANN202
+def _handling(plan_id: int, utfor, ok: str, anker: str = ""):
     try:
         resultat = utfor()
-    except IkkeFunnet:
-        abort(404)
-    except felles_feil.IngenTilgang:
-        abort(403)
     except Valideringsfeil as e:
         flash_feil(e)
     except Arkivfeil as e:
@@ -232,12 +216,7 @@ def _handling(plan_id: int, utfor, ok: str, anker: str = ""):  # noqa: ANN001, A
 
 def _vakt(plan_id: int) -> None:
     """Tilgangen først, så en bruker uten tilgang får 404 (og lesere 403) uansett skjema."""
-    try:
-        innsynslogg.sjekk_tilgang(tj(), plan_id, _bruker_id(), fra(), endre=True)
-    except IkkeFunnet:
-        abort(404)
-    except felles_feil.IngenTilgang:
-        abort(403)
+    innsynslogg.sjekk_tilgang(tj(), plan_id, _bruker_id(), fra(), endre=True)
 
 
 def _heltall(navn: str) -> int:
@@ -248,7 +227,7 @@ def _heltall(navn: str) -> int:
 
 
 @bp.route("/<int:plan_id>/medlemmer", methods=["POST"])
-def legg_til_medlem(plan_id: int):  # noqa: ANN201
+def legg_til_medlem(plan_id: int):
     _vakt(plan_id)
     f = request.form
     bruker = _heltall("bruker_id")
@@ -256,14 +235,14 @@ def legg_til_medlem(plan_id: int):  # noqa: ANN201
         plan_id,
         lambda: ansvarsgruppe.legg_til_medlem(
             tj(), plan_id, bruker, f.get("tjeneste", ""), f.get("rolle", ""), _bruker_id(), fra()
-        ),  # fmt: skip
+        ),
         "Medlemmet er lagt til i ansvarsgruppen.",
         "ansvarsgruppe",
     )
 
 
 @bp.route("/<int:plan_id>/medlemmer/<int:medlem_id>/fjern", methods=["POST"])
-def fjern_medlem(plan_id: int, medlem_id: int):  # noqa: ANN201
+def fjern_medlem(plan_id: int, medlem_id: int):
     _vakt(plan_id)
     return _handling(
         plan_id,
@@ -274,7 +253,7 @@ def fjern_medlem(plan_id: int, medlem_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/samtykker", methods=["POST"])
-def registrer_samtykke(plan_id: int):  # noqa: ANN201
+def registrer_samtykke(plan_id: int):
     _vakt(plan_id)
     part = _heltall("part_id")
     gitt = request.form.get("gitt", "")
@@ -287,7 +266,7 @@ def registrer_samtykke(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/samtykker/<int:part_id>/trekk", methods=["POST"])
-def trekk_samtykke(plan_id: int, part_id: int):  # noqa: ANN201
+def trekk_samtykke(plan_id: int, part_id: int):
     _vakt(plan_id)
 
     def melding(mistet: list[str]) -> str:
@@ -304,7 +283,7 @@ def trekk_samtykke(plan_id: int, part_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/tilganger", methods=["POST"])
-def gi_tilgang(plan_id: int):  # noqa: ANN201
+def gi_tilgang(plan_id: int):
     _vakt(plan_id)
     f = request.form
     bruker = _heltall("bruker_id")
@@ -312,14 +291,14 @@ def gi_tilgang(plan_id: int):  # noqa: ANN201
         plan_id,
         lambda: ansvarsgruppe.gi_tilgang(
             tj(), plan_id, bruker, f.get("grunn", ""), _bruker_id(), f.get("utloper", ""), fra()
-        ),  # fmt: skip
+        ),
         "Tilgangen er gitt og logget med begrunnelsen.",
         "tilganger",
     )
 
 
 @bp.route("/<int:plan_id>/tilganger/<int:tilgang_id>/trekk", methods=["POST"])
-def trekk_tilgang(plan_id: int, tilgang_id: int):  # noqa: ANN201
+def trekk_tilgang(plan_id: int, tilgang_id: int):
     _vakt(plan_id)
     return _handling(
         plan_id,
@@ -330,7 +309,7 @@ def trekk_tilgang(plan_id: int, tilgang_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/koordinator", methods=["POST"])
-def overfor_koordinator(plan_id: int):  # noqa: ANN201
+def overfor_koordinator(plan_id: int):
     _vakt(plan_id)
     ny = _heltall("bruker_id")
     grunn = request.form.get("grunn", "")
@@ -342,7 +321,7 @@ def overfor_koordinator(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/avslutt", methods=["POST"])
-def avslutt(plan_id: int):  # noqa: ANN201
+def avslutt(plan_id: int):
     _vakt(plan_id)
     f = request.form
     return _handling(
@@ -355,7 +334,7 @@ def avslutt(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/signering", methods=["POST"])
-def send_til_signering(plan_id: int):  # noqa: ANN201
+def send_til_signering(plan_id: int):
     _vakt(plan_id)
     valg = []
     for i in range(1, 13):
@@ -379,21 +358,19 @@ def send_til_signering(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/kode", methods=["POST"])
-def send_kode(plan_id: int):  # noqa: ANN201
+def send_kode(plan_id: int):
     return kode_for(plan_id, "planer.vis")
 
 
 @bp.route("/<int:plan_id>/signer", methods=["POST"])
-def signer(plan_id: int):  # noqa: ANN201
+def signer(plan_id: int):
     return signer_for(plan_id, "planer.vis")
 
 
-def kode_for(plan_id: int, tilbake: str):  # noqa: ANN201
+def kode_for(plan_id: int, tilbake: str):
     """Felles for ansatte og portalen."""
     try:
         feil = plansignering.send_kode(tj(), plan_id, _bruker_id(), fra())
-    except IkkeFunnet:
-        abort(404)
     except Valideringsfeil as e:
         flash_feil(e)
     else:
@@ -404,14 +381,16 @@ def kode_for(plan_id: int, tilbake: str):  # noqa: ANN201
     return redirect(url_for(tilbake, plan_id=plan_id) + "#signer")
 
 
-def signer_for(plan_id: int, tilbake: str):  # noqa: ANN201
+def signer_for(plan_id: int, tilbake: str):
     try:
         status, _ = plansignering.signer(
-            tj(), plan_id, _bruker_id(), request.form.get("kode", ""),
-            request.remote_addr or "", fra(),
-        )  # fmt: skip
-    except IkkeFunnet:
-        abort(404)
+            tj(),
+            plan_id,
+            _bruker_id(),
+            request.form.get("kode", ""),
+            request.remote_addr or "",
+            fra(),
+        )
     except Valideringsfeil as e:
         flash_feil(e)
         return redirect(url_for(tilbake, plan_id=plan_id) + "#signer")
@@ -423,7 +402,7 @@ def signer_for(plan_id: int, tilbake: str):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/skannet", methods=["POST"])
-def last_opp_signert(plan_id: int):  # noqa: ANN201
+def last_opp_signert(plan_id: int):
     _vakt(plan_id)
     fil = request.files.get("fil")
     data = fil.read() if fil else b""
@@ -436,12 +415,7 @@ def last_opp_signert(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/innsyn")
-def innsyn(plan_id: int):  # noqa: ANN201
+def innsyn(plan_id: int):
     """Innsynsloggen til personen: hvem som har sett og endret planen. Utskriftsvennlig."""
-    try:
-        innsyn = innsynslogg.innsynslogg(tj(), plan_id, _bruker_id(), fra())
-    except IkkeFunnet:
-        abort(404)
-    except felles_feil.IngenTilgang:
-        abort(403)
+    innsyn = innsynslogg.innsynslogg(tj(), plan_id, _bruker_id(), fra())
     return render_template("planer/innsyn.html", i=innsyn, i_dag=date.today())

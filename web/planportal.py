@@ -4,10 +4,9 @@ hver rute 404, som for en plan som ikke finnes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
-from dokumenter.felles.feil import IkkeFunnet
 from dokumenter.planer import lesing as uc
 from dokumenter.planer import signering as plansignering
 from web.planer import kode_for, send_plandokument, signer_for, skjemafelt
@@ -18,7 +17,7 @@ bp.before_request(krev_partner)
 
 
 @bp.after_request
-def ikke_lagre(svar):  # noqa: ANN001, ANN201
+def ikke_lagre(svar):
     """Planene skal ikke ligge i nettleserens eller mellomtjeneres buffer."""
     svar.headers["Cache-Control"] = "no-store"
     return svar
@@ -29,16 +28,13 @@ def _bruker_id() -> int:
 
 
 @bp.route("/")
-def liste():  # noqa: ANN201
+def liste():
     return render_template("portal/planer.html", planer=uc.liste(tj(), _bruker_id(), fra()))
 
 
 @bp.route("/<int:plan_id>")
-def vis(plan_id: int):  # noqa: ANN201
-    try:
-        p = uc.les(tj(), plan_id, _bruker_id(), fra())
-    except IkkeFunnet:
-        abort(404)
+def vis(plan_id: int):
+    p = uc.les(tj(), plan_id, _bruker_id(), fra())
     return render_template(
         "portal/plan.html",
         p=p,
@@ -49,15 +45,15 @@ def vis(plan_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:plan_id>/dokument/<int:dokument_id>")
-def last_ned(plan_id: int, dokument_id: int):  # noqa: ANN201
+def last_ned(plan_id: int, dokument_id: int):
     return send_plandokument(plan_id, dokument_id)
 
 
 @bp.route("/<int:plan_id>/kode", methods=["POST"])
-def send_kode(plan_id: int):  # noqa: ANN201
+def send_kode(plan_id: int):
     return kode_for(plan_id, "planportal.vis")
 
 
 @bp.route("/<int:plan_id>/signer", methods=["POST"])
-def signer(plan_id: int):  # noqa: ANN201
+def signer(plan_id: int):
     return signer_for(plan_id, "planportal.vis")

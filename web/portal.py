@@ -7,20 +7,9 @@ parters avtaler og filer) blir 404. Ansattes interne opplysninger vises aldri he
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    session,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, TextAreaField
@@ -30,16 +19,20 @@ from dokumenter.avtaler import portal as uc
 from dokumenter.avtaler import signering
 from dokumenter.avtaler.livslop import PARTEN_SER
 from dokumenter.avtaler.portal import MAKS_KOMMENTAR, PartnerAvtale
-from dokumenter.avvik import lesing, regler, skriving
+from dokumenter.avvik import lesing as avvikslesing
+from dokumenter.avvik.regler import KAN_MELDE_AVVIK, KATEGORIER
+from dokumenter.avvik.regler import STATUSER as AVVIKSSTATUSER
 from dokumenter.brukere.invitasjoner import bruk_invitasjon, invitasjon
 from dokumenter.brukere.passord import MIN_PASSORDLENGDE
 from dokumenter.brukere.roller import er_ansatt
 from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
-from dokumenter.models import Avvik
-from web import avvik as avvikssider
+from web import avvikssider
 from web import signeringsskjema as sig
 from web.auth import Innloggingsskjema, prov_innlogging, trygg_neste
+from web.avvikssider import PORTALEN
+from web.avviksskjema import melder
 from web.skjema import vis_feil
+from web.svar import fil
 from web.tilgang import er_partner, fra, krev_partner, tj
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -48,7 +41,7 @@ KOPITYPER = {"forseglet": "Signert elektronisk (forseglet av kommunen)", "skanne
 
 
 @bp.before_request
-def bare_partnere():  # noqa: ANN201
+def bare_partnere():
     if request.endpoint in APNE_SIDER:
         return None
     return krev_partner()
@@ -78,10 +71,7 @@ class Passordskjema(FlaskForm):
 
 
 def _avtale(avtale_id: int) -> PartnerAvtale:
-    try:
-        return uc.avtale_for_partner(tj(), avtale_id, current_user.part_id, current_user.id)
-    except IkkeFunnet:
-        abort(404)
+    return uc.avtale_for_partner(tj(), avtale_id, current_user.part_id, current_user.id)
 
 
 def _tekst(avtale: PartnerAvtale) -> list[tuple[str, str]]:
@@ -100,7 +90,7 @@ def _tekst(avtale: PartnerAvtale) -> list[tuple[str, str]]:
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
-def logg_inn():  # noqa: ANN201
+def logg_inn():
     if request.method == "GET" and er_partner(current_user):
         return redirect(url_for("portal.oversikt"))
     skjema = Innloggingsskjema()
@@ -121,7 +111,7 @@ def logg_inn():  # noqa: ANN201
 
 
 @bp.route("/logg-ut", methods=["POST"])
-def logg_ut():  # noqa: ANN201
+def logg_ut():
     logout_user()
     session.clear()
     flash("Du er logget ut.", "info")
@@ -129,7 +119,7 @@ def logg_ut():  # noqa: ANN201
 
 
 @bp.route("/invitasjon/<nokkel>", methods=["GET", "POST"], endpoint="invitasjon")
-def invitasjon_side(nokkel: str):  # noqa: ANN201
+def invitasjon_side(nokkel: str):
     bruker = invitasjon(tj(), nokkel[:200])
     if bruker is None:
         return _ugyldig_invitasjon()
@@ -148,7 +138,7 @@ def invitasjon_side(nokkel: str):  # noqa: ANN201
     return svar, 200, {"Cache-Control": "no-store"}
 
 
-def _ugyldig_invitasjon():  # noqa: ANN202
+def _ugyldig_invitasjon():
     melding = (
         "Lenken er allerede brukt eller har utløpt. Har du satt passord, kan du logge inn. "
         "Ellers kan du be kontaktpersonen din i kommunen om en ny invitasjon."
@@ -161,7 +151,7 @@ def _ugyldig_invitasjon():  # noqa: ANN202
 
 
 @bp.route("/")
-def oversikt():  # noqa: ANN201
+def oversikt():
     avtaler = uc.avtaler_for_partner(tj(), current_user.part_id, current_user.id)
     return render_template(
         "portal/oversikt.html",
@@ -173,12 +163,9 @@ def oversikt():  # noqa: ANN201
 
 def _avtaleside(
     avtale_id: int, kommentarskjema: Kommentarskjema | None = None, http_status: int = 200
-):  # noqa: ANN202
+):
     avtale = _avtale(avtale_id)
-    try:
-        avvik = lesing.for_avtale(tj(), avtale_id, avvikssider.melder())
-    except IkkeFunnet:
-        abort(404)
+    avvik = avvikslesing.for_avtale(tj(), avtale_id, melder())
     return render_template(
         "portal/avtale.html",
         avtale=avtale,
@@ -187,20 +174,20 @@ def _avtaleside(
         SIGNATARSTATUS=sig.SIGNATARSTATUS,
         KOPITYPER=KOPITYPER,
         avvik=avvik,
-        kan_melde_avvik=avtale.status in regler.KAN_MELDE_AVVIK,
-        AVVIKSSTATUSER=regler.STATUSER,
-        KATEGORIER=regler.KATEGORIER,
+        kan_melde_avvik=avtale.status in KAN_MELDE_AVVIK,
+        AVVIKSSTATUSER=AVVIKSSTATUSER,
+        KATEGORIER=KATEGORIER,
         idag=date.today(),
     ), http_status
 
 
 @bp.route("/avtaler/<int:avtale_id>")
-def avtale(avtale_id: int):  # noqa: ANN201
+def avtale(avtale_id: int):
     return _avtaleside(avtale_id)
 
 
 @bp.route("/avtaler/<int:avtale_id>/kommentar", methods=["POST"])
-def kommenter(avtale_id: int):  # noqa: ANN201
+def kommenter(avtale_id: int):
     _avtale(avtale_id)
     skjema = Kommentarskjema()
     if not skjema.validate_on_submit():
@@ -209,8 +196,6 @@ def kommenter(avtale_id: int):  # noqa: ANN201
         uc.kommenter(
             tj(), avtale_id, current_user.part_id, current_user.id, skjema.tekst.data, fra=fra()
         )
-    except IkkeFunnet:
-        abort(404)
     except Valideringsfeil as e:
         vis_feil(skjema, e)
         return _avtaleside(avtale_id, skjema, 400)
@@ -226,7 +211,7 @@ def _signeringsside(
     kodeskjema: sig.Kodeskjema | None = None,
     avslagsskjema: sig.Avslagsskjema | None = None,
     http_status: int = 200,
-):  # noqa: ANN202
+):
     avtale = _avtale(avtale_id)
     return render_template(
         "portal/signer.html",
@@ -239,7 +224,7 @@ def _signeringsside(
 
 
 @bp.route("/avtaler/<int:avtale_id>/signer", methods=["GET", "POST"])
-def signer(avtale_id: int):  # noqa: ANN201
+def signer(avtale_id: int):
     if request.method == "GET":
         return _signeringsside(avtale_id)
     _avtale(avtale_id)  # 404 for andres avtaler før noe annet
@@ -250,14 +235,14 @@ def signer(avtale_id: int):  # noqa: ANN201
 
 
 @bp.route("/avtaler/<int:avtale_id>/signer/kode", methods=["POST"])
-def send_kode(avtale_id: int):  # noqa: ANN201
+def send_kode(avtale_id: int):
     _avtale(avtale_id)
     sig.send_kode(avtale_id)
     return redirect(url_for("portal.signer", avtale_id=avtale_id))
 
 
 @bp.route("/avtaler/<int:avtale_id>/signer/avsla", methods=["POST"])
-def avsla(avtale_id: int):  # noqa: ANN201
+def avsla(avtale_id: int):
     _avtale(avtale_id)
     skjema = sig.Avslagsskjema()
     if not sig.avvis(avtale_id, skjema):
@@ -268,170 +253,47 @@ def avsla(avtale_id: int):  # noqa: ANN201
 # --- Nedlasting -------------------------------------------------------------------------------
 
 
-def _pdf(filnavn: str, data: bytes):  # noqa: ANN202
-    return send_file(
-        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filnavn
-    )
-
-
 @bp.route("/dokument/<int:dokument_id>")
-def dokument(dokument_id: int):  # noqa: ANN201
-    try:
-        filnavn, data = uc.les_pdf(
-            tj(), dokument_id, current_user.part_id, current_user.id, fra=fra()
-        )
-    except IkkeFunnet:
-        abort(404)
-    except Arkivfeil as e:
-        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
-    return _pdf(filnavn, data)
+def dokument(dokument_id: int):
+    filnavn, data = uc.les_pdf(tj(), dokument_id, current_user.part_id, current_user.id, fra=fra())
+    return fil(data, filnavn, "application/pdf")
 
 
 @bp.route("/signert/<int:kopi_id>")
-def signert(kopi_id: int):  # noqa: ANN201
-    try:
-        filnavn, data = signering.les_signert_kopi(
-            tj(), kopi_id, current_user.id, part_id=current_user.part_id, fra=fra()
-        )
-    except IkkeFunnet:
-        abort(404)
-    except Arkivfeil as e:
-        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
-    return _pdf(filnavn, data)
+def signert(kopi_id: int):
+    filnavn, data = signering.les_signert_kopi(
+        tj(), kopi_id, current_user.id, part_id=current_user.part_id, fra=fra()
+    )
+    return fil(data, filnavn, "application/pdf")
 
 
-# --- Avvik ------------------------------------------------------------------------------------
-
-
-class PartnerAvviksskjema(avvikssider.Avviksskjema):
-    # Personreferansen er kommunens (den vises aldri i portalen); parten beskriver uten.
-    person_ref = None
-
-
-def _hent_avvik(avvik_id: int) -> Avvik:
-    try:
-        return lesing.hent(tj(), avvik_id, avvikssider.melder())
-    except IkkeFunnet:
-        abort(404)
-
-
-def _avviksside(
-    avvik_id: int, svarskjema: avvikssider.Svarskjema | None = None, http_status: int = 200
-):  # noqa: ANN202
-    a = _hent_avvik(avvik_id)
-    return render_template(
-        "portal/avvik.html",
-        a=a,
-        forfalt=avvikssider.forfalt(a),
-        kan=avvikssider.handlinger(a, "part", skriv=True),
-        knappeskjema=sig.Knappeskjema(formdata=None),
-        svarskjema=svarskjema or avvikssider.Svarskjema(formdata=None),
-        STATUSER=regler.STATUSER,
-        KATEGORIER=regler.KATEGORIER,
-    ), http_status
+# --- Avvik (visningene er felles med ansattsidene: web/avvikssider.py) ----------------------
 
 
 @bp.route("/avvik/<int:avvik_id>", endpoint="avvik")
-def vis_avvik(avvik_id: int):  # noqa: ANN201
-    return _avviksside(avvik_id)
+def vis_avvik(avvik_id: int):
+    return avvikssider.side(PORTALEN, avvik_id)
 
 
 @bp.route("/avvik/<int:avvik_id>/svar", methods=["POST"])
-def besvar_avvik(avvik_id: int):  # noqa: ANN201
-    _hent_avvik(avvik_id)  # 404 for andres avvik før noe annet
-    skjema = avvikssider.Svarskjema()
-    if not skjema.validate_on_submit():
-        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
-        return _avviksside(avvik_id, skjema, 400)
-    try:
-        feil = skriving.besvar(
-            tj(),
-            avvik_id,
-            skjema.forklaring.data,
-            skjema.tiltak.data,
-            avvikssider.melder(),
-            fra(),
-        )
-    except Valideringsfeil as e:
-        vis_feil(skjema, e)
-        return _avviksside(avvik_id, skjema, 400)
-    except IkkeFunnet:
-        abort(404)
-    except Arkivfeil as e:
-        flash(str(e), "feil")
-        return _avviksside(avvik_id, skjema, 500)
-    flash("Svaret er sendt til kommunen.", "ok")
-    avvikssider.flash_epostfeil(feil)
-    return redirect(url_for("portal.avvik", avvik_id=avvik_id))
-
-
-def _send_avvik(avvik_id: int) -> bool:
-    try:
-        feil = skriving.send(tj(), avvik_id, avvikssider.melder(), fra())
-    except Valideringsfeil as e:
-        avvikssider.flash_feil(e)
-        return False
-    except IkkeFunnet:
-        abort(404)
-    except Arkivfeil as e:
-        flash(f"Avviket er lagret, men ikke sendt: {e}", "feil")
-        return False
-    avvikssider.flash_epostfeil(feil)
-    return True
+def besvar_avvik(avvik_id: int):
+    return avvikssider.besvar(PORTALEN, avvik_id)
 
 
 @bp.route("/avvik/<int:avvik_id>/send", methods=["POST"])
-def send_avvik(avvik_id: int):  # noqa: ANN201
+def send_avvik(avvik_id: int):
     """Send et avvik som ble lagret, men ikke sendt (for eksempel fordi arkivet var nede)."""
-    _hent_avvik(avvik_id)
-    if not sig.Knappeskjema().validate_on_submit():
-        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
-    elif _send_avvik(avvik_id):
-        flash("Avviket er sendt til kommunen.", "ok")
-    return redirect(url_for("portal.avvik", avvik_id=avvik_id))
+    return avvikssider.send_knapp(PORTALEN, avvik_id)
 
 
 @bp.route("/avvik/skjema/<int:skjema_id>.<fmt>")
-def avviksskjema(skjema_id: int, fmt: str):  # noqa: ANN201
-    try:
-        filnavn, data = lesing.les_skjema(tj(), skjema_id, fmt, avvikssider.melder(), fra())
-    except IkkeFunnet:
-        abort(404)
-    except Arkivfeil as e:
-        return render_template("feil.html", tittel="Arkivfeil", melding=str(e)), 500
-    return avvikssider.skjemafil(filnavn, data, fmt)
+def avviksskjema(skjema_id: int, fmt: str):
+    return avvikssider.skjemafil(skjema_id, fmt)
 
 
 @bp.route("/avtaler/<int:avtale_id>/avvik/ny", methods=["GET", "POST"])
-def nytt_avvik(avtale_id: int):  # noqa: ANN201
+def nytt_avvik(avtale_id: int):
     """Parten melder et avvik; det sendes til kommunen med en gang."""
     avtale = _avtale(avtale_id)
-    kan_melde = avtale.status in regler.KAN_MELDE_AVVIK
-    skjema = PartnerAvviksskjema()
-    http_status = 200
-    if kan_melde and skjema.validate_on_submit():
-        try:
-            a = skriving.registrer(
-                tj(), avtale_id, skjema.data_til_brukstilfellet(), avvikssider.melder(), fra()
-            )
-        except Valideringsfeil as e:
-            vis_feil(skjema, e)
-            http_status = 400
-        except IkkeFunnet:
-            abort(404)
-        else:
-            if _send_avvik(a.id):
-                flash(f"Avvik {a.nummer} er sendt til kommunen.", "ok")
-            avvikssider.flash_advarsler(skjema)
-            return redirect(url_for("portal.avvik", avvik_id=a.id))
-    elif request.method == "POST":
-        http_status = 400
-        if kan_melde:
-            flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
-    return render_template(
-        "portal/avvik_ny.html",
-        avtale=avtale,
-        skjema=skjema,
-        kan_melde=kan_melde,
-        avbryt=url_for("portal.avtale", avtale_id=avtale_id),
-    ), http_status
+    navn = avtale.tittel.removeprefix("Samarbeidsavtale med ")
+    return avvikssider.ny(PORTALEN, avtale_id, navn, avtale.status, portal=True)

@@ -3,15 +3,16 @@ tynne kallene til brukstilfellene (meldingene vises som flash eller ved feltet).
 
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from dokumenter.avtaler import signering
-from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Oppsettsfeil, Valideringsfeil
+from dokumenter.felles.feil import Arkivfeil, Oppsettsfeil, Valideringsfeil
 from dokumenter.signering.koder import KODE_GYLDIG
+from web.svar import UGYLDIG_SKJEMA, epostfeil, som_melding
 from web.tilgang import fra, tj
 
 SIGNATARSTATUS = {"venter": "Venter", "signert": "Signert", "avvist": "Avslått"}
@@ -49,28 +50,27 @@ class Avslagsskjema(FlaskForm):
     )
 
 
-def _epostfeil(feil: list[str]) -> None:
-    for f in feil:
-        flash(f"E-post ble ikke sendt: {f}", "feil")
+def _ved_feltet(skjema: FlaskForm, felt: str, e: Valideringsfeil, hva: str) -> None:
+    """Feilen for `felt` vises ved feltet, resten som meldinger."""
+    if felt in e.feil:
+        skjema[felt].errors = [e.feil[felt]]
+        flash(f"{hva} ble ikke registrert. Se feilen ved feltet.", "feil")
+    for navn, melding in e.feil.items():
+        if navn != felt:
+            flash(melding, "feil")
 
 
 def send_kode(avtale_id: int) -> None:
     """«Send engangskode»: meldingen vises som flash."""
     if not Knappeskjema().validate_on_submit():
-        flash("Skjemaet er ugyldig. Last siden på nytt.", "feil")
+        flash(UGYLDIG_SKJEMA, "feil")
         return
-    try:
+    with som_melding():
         feil = signering.send_kode(tj(), avtale_id, current_user.id, fra=fra())
-    except Valideringsfeil as e:
-        for m in e.feil.values():
-            flash(m, "feil")
-        return
-    except IkkeFunnet:
-        abort(404)
-    if feil:
-        flash(f"Koden kunne ikke sendes: {feil}", "feil")
-    else:
-        flash("En engangskode er sendt til e-postadressen din. Skriv den inn nedenfor.", "ok")
+        if feil:
+            flash(f"Koden kunne ikke sendes: {feil}", "feil")
+        else:
+            flash("En engangskode er sendt til e-postadressen din. Skriv den inn nedenfor.", "ok")
 
 
 def signer(avtale_id: int, skjema: Kodeskjema) -> str | None:
@@ -89,15 +89,8 @@ def signer(avtale_id: int, skjema: Kodeskjema) -> str | None:
             fra=fra(),
         )
     except Valideringsfeil as e:
-        if "kode" in e.feil:
-            skjema.kode.errors = [e.feil["kode"]]
-            flash("Signaturen ble ikke registrert. Se feilen ved kodefeltet.", "feil")
-        for navn, m in e.feil.items():
-            if navn != "kode":
-                flash(m, "feil")
+        _ved_feltet(skjema, "kode", e, "Signaturen")
         return None
-    except IkkeFunnet:
-        abort(404)
     except (Arkivfeil, Oppsettsfeil) as e:
         # Signaturen er lagret; den signerte kopien lages på nytt av påminnelsesjobben.
         flash(f"Signaturen er registrert, men den signerte kopien kunne ikke lages: {e}", "feil")
@@ -106,7 +99,7 @@ def signer(avtale_id: int, skjema: Kodeskjema) -> str | None:
         flash("Du har signert. Alle har nå signert, og avtalen er inngått.", "ok")
     else:
         flash("Du har signert. Neste signerer har fått beskjed på e-post.", "ok")
-    _epostfeil(feil)
+    epostfeil(feil)
     return status
 
 
@@ -118,15 +111,8 @@ def avvis(avtale_id: int, skjema: Avslagsskjema) -> bool:
     try:
         feil = signering.avvis(tj(), avtale_id, current_user.id, skjema.grunn.data, fra=fra())
     except Valideringsfeil as e:
-        if "grunn" in e.feil:
-            skjema.grunn.errors = [e.feil["grunn"]]
-            flash("Avslaget ble ikke registrert. Se feilen ved begrunnelsen.", "feil")
-        for navn, m in e.feil.items():
-            if navn != "grunn":
-                flash(m, "feil")
+        _ved_feltet(skjema, "grunn", e, "Avslaget")
         return False
-    except IkkeFunnet:
-        abort(404)
     flash("Du har avslått å signere. Den ansvarlige i kommunen har fått beskjed.", "ok")
-    _epostfeil(feil)
+    epostfeil(feil)
     return True

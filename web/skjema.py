@@ -19,7 +19,7 @@ def vis_feil(skjema: Form, feil: Valideringsfeil) -> None:
     flash("Skjemaet har feil. Rett opp feltene som er merket.", "feil")
 
 
-def _alle_felt(skjema):  # noqa: ANN001, ANN202
+def _alle_felt(skjema):
     for f in skjema:
         if hasattr(f, "entries"):
             for entry in f.entries:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from dokumenter.avtaler.skriving import STATUSER
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer import innsynslogg as planer
-from dokumenter.sok import sporring as uc
+from dokumenter.sider import sok as uc
 from dokumenter.sok.skjema import FASETTER
 from web.tilgang import bare_ansatte, fra, tj
 
@@ -37,7 +37,7 @@ def _etikett(felt: str, verdi: str) -> str:
     return verdi
 
 
-def treffadresse(t) -> str:  # noqa: ANN001
+def treffadresse(t) -> str:
     """Hvor et treff lenker: objektets egen side."""
     if t.art == "avvik":
         return url_for("avvik.vis", avvik_id=t.objekt_id)
@@ -48,19 +48,22 @@ def treffadresse(t) -> str:  # noqa: ANN001
     return url_for("avtaler.vis", avtale_id=t.objekt_id)
 
 
-def _sok(p: dict):  # noqa: ANN202
+def _sok(p: dict):
     """Søket, og planene som ble vist i treffene logges i planenes innsynslogg."""
     r = uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
     planer.logg_visninger(
-        tj(), current_user.id, [t.objekt_id for t in r.treff if t.art == "plan"], "sokt_fram",
+        tj(),
+        current_user.id,
+        [t.objekt_id for t in r.treff if t.art == "plan"],
+        "sokt_fram",
         fra(),
-    )  # fmt: skip
+    )
     return r
 
 
 @bp.route("/sok")
 @login_required
-def side():  # noqa: ANN201
+def side():
     p = _parametre()
     resultat = (
         uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
@@ -80,7 +83,7 @@ def side():  # noqa: ANN201
 
 @bp.route("/api/sok")
 @login_required
-def api():  # noqa: ANN201
+def api():
     p = _parametre()
     r = _sok(p)
     return jsonify(

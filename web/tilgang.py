@@ -37,7 +37,7 @@ def er_partner(bruker: object) -> bool:
     return rolle == PARTNER and part_id is not None
 
 
-def _krev_ansatt():  # noqa: ANN202
+def _krev_ansatt():
     """before_request for ansattsidene: innlogget, og med en ansattrolle (ikke partner)."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
@@ -54,7 +54,7 @@ def bare_ansatte(bp: Blueprint) -> Blueprint:
     return bp
 
 
-def krev_partner():  # noqa: ANN201
+def krev_partner():
     """before_request for portalen: innlogget partnerbruker (ansatte får 403)."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
@@ -69,7 +69,7 @@ def start_okt(bruker: object) -> None:
     session[INNLOGGET_KL] = time.time()
 
 
-def sjekk_partnerokt():  # noqa: ANN201
+def sjekk_partnerokt():
     """before_request for hele appen: en partnerøkt varer i høyst PARTNEROKT fra innlogging."""
     if not current_user.is_authenticated or current_user.rolle != PARTNER:
         return None
@@ -82,12 +82,12 @@ def sjekk_partnerokt():  # noqa: ANN201
     return redirect(url_for("portal.logg_inn"))
 
 
-def skrivetilgang(visning):  # noqa: ANN001, ANN201
+def skrivetilgang(visning):
     """Innlogget og med en rolle som kan endre (admin, saksbehandler)."""
 
     @wraps(visning)
     @login_required
-    def innpakket(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def innpakket(*args, **kwargs):
         if not kan_skrive(current_user):
             abort(403)
         return visning(*args, **kwargs)

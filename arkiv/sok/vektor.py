@@ -69,12 +69,12 @@ class Vektorsok:
             if isinstance(m, FilterMatcher):  # slettemerker; tilgangsfilteret tar dem
                 m = m.child
             if hasattr(m, "_read_ids") and hasattr(m, "_read_weights"):
-                while not m._atend:  # noqa: SLF001 - blokk for blokk, se modulteksten
-                    m._read_ids()  # noqa: SLF001
-                    m._read_weights()  # noqa: SLF001
-                    ider.append(np.asarray(m._ids, dtype=np.int64) + forskyvning)  # noqa: SLF001
-                    tf.append(np.asarray(m._weights, dtype=np.float32))  # noqa: SLF001
-                    m._next_block()  # noqa: SLF001
+                while not m._atend:
+                    m._read_ids()
+                    m._read_weights()
+                    ider.append(np.asarray(m._ids, dtype=np.int64) + forskyvning)
+                    tf.append(np.asarray(m._weights, dtype=np.float32))
+                    m._next_block()
             else:
                 par = [(d, m.weight()) for d in _alle(m)]
                 ider.append(np.array([d for d, _ in par], dtype=np.int64) + forskyvning)

@@ -45,6 +45,8 @@ KREVER_BEGRUNNELSE = ("ikke_inngaatt", "avsluttet")
 BARE_SYSTEMET = ("til_signering", "inngaatt")
 # Innholdet kan endres i disse statusene; endring under signering trekker runden.
 KAN_ENDRES = ("utkast", "til_gjennomgang", "til_signering", "til_revisjon")
+# En ny signeringsrunde kan startes herfra (fra «til signering» må runden trekkes først).
+KAN_SENDES_TIL_SIGNERING = ("utkast", "til_gjennomgang", "til_revisjon")
 PARTEN_SER = ("til_gjennomgang", "til_signering")  # parten ser gjeldende versjon da
 
 

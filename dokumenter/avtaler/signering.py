@@ -110,9 +110,14 @@ class Avtalesignering(motor.Signerbar[Avtale]):
             )
 
     def varsel(
-        self, tj: Tjenester, s: Session, sak: Avtale, runde: Signeringsrunde, neste: Any,
+        self,
+        tj: Tjenester,
+        s: Session,
+        sak: Avtale,
+        runde: Signeringsrunde,
+        neste: Any,
         paminnelse: bool,
-    ) -> Epost | str:  # fmt: skip
+    ) -> Epost | str:
         til, navn, part = neste.bruker.epost, neste.bruker.navn, sak.part.navn
         if not til:
             return f"{navn} har ingen e-postadresse og er ikke varslet."
@@ -130,9 +135,14 @@ class Avtalesignering(motor.Signerbar[Avtale]):
         )
 
     def logg(
-        self, s: Session, sak: Avtale, handling: str, bruker_id: int | None, fra: str,
+        self,
+        s: Session,
+        sak: Avtale,
+        handling: str,
+        bruker_id: int | None,
+        fra: str,
         **detaljer: Any,
-    ) -> None:  # fmt: skip
+    ) -> None:
         logg(s, sak.id, handling, bruker_id, fra, **detaljer)
 
     def revisjonsspor(self, s: Session, sak: Avtale, runde: Signeringsrunde) -> list[Sporhendelse]:
@@ -161,15 +171,24 @@ class Avtalesignering(motor.Signerbar[Avtale]):
         ]
 
     def registrer_kopi(
-        self, s: Session, sak: Avtale, runde: Signeringsrunde | None, fil: LagretFil,
-        data: bytes, bruker_id: int | None, fra: str, **detaljer: Any,
-    ) -> SignertKopi:  # fmt: skip
+        self,
+        s: Session,
+        sak: Avtale,
+        runde: Signeringsrunde | None,
+        fil: LagretFil,
+        data: bytes,
+        bruker_id: int | None,
+        fra: str,
+        **detaljer: Any,
+    ) -> SignertKopi:
         skannet = runde is None
         if skannet and sak.status not in KAN_ENDRES:
             raise Valideringsfeil(
-                {"fil": f"En avtale med status «{STATUSER[sak.status]}» kan ikke få en ny "
-                        "signert kopi."}
-            )  # fmt: skip
+                {
+                    "fil": f"En avtale med status «{STATUSER[sak.status]}» kan ikke få en ny "
+                    "signert kopi."
+                }
+            )
         versjon = runde.versjon_nummer if runde else sak.gjeldende_versjon
         kopi = SignertKopi(
             avtale_id=sak.id,
@@ -182,8 +201,14 @@ class Avtalesignering(motor.Signerbar[Avtale]):
         )
         s.add(kopi)
         detaljer = {"runde": runde.id, **detaljer} if runde else detaljer
-        logg(s, sak.id, "signert_kopi", bruker_id, fra, **{**detaljer, "versjon": versjon,
-             "sha256": fil.sha256})  # fmt: skip
+        logg(
+            s,
+            sak.id,
+            "signert_kopi",
+            bruker_id,
+            fra,
+            **{**detaljer, "versjon": versjon, "sha256": fil.sha256},
+        )
         grunn = "Skannet signert kopi lastet opp." if skannet else ""
         bytt_status(s, sak, "inngaatt", bruker_id, fra, grunn, av_systemet=True)
         return kopi

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.avtaler.lesing import les_og_logg
-from dokumenter.avvik.regler import Melder
+from dokumenter.avvik.regler import STATUSER, Melder, er_forfalt, synlig_for
 from dokumenter.brukere.roller import SKRIVEROLLER
 from dokumenter.felles.feil import IkkeFunnet
 from dokumenter.models import Avtale, Avvik, Avviksskjema
@@ -20,12 +20,33 @@ from dokumenter.tjenester import Tjenester
 def _hent(s: Session, avvik_id: int, melder: Melder) -> Avvik:
     """Avviket, om brukeren får se det (partnere bare egne avtalers; ellers IkkeFunnet)."""
     avvik = s.get(Avvik, avvik_id, options=[selectinload(Avvik.avtale).selectinload(Avtale.part)])
-    if avvik is None or (melder.side == "part" and avvik.avtale.part_id != melder.part_id):
+    if avvik is None or not synlig_for(avvik, melder):
         raise IkkeFunnet("Avviket finnes ikke.")
     return avvik
 
 
 # --- Oppslag -------------------------------------------------------------------------------
+
+FORFALT = "forfalt"  # filter i listen: sendt, og svarfristen er ute
+IKKE_LUKKET = "ikke_lukket"  # filter i listen: alt som ikke er lukket (forsidens «åpne avvik»)
+FILTER = {IKKE_LUKKET: "Ikke lukket", FORFALT: "Forfalt (svarfristen er ute)", **STATUSER}
+# Listen: det som venter på noen først.
+_REKKEFOLGE = {FORFALT: 0, "aapen": 1, "sendt": 2, "besvart": 3, "lukket": 4}
+
+
+def liste(tj: Tjenester, filter_: str = "", idag: date | None = None) -> list[tuple[Avvik, bool]]:
+    """Alle avvik for ansatte, (avvik, forfalt), det som venter på noen først."""
+    idag = idag or date.today()
+    with tj.sesjoner() as s:
+        sporring = select(Avvik).options(selectinload(Avvik.avtale).selectinload(Avtale.part))
+        if filter_ == FORFALT:
+            sporring = sporring.where(Avvik.status == "sendt", Avvik.svarfrist < idag)
+        elif filter_ == IKKE_LUKKET:
+            sporring = sporring.where(Avvik.status != "lukket")
+        elif filter_ in STATUSER:
+            sporring = sporring.where(Avvik.status == filter_)
+        rader = [(a, er_forfalt(a, idag)) for a in s.scalars(sporring.order_by(Avvik.id.desc()))]
+    return sorted(rader, key=lambda r: _REKKEFOLGE[FORFALT if r[1] else r[0].status])
 
 
 def for_avtale(tj: Tjenester, avtale_id: int, melder: Melder) -> list[Avvik]:
@@ -36,6 +57,7 @@ def for_avtale(tj: Tjenester, avtale_id: int, melder: Melder) -> list[Avvik]:
         rader = s.scalars(
             select(Avvik).where(Avvik.avtale_id == avtale_id).order_by(Avvik.id.desc())
         ).all()
+        rader = [a for a in rader if synlig_for(a, melder)]
         s.expunge_all()  # personreferansen blankes på frakoblede objekter, aldri i basen
         return [_skjul_person(a, melder) for a in rader]
 

@@ -1,10 +1,13 @@
-"""Avvikenes regler: statuser, kategorier, når et avvik kan meldes, og hvem som handler."""
+"""Avvikenes regler: statuser, kategorier, når et avvik kan meldes, hvem som handler, og hva
+hver av dem kan gjøre med et avvik nå."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from dokumenter.brukere.roller import PARTNER
+from dokumenter.brukere.roller import PARTNER, SKRIVEROLLER
+from dokumenter.models import Avvik
 
 STATUSER = {"aapen": "Åpen", "sendt": "Sendt", "besvart": "Besvart", "lukket": "Lukket"}
 KATEGORIER = {
@@ -32,3 +35,34 @@ class Melder:
     @property
     def side(self) -> str:
         return "part" if self.rolle == PARTNER else "kommune"
+
+    @property
+    def kan_skrive(self) -> bool:
+        """Partnerbrukere handler for parten; ansatte må ha skrivetilgang."""
+        return self.side == "part" or self.rolle in SKRIVEROLLER
+
+
+def er_forfalt(a: Avvik, idag: date | None = None) -> bool:
+    """Sendt, og svarfristen er ute."""
+    return a.status == "sendt" and a.svarfrist is not None and a.svarfrist < (idag or date.today())
+
+
+def synlig_for(a: Avvik, melder: Melder) -> bool:
+    """Partnere ser bare egne avtalers avvik, og ikke kommunens utkast som ikke er sendt."""
+    if melder.side != "part":
+        return True
+    return a.avtale.part_id == melder.part_id and not (
+        a.status == "aapen" and a.meldt_av_side == "kommune"
+    )
+
+
+def handlinger(a: Avvik, melder: Melder, idag: date | None = None) -> dict[str, bool]:
+    """Hva brukeren kan gjøre med avviket nå (brukstilfellene kontrollerer det samme)."""
+    skriv = melder.kan_skrive
+    return {
+        "send": skriv and a.status == "aapen" and a.meldt_av_side == melder.side,
+        "svar": skriv and a.status == "sendt" and a.meldt_av_side != melder.side,
+        "lukk": skriv
+        and melder.side == "kommune"
+        and (a.status == "besvart" or er_forfalt(a, idag)),
+    }

@@ -21,7 +21,7 @@ from dokumenter.evaluering import paminnelser as evaluering
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.felles.lenker import Stilenker
-from dokumenter.infrastruktur import forsegling, kryptering, maler
+from dokumenter.infrastruktur import forsegling, kryptering, loggoppsett, maler
 from dokumenter.infrastruktur.konvertering import KonverteringsFeil
 from dokumenter.infrastruktur.maler import MalFeil
 from dokumenter.models import Bruker, Part
@@ -53,7 +53,11 @@ def _feil(melding: str) -> None:
 
 @click.group(help="Dokumentgenerering og avtaleforvaltning for boligsosialt arbeid.")
 def main() -> None:
-    pass
+    try:
+        nivaa = Innstillinger.fra_miljo().loggnivaa
+    except ValueError as e:
+        _feil(str(e))
+    loggoppsett.sett_opp(nivaa)
 
 
 @main.command(help="Opprett eller oppgrader instansen (database, arkiv).")
@@ -74,7 +78,6 @@ def _lag_plannokkel(tj: Tjenester) -> None:
 
 @main.command("demo", help="Last inn demodata (Rana) og demobrukeren. Trygt å kjøre flere ganger.")
 def demo_cmd() -> None:
-    pass
 
     tj = _tjenester()
     _lag_plannokkel(tj)
@@ -205,7 +208,7 @@ def arkiv_grp() -> None:
     pass
 
 
-def _skriv_rapport(r) -> None:  # noqa: ANN001
+def _skriv_rapport(r) -> None:
     click.echo(
         f"Kontrollerte {r.kontrollert} filer ({r.bytes_lest / 1e6:.1f} MB) på "
         f"{r.sekunder:.1f} s ({r.mb_per_sekund:.0f} MB/s)."
@@ -293,7 +296,6 @@ def signatur_grp() -> None:
 )
 def signatur_verifiser(fil: Path, sertifikat: Path | None) -> None:
     # Importeres her: pyHanko er tungt å laste, og bare denne kommandoen trenger det.
-    pass
 
     if sertifikat is None:
         standard = forsegling.Segl.fra_innstillinger(Innstillinger.fra_miljo()).sertifikat
@@ -358,7 +360,6 @@ main.add_command(avvik_grp, "avvik")
 @avvik_grp.command("paminn", help="Påminn om avvik der svarfristen er ute (for cron).")
 @NETTADRESSE
 def avvik_paminn(nettadresse: str | None) -> None:
-    pass
 
     _paminn(avvik.send_paminnelser, nettadresse, "forfalte avvik")
 
@@ -376,7 +377,6 @@ main.add_command(evaluering_grp, "evaluering")
 )
 @NETTADRESSE
 def evaluering_paminn(nettadresse: str | None) -> None:
-    pass
 
     _paminn(evaluering.send_paminnelser, nettadresse, "evalueringer")
 
@@ -396,7 +396,6 @@ main.add_command(plan_grp, "plan")
 )
 @NETTADRESSE
 def plan_paminn(nettadresse: str | None) -> None:
-    pass
 
     _paminn(paminnelser.send_paminnelser, nettadresse, "planer")
 
@@ -407,7 +406,6 @@ def plan_paminn(nettadresse: str | None) -> None:
     "ute: rader, filer og søkeindeks. Skriver en sletterapport uten personopplysninger.",
 )
 def plan_slett_utlopte() -> None:
-    pass
 
     tj = _tjenester()
     try:

@@ -18,7 +18,7 @@ from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
 
 DEMO_BRUKER = "prosjektleder"
-DEMO_PASSORD = "rana-demo-2026"  # noqa: S105 - kun for demoinstansen, skrives ut av `make run`
+DEMO_PASSORD = "rana-demo-2026"
 
 
 def fiktivt_orgnr(lopenummer: int) -> str:
@@ -206,7 +206,7 @@ def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
             fra="demo",
         )
         if send:
-            avvik_skriving.send(tj, a.id, melder, "http://127.0.0.1:5000", fra="demo")
+            avvik_skriving.send(tj, a.id, melder, fra="demo")
 
 
 DEMO_PERSON = "Demo Demosen"  # fiktiv person
@@ -215,7 +215,6 @@ DEMO_PERSON = "Demo Demosen"  # fiktiv person
 def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
     """Én individuell plan (fiktiv person) med prosjektlederen som koordinator og Bodø
     fengsels kontaktperson i ansvarsgruppen, med samtykke. Lages bare én gang."""
-    pass
     from dokumenter.models import Plan
 
     with tj.sesjoner() as s:
@@ -239,7 +238,7 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
         "tjenestebehov": "Bolig fra dag én, oppfølging i hjemmet og poliklinisk rusbehandling.",
         "deltakere": [
             {"navn": "Kontaktbetjent", "rolle": "Kontaktbetjent", "virksomhet": "Bodø fengsel"}
-        ],  # fmt: skip
+        ],
         "koordinator_navn": "Prosjektleder",
         "koordinator_tjeneste": "Boligsosialt arbeid",
         "koordinator_telefon": "75 14 50 00",
@@ -259,7 +258,7 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
                 "ansvarlig": "Rustjenesten",
                 "frist": (idag + timedelta(days=45)).strftime("%d.%m.%Y"),
             },
-        ],  # fmt: skip
+        ],
         "gjennomforing": "Ansvarsgruppen møtes hver måned det første halvåret.",
         "periode_fra": idag.isoformat(),
         "periode_til": (idag + timedelta(days=365)).isoformat(),
@@ -276,7 +275,7 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
                 (21, "Signering av leiekontrakt", "Personen"),
                 (28, "Nøkler og innflytting", "Boligkontoret"),
             )
-        ],  # fmt: skip
+        ],
         "oppfolging_i_bolig": "Boveileder på besøk to ganger i uka de første tre månedene.",
         "egne_plikter": "Betale husleie, holde avtaler og si fra om endringer.",
         "samarbeid_andre": "Fastlege og NAV-kontoret.",
@@ -286,6 +285,6 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
             {"mottaker": "Personen"},
             {"mottaker": "Koordinator"},
             {"mottaker": "Bodø fengsel"},
-        ],  # fmt: skip
+        ],
     }
     lagring.lagre_versjon(tj, plan_id, innhold, bruker_id, 0, "Første versjon", "demo")

@@ -20,7 +20,7 @@ PAMINNELSE_DAGER = 14
 # --- Frister, påminnelser og kalender --------------------------------------------------------
 
 
-def frister_oversikt(tj: Tjenester, idag: date | None = None):  # noqa: ANN201
+def frister_oversikt(tj: Tjenester, idag: date | None = None):
     """(forfalte, snart): lister av (avtale_id, part, dato, dager) for inngåtte avtaler."""
     idag = idag or date.today()
     with tj.sesjoner() as s:

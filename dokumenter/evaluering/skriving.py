@@ -206,7 +206,7 @@ def evaluer(
                 "Utkast til revisjon etter evaluering",
                 fra=fra,
             )
-        except Exception as e:  # noqa: BLE001 - evalueringen er lagret; meld fra i stedet
+        except Exception as e:
             logger.exception("Kunne ikke lage revisjonsutkast for avtale %s", avtale_id)
             evaluering.utkast_feil = (
                 f"Evalueringen er lagret og avtalen satt til revisjon, men utkastet til ny "

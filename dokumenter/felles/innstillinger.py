@@ -18,6 +18,7 @@ STANDARD_NETTADRESSE = "http://127.0.0.1:5000"
 # Argon2-kostnaden for passord og engangskoder. «test» er den billigste profilen; den kan bare
 # settes ved å lage Innstillinger i kode (testene), aldri fra miljøet.
 PASSORDPROFILER = ("produksjon", "test")
+LOGGNIVAER = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Innstillinger:
     # Demo (make run): e-post til en lokal demo-postkasse på /demo/epost i stedet for SMTP.
     demo: bool = False
     passordprofil: str = "produksjon"
+    loggnivaa: str = "INFO"
 
     @property
     def indeksmappe(self) -> Path:
@@ -98,16 +100,19 @@ class Innstillinger:
             indeks=Path(verdi("DOKUMENTER_INDEKS")) if verdi("DOKUMENTER_INDEKS") else None,
             plan_oppbevaring_dager=_heltall(env, "DOKUMENTER_PLAN_OPPBEVARING_DAGER", 3650),
             smtp=_smtp(env),
-            segl_nokkel=Path(verdi("DOKUMENTER_SEGL_NOKKEL")) if verdi("DOKUMENTER_SEGL_NOKKEL")
+            segl_nokkel=Path(verdi("DOKUMENTER_SEGL_NOKKEL"))
+            if verdi("DOKUMENTER_SEGL_NOKKEL")
             else None,
             segl_sertifikat=Path(verdi("DOKUMENTER_SEGL_SERTIFIKAT"))
-            if verdi("DOKUMENTER_SEGL_SERTIFIKAT") else None,
+            if verdi("DOKUMENTER_SEGL_SERTIFIKAT")
+            else None,
             plannokler=_nokler(verdi("DOKUMENTER_PLANNOKKEL")),
             hemmelig_nokkel=verdi("DOKUMENTER_SECRET_KEY") or None,
             nettadresse=verdi("DOKUMENTER_NETTADRESSE") or STANDARD_NETTADRESSE,
             port=_heltall(env, "PORT", 5000),
             demo=_ja_nei(env, "DOKUMENTER_DEMO"),
-        )  # fmt: skip
+            loggnivaa=_valg(env, "DOKUMENTER_LOGGNIVAA", LOGGNIVAER, "INFO"),
+        )
 
 
 def _heltall(env: Mapping[str, str], navn: str, standard: int) -> int:
@@ -125,6 +130,13 @@ def _ja_nei(env: Mapping[str, str], navn: str) -> bool:
     if tekst not in ("0", "1"):
         raise ValueError(f"{navn} må være 1 eller 0, ikke {tekst!r}.")
     return tekst == "1"
+
+
+def _valg(env: Mapping[str, str], navn: str, lovlige: tuple[str, ...], standard: str) -> str:
+    tekst = (env.get(navn) or standard).strip().upper()
+    if tekst not in lovlige:
+        raise ValueError(f"{navn} må være en av {', '.join(lovlige)}, ikke {tekst!r}.")
+    return tekst
 
 
 def _nokler(verdi: str) -> tuple[str, ...]:

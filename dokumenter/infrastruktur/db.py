@@ -19,7 +19,7 @@ def lag_motor(url: str) -> Engine:
         motor = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(motor, "connect")
-        def _sqlite_pragma(dbapi_conn, _record):  # noqa: ANN001
+        def _sqlite_pragma(dbapi_conn, _record):
             dbapi_conn.isolation_level = None  # transaksjonene styres av "begin" under
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
@@ -32,7 +32,7 @@ def lag_motor(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(motor, "begin")
-        def _sqlite_begin(conn):  # noqa: ANN001
+        def _sqlite_begin(conn):
             # Skrivetransaksjoner tar skrivelåsen med en gang, så to samtidige lagringer
             # køes i stedet for at den siste feiler midt i («database is locked»).
             skriv = conn.get_execution_options().get("skriv")

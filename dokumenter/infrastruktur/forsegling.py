@@ -297,7 +297,7 @@ def _sla_sammen(pdf: bytes, sidene_pdf: bytes, metadata: dict[str, str]) -> byte
         skriver = PdfWriter(clone_from=hoved)
         for side in tillegg.pages:
             skriver.add_page(side)
-    except Exception as feil:
+    except Exception as feil:  # noqa: BLE001 - pyHanko og pypdf kan kaste hva som helst
         raise SeglFeil(
             f"Kunne ikke lese PDF-ene som skal settes sammen ({_kort(feil)}). "
             "Lag PDF/A-filene på nytt."
@@ -345,7 +345,7 @@ def lag_signert_kopi(pdf: bytes, sidene_pdf: bytes, segl: Segl, metadata: dict[s
         ut = signers.PdfSigner(meta, signer=signer).sign_pdf(skriver)
     except SeglFeil:
         raise
-    except Exception as feil:
+    except Exception as feil:  # noqa: BLE001 - pyHanko og pypdf kan kaste hva som helst
         raise SeglFeil(f"Forseglingen feilet ({_kort(feil)}). Meld fra om feilen.") from None
     return ut.getvalue()
 
@@ -487,14 +487,14 @@ def _verifiser(pdf: bytes, tillit: list[Path] | None) -> Verifikasjon:
     try:
         leser = PdfFileReader(io.BytesIO(pdf), strict=False)
         _ = leser.root  # katalogen må kunne leses
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - pyHanko og pypdf kan kaste hva som helst
         resultat.feil.append(
             f"PDF-filen er skadet eller ufullstendig og kan ikke leses ({_kort(e)})."
         )
         return resultat
     try:
         alle = list(leser.embedded_regular_signatures)
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - pyHanko og pypdf kan kaste hva som helst
         resultat.feil.append(
             f"Signaturen i filen er skadet og kan ikke leses ({_kort(e)}). Filen kan være "
             "endret etter forseglingen."
@@ -518,7 +518,7 @@ def _verifiser(pdf: bytes, tillit: list[Path] | None) -> Verifikasjon:
     kontekst = ValidationContext(trust_roots=sertifikater, allow_fetching=False)
     try:
         status = _uten_hendelsessloyfe(validate_pdf_signature, segl, kontekst)
-    except Exception as e:
+    except Exception as e:  # noqa: BLE001 - pyHanko og pypdf kan kaste hva som helst
         resultat.feil.append(
             f"Signaturen i filen er skadet og kan ikke kontrolleres ({_kort(e)}). Filen kan "
             "være endret etter forseglingen."
@@ -569,7 +569,7 @@ def _verifiser(pdf: bytes, tillit: list[Path] | None) -> Verifikasjon:
     return resultat
 
 
-def _uten_hendelsessloyfe(funksjon, *args):  # noqa: ANN001, ANN002, ANN202
+def _uten_hendelsessloyfe(funksjon, *args):
     """pyHanko bruker asyncio.run() inni; går det allerede en hendelsessløyfe i tråden
     (Jupyter, asynkrone kallere), kjøres kallet i en egen tråd i stedet for å feile."""
     try:

@@ -287,7 +287,7 @@ def avsnittslinjer(docx: Path) -> list[str]:
     doc = Document(str(docx))
     elementer = [doc.element.body]
     for seksjon in doc.sections:
-        elementer += [seksjon.header._element, seksjon.footer._element]  # noqa: SLF001
+        elementer += [seksjon.header._element, seksjon.footer._element]
     linjer = []
     for element in elementer:
         for p in element.iter(qn("w:p")):

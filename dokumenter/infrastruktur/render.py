@@ -82,7 +82,7 @@ class _Jinjamiljo(Environment):
         super().__init__(**kwargs)
         self._kompilert: dict[str, Any] = {}
 
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002, ANN001, ANN201
+    def from_string(self, source, globals=None, template_class=None):
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         mal = self._kompilert.get(source)

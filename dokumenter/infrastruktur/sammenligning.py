@@ -51,7 +51,7 @@ def avsnitt_fra_docx(data: bytes) -> list[Avsnittsdata]:
     stilnavn = {s.style_id: s.name for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
     standard = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     standardnavn = standard.name if standard is not None else "Normal"
-    kropp = doc._body  # noqa: SLF001 - forelder for Paragraph/Table, slik python-docx selv gjør
+    kropp = doc._body
     avsnitt: list[Avsnittsdata] = []
     for blokk in _blokker(doc.element.body):
         if blokk.tag == qn("w:p"):

@@ -54,8 +54,9 @@ def legg_til_medlem(
                 bruker_id=medlem.id, tjeneste=tjeneste, rolle=rolle, lagt_til_av_id=bruker_id
             )
         )
-        logg(s, plan_id, "medlem_lagt_til", bruker_id, g, fra, medlem=medlem.navn,
-             tjeneste=tjeneste)  # fmt: skip
+        logg(
+            s, plan_id, "medlem_lagt_til", bruker_id, g, fra, medlem=medlem.navn, tjeneste=tjeneste
+        )
 
 
 @logger_nektet
@@ -111,8 +112,17 @@ def gi_tilgang(
         plan.tilganger.append(
             Plantilgang(bruker_id=mottaker.id, grunn=grunn, gitt_av_id=bruker_id, utloper=slutt)
         )
-        logg(s, plan_id, "tilgang_gitt", bruker_id, g, fra, til=mottaker.navn, grunn=grunn,
-             utloper=slutt.isoformat() if slutt else None)  # fmt: skip
+        logg(
+            s,
+            plan_id,
+            "tilgang_gitt",
+            bruker_id,
+            g,
+            fra,
+            til=mottaker.navn,
+            grunn=grunn,
+            utloper=slutt.isoformat() if slutt else None,
+        )
 
 
 @logger_nektet
@@ -152,8 +162,17 @@ def overfor_koordinator(
             raise Valideringsfeil({"bruker_id": f"{ny.navn} er allerede koordinator."})
         forrige = plan.koordinator.navn
         plan.koordinator_id = ny.id
-        logg(s, plan_id, "koordinator_byttet", bruker_id, g, fra, fra_koordinator=forrige,
-             til=ny.navn, grunn=grunn)  # fmt: skip
+        logg(
+            s,
+            plan_id,
+            "koordinator_byttet",
+            bruker_id,
+            g,
+            fra,
+            fra_koordinator=forrige,
+            til=ny.navn,
+            grunn=grunn,
+        )
         trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
         navn = ny.navn
     sok.oppdater_plan(tj, plan_id)  # «ansvarlig» i indeksen

@@ -39,8 +39,17 @@ def avslutt(
         plan.status, plan.avsluttet_dato, plan.avsluttet_grunn = "avsluttet", slutt, grunn
         plan.neste_evaluering = None
         plan.slettes_etter = slutt + timedelta(days=tj.innstillinger.plan_oppbevaring_dager)
-        logg(s, plan_id, "avsluttet", bruker_id, g, fra, dato=slutt.isoformat(), grunn=grunn,
-             slettes_etter=plan.slettes_etter.isoformat())  # fmt: skip
+        logg(
+            s,
+            plan_id,
+            "avsluttet",
+            bruker_id,
+            g,
+            fra,
+            dato=slutt.isoformat(),
+            grunn=grunn,
+            slettes_etter=plan.slettes_etter.isoformat(),
+        )
         slettes = plan.slettes_etter
     sok.oppdater_plan(tj, plan_id)
     return slettes

@@ -202,9 +202,16 @@ def innsynslogg(tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "") -> I
 
 
 def _detaljer(d: dict[str, Any]) -> str:
-    navn = {"versjon": "versjon", "type": "fil", "part": "part", "medlem": "medlem",
-            "fra_koordinator": "fra", "til": "til", "grunn": "begrunnelse",
-            "mistet_tilgang": "mistet tilgang"}  # fmt: skip
+    navn = {
+        "versjon": "versjon",
+        "type": "fil",
+        "part": "part",
+        "medlem": "medlem",
+        "fra_koordinator": "fra",
+        "til": "til",
+        "grunn": "begrunnelse",
+        "mistet_tilgang": "mistet tilgang",
+    }
     deler = []
     for k, etikett in navn.items():
         v = d.get(k)

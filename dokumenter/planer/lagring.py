@@ -37,6 +37,7 @@ from dokumenter.models import (
 )
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.regler import (
+    AVTALER_SOM_KAN_KNYTTES,
     MAL,
     PERSONFELT,
     PERSONROLLE,
@@ -109,6 +110,13 @@ def opprett(
             if avtale is None or avtale.part_id != part_id:
                 raise Valideringsfeil(
                     {"avtale_id": "Avtalen må være samarbeidsavtalen med den valgte institusjonen."}
+                )
+            if avtale.status not in AVTALER_SOM_KAN_KNYTTES:
+                raise Valideringsfeil(
+                    {
+                        "avtale_id": "Planen kan ikke knyttes til et utkast eller en avtale som "
+                        "ikke gjelder."
+                    }
                 )
         plan = Plan(
             nummer=_neste_nummer(s, date.today().year),
@@ -188,10 +196,10 @@ def lagre_versjon(
     mal = tj.mal(MAL)
     ukjente = set(innhold) & set(SYSTEMFELT)
     if ukjente:
-        raise Valideringsfeil({f: "Feltet settes av systemet." for f in sorted(ukjente)})
+        raise Valideringsfeil(dict.fromkeys(sorted(ukjente), "Feltet settes av systemet."))
     grunn = rens_tekst(grunn)[:500]
     with tj.sesjoner() as s:
-        plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        plan, _, _g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
         _krev_apen(plan)
         if plan.gjeldende_versjon != apnet_versjon:
             raise Valideringsfeil(

@@ -9,18 +9,28 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from dokumenter.brukere.roller import ANSATTROLLER, PARTNER, SKRIVEROLLER
 from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.models import (
     Ansvarsgruppemedlem,
+    Avtale,
     Bruker,
+    Part,
     Plan,
     Plandokument,
     Plantilgang,
     Samtykke,
 )
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logg_visninger, logger_nektet
-from dokumenter.planer.regler import FILTYPER, IKKE_FUNNET, Person, person
+from dokumenter.planer.regler import (
+    AVTALER_SOM_KAN_KNYTTES,
+    FILTYPER,
+    IKKE_FUNNET,
+    Person,
+    person,
+)
 from dokumenter.planer.tilgang import Grunnlag, synlige_plan_ider
 from dokumenter.tjenester import Tjenester
 
@@ -139,9 +149,16 @@ def last_ned(
         if hashlib.sha256(data).hexdigest() != dok.innhold_sha256:
             raise Valideringsfeil({"fil": "Filen i arkivet stemmer ikke med sin SHA-256."})
         logg(
-            s, plan.id, "lastet_ned", bruker_id, g, fra,
-            versjon=dok.versjon_nummer, type=dok.type, sha256=dok.innhold_sha256,
-        )  # fmt: skip
+            s,
+            plan.id,
+            "lastet_ned",
+            bruker_id,
+            g,
+            fra,
+            versjon=dok.versjon_nummer,
+            type=dok.type,
+            sha256=dok.innhold_sha256,
+        )
         endelse, mime = FILTYPER[dok.type]
         tillegg = {"forseglet": " signert", "skannet": " signert (skannet)"}.get(dok.type, "")
         return (
@@ -161,4 +178,48 @@ def antall_for_avtale(tj: Tjenester, avtale_id: int) -> int:
                 .where(Plan.avtale_id == avtale_id, Plan.status != "slettes")
             )
             or 0
+        )
+
+
+# --- Valglistene på plansidene ------------------------------------------------------------------
+
+
+@dataclass
+class Valg:
+    """Det skjemaene på plansidene velger blant."""
+
+    parter: list[Part]
+    avtaler: list[tuple[int, int, str]]  # (avtale-id, part-id, part) som planen kan knyttes til
+    ansatte: list[Bruker]
+    partnere: list[tuple[Bruker, str]]  # (partnerbruker, institusjon)
+
+    @property
+    def skrivere(self) -> list[Bruker]:
+        return [b for b in self.ansatte if b.rolle in SKRIVEROLLER]
+
+
+def valg(tj: Tjenester) -> Valg:
+    with tj.sesjoner() as s:
+        avtaler = s.scalars(
+            select(Avtale)
+            .where(Avtale.status.in_(AVTALER_SOM_KAN_KNYTTES))
+            .options(selectinload(Avtale.part))
+        ).all()
+        partnere = s.scalars(
+            select(Bruker)
+            .where(Bruker.rolle == PARTNER, Bruker.aktiv)
+            .options(selectinload(Bruker.part))
+            .order_by(Bruker.navn)
+        ).all()
+        return Valg(
+            parter=list(s.scalars(select(Part).order_by(Part.navn))),
+            avtaler=[(a.id, a.part_id, a.part.navn) for a in avtaler],
+            ansatte=list(
+                s.scalars(
+                    select(Bruker)
+                    .where(Bruker.rolle.in_(ANSATTROLLER), Bruker.aktiv)
+                    .order_by(Bruker.navn)
+                )
+            ),
+            partnere=[(b, b.part.navn if b.part else "") for b in partnere],
         )

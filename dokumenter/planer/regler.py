@@ -21,6 +21,9 @@ STATUSER = {
     "avsluttet": "Avsluttet",
 }
 KAN_ENDRES = ("utkast", "til_signering", "aktiv")
+# Avtalene en plan kan knyttes til: sendt til parten, under signering, inngått eller under
+# revisjon (ikke et utkast kommunen ennå ikke har sendt, og ikke en avtale som ikke gjelder).
+AVTALER_SOM_KAN_KNYTTES = ("til_gjennomgang", "til_signering", "inngaatt", "til_revisjon")
 # Feltene systemet fyller inn ved hver lagring; resten av manifestet fyller brukeren ut.
 SYSTEMFELT = (
     "kommune_navn", "plan_nummer", "versjon", "person_navn", "person_fodselsdato",

@@ -63,8 +63,16 @@ def trekk_samtykke(
             for m in plan.medlemmer
             if m.bruker.rolle == PARTNER and m.bruker.part_id == part_id
         )
-        logg(s, plan_id, "samtykke_trukket", bruker_id, g, fra, part=samtykke.part.navn,
-             mistet_tilgang=mistet)  # fmt: skip
+        logg(
+            s,
+            plan_id,
+            "samtykke_trukket",
+            bruker_id,
+            g,
+            fra,
+            part=samtykke.part.navn,
+            mistet_tilgang=mistet,
+        )
         trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
     sok.oppdater_plan(tj, plan_id)
     return mistet

@@ -123,9 +123,14 @@ class Plansignering(motor.Signerbar[Plansak]):
                 raise Valideringsfeil({"signatarer": "Ukjent side; velg kommunen eller parten."})
 
     def varsel(
-        self, tj: Tjenester, s: Session, sak: Plansak, runde: Signeringsrunde, neste: Any,
+        self,
+        tj: Tjenester,
+        s: Session,
+        sak: Plansak,
+        runde: Signeringsrunde,
+        neste: Any,
         paminnelse: bool,
-    ) -> Epost | str:  # fmt: skip
+    ) -> Epost | str:
         plan, bruker = sak.plan, neste.bruker
         if grunnlag(s, plan, bruker) is None:  # fjernet, samtykke trukket, deaktivert
             trekk_runde_uten_tilgang(s, plan, None, SYSTEMET, "systemet")
@@ -145,9 +150,14 @@ class Plansignering(motor.Signerbar[Plansak]):
         )
 
     def logg(
-        self, s: Session, sak: Plansak, handling: str, bruker_id: int | None, fra: str,
+        self,
+        s: Session,
+        sak: Plansak,
+        handling: str,
+        bruker_id: int | None,
+        fra: str,
         **detaljer: Any,
-    ) -> None:  # fmt: skip
+    ) -> None:
         logg(s, sak.plan.id, handling, bruker_id, sak.grunnlag, fra, **detaljer)
 
     def revisjonsspor(self, s: Session, sak: Plansak, runde: Signeringsrunde) -> list[Sporhendelse]:
@@ -172,9 +182,16 @@ class Plansignering(motor.Signerbar[Plansak]):
         ]
 
     def registrer_kopi(
-        self, s: Session, sak: Plansak, runde: Signeringsrunde | None, fil: LagretFil,
-        data: bytes, bruker_id: int | None, fra: str, **detaljer: Any,
-    ) -> None:  # fmt: skip
+        self,
+        s: Session,
+        sak: Plansak,
+        runde: Signeringsrunde | None,
+        fil: LagretFil,
+        data: bytes,
+        bruker_id: int | None,
+        fra: str,
+        **detaljer: Any,
+    ) -> None:
         plan = sak.plan
         if runde is None:  # skannet kopi
             if plan.gjeldende_versjon == 0 or plan.status == "avsluttet":

@@ -82,22 +82,35 @@ class Signerbar(Protocol[K]):
     def sjekk_signatarer(self, s: Session, sak: K, valg: list[Signatarvalg]) -> None: ...
 
     def varsel(
-        self, tj: Tjenester, s: Session, sak: K, runde: Signeringsrunde, neste: Signatar,
+        self,
+        tj: Tjenester,
+        s: Session,
+        sak: K,
+        runde: Signeringsrunde,
+        neste: Signatar,
         paminnelse: bool,
-    ) -> Epost | str:  # fmt: skip
+    ) -> Epost | str:
         """E-posten til den som står for tur, eller en melding om hvorfor ingen sendes."""
 
     # --- Underveis og når alle har signert -------------------------------------------------
-    def logg(self, s: Session, sak: K, handling: str, bruker_id: int | None, fra: str,
-             **detaljer: Any) -> None: ...  # fmt: skip
+    def logg(
+        self, s: Session, sak: K, handling: str, bruker_id: int | None, fra: str, **detaljer: Any
+    ) -> None: ...
 
     def revisjonsspor(self, s: Session, sak: K, runde: Signeringsrunde) -> list[Sporhendelse]:
         """Hendelsene som står i revisjonssporet bak signatursiden."""
 
     def registrer_kopi(
-        self, s: Session, sak: K, runde: Signeringsrunde | None, fil: LagretFil, data: bytes,
-        bruker_id: int | None, fra: str, **detaljer: Any,
-    ) -> Any:  # fmt: skip
+        self,
+        s: Session,
+        sak: K,
+        runde: Signeringsrunde | None,
+        fil: LagretFil,
+        data: bytes,
+        bruker_id: int | None,
+        fra: str,
+        **detaljer: Any,
+    ) -> Any:
         """Registrer den signerte kopien (forseglet eller skannet) og sett saken «signert»."""
 
     def etter_fullfort(
@@ -159,13 +172,27 @@ def start_runde(
         art.sjekk_signatarer(s, sak, valg)
         versjon, sha256 = art.til_signering(s, sak, bruker_id, fra)
         runde = ny_runde(
-            valg, versjon, sha256, frist_dager, paminnelse_dager, bruker_id,
+            valg,
+            versjon,
+            sha256,
+            frist_dager,
+            paminnelse_dager,
+            bruker_id,
             **{f"{art.art}_id": objekt_id},
-        )  # fmt: skip
+        )
         s.add(runde)
         s.flush()
-        art.logg(s, sak, "signering_startet", bruker_id, fra, runde=runde.id, versjon=versjon,
-                 sha256=sha256, signatarer=[v.bruker_id for v in valg])  # fmt: skip
+        art.logg(
+            s,
+            sak,
+            "signering_startet",
+            bruker_id,
+            fra,
+            runde=runde.id,
+            versjon=versjon,
+            sha256=sha256,
+            signatarer=[v.bruker_id for v in valg],
+        )
         runde_id = runde.id
     art.oppdater_indeks(tj, objekt_id)
     return runde, varsle_neste(tj, art, runde_id)
@@ -227,8 +254,17 @@ def signer(
         sak, runde, sig = _min_tur(s, art, objekt_id, bruker_id, fra)
         feil_kode = sjekk_kode(tj, s, sig, kode, ip)
         if feil_kode is None:
-            art.logg(s, sak, "signert", bruker_id, fra, runde=runde.id, ip=ip[:64],
-                     versjon=runde.versjon_nummer, sha256=runde.dokument_sha256)  # fmt: skip
+            art.logg(
+                s,
+                sak,
+                "signert",
+                bruker_id,
+                fra,
+                runde=runde.id,
+                ip=ip[:64],
+                versjon=runde.versjon_nummer,
+                sha256=runde.dokument_sha256,
+            )
             runde_id, ferdig = runde.id, neste_signatar(runde) is None
     if feil_kode is not None:  # forsøket er lagret (commit) før feilen meldes
         raise Valideringsfeil({"kode": feil_kode})
@@ -293,8 +329,9 @@ def fullfor_runde(tj: Tjenester, art: Signerbar, runde_id: int) -> list[str]:
             raise _AlleredeFullfort
         runde.status, runde.avsluttet = "fullfort", naa()
         sak = art.apne(s, objekt_id, None, "systemet", endre=False)
-        art.registrer_kopi(s, sak, runde, fil, forseglet, None, "systemet", versjon=versjon,
-                           type="forseglet")  # fmt: skip
+        art.registrer_kopi(
+            s, sak, runde, fil, forseglet, None, "systemet", versjon=versjon, type="forseglet"
+        )
         return fil.sha256
 
     try:
@@ -320,8 +357,9 @@ def last_opp_skannet(
 
     def registrer(s: Session, filer: list[LagretFil]) -> Any:
         sak = art.apne(s, objekt_id, bruker_id, fra, endre=True)
-        return art.registrer_kopi(s, sak, None, filer[0], pdf, bruker_id, fra, type="skannet",
-                                  sider=sider)  # fmt: skip
+        return art.registrer_kopi(
+            s, sak, None, filer[0], pdf, bruker_id, fra, type="skannet", sider=sider
+        )
 
     kopi = tj.arkiver([art.til_arkivet(tj, pdf)], registrer)
     art.oppdater_indeks(tj, objekt_id)
@@ -343,10 +381,15 @@ def send_paminnelser(tj: Tjenester, art: Signerbar) -> Paminnelsesrapport:
             .options(selectinload(Signeringsrunde.signatarer))
         ).all()
         arbeid = [
-            (runde.id, getattr(runde, f"{art.art}_id"), som_utc(runde.frist),
-             runde.paminnelse_dager, neste_signatar(runde))
+            (
+                runde.id,
+                getattr(runde, f"{art.art}_id"),
+                som_utc(runde.frist),
+                runde.paminnelse_dager,
+                neste_signatar(runde),
+            )
             for runde in runder
-        ]  # fmt: skip
+        ]
     for runde_id, objekt_id, frist, dager, neste in arbeid:
         if neste is None:
             r.epostfeil += fullfor_runde(tj, art, runde_id)

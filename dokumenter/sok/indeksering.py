@@ -143,8 +143,14 @@ def _dokumenter_for_plan(plan: Plan | None) -> Iterator[Indeksdokument]:
 
 def _dokument_for_evaluering(ev: Evaluering) -> Indeksdokument:
     part = ev.avtale.part
-    deler = [ev.deltakere_kommune, ev.deltakere_part, ev.fungert, ev.ikke_fungert,
-             ev.begrunnelse, f"Beslutning: {ev.beslutning}"]  # fmt: skip
+    deler = [
+        ev.deltakere_kommune,
+        ev.deltakere_part,
+        ev.fungert,
+        ev.ikke_fungert,
+        ev.begrunnelse,
+        f"Beslutning: {ev.beslutning}",
+    ]
     dato = datetime.combine(ev.dato, time(12), tzinfo=UTC)
     return Indeksdokument(
         id=f"evaluering:{ev.id}:1",
@@ -169,7 +175,7 @@ def _dokument_for_evaluering(ev: Evaluering) -> Indeksdokument:
 def _oppdater(tj: Tjenester, art: str, objekt_id: int, hent: Callable) -> bool:
     try:
         tj.indeks.erstatt_objekt(art, objekt_id, hent)
-    except Exception as e:  # noqa: BLE001 - indeksen er avledet; arkivet er allerede lagret
+    except Exception as e:
         logger.exception("Kunne ikke oppdatere søkeindeksen for %s %s", art, objekt_id)
         grunn = str(e) if isinstance(e, IndeksFeil) else f"{type(e).__name__}: {e}"
         try:
@@ -193,8 +199,15 @@ def _last_avvik(s: Session, avvik_id: int) -> Avvik | None:
 
 def _dokument_for_avvik(avvik: Avvik) -> Indeksdokument:
     part = avvik.avtale.part
-    deler = [avvik.paragraf, avvik.hva_skjedde, avvik.konsekvens, avvik.strakstiltak,
-             avvik.svar_forklaring, avvik.svar_tiltak, avvik.lukket_merknad]  # fmt: skip
+    deler = [
+        avvik.paragraf,
+        avvik.hva_skjedde,
+        avvik.konsekvens,
+        avvik.strakstiltak,
+        avvik.svar_forklaring,
+        avvik.svar_tiltak,
+        avvik.lukket_merknad,
+    ]
     return Indeksdokument(
         id=f"avvik:{avvik.id}:1",
         art="avvik",

@@ -121,7 +121,6 @@ def upgrade() -> None:
 def _sett_neste_evaluering_for_inngatte() -> None:
     """Avtaler som alt er inngått, får neste evaluering i måneden avtalen nevner, første gang
     fra i dag (ellers om ett år), så de kommer med på forsiden og i påminnelsene."""
-    pass
 
     bind = op.get_bind()
     rader = bind.execute(

@@ -52,8 +52,14 @@ def upgrade() -> None:
         sa.Column("opprettet", TID, nullable=False),
         sa.Column("endret", TID, nullable=False),
     )
-    for kolonne in ("part_id", "avtale_id", "koordinator_id", "status", "neste_evaluering",
-                    "slettes_etter"):  # fmt: skip
+    for kolonne in (
+        "part_id",
+        "avtale_id",
+        "koordinator_id",
+        "status",
+        "neste_evaluering",
+        "slettes_etter",
+    ):
         op.create_index(f"ix_plan_{kolonne}", "plan", [kolonne])
 
     # SQLite bygger tabellen om (batch); env.py slår av fremmednøklene imens.
@@ -192,11 +198,20 @@ def downgrade() -> None:
         for tabell in BARE_TILLEGG:
             op.execute(f"DROP TRIGGER {tabell}_bare_tillegg ON {tabell}")
         op.execute("DROP FUNCTION plan_bare_tillegg()")
-    for tabell in ("plansletting", "planlogg", "plantilgang", "samtykke", "ansvarsgruppemedlem",
-                   "plandokument", "planversjon"):  # fmt: skip
+    for tabell in (
+        "plansletting",
+        "planlogg",
+        "plantilgang",
+        "samtykke",
+        "ansvarsgruppemedlem",
+        "plandokument",
+        "planversjon",
+    ):
         op.drop_table(tabell)
-    op.execute("DELETE FROM signatar WHERE runde_id IN "
-               "(SELECT id FROM signeringsrunde WHERE plan_id IS NOT NULL)")  # fmt: skip
+    op.execute(
+        "DELETE FROM signatar WHERE runde_id IN "
+        "(SELECT id FROM signeringsrunde WHERE plan_id IS NOT NULL)"
+    )
     op.execute("DELETE FROM signeringsrunde WHERE plan_id IS NOT NULL")
     with op.batch_alter_table("signeringsrunde") as b:
         b.drop_index("ix_signeringsrunde_plan_id")

@@ -1,0 +1,144 @@
+"""Det avtalesiden viser for en ansatt: avtalen med versjoner og historikk, forhåndsvisning,
+signering, avvik, evalueringer og antall planer, og hva brukeren kan gjøre (reglene her, ikke
+i malen)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from dokumenter.avtaler import hendelser, lesing
+from dokumenter.avtaler.livslop import KAN_ENDRES, KAN_SENDES_TIL_SIGNERING, manuelle_overganger
+from dokumenter.avtaler.signering import AVTALE, signerte_kopier
+from dokumenter.avvik import lesing as avvikslesing
+from dokumenter.avvik.regler import KAN_MELDE_AVVIK, Melder
+from dokumenter.brukere.roller import kan_skrive
+from dokumenter.evaluering import lesing as evalueringslesing
+from dokumenter.evaluering.regler import KAN_EVALUERES
+from dokumenter.felles import frister
+from dokumenter.felles.feil import Arkivfeil, IkkeFunnet
+from dokumenter.models import (
+    Ansvarsoverforing,
+    Avtale,
+    AvtaleVersjon,
+    Avvik,
+    Bruker,
+    Evaluering,
+    Hendelse,
+    Kommentar,
+    Part,
+    Signatar,
+    Signeringsrunde,
+    SignertKopi,
+)
+from dokumenter.planer.lesing import antall_for_avtale
+from dokumenter.signering import motor
+from dokumenter.signering.runder import neste_signatar
+from dokumenter.tjenester import Tjenester
+
+
+@dataclass
+class Signeringsdata:
+    runde: Signeringsrunde | None  # den siste runden, uansett status
+    neste: Signatar | None  # den som står for tur i en aktiv runde
+    kommentarer: list[Kommentar]
+    kopier: list[SignertKopi]
+
+
+@dataclass
+class Avtaleside:
+    avtale: Avtale
+    versjon: AvtaleVersjon | None
+    tekst: list[tuple[str, str]]  # forhåndsvisningen av gjeldende versjon
+    tekstfeil: str  # arkivet kunne ikke lese DOCX-en (siden vises likevel)
+    hendelser: list[tuple[Hendelse, str, str]]  # (hendelse, typenavn, beskrivelse), nyeste først
+    signering: Signeringsdata
+    avvik: list[Avvik]
+    evalueringer: list[Evaluering]
+    antall_planer: int
+    evalueringsfrist: frister.Fristvurdering | None
+    overganger: list[str]  # statusene brukeren kan velge selv
+    kan: dict[str, bool] = field(default_factory=dict)
+
+
+def avtaleside(
+    tj: Tjenester, avtale_id: int, bruker_id: int, idag: date | None = None
+) -> Avtaleside:
+    idag = idag or date.today()
+    with tj.sesjoner() as s:
+        bruker = s.get(Bruker, bruker_id)
+        avtale = _hent(s, avtale_id)
+        navn = dict(s.execute(select(Bruker.id, Bruker.navn)).all())
+        runde = motor.signerere_i_siste_runde(s, AVTALE, avtale_id)
+        kommentarer = s.scalars(
+            select(Kommentar)
+            .where(Kommentar.avtale_id == avtale_id)
+            .options(selectinload(Kommentar.bruker))
+            .order_by(Kommentar.id)
+        ).all()
+        signering = Signeringsdata(
+            runde,
+            neste_signatar(runde) if runde and runde.status == "aktiv" else None,
+            list(kommentarer),
+            signerte_kopier(s, avtale_id),
+        )
+    versjon = avtale.siste_versjon
+    docx = versjon.dokument("docx") if versjon else None
+    tekst, tekstfeil = [], ""
+    try:
+        tekst = lesing.forhandsvisning(tj, docx.sha256) if docx else []
+    except Arkivfeil as e:
+        tekstfeil = str(e)
+    skriv = kan_skrive(bruker)
+    return Avtaleside(
+        avtale=avtale,
+        versjon=versjon,
+        tekst=tekst,
+        tekstfeil=tekstfeil,
+        hendelser=[
+            (h, hendelser.HENDELSESTYPER.get(h.type, h.type), hendelser.beskriv_hendelse(h, navn))
+            for h in reversed(avtale.hendelser)
+        ],
+        signering=signering,
+        avvik=avvikslesing.for_avtale(tj, avtale_id, Melder(bruker.id, bruker.rolle)),
+        evalueringer=evalueringslesing.for_avtale(tj, avtale_id),
+        antall_planer=antall_for_avtale(tj, avtale_id),
+        # Bare inngåtte avtaler har en løpende evalueringsfrist (datoen blir stående når status
+        # endres for hånd).
+        evalueringsfrist=(
+            frister.vurder(avtale.neste_evaluering, idag)
+            if avtale.neste_evaluering and avtale.status in KAN_EVALUERES
+            else None
+        ),
+        overganger=manuelle_overganger(avtale.status) if skriv else [],
+        kan={
+            "skrive": skriv,
+            "sende_til_signering": skriv and avtale.status in KAN_SENDES_TIL_SIGNERING,
+            "laste_opp": skriv and avtale.status in KAN_ENDRES,
+            "melde_avvik": skriv and avtale.status in KAN_MELDE_AVVIK,
+            "evaluere": skriv and avtale.status in KAN_EVALUERES,
+        },
+    )
+
+
+def _hent(s, avtale_id: int) -> Avtale:
+    avtale = s.get(
+        Avtale,
+        avtale_id,
+        options=[
+            selectinload(Avtale.part).selectinload(Part.kontaktpersoner),
+            selectinload(Avtale.ansvarlig),
+            selectinload(Avtale.versjoner).selectinload(AvtaleVersjon.dokumenter),
+            selectinload(Avtale.versjoner).selectinload(AvtaleVersjon.opprettet_av),
+            selectinload(Avtale.ansvarshistorikk).selectinload(Ansvarsoverforing.fra),
+            selectinload(Avtale.ansvarshistorikk).selectinload(Ansvarsoverforing.til),
+            selectinload(Avtale.ansvarshistorikk).selectinload(Ansvarsoverforing.utfort_av),
+            selectinload(Avtale.hendelser).selectinload(Hendelse.bruker),
+        ],
+    )
+    if avtale is None:
+        raise IkkeFunnet("Avtalen finnes ikke.")
+    return avtale
