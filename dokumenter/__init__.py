@@ -1,1 +1,7 @@
-"""Domenekjernen: avtaler, maler, generering og brukstilfellene web og CLI kaller."""
+"""Domenekjernen: brukstilfellene web og kommandolinjen kaller, og det de bygger på.
+
+Lagene (se docs/architecture.md og tests/test_importretning.py): `felles` → `infrastruktur`
+og `models` → `tjenester` → domenene (`brukere`, `parter`, `signering`, `sok`, `avtaler`,
+`avvik`, `evaluering`, `planer`, `drift`) → `sider` (lesemodeller på tvers) → `cli`.
+Ingenting her importerer `web`.
+"""

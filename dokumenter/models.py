@@ -1,4 +1,10 @@
-"""Datamodellen: brukere, parter med kontaktpersoner, avtaler med versjoner og dokumenter."""
+"""Datamodellen: brukere, parter med kontaktpersoner, avtaler med versjoner og dokumenter,
+signering, avvik, evalueringer og individuelle planer.
+
+Skjemaet står samlet i én fil (over 400 linjer) med vilje: det er én helhet med fremmednøkler
+mellom alle delene, Alembic og testen av skjemadrift leser det som ett, og en leser ser hele
+databasen på ett sted. Domenene eier hver sine tabeller (se pakkenes __init__).
+"""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Length
 from dokumenter.brukere.innlogging import ForMangeForsok, autentiser
 from dokumenter.evaluering.kalender import kalender_feed
 from dokumenter.models import Bruker
-from web import Innlogget
+from web.okt import Innlogget
 from web.tilgang import er_partner, start_okt, tj
 
 bp = Blueprint("auth", __name__)

@@ -66,7 +66,7 @@ def ny():
     skjema = Partskjema()
     if skjema.validate_on_submit():
         try:
-            part = opprett_part(tj(), _data(skjema))
+            part = opprett_part(tj(), _data(skjema), current_user.id)
         except Valideringsfeil as e:
             vis_feil(skjema, e)
         else:
@@ -113,7 +113,7 @@ def endre(part_id: int):
     skjema = Partskjema(obj=part)
     if skjema.validate_on_submit():
         try:
-            endre_part(tj(), part_id, _data(skjema))
+            endre_part(tj(), part_id, _data(skjema), current_user.id)
         except Valideringsfeil as e:
             vis_feil(skjema, e)
         else:

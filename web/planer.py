@@ -1,8 +1,10 @@
 """Individuelle planer for ansatte: liste, ny plan, innhold, nedlasting, ansvarsgruppe,
 samtykker, tilganger, signering, avslutning og innsynslogg.
 
-Tilgangen avgjøres bare av `dokumenter.planer` (via `plantilgang`): uten grunnlag gir hver
+Tilgangen avgjøres bare av `dokumenter.planer` (via `planer.tilgang`): uten grunnlag gir hver
 rute 404 med samme tekst som for en plan som ikke finnes, uansett rolle (også admin).
+Modulen (over 400 linjer) har én rute per handling på plansiden; hver er noen få linjer, og
+de deler skjemahjelperne øverst.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ Motoren har bare feltene den trenger selv (`MOTORFELT`: id, art, objekt, objekt_
 gjeldende, tittel, tekst, tekst_delord, dato og tilgang). Kalleren legger til sine med en
 `Skjemadefinisjon`: hvilke som lagres og kommer tilbake i `Treff.felt`, hvilke som telles
 som fasetter (og kan filtreres på), og hvilke som kan søkes med `felt:verdi`.
+
+Modulen er lang (over 400 linjer) fordi skriving under lås, generasjoner og søk deler de samme
+indre detaljene om hvordan Whoosh-indeksen ligger på disk; analysen, rangeringen (`vektor.py`)
+og utdragene (`utdrag.py`) står for seg.
 """
 
 from __future__ import annotations

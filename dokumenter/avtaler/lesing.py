@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from dokumenter.avtaler.livslop import logg
-from dokumenter.felles.feil import IkkeFunnet
+from dokumenter.felles.feil import Arkivfeil, IkkeFunnet
 from dokumenter.infrastruktur.sammenligning import (
     avsnitt_fra_docx,
 )
-from dokumenter.models import (
-    Dokument,
-)
+from dokumenter.models import AvtaleVersjon, Dokument
 from dokumenter.tjenester import Tjenester
 
 
@@ -52,3 +50,17 @@ def les_og_logg(
 def forhandsvisning(tj: Tjenester, sha256: str) -> list[tuple[str, str]]:
     """Avsnittene i en lagret DOCX som (stil, tekst), for visning i nettsiden."""
     return avsnitt_fra_docx(tj.lager.les(sha256))
+
+
+def gjeldende_tekst(
+    tj: Tjenester, versjon: AvtaleVersjon | None
+) -> tuple[list[tuple[str, str]], str]:
+    """(avsnittene i versjonens DOCX, feilmelding). Kan ikke arkivet lese filen, er teksten
+    tom og meldingen sier hvorfor; siden vises likevel."""
+    docx = versjon.dokument("docx") if versjon else None
+    if docx is None:
+        return [], ""
+    try:
+        return forhandsvisning(tj, docx.sha256), ""
+    except Arkivfeil as e:
+        return [], str(e)

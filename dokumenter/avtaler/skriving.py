@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
 from dokumenter.avtaler.produksjon import FORMATER, MAL, Produsert, produser, registrer_mal
-from dokumenter.brukere.roller import SKRIVEROLLER
+from dokumenter.brukere.roller import SKRIVEROLLER, krev_skrivetilgang
 from dokumenter.felles.feil import IkkeFunnet, Konflikt, Valideringsfeil
 from dokumenter.felles.tid import naa
 from dokumenter.felles.validering import rens_tekst
@@ -129,6 +129,7 @@ def opprett_utkast(
     rene = mal.valider(verdier)
     grunn = _grunn(grunn) or "Første utkast fra mønsteravtalen"
     with tj.sesjoner() as s:
+        krev_skrivetilgang(s, bruker_id)
         part = s.get(Part, part_id, options=[selectinload(Part.kontaktpersoner)])
         if part is None:
             raise IkkeFunnet("Parten finnes ikke.")
@@ -168,6 +169,7 @@ def lagre_versjon(
     rene = mal.valider(verdier)
     grunn = _grunn(grunn)
     with tj.sesjoner() as s:
+        krev_skrivetilgang(s, bruker_id)
         avtale = s.get(
             Avtale,
             avtale_id,
@@ -205,6 +207,7 @@ def sett_status(
     if len(begrunnelse) > 2000:
         raise Valideringsfeil({"begrunnelse": "Begrunnelsen kan ha høyst 2000 tegn."})
     with tj.transaksjon() as s:
+        krev_skrivetilgang(s, bruker_id)
         avtale = s.get(Avtale, avtale_id)
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
@@ -225,6 +228,7 @@ def overfor_ansvar(
     if len(merknad) > 500:
         raise Valideringsfeil({"merknad": "Merknaden kan ha høyst 500 tegn."})
     with tj.transaksjon() as s:
+        krev_skrivetilgang(s, bruker_id)
         avtale = s.get(Avtale, avtale_id)
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")

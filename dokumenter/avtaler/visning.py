@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from dokumenter.avtaler import lesing
 from dokumenter.avtaler.livslop import STATUSER
 from dokumenter.avtaler.signering import AVTALE
-from dokumenter.felles.feil import Arkivfeil, IkkeFunnet
+from dokumenter.felles.feil import IkkeFunnet
 from dokumenter.models import Avtale, AvtaleVersjon, Dokument, Part, Signeringsrunde
 from dokumenter.signering import motor
 from dokumenter.signering.runder import neste_signatar
@@ -72,12 +72,7 @@ class Signeringsside:
 def signeringsside(tj: Tjenester, avtale_id: int, bruker_id: int) -> Signeringsside:
     avtale = med_versjoner(tj, avtale_id)
     versjon = avtale.siste_versjon
-    docx = versjon.dokument("docx") if versjon else None
-    tekst, tekstfeil = [], ""
-    try:
-        tekst = lesing.forhandsvisning(tj, docx.sha256) if docx else []
-    except Arkivfeil as e:
-        tekstfeil = str(e)
+    tekst, tekstfeil = lesing.gjeldende_tekst(tj, versjon)
     with tj.sesjoner() as s:
         runde = motor.aktiv_runde(s, AVTALE, avtale_id)
         signatarer = [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from dokumenter.felles.feil import IngenTilgang
 from dokumenter.models import Bruker
 
 ROLLER = {
@@ -20,3 +23,13 @@ def er_ansatt(bruker: object) -> bool:
 
 def kan_skrive(bruker: Bruker) -> bool:
     return bruker.rolle in SKRIVEROLLER
+
+
+def krev_skrivetilgang(s: Session, bruker_id: int) -> Bruker:
+    """Brukeren, når hen er en aktiv ansatt med skrivetilgang; ellers IngenTilgang. Hvert
+    brukstilfelle som endrer noe, sjekker dette selv (nettsiden, kommandolinjen og en senere
+    API får samme regel)."""
+    bruker = s.get(Bruker, bruker_id)
+    if bruker is None or not bruker.aktiv or bruker.rolle not in SKRIVEROLLER:
+        raise IngenTilgang("Du har bare lesetilgang.")
+    return bruker

@@ -16,6 +16,7 @@ from dokumenter.avtaler import skriving as avtaler
 from dokumenter.avtaler.livslop import bytt_status, logg
 from dokumenter.avtaler.produksjon import part_data
 from dokumenter.avvik import lesing, regler
+from dokumenter.brukere.roller import krev_skrivetilgang
 from dokumenter.evaluering.rapport import MAL, _rapportverdier
 from dokumenter.evaluering.regler import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
 from dokumenter.felles import formatering, frister
@@ -114,29 +115,19 @@ def evaluer(
     """Registrer evalueringen, lag rapporten og gjennomfør beslutningen."""
     rene = _rens(data, date.today())
     with tj.sesjoner() as s:
+        krev_skrivetilgang(s, bruker_id)
         avtale = s.get(Avtale, avtale_id, options=[selectinload(Avtale.part)])
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
         if avtale.status not in KAN_EVALUERES:
             raise Valideringsfeil({"beslutning": "Bare inngåtte avtaler evalueres."})
         verdier = avtale.siste_versjon.feltverdier if avtale.siste_versjon else {}
-        maned = frister.maned_fra_navn(verdier.get("evaluering_maaned"))
         part, partstype = part_data(avtale.part), avtale.part.type
-        kommune = verdier.get("kommune_navn") or "Kommunen"
         versjon = avtale.gjeldende_versjon
+    _datoer_for_beslutning(rene, frister.maned_fra_navn(verdier.get("evaluering_maaned")))
     grunnlag = forslag(tj, avtale_id, rene["dato"])
-    if rene["beslutning"] == "viderefores":
-        rene["neste_evaluering"] = rene["neste_evaluering"] or frister.neste_evaluering(
-            rene["dato"], maned
-        )
-    else:
-        rene["neste_evaluering"] = None
-    if rene["beslutning"] == "sies_opp":
-        rene["avsluttet_dato"] = rene["avsluttet_dato"] or rene["dato"]
-    else:
-        rene["avsluttet_dato"] = None
-
     mal = tj.mal(MAL)
+    kommune = verdier.get("kommune_navn") or "Kommunen"
     rapport = _rapportverdier(rene, grunnlag, kommune, part.navn, versjon)
     ctx = kontekst(mal, part, mal.valider(rapport), mal.variant_for(partstype), date.today())
     docx = render_docx(mal, ctx)
@@ -172,24 +163,7 @@ def evaluer(
             beslutning=rene["beslutning"],
             pdf=pdf_fil.sha256,
         )
-        if rene["beslutning"] == "viderefores":
-            avtale.neste_evaluering = rene["neste_evaluering"]
-            avtale.evaluering_paminnet = None
-        elif rene["beslutning"] == "revideres":
-            avtale.neste_evaluering = None
-            grunn = f"Evalueringen {formatering.dato_lang(rene['dato'])} besluttet revisjon."
-            bytt_status(s, avtale, "til_revisjon", bruker_id, fra, grunn)
-        else:
-            avtale.neste_evaluering = None
-            bytt_status(
-                s,
-                avtale,
-                "avsluttet",
-                bruker_id,
-                fra,
-                rene["begrunnelse"],
-                avsluttet_dato=rene["avsluttet_dato"],
-            )
+        _gjennomfor_beslutning(s, avtale, rene, bruker_id, fra)
         return evaluering
 
     evaluering = tj.arkiver([docx, pdf], registrer)
@@ -215,3 +189,42 @@ def evaluer(
     sok.oppdater_evaluering(tj, evaluering.id)
     sok.oppdater_avtale(tj, avtale_id)
     return evaluering
+
+
+def _datoer_for_beslutning(rene: dict[str, Any], maned: int | None) -> None:
+    """Neste evaluering når avtalen videreføres (ett år fram, eller i avtalens måned), og
+    avslutningsdatoen når den sies opp (møtedatoen, om ingen annen er gitt)."""
+    if rene["beslutning"] == "viderefores":
+        rene["neste_evaluering"] = rene["neste_evaluering"] or frister.neste_evaluering(
+            rene["dato"], maned
+        )
+    else:
+        rene["neste_evaluering"] = None
+    if rene["beslutning"] == "sies_opp":
+        rene["avsluttet_dato"] = rene["avsluttet_dato"] or rene["dato"]
+    else:
+        rene["avsluttet_dato"] = None
+
+
+def _gjennomfor_beslutning(
+    s: Session, avtale: Avtale, rene: dict[str, Any], bruker_id: int, fra: str
+) -> None:
+    """Videreføres: ny dato. Revideres: avtalen til revisjon. Sies opp: avsluttet."""
+    if rene["beslutning"] == "viderefores":
+        avtale.neste_evaluering = rene["neste_evaluering"]
+        avtale.evaluering_paminnet = None
+        return
+    avtale.neste_evaluering = None
+    if rene["beslutning"] == "revideres":
+        grunn = f"Evalueringen {formatering.dato_lang(rene['dato'])} besluttet revisjon."
+        bytt_status(s, avtale, "til_revisjon", bruker_id, fra, grunn)
+    else:
+        bytt_status(
+            s,
+            avtale,
+            "avsluttet",
+            bruker_id,
+            fra,
+            rene["begrunnelse"],
+            avsluttet_dato=rene["avsluttet_dato"],
+        )

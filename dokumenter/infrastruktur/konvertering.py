@@ -1,5 +1,10 @@
 """DOCX til PDF/A-2b med LibreOffice: en varm unoserver per VarmKonverterer (og en pool av dem),
-eller en kald `soffice --convert-to` per dokument med KaldKonverterer."""
+eller en kald `soffice --convert-to` per dokument med KaldKonverterer.
+
+Modulen er lang (over 400 linjer) fordi den har én jobb som er vanskelig: å holde en ekstern
+prosess i live og trygg (egne porter og brukerprofil, tidsavbrudd, omstart etter krasj,
+opprydding av hele prosessgruppen) og sjekke at det som kommer ut, faktisk er PDF/A.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Sammenligning av to versjoner av en avtale: endringer per paragraf (§) med ord-for-ord-markering.
 
 Rene funksjoner uten database: les avsnittene fra DOCX, sammenlign, og lag en DOCX med endringene.
+Lengden (over 400 linjer) er redline-algoritmen selv (paragrafer, avsnittspar, orddiff) og
+DOCX-en den skriver; delt opp ville den vært vanskeligere å følge fra avsnitt til markering.
 """
 
 from __future__ import annotations

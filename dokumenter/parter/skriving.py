@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dokumenter.brukere.roller import krev_skrivetilgang
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa
 from dokumenter.felles.validering import (
@@ -86,9 +87,13 @@ def _sjekk_unik(s: Session, data: dict[str, Any], unntatt_id: int | None) -> Non
         raise Valideringsfeil(feil)
 
 
-def opprett_part(tj: Tjenester, data: dict[str, Any]) -> Part:
+def opprett_part(tj: Tjenester, data: dict[str, Any], bruker_id: int | None = None) -> Part:
+    """Registrer en part. `bruker_id` er den som handler (nettsiden); uten den er det
+    driften selv (kommandolinjen, demodata)."""
     rent = valider_part(data)
     with tj.transaksjon() as s:
+        if bruker_id is not None:
+            krev_skrivetilgang(s, bruker_id)
         _sjekk_unik(s, rent, None)
         part = Part(
             navn=rent["navn"],
@@ -101,9 +106,13 @@ def opprett_part(tj: Tjenester, data: dict[str, Any]) -> Part:
     return part
 
 
-def endre_part(tj: Tjenester, part_id: int, data: dict[str, Any]) -> Part:
+def endre_part(
+    tj: Tjenester, part_id: int, data: dict[str, Any], bruker_id: int | None = None
+) -> Part:
     rent = valider_part(data)
     with tj.transaksjon() as s:
+        if bruker_id is not None:
+            krev_skrivetilgang(s, bruker_id)
         part = s.get(Part, part_id)
         if part is None:
             raise Valideringsfeil({"part": "Parten finnes ikke."})

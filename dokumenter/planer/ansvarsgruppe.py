@@ -15,7 +15,7 @@ from dokumenter.models import (
     Plantilgang,
 )
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
-from dokumenter.planer.regler import _krev_apen
+from dokumenter.planer.regler import krev_apen
 from dokumenter.planer.signering import trekk_runde_uten_tilgang
 from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
@@ -37,7 +37,7 @@ def legg_til_medlem(
     tjeneste, rolle = rens_tekst(tjeneste)[:200], rens_tekst(rolle)[:200]
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
-        _krev_apen(plan)
+        krev_apen(plan)
         medlem = s.get(Bruker, medlem_bruker_id)
         if medlem is None or not medlem.aktiv:
             raise Valideringsfeil({"bruker_id": "Velg en aktiv bruker."})
@@ -102,7 +102,7 @@ def gi_tilgang(
             raise Valideringsfeil({"utloper": "Sluttdatoen kan ikke være passert."})
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
-        _krev_apen(plan)
+        krev_apen(plan)
         mottaker = s.get(Bruker, til_bruker_id)
         if mottaker is None or not mottaker.aktiv or mottaker.rolle not in ANSATTROLLER:
             raise Valideringsfeil({"bruker_id": "Tilgang kan bare gis til aktive ansatte."})
@@ -152,7 +152,7 @@ def overfor_koordinator(
         raise Valideringsfeil({"grunn": "Begrunnelsen kan ha høyst 500 tegn."})
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
-        _krev_apen(plan)
+        krev_apen(plan)
         ny = s.get(Bruker, ny_id)
         if ny is None or not ny.aktiv or ny.rolle not in SKRIVEROLLER:
             raise Valideringsfeil(

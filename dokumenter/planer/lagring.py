@@ -43,7 +43,7 @@ from dokumenter.planer.regler import (
     PERSONROLLE,
     SYSTEMFELT,
     Person,
-    _krev_apen,
+    krev_apen,
     person,
 )
 from dokumenter.planer.signering import trekk_aktiv_runde
@@ -200,7 +200,7 @@ def lagre_versjon(
     grunn = rens_tekst(grunn)[:500]
     with tj.sesjoner() as s:
         plan, _, _g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
-        _krev_apen(plan)
+        krev_apen(plan)
         if plan.gjeldende_versjon != apnet_versjon:
             raise Valideringsfeil(
                 {
@@ -225,16 +225,8 @@ def lagre_versjon(
         # Tilgangen og statusen sjekkes på nytt i skrivetransaksjonen: planen kan ha blitt
         # avsluttet, eller brukeren fjernet fra gruppen, mens dokumentene ble laget.
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
-        _krev_apen(plan)
-        oppdatert = s.execute(
-            update(Plan)
-            .where(Plan.id == plan_id, Plan.gjeldende_versjon == nummer - 1)
-            .values(gjeldende_versjon=nummer, endret=naa())
-            .execution_options(synchronize_session=False)
-        )
-        if oppdatert.rowcount != 1:
-            raise Valideringsfeil({"versjon": "Planen ble lagret av en annen samtidig."})
-        s.refresh(plan)
+        krev_apen(plan)
+        _ny_gjeldende_versjon(s, plan, nummer)
         trekk_aktiv_runde(s, plan, bruker_id, g, fra, "Innholdet ble endret.")
         plan.status = "utkast"
         plan.neste_evaluering = date.fromisoformat(lagret["revideres"])
@@ -251,18 +243,8 @@ def lagre_versjon(
                 opprettet_av_id=bruker_id,
             )
         )
-        for type_, fil, innhold_ in (("docx", docx_, docx), ("pdf", pdf_, pdf)):
-            s.add(
-                Plandokument(
-                    plan_id=plan_id,
-                    versjon_nummer=nummer,
-                    type=type_,
-                    sha256=fil.sha256,
-                    storrelse=fil.storrelse,
-                    innhold_sha256=hashlib.sha256(innhold_).hexdigest(),
-                    opprettet_av_id=bruker_id,
-                )
-            )
+        for type_, fil, klartekst in (("docx", docx_, docx), ("pdf", pdf_, pdf)):
+            s.add(_plandokument(plan_id, nummer, type_, fil, klartekst, bruker_id))
         logg(s, plan_id, "ny_versjon", bruker_id, g, fra, versjon=nummer, grunn=grunn)
         return nummer
 
@@ -270,3 +252,31 @@ def lagre_versjon(
     resultat = tj.arkiver([malfil, krypter(docx), krypter(pdf)], registrer)
     sok.oppdater_plan(tj, plan_id)
     return resultat
+
+
+def _ny_gjeldende_versjon(s: Session, plan: Plan, nummer: int) -> None:
+    """Versjon `nummer` blir gjeldende, men bare hvis ingen andre har lagret i mellomtiden."""
+    oppdatert = s.execute(
+        update(Plan)
+        .where(Plan.id == plan.id, Plan.gjeldende_versjon == nummer - 1)
+        .values(gjeldende_versjon=nummer, endret=naa())
+        .execution_options(synchronize_session=False)
+    )
+    if oppdatert.rowcount != 1:
+        raise Valideringsfeil({"versjon": "Planen ble lagret av en annen samtidig."})
+    s.refresh(plan)
+
+
+def _plandokument(
+    plan_id: int, versjon: int, type_: str, fil: LagretFil, klartekst: bytes, bruker_id: int
+) -> Plandokument:
+    """En fil for planen: `fil` er den krypterte i arkivet, `klartekst` selve dokumentet."""
+    return Plandokument(
+        plan_id=plan_id,
+        versjon_nummer=versjon,
+        type=type_,
+        sha256=fil.sha256,
+        storrelse=fil.storrelse,
+        innhold_sha256=hashlib.sha256(klartekst).hexdigest(),
+        opprettet_av_id=bruker_id,
+    )

@@ -55,7 +55,7 @@ def person(tj: Tjenester, plan: Plan) -> Person:
     )
 
 
-def _krev_apen(plan: Plan) -> None:
+def krev_apen(plan: Plan) -> None:
     """En avsluttet plan kan ikke endres, og ingen kan få tilgang til den; bare det som tar
     tilgang bort (trekke samtykke eller tilgang, fjerne medlemmer), er lov."""
     if plan.status not in KAN_ENDRES:

@@ -14,7 +14,7 @@ from dokumenter.models import (
     Samtykke,
 )
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
-from dokumenter.planer.regler import _krev_apen
+from dokumenter.planer.regler import krev_apen
 from dokumenter.planer.signering import trekk_runde_uten_tilgang
 from dokumenter.planer.tilgang import gjeldende_samtykke
 from dokumenter.sok import indeksering as sok
@@ -34,7 +34,7 @@ def registrer_samtykke(
         raise Valideringsfeil({"gitt": "Samtykket kan ikke være gitt fram i tid."})
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
-        _krev_apen(plan)
+        krev_apen(plan)
         part = s.get(Part, part_id)
         if part is None:
             raise Valideringsfeil({"part_id": "Velg en part."})

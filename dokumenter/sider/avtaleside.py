@@ -19,7 +19,7 @@ from dokumenter.brukere.roller import kan_skrive
 from dokumenter.evaluering import lesing as evalueringslesing
 from dokumenter.evaluering.regler import KAN_EVALUERES
 from dokumenter.felles import frister
-from dokumenter.felles.feil import Arkivfeil, IkkeFunnet
+from dokumenter.felles.feil import IkkeFunnet
 from dokumenter.models import (
     Ansvarsoverforing,
     Avtale,
@@ -86,12 +86,7 @@ def avtaleside(
             signerte_kopier(s, avtale_id),
         )
     versjon = avtale.siste_versjon
-    docx = versjon.dokument("docx") if versjon else None
-    tekst, tekstfeil = [], ""
-    try:
-        tekst = lesing.forhandsvisning(tj, docx.sha256) if docx else []
-    except Arkivfeil as e:
-        tekstfeil = str(e)
+    tekst, tekstfeil = lesing.gjeldende_tekst(tj, versjon)
     skriv = kan_skrive(bruker)
     return Avtaleside(
         avtale=avtale,

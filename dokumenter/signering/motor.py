@@ -9,6 +9,10 @@ Rekkefølgen er krasjsikker: en signatur registreres i én transaksjon; den fors
 lages etterpå og registreres i en ny. Stopper noe mellom dem, står runden aktiv med alle
 signaturer, og `fullfor_runde` (som `send_paminnelser` også kaller) gjør ferdig jobben.
 E-post sendes etter commit, aldri inne i en transaksjon.
+
+Modulen (over 400 linjer) er hele signeringen i én rekkefølge, fra runden startes til den
+forseglede kopien er registrert; protokollen `Signerbar` står først, så leseren ser hva et
+domene må svare på før motoren bruker svarene.
 """
 
 from __future__ import annotations

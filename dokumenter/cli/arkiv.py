@@ -1,0 +1,91 @@
+"""`dokumenter arkiv`: kontroll, sikkerhetskopi, gjenoppretting og ny søkeindeks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from arkiv.kontroll import Kontrollrapport
+from arkiv.lager import LagerFeil
+from dokumenter.cli.felles import feil, tjenester
+from dokumenter.drift import arkivdrift
+from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.sok import indeksering as sok
+
+
+@click.group("arkiv", help="Arkivet: kontroll, sikkerhetskopi og gjenoppretting.")
+def gruppe() -> None:
+    pass
+
+
+def _skriv_rapport(r: Kontrollrapport) -> None:
+    click.echo(
+        f"Kontrollerte {r.kontrollert} filer ({r.bytes_lest / 1e6:.1f} MB) på "
+        f"{r.sekunder:.1f} s ({r.mb_per_sekund:.0f} MB/s)."
+    )
+    for tittel, liste in (
+        ("Mangler", r.mangler),
+        ("Endret (SHA-256 stemmer ikke)", r.endret),
+        ("Feil størrelse", r.feil_storrelse),
+        ("Foreldreløse (ingen rad peker på dem)", r.foreldrelose),
+    ):
+        if liste:
+            click.echo(f"{tittel}: {len(liste)}")
+            for sha in liste[:50]:
+                click.echo(f"  {sha}")
+            if len(liste) > 50:
+                click.echo(f"  … og {len(liste) - 50} til")
+    click.echo("Arkivet er i orden." if r.ren else "Arkivet har feil.")
+
+
+@gruppe.command("verifiser", help="Regn ut SHA-256 for hver fil og sammenlign med databasen.")
+def verifiser() -> None:
+    tj = tjenester()
+    try:
+        with click.progressbar(length=arkivdrift.antall_filer(tj), label="Kontrollerer") as linje:
+            r = arkivdrift.verifiser(tj, fremdrift=linje.update)
+    finally:
+        tj.lukk()
+    _skriv_rapport(r)
+    sys.exit(0 if r.ren else 1)
+
+
+@gruppe.command("sikkerhetskopi", help="Ta en konsistent kopi av database og filer til DEST.")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def sikkerhetskopi(dest: Path) -> None:
+    tj = tjenester()
+    try:
+        with click.progressbar(length=arkivdrift.antall_filer(tj), label="Kopierer") as linje:
+            info = arkivdrift.lag_sikkerhetskopi(tj, dest, fremdrift=linje.update)
+    except LagerFeil as e:
+        feil(str(e))
+    finally:
+        tj.lukk()
+    click.echo(
+        f"Sikkerhetskopi i {dest}: database og {info['filer']} filer ({info['bytes']} byte)."
+    )
+
+
+@gruppe.command("gjenopprett", help="Gjenopprett en sikkerhetskopi til en tom instans.")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def gjenopprett(src: Path) -> None:
+    try:
+        r = arkivdrift.gjenopprett(Innstillinger.fra_miljo(), src)
+    except LagerFeil as e:
+        feil(str(e))
+    _skriv_rapport(r)
+    sys.exit(0 if r.ren else 1)
+
+
+@gruppe.command("reindekser", help="Bygg søkeindeksen på nytt fra arkivet alene.")
+def reindekser() -> None:
+    tj = tjenester()
+    try:
+        n = sok.antall_versjoner(tj)
+        with click.progressbar(length=2 * n, label="Leser tekstene og indekserer") as linje:
+            antall = sok.reindekser(tj, fremdrift=linje.update)
+    finally:
+        tj.lukk()
+    click.echo(f"Søkeindeksen er bygget på nytt: {antall} versjoner.")

@@ -1,0 +1,56 @@
+"""`dokumenter init` og `dokumenter demo`: instansen og demodataene."""
+
+from __future__ import annotations
+
+import click
+
+from dokumenter.cli import demo as demodata
+from dokumenter.cli.felles import feil, tjenester
+from dokumenter.infrastruktur import kryptering
+from dokumenter.infrastruktur.forsegling import lag_demo_segl
+from dokumenter.infrastruktur.konvertering import KonverteringsFeil
+from dokumenter.tjenester import Tjenester
+
+
+def _lag_plannokkel(tj: Tjenester) -> None:
+    if kryptering.lag_nokkelfil(tj.innstillinger):
+        click.echo(
+            f"Laget nøkkel for individuelle planer: {tj.innstillinger.instans / 'plannokkel'}. "
+            "Ta sikkerhetskopi av den for seg, ikke sammen med databasen."
+        )
+
+
+@click.command(help="Opprett eller oppgrader instansen (database, arkiv).")
+def init() -> None:
+    tj = tjenester()
+    _lag_plannokkel(tj)
+    click.echo(f"Instansen er klar: {tj.innstillinger.instans}")
+    tj.lukk()
+
+
+@click.command(help="Last inn demodata (Rana) og demobrukeren. Trygt å kjøre flere ganger.")
+def demo() -> None:
+    tj = tjenester()
+    _lag_plannokkel(tj)
+    segl = tj.segl
+    if not segl.finnes() and tj.innstillinger.segl_nokkel is None:
+        lag_demo_segl(segl.nokkel.parent)
+        click.echo(
+            f"Laget et selvsignert DEMO-sertifikat for forsegling i {segl.nokkel.parent}. "
+            "Det er ikke kommunens ekte segl: sett DOKUMENTER_SEGL_NOKKEL og "
+            "DOKUMENTER_SEGL_SERTIFIKAT i drift."
+        )
+    try:
+        nye_parter, nye_avtaler = demodata.last_demodata(tj)
+    except KonverteringsFeil as e:
+        feil(str(e))
+    finally:
+        tj.lukk()
+    click.echo(f"Demodata: {nye_parter} nye parter, {nye_avtaler} nye avtaler.")
+    click.echo(
+        f"Logg inn med brukernavn «{demodata.DEMO_BRUKER}» og passord «{demodata.DEMO_PASSORD}»."
+    )
+    click.echo(
+        f"Partnerportalen (/portal): «{demodata.DEMO_PARTNER}» / "
+        f"«{demodata.DEMO_PARTNER_PASSORD}» (Bodø fengsel)."
+    )
