@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sqlalchemy import select
@@ -132,10 +134,16 @@ class Tjenester:
 
 
 def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tjenester:
-    """Åpne (og ved behov opprett) instansen: mapper, database med siste skjema, arkiv."""
+    """Åpne (og ved behov opprett) instansen: mapper, database med siste skjema, arkiv.
+
+    Alt instansen skriver (database, WAL, indeks, nøkler, arkiv, eksport), kan bare leses av
+    brukeren prosessen kjører som: filer 0600 og mapper 0700 (umask 077 for prosessen, og det
+    som alt finnes, strammes inn)."""
     inn = innstillinger or Innstillinger.fra_miljo()
+    os.umask(0o077)
     inn.instans.mkdir(parents=True, exist_ok=True)
     inn.arkiv.mkdir(parents=True, exist_ok=True)
+    stram_inn_rettigheter(inn)
     if migrer:
         oppgrader(inn.database_url)
     motor = lag_motor(inn.database_url)
@@ -149,6 +157,23 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
     )
     rydd_avbrutte_lagringer(tj)
     return tj
+
+
+def stram_inn_rettigheter(inn: Innstillinger) -> None:
+    """Mappene 0700 og filene 0600 i instansen (utenom arkivet, som skriver 0600 selv)."""
+    for mappe in {inn.instans, inn.arkiv, inn.indeksmappe}:
+        if mappe.is_dir():
+            mappe.chmod(0o700)
+    for rot, mapper, filer in os.walk(inn.instans):
+        if Path(rot).is_relative_to(inn.arkiv):
+            mapper.clear()
+            continue
+        for navn in mapper:
+            (Path(rot) / navn).chmod(0o700)
+        for navn in filer:
+            fil = Path(rot) / navn
+            if not fil.is_symlink() and fil.stat().st_mode & 0o077:
+                fil.chmod(0o600)
 
 
 def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:

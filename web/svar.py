@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from flask import Response, flash, send_file
 
 from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
+from dokumenter.felles.validering import uten_formattegn
 
 UGYLDIG_SKJEMA = "Skjemaet er ugyldig. Last siden på nytt."
 
@@ -19,11 +20,22 @@ def fil(
 ) -> Response:
     """En fil til nedlasting. `privat`: skal ikke ligge i nettleserens eller andres buffer."""
     svar = send_file(
-        io.BytesIO(data), mimetype=mime, as_attachment=True, download_name=filnavn, etag=etag
+        io.BytesIO(data),
+        mimetype=mime,
+        as_attachment=True,
+        download_name=trygt_filnavn(filnavn),
+        etag=etag,
     )
     if privat:
         svar.headers["Cache-Control"] = "no-store"
     return svar
+
+
+def trygt_filnavn(navn: str) -> str:
+    """Filnavnet uten kontroll- og formattegn (U+202E kan snu «fdp.exe» til «exe.pdf»), og uten
+    skråstreker."""
+    rent = uten_formattegn("".join(t for t in navn if t.isprintable()))
+    return rent.replace("/", "-").replace("\\", "-").strip() or "dokument"
 
 
 @contextmanager

@@ -77,6 +77,11 @@ class Avtalesignering(motor.Signerbar[Avtale]):
     def signert_pdf(self, tj: Tjenester, s: Session, sak: Avtale, runde: Signeringsrunde) -> bytes:
         return tj.lager.les(runde.dokument_sha256)
 
+    def gjeldende_pdf(self, tj: Tjenester, s: Session, sak: Avtale) -> bytes | None:
+        versjon = sak.siste_versjon
+        pdf = versjon.dokument("pdf") if versjon else None
+        return tj.lager.les(pdf.sha256) if pdf else None
+
     def til_arkivet(self, tj: Tjenester, data: bytes) -> bytes:
         return data
 

@@ -14,12 +14,19 @@ _TELEFON = re.compile(r"^\+?[0-9 ()-]{5,20}$")
 
 
 def rens_tekst(verdi: object, flerlinjet: bool = False) -> str:
-    """Fjern kontrolltegn og ugyldige XML-tegn, normaliser linjeskift og Unicode (NFC)."""
+    """Fjern kontrolltegn, usynlige formattegn (nullbredde, retningsstyring som U+202E) og
+    ugyldige XML-tegn, og normaliser linjeskift og Unicode (NFC). Da kan ikke «Bodø fengsel»
+    med et usynlig tegn bak seg registreres som en annen part enn «Bodø fengsel»."""
     tekst = "" if verdi is None else str(verdi)
     tekst = unicodedata.normalize("NFC", tekst.replace("\r\n", "\n").replace("\r", "\n"))
     if not flerlinjet:
         tekst = tekst.replace("\n", " ").replace("\t", " ")
-    return _ULOVLIGE_TEGN.sub("", tekst).strip()
+    return uten_formattegn(_ULOVLIGE_TEGN.sub("", tekst)).strip()
+
+
+def uten_formattegn(tekst: str) -> str:
+    """Uten Unicode-kategori Cf (usynlige formattegn: nullbredde, retningsstyring, BOM)."""
+    return "".join(t for t in tekst if unicodedata.category(t) != "Cf")
 
 
 def kontrollsiffer(atte_siffer: str) -> int | None:

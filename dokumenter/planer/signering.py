@@ -84,6 +84,10 @@ class Plansignering(motor.Signerbar[Plansak]):
         pdf = _fil(s, sak.plan.id, runde.versjon_nummer, "pdf")
         return tj.chiffer.dekrypter(tj.lager.les(pdf.sha256))
 
+    def gjeldende_pdf(self, tj: Tjenester, s: Session, sak: Plansak) -> bytes | None:
+        pdf = _fil(s, sak.plan.id, sak.plan.gjeldende_versjon, "pdf")
+        return tj.chiffer.dekrypter(tj.lager.les(pdf.sha256)) if pdf else None
+
     def til_arkivet(self, tj: Tjenester, data: bytes) -> bytes:
         return tj.chiffer.krypter(data)
 

@@ -47,7 +47,7 @@ from dokumenter.signering.runder import (
     signaturer_i,
     skal_paminnes,
 )
-from dokumenter.signering.skannet import sjekk_skannet_pdf
+from dokumenter.signering.skannet import antall_sider, sjekk_skannet_pdf
 from dokumenter.tjenester import Tjenester
 
 K = TypeVar("K")  # saken slik den signerbare åpner den (en Avtale, en plan med grunnlag …)
@@ -78,6 +78,9 @@ class Signerbar(Protocol[K]):
 
     def signert_pdf(self, tj: Tjenester, s: Session, sak: K, runde: Signeringsrunde) -> bytes:
         """PDF/A-en som ble signert, i klartekst."""
+
+    def gjeldende_pdf(self, tj: Tjenester, s: Session, sak: K) -> bytes | None:
+        """PDF/A-en av gjeldende versjon (det en skannet kopi er en kopi av), i klartekst."""
 
     def til_arkivet(self, tj: Tjenester, data: bytes) -> bytes:
         """Slik en signert fil lagres i arkivet (planer krypteres)."""
@@ -355,9 +358,10 @@ def last_opp_skannet(
 ) -> Any:
     """Registrer en skannet, våtsignert PDF som signert kopi av gjeldende versjon. En aktiv
     signeringsrunde trekkes."""
-    sider = sjekk_skannet_pdf(pdf)
-    with tj.sesjoner() as s:  # tilgangen før filen lagres
-        art.apne(s, objekt_id, bruker_id, fra, endre=True)
+    with tj.sesjoner() as s:  # tilgangen før filen leses
+        sak = art.apne(s, objekt_id, bruker_id, fra, endre=True)
+        original = art.gjeldende_pdf(tj, s, sak)
+    sider = sjekk_skannet_pdf(pdf, minst_sider=antall_sider(original) if original else 1)
 
     def registrer(s: Session, filer: list[LagretFil]) -> Any:
         sak = art.apne(s, objekt_id, bruker_id, fra, endre=True)
