@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
+import types
 from pathlib import Path
 
 import click
@@ -16,6 +18,19 @@ def gruppe() -> None:
     pass
 
 
+def _pyhanko_uten_signerings_api() -> None:
+    """`pyhanko.sign/__init__.py` laster hele API-et for å signere (og aiohttp, for
+    tidsstempling over HTTP), rundt en halv sekund. Kontrollen bruker bare delmoduler
+    (pyhanko.sign.validation m.fl.), så i denne kortlivede prosessen registreres pakken uten å
+    kjøre __init__; delmodulene lastes som vanlig fra samme mappe."""
+    if "pyhanko.sign" in sys.modules or (spec := importlib.util.find_spec("pyhanko.sign")) is None:
+        return
+    pakke = types.ModuleType("pyhanko.sign")
+    pakke.__path__ = list(spec.submodule_search_locations or [])
+    pakke.__spec__ = spec
+    sys.modules["pyhanko.sign"] = pakke
+
+
 @gruppe.command("verifiser", help="Kontroller at en signert kopi (PDF) er uendret.")
 @click.argument("fil", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -25,6 +40,7 @@ def gruppe() -> None:
 )
 def verifiser(fil: Path, sertifikat: Path | None) -> None:
     # Bare kontrollen lastes (ikke database eller domene): kommandoen skal svare raskt.
+    _pyhanko_uten_signerings_api()
     from dokumenter.infrastruktur.forsegling import kontroll
 
     if sertifikat is None:

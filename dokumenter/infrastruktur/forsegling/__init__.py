@@ -4,37 +4,35 @@ kommunens sertifikat (PAdES B-B), og kontroll av en slik kopi.
 - `segl` – kommunens nøkkel og sertifikat, og selve forseglingen;
 - `signaturside` – signatursiden og revisjonssporet (DOCX) og signaturene som metadata;
 - `kontroll` – er en forseglet kopi uendret og gyldig.
+
+Navnene kan hentes fra pakken (`from dokumenter.infrastruktur.forsegling import verifiser`);
+delmodulen lastes først da, så `dokumenter signatur verifiser` ikke laster forseglingen og
+python-docx.
 """
 
-from dokumenter.infrastruktur.forsegling.kontroll import Verifikasjon, verifiser
-from dokumenter.infrastruktur.forsegling.segl import (
-    FELTNAVN,
-    META_SHA256,
-    META_SIGNATURER,
-    Segl,
-    SeglFeil,
-    lag_demo_segl,
-    lag_signert_kopi,
-)
-from dokumenter.infrastruktur.forsegling.signaturside import (
-    Signatur,
-    Sporhendelse,
-    lag_metadata,
-    signaturside_docx,
-)
+from __future__ import annotations
 
-__all__ = [
-    "FELTNAVN",
-    "META_SHA256",
-    "META_SIGNATURER",
-    "Segl",
-    "SeglFeil",
-    "Signatur",
-    "Sporhendelse",
-    "Verifikasjon",
-    "lag_demo_segl",
-    "lag_metadata",
-    "lag_signert_kopi",
-    "signaturside_docx",
-    "verifiser",
-]
+import importlib
+
+_HVOR = {
+    "Verifikasjon": "kontroll",
+    "verifiser": "kontroll",
+    "FELTNAVN": "felles",
+    "META_SHA256": "felles",
+    "META_SIGNATURER": "felles",
+    "Segl": "segl",
+    "SeglFeil": "segl",
+    "lag_demo_segl": "segl",
+    "lag_signert_kopi": "segl",
+    "Signatur": "signaturside",
+    "Sporhendelse": "signaturside",
+    "lag_metadata": "signaturside",
+    "signaturside_docx": "signaturside",
+}
+__all__ = sorted(_HVOR)
+
+
+def __getattr__(navn: str) -> object:
+    if navn not in _HVOR:
+        raise AttributeError(f"module {__name__!r} has no attribute {navn!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HVOR[navn]}"), navn)

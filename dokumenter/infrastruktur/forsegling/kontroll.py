@@ -23,7 +23,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from dokumenter.felles.formatering import tidspunkt as norsk_tidspunkt
-from dokumenter.infrastruktur.forsegling.segl import FELTNAVN, META_SHA256, META_SIGNATURER, kort
+from dokumenter.infrastruktur.forsegling.felles import FELTNAVN, META_SHA256, META_SIGNATURER, kort
 
 logger = logging.getLogger(__name__)
 

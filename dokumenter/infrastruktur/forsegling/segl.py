@@ -11,32 +11,28 @@ import logging
 import os
 import secrets
 import tempfile
+import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, create_string_object
 
 from dokumenter.felles.feil import Arkivfeil
 from dokumenter.felles.innstillinger import Innstillinger
-
-FELTNAVN = "Kommunesegl"
-"""Navnet på det usynlige signaturfeltet forseglingen legges i."""
-
-META_SIGNATURER = "/Dokumenter-Signaturer"
-"""Egendefinert dokumentinfo: JSON-liste med én ordbok per signatur."""
-
-META_SHA256 = "/Dokumenter-SHA256"
-"""Egendefinert dokumentinfo: SHA-256 (hex) av PDF-en som ble signert."""
+from dokumenter.infrastruktur.forsegling.felles import FELTNAVN, kort
 
 _GRUNN = "Signert kopi"
 _STED = "Norge"
@@ -179,12 +175,7 @@ def lag_signert_kopi(pdf: bytes, sidene_pdf: bytes, segl: Segl, metadata: dict[s
             f"Fant ikke kommunens segl ({segl.nokkel} og {segl.sertifikat}). Sett "
             "DOKUMENTER_SEGL_NOKKEL og DOKUMENTER_SEGL_SERTIFIKAT, eller lag et demosegl."
         )
-    signer = signers.SimpleSigner.load(str(segl.nokkel), str(segl.sertifikat))
-    if signer is None:  # pyHanko logger feilen og gir None i stedet for å reise unntak
-        raise SeglFeil(
-            f"Kunne ikke lese nøkkelen {segl.nokkel} eller sertifikatet {segl.sertifikat}. "
-            "Sjekk at begge er PEM-filer uten passord, og at nøkkelen hører til sertifikatet."
-        )
+    signer = _forsegler(segl)
     samlet = _sla_sammen(pdf, sidene_pdf, metadata)
     try:
         skriver = IncrementalPdfFileWriter(io.BytesIO(samlet), strict=False)
@@ -204,6 +195,46 @@ def lag_signert_kopi(pdf: bytes, sidene_pdf: bytes, segl: Segl, metadata: dict[s
     return ut.getvalue()
 
 
-def kort(feil: object, tegn: int = 200) -> str:
-    tekst = " ".join(str(feil).split()) or type(feil).__name__
-    return tekst if len(tekst) <= tegn else tekst[: tegn - 1] + "…"
+class _Forsegler(signers.SimpleSigner):
+    """pyHankos SimpleSigner, men nøkkelen leses inn én gang: SimpleSigner dekoder den på nytt
+    (med RSA-kontroll, ~40 ms) ved hver signatur, og to ganger per forsegling."""
+
+    @cached_property
+    def _nokkel(self) -> object:
+        return serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mekanisme = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mekanisme == "rsassa_pkcs1v15" and isinstance(self._nokkel, rsa.RSAPrivateKey):
+            return self._nokkel.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
+_forseglere: dict[tuple, _Forsegler] = {}
+_forseglerlas = threading.Lock()
+
+
+def _forsegler(segl: Segl) -> _Forsegler:
+    """Kommunens nøkkel og sertifikat, lest én gang per prosess (på nytt om filene endres)."""
+    nokkel = (
+        str(segl.nokkel),
+        str(segl.sertifikat),
+        segl.nokkel.stat().st_mtime_ns,
+        segl.sertifikat.stat().st_mtime_ns,
+    )
+    with _forseglerlas:
+        if nokkel not in _forseglere:
+            lastet = signers.SimpleSigner.load(str(segl.nokkel), str(segl.sertifikat))
+            if lastet is None:  # pyHanko logger feilen og gir None i stedet for å reise unntak
+                raise SeglFeil(
+                    f"Kunne ikke lese nøkkelen {segl.nokkel} eller sertifikatet "
+                    f"{segl.sertifikat}. Sjekk at begge er PEM-filer uten passord, og at nøkkelen "
+                    "hører til sertifikatet."
+                )
+            _forseglere.clear()
+            _forseglere[nokkel] = _Forsegler(
+                signing_cert=lastet.signing_cert,
+                signing_key=lastet.signing_key,
+                cert_registry=lastet.cert_registry,
+            )
+        return _forseglere[nokkel]

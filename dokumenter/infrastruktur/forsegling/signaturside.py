@@ -15,7 +15,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
 from dokumenter.felles.formatering import tidspunkt as norsk_tidspunkt
-from dokumenter.infrastruktur.forsegling.segl import META_SHA256, META_SIGNATURER
+from dokumenter.infrastruktur.forsegling.felles import META_SHA256, META_SIGNATURER
 
 _MONO = "Liberation Mono"
 
