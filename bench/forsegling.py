@@ -45,7 +45,7 @@ def main() -> None:
     avtale, sider = _pdf(4), _pdf(1)
     ny = segl._forsegler
 
-    def gammel(sg):  # noqa: ANN001, ANN202
+    def gammel(sg):
         return signers.SimpleSigner.load(str(sg.nokkel), str(sg.sertifikat))
 
     tider: dict[str, list[float]] = {"segl_for": [], "segl_na": [], "kontroll": []}
