@@ -6,13 +6,13 @@ export DOKUMENTER_INSTANS ?= $(CURDIR)/instance
 
 .PHONY: run test lint bench clean-instance
 
-run: $(BIN)/.ok .venv-uno/.ok
+run: $(BIN)/.ok .venv-uno/.ok mk/.ordliste.ok
 	$(BIN)/dokumenter init
 	$(BIN)/dokumenter demo
 	@echo "Appen kjører på http://127.0.0.1:$${PORT:-5000} (Ctrl+C stopper)."
 	DOKUMENTER_DEMO=1 $(BIN)/python -m web
 
-test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok
+test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok mk/.ordliste.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dokumenter maler sjekk
@@ -43,6 +43,7 @@ mk/.chromium.ok:
 
 include mk/uno.mk
 include mk/postgres.mk
+include mk/ordliste.mk
 
 # Felles apt-steg (kjøres bare når noe mangler): oppdaterer pakkelisten og installerer PAKKER.
 apt:

@@ -8,6 +8,7 @@ import pytest
 from whoosh import fields, index
 from whoosh.query import Term
 
+from arkiv.sok import ordliste
 from arkiv.sok.analyse import (
     DELORDFELT,
     Leksikon,
@@ -192,3 +193,120 @@ def test_skjemaet_taler_pickle_og_open_dir(ix, tmp_path):
         w.add_document(id="ny", tekst="Avviksskjemaet er sendt.", tekst_delord="Avviksskjemaet")
     gjen = index.open_dir(tmp_path)
     assert sok(gjen, "avvik") == ["ny"]
+
+
+# --- Ordboka (grunnordlisten), korte ledd, blokkerte former, stammeunntak og høsting ------
+
+ordboka = pytest.mark.skipif(
+    not ordliste.KILDE.with_suffix(".dic").exists(),
+    reason="bokmålsordboka (hunspell-no) mangler; `make test` installerer den",
+)
+
+
+@ordboka
+@pytest.mark.parametrize(
+    ("ord", "ledd"),
+    [
+        ("rusomsorgen", ["rus", "omsorgen"]),  # korte ledd ordboka har
+        ("navkontoret", ["nav", "kontoret"]),
+        ("bostøtten", ["bo", "støtten"]),
+        ("husleiegarantien", ["husleie", "garantien"]),  # ledd som sjelden står alene
+        ("ettervernsteamet", ["ettervern", "teamet"]),  # fuge-s, ikke «steamet»
+        ("avdelingslederen", ["avdeling", "lederen"]),
+        ("fotballspilleren", ["fotball", "spilleren"]),  # ikke fuge-s: ikke «piller»
+        ("samhandlingstiltak", ["samhandlings", "tiltak"]),  # prefiksord fra ordboka
+        ("saksbehandlingen", ["sak", "behandlingen"]),
+    ],
+)
+def test_ordboka_deler_uten_reindeksering(ord, ledd):
+    assert Leksikon().del_opp(ord) == ledd
+
+
+@ordboka
+@pytest.mark.parametrize(
+    "ord",
+    [
+        "planleggeren", "planleggingen", "planlagt", "planlegges",  # legge i alle former
+        "kartleggingen", "veilederen", "veiledningen",  # avledet av et sammensatt verb
+        "årsaken", "spørsmålet", "vedlegget",  # leksikaliserte
+        "tidligere", "navnet", "avviket", "kommunene", "institusjonene", "samarbeidet",
+    ],
+)  # fmt: skip
+def test_ingen_falske_ledd_med_ordboka(ord):
+    assert Leksikon().del_opp(ord) == [], ord
+
+
+def test_ikke_ledd_gjelder_alle_former_uten_ordboka():
+    leksikon = Leksikon(["plan", "planlegge"], grunnord=False)
+    for ord in ("planlegger", "planleggeren", "planlagt", "planleggingen", "planlegges"):
+        assert leksikon.del_opp(ord) == [], ord
+    assert leksikon.blokkert("leggene") and leksikon.blokkert("holdt")
+    assert not leksikon.blokkert("planen")
+
+
+def test_stammeunntak_og_boyingshull():
+    assert stamme("brukernes") == stamme("bruker") == stamme("brukerne")
+    assert stamme("ledernes") == stamme("leder")
+    assert stamme("lovet") != stamme("loven") == stamme("lov") == stamme("lovene")
+    assert stamme("fristende") != stamme("fristen") == stamme("frist")
+    assert stamme("veiet") != stamme("veien")
+    assert stamme("bor") == stamme("bo")
+    assert stamme("verden") != stamme("verdi")
+
+
+def test_leksikon_hoster_nye_ord_og_taler_pickle():
+    leksikon = Leksikon(grunnord=False)
+    assert leksikon.del_opp("kvernlidteamet") == []
+    assert leksikon.host("Kvernlid har ansvaret.") == 0  # sett én gang
+    kopi = pickle.loads(pickle.dumps(leksikon))  # det som ventet, følger med
+    assert kopi.host("Møtet holdes på Kvernlid.") == 1
+    assert "kvernlid" in kopi and kopi.del_opp("kvernlidteamet") == ["kvernlid", "teamet"]
+    assert pickle.loads(pickle.dumps(kopi)) == kopi != leksikon
+    assert kopi.host("Gjennom gjennom, og og, legger legger") == 0  # stoppord og IKKE_LEDD
+
+
+def test_indeksen_hoster_ved_lagring_men_ikke_fra_planer(tmp_path):
+    from datetime import UTC, datetime
+
+    from arkiv.sok.indeks import Indeksdokument, Sokeindeks
+    from dokumenter.sok.skjema import SOKESKJEMA
+
+    def dok(i, tekst, art="avtale", ordkilde=True):
+        return Indeksdokument(
+            id=f"{art}:{i}:1", art=art, objekt_id=i, versjon=1, gjeldende=True, tittel="",
+            tekst=tekst, dato=datetime(2024, 1, 1, tzinfo=UTC), ordkilde=ordkilde,
+            tilgang=("ansatte",) if ordkilde else (f"plan:{i}",),
+        )  # fmt: skip
+
+    indeks = Sokeindeks(tmp_path / "indeks", SOKESKJEMA)
+    indeks.erstatt_objekt("plan", 1, lambda: [dok(1, "Skjoldvik Skjoldvik", "plan", False)])
+    indeks.erstatt_objekt("avtale", 2, lambda: [dok(2, "Kvernlid og Kvernlid.")])
+    indeks.erstatt_objekt("avtale", 3, lambda: [dok(3, "Kvernlidteamet og Skjoldvikteamet.")])
+    assert [t.id for t in indeks.sok("kvernlid", ["ansatte"]).treff] == [
+        "avtale:2:1",
+        "avtale:3:1",
+    ]
+    assert indeks.sok("skjoldvik", ["ansatte"]).totalt == 0
+    gjenapnet = index.open_dir(str(indeks.mappe / "aktiv" / "gjeldende"))
+    leksikon = gjenapnet.schema[DELORDFELT].analyzer.items[-1].leksikon
+    assert "kvernlid" in leksikon.tillegg and "skjoldvik" not in leksikon.tillegg
+
+
+def test_ordliste_bygges_fra_ordboka_lagres_og_leses(tmp_path, caplog):
+    kilde = tmp_path / "nb_NO"
+    kilde.with_suffix(".aff").write_text(
+        "SET ISO8859-1\nPFX f Y 1\nPFX f 0 sam .\nSFX E Y 2\nSFX E 0 r e\nSFX E 0 t e\n"
+        "SFX t Y 1\nSFX t e ing e\n",
+        encoding="latin-1",
+    )
+    kilde.with_suffix(".dic").write_text(
+        "7\nhandling/f\nlegge/Et\nplanlegge/Et\nomsorg/\\\nbo/\nvik/\nOslo/\n", encoding="latin-1"
+    )
+    liste = ordliste.bygg(kilde, "test")
+    assert liste.ord == {"handling", "samhandling", "legge", "planlegge", "omsorg", "bo"}
+    assert {"legge", "legger", "legget", "lagt"} <= liste.blokkert
+    assert liste.s_fuge == {"omsorg"} and liste.verb == {"legge", "planlegge"}
+    ordliste.skriv(liste, tmp_path / "ut" / "bokmal-test.txt")
+    assert ordliste.les(tmp_path / "ut" / "bokmal-test.txt").ord == liste.ord
+    assert ordliste._last_eller_bygg(tmp_path / "ut", tmp_path / "mangler") is ordliste.TOM
+    assert "hunspell-no" in caplog.text

@@ -7,120 +7,33 @@ Bruk: `tekst` får `norsk_analyse()`, `tekst_delord` får `delord_analyse(leksik
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from whoosh.analysis import Filter, RegexTokenizer, Token
-from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.qparser import MultifieldPlugin, QueryParser
 from whoosh.query import AndNot, Not, NullQuery, Phrase, Query
 from whoosh.scoring import BaseScorer, WeightingModel
+
+from arkiv.sok.leksikon import DOMENEORD, Leksikon
+from arkiv.sok.norsk import STOPPORD, grunnform, normaliser, normaliser_aa, stamme
+from arkiv.sok.ordliste import IKKE_LEDD as _IKKE_LEDD
+
+__all__ = [
+    "DOMENEORD",
+    "STOPPORD",
+    "_IKKE_LEDD",
+    "Leksikon",
+    "normaliser",
+    "normaliser_aa",
+    "stamme",
+]
 
 FELT = "tekst"
 DELORDFELT = "tekst_delord"
 # Delordfeltet vektes lavt, så «avtalen» rangeres over «samarbeidsavtalen» for søket «avtale».
 FELTVEKTER = {FELT: 1.0, DELORDFELT: 0.3}
-
-STOPPORD = frozenset(stopwords_for_language("no"))  # bokmål og nynorsk, fra Snowball
-_snowball = stemmer_for_language("no")
-
-# «aa» er å, unntatt der et kjent ord på -a står foran et ord på a- (dataansvar, klimaavtale).
-_AA_UNNTAK = (
-    "agenda", "data", "drama", "ekstra", "firma", "kamera", "klima", "kvota", "media",
-    "skjema", "tema", "ultra",
-)  # fmt: skip
-
-# Vanlige ord i avtalene; korpuset legger til resten. Ord på tre bokstaver kommer bare herfra.
-DOMENEORD = frozenset({
-    "ansvar", "arbeid", "avdeling", "avtale", "avvik", "barn", "behandling", "bolig", "bosted",
-    "bruker", "dato", "del", "dom", "evaluering", "fengsel", "frist", "helse", "informasjon",
-    "innsatt", "institusjon", "journal", "klinikk", "kommune", "kontakt", "kontor", "kriminal",
-    "leder", "lege", "lov", "løslatelse", "melding", "møte", "nav", "område", "omsorg",
-    "oppfølging", "ordning", "overføring", "overgang", "pasient", "person", "plan", "plikt",
-    "rapport", "rus", "rutine", "råd", "sak", "samarbeid", "samtykke", "sikkerhet", "skjema",
-    "soning", "spesialist", "straff", "system", "taushet", "team", "tid", "tilsyn", "tiltak",
-    "tjeneste", "utskrivning", "varsel", "varsling", "vedlegg", "vedtak", "veileder", "vern",
-    "versjon", "vurdering",
-})  # fmt: skip
-
-# Ord som aldri brukes som ledd: adverb og lette verb gir falske venner (gjennom-føring,
-# plan-legge, under-søkelse). Leksikalisert: `planlegging` treffes ikke av `plan`.
-_IKKE_LEDD = frozenset({
-    "blant", "bort", "foran", "forbi", "fram", "frem", "gjennom", "gjøre", "hjem", "holde",
-    "inne", "innen", "innenfor", "langs", "legge", "nede", "oppe", "rundt", "sammen", "sette",
-    "stille", "tilbake", "under", "ute", "utenfor", "videre",
-})  # fmt: skip
-
-# Bøyingsendelser et sisteledd kan ha (avtale-n, skjema-et, plan-ene), lengste først.
-_ENDELSER = (
-    "erne", "ene", "ane", "ens", "ets", "en", "et", "er", "ar", "ne", "a", "e", "n", "r", "t",
-)  # fmt: skip
-_MIN_LEDD = 3
 _MAKS_BUFFER = 200_000
-_AA = re.compile("aa")
 _ORD = re.compile(r"\w+")
-
-
-def normaliser_aa(ord: str) -> str:
-    """`paal` → `pål`, men `klimaavtale` forblir (se `_AA_UNNTAK`). Tar små bokstaver."""
-    if "aa" not in ord:
-        return ord
-    return _AA.sub(lambda m: "aa" if ord[: m.start() + 1].endswith(_AA_UNNTAK) else "å", ord)
-
-
-# -erne er bestemt flertall av substantiv på -er (brukerne); disse adjektivene er unntak.
-_ERNE_UNNTAK = ("moderne", "interne", "eksterne", "fjerne", "gjerne", "kjerne", "stjerne")
-
-
-def _stamme(ord: str) -> str:
-    if ord.endswith("erne") and len(ord) > 6 and not ord.endswith(_ERNE_UNNTAK):
-        ord = ord[:-2]  # brukerne → brukere (Snowball kjenner ikke -erne)
-    s = _snowball(ord)
-    # Snowball stammer bare én gang: skjemaet → skjema, men skjema → skjem; ansvaret → ansvar,
-    # men ansvar → ansv (aktivitetene, ansvaret). En ny runde bare da (ellers oppsigelse → opps).
-    if s != ord and s.endswith(("a", "e", "er", "ar", "et")):
-        s2 = _snowball(s)
-        if len(s2) >= 3:
-            s = s2
-    if s.endswith("mm") and len(s) >= 4:  # dommen/dom, programmet/program
-        s = s[:-1]
-    if len(s) >= 5 and s.endswith("el") and s[-3] not in "aeiouyæøå":  # fengsel/fengsler
-        s = s[:-2] + "l"
-        if s[-2] == s[-3]:  # artikkel/artikler, sykkel/sykler
-            s = s[:-2] + "l"
-    return s
-
-
-_STAMMER: dict[str, str] = {}
-_NORMAL: dict[str, str | None] = {}
-
-
-def stamme(ord: str) -> str:
-    """Bøyingsstammen til et normalisert ord (små bokstaver, aa→å); hurtigbufret."""
-    s = _STAMMER.get(ord)
-    if s is None:
-        if len(_STAMMER) > _MAKS_BUFFER:
-            _STAMMER.clear()
-        s = _STAMMER[ord] = _stamme(ord)
-    return s
-
-
-def _grunnform(tekst: str) -> str:
-    return normaliser_aa(tekst.lower())
-
-
-def normaliser(tekst: str) -> str | None:
-    """Søkeordet slik feltet `tekst` lagrer det, eller None for stoppord og enkelttegn."""
-    try:
-        return _NORMAL[tekst]
-    except KeyError:
-        pass
-    ord = _grunnform(tekst)
-    s = None if len(ord) < 2 or ord in STOPPORD else stamme(ord)
-    if len(_NORMAL) > _MAKS_BUFFER:
-        _NORMAL.clear()
-    _NORMAL[tekst] = s
-    return s
 
 
 class NorskFilter(Filter):
@@ -137,108 +50,6 @@ class NorskFilter(Filter):
             elif not t.removestops:
                 t.stopped = True
                 yield t
-
-
-class Leksikon:
-    """Kjente ord (små bokstaver, aa→å) som sammensatte ord kan deles i.
-
-    Lagres i indeksens skjema; det pickles som én streng, og mengden bygges først når den
-    trengs (ved indeksering, ikke ved søk).
-    """
-
-    def __init__(self, ord: Iterable[str] = (), domeneord: bool = True) -> None:
-        alle = {_grunnform(o) for o in ord}
-        if domeneord:
-            alle |= DOMENEORD
-        self._ord: frozenset[str] | None = frozenset(
-            o for o in alle if len(o) >= _MIN_LEDD and o not in _IKKE_LEDD
-        )
-        self._tekst: str | None = None
-
-    @classmethod
-    def fra_tekster(
-        cls, tekster: Iterable[str], min_forekomster: int = 2, min_lengde: int = 4
-    ) -> Leksikon:
-        """Ord som står alene i tekstene (minst `min_forekomster` ganger), pluss domeneordene."""
-        tell: Counter[str] = Counter()
-        finn = re.compile(r"[^\W\d_]+").findall
-        for tekst in tekster:
-            tell.update(finn(tekst.lower()))
-        return cls(
-            o
-            for o, n in tell.items()
-            if n >= min_forekomster and len(o) >= min_lengde and o not in STOPPORD
-        )
-
-    @property
-    def ord(self) -> frozenset[str]:
-        if self._ord is None:
-            self._ord = frozenset(self._tekst.split("\n")) if self._tekst else frozenset()
-        return self._ord
-
-    def __contains__(self, ord: str) -> bool:
-        return ord in self.ord
-
-    def __len__(self) -> int:
-        return len(self.ord)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Leksikon) and self.ord == other.ord
-
-    def __hash__(self) -> int:
-        return hash(self.ord)
-
-    def __getstate__(self) -> dict:
-        if self._tekst is None:
-            self._tekst = "\n".join(sorted(self.ord))
-        return {"tekst": self._tekst}
-
-    def __setstate__(self, tilstand: dict) -> None:
-        self._tekst, self._ord = tilstand["tekst"], None
-
-    def del_opp(self, ord: str) -> list[str]:
-        """Leddene i et normalisert ord, lengste forledd først; [] om det ikke er sammensatt.
-
-        `løslatelsesplanen` → [`løslatelse`, `planen`] (fuge-s og -e hoppes over; sisteleddet
-        kan være bøyd). Leddene kan selv være sammensatte.
-        """
-        kjent, n = self.ord, len(ord)
-        if n < 2 * _MIN_LEDD or not ord.isalpha():
-            return []
-        husk: dict[int, list[str] | None] = {}
-
-        def er_hode(rest: str) -> bool:
-            if rest in kjent:
-                return True
-            for e in _ENDELSER:
-                if rest.endswith(e) and len(rest) - len(e) >= _MIN_LEDD:
-                    grunn = rest[: -len(e)]
-                    # programm-et → program, domm-en → dom
-                    if grunn in kjent or (grunn[-1] == grunn[-2] and grunn[:-1] in kjent):
-                        return True
-            return False
-
-        def fra(i: int, kan_vaere_hode: bool) -> list[str] | None:
-            if kan_vaere_hode and i in husk:
-                return husk[i]
-            svar = [ord[i:]] if kan_vaere_hode and er_hode(ord[i:]) else None
-            j = n - _MIN_LEDD
-            while svar is None and j >= i + _MIN_LEDD:
-                forledd = ord[i:j]
-                if forledd in kjent:
-                    resten = fra(j, True)
-                    if resten is None and ord[j] in "se" and n - j > _MIN_LEDD:
-                        resten = fra(j + 1, True)
-                    if resten is not None:
-                        if forledd[-1] in "se" and forledd[:-1] in kjent:
-                            forledd = forledd[:-1]  # avviks-skjema → avvik
-                        svar = [forledd, *resten]
-                j -= 1
-            if kan_vaere_hode:
-                husk[i] = svar
-            return svar
-
-        return fra(0, False) or []
 
 
 class DelordFilter(Filter):
@@ -271,7 +82,7 @@ class DelordFilter(Filter):
             pass
         ut: list[str] = []
         if normaliser(tekst) is not None:
-            self._samle(_grunnform(tekst), ut)
+            self._samle(grunnform(tekst), ut)
         svar = tuple(dict.fromkeys(ut))
         if len(self._buffer) > _MAKS_BUFFER:
             self._buffer.clear()
@@ -294,6 +105,20 @@ class DelordFilter(Filter):
             for s in self.ledd(t.text):
                 t.text = s
                 yield t
+
+
+def host(schema, tekst: str) -> int:
+    """Legg nye ord fra `tekst` i ordlisten i `schema` (en skrivers skjema: den lagres med
+    indeksen ved commit). Gir antall nye ord."""
+    if DELORDFELT not in schema:
+        return 0
+    for filter_ in schema[DELORDFELT].analyzer.items:
+        if isinstance(filter_, DelordFilter):
+            funnet = filter_.leksikon.host(tekst)
+            if funnet:
+                filter_._buffer.clear()  # ord som er delt før, kan deles annerledes nå
+            return funnet
+    return 0
 
 
 def norsk_analyse() -> RegexTokenizer:

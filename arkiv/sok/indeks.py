@@ -38,6 +38,7 @@ from arkiv.sok.analyse import (
     Leksikon,
     Metning,
     delord_analyse,
+    host,
     lag_parser,
     norsk_analyse,
     uten_delord,
@@ -139,7 +140,8 @@ def lag_skjema(definisjon: Skjemadefinisjon, leksikon: Leksikon | None = None) -
 @dataclass
 class Indeksdokument:
     """Det som indekseres for én versjon. `felt` har verdiene for kallerens felt (se
-    `Skjemadefinisjon`); et felt som mangler eller er None, får ingen verdi."""
+    `Skjemadefinisjon`); et felt som mangler eller er None, får ingen verdi. `ordkilde`: nye
+    ord i teksten kan legges i ordlisten for sammensatte ord (som lagres i indeksens skjema)."""
 
     id: str
     art: str
@@ -151,6 +153,7 @@ class Indeksdokument:
     dato: datetime
     felt: dict[str, Any] = field(default_factory=dict)
     tilgang: tuple[str, ...] = ("ansatte",)
+    ordkilde: bool = True
 
     def indeksfelt(self) -> dict[str, Any]:
         """Alle feltene slik Whoosh får dem."""
@@ -321,6 +324,9 @@ class Sokeindeks:
             for w in (alle, gjeldende):
                 w.delete_by_term("objekt", f"{art}:{objekt_id}")
             for dok in hent():
+                if dok.ordkilde:  # ordlisten vokser med arkivet, ikke bare ved reindeksering
+                    for w in (alle, gjeldende):
+                        host(w.schema, dok.tekst)
                 self._legg_til(alle, gjeldende, dok)
 
     def fjern_objekter(self, art: str, ider: Iterable[int], rens: bool = False) -> dict[int, int]:

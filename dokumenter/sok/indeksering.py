@@ -138,6 +138,7 @@ def _dokumenter_for_plan(plan: Plan | None) -> Iterator[Indeksdokument]:
                 dato=v.opprettet,
             ),
             tilgang=(f"plan:{plan.id}",),
+            ordkilde=False,  # ingen ord fra en plan i ordlisten (den blir stående etter sletting)
         )
 
 
