@@ -280,11 +280,14 @@ def test_indeksen_hoster_ved_lagring_men_ikke_fra_planer(tmp_path):
 
     indeks = Sokeindeks(tmp_path / "indeks", SOKESKJEMA)
     indeks.erstatt_objekt("plan", 1, lambda: [dok(1, "Skjoldvik Skjoldvik", "plan", False)])
-    indeks.erstatt_objekt("avtale", 2, lambda: [dok(2, "Kvernlid og Kvernlid.")])
-    indeks.erstatt_objekt("avtale", 3, lambda: [dok(3, "Kvernlidteamet og Skjoldvikteamet.")])
+    indeks.erstatt_objekt("plan", 2, lambda: [dok(2, "Skjoldvik", "plan", False)])
+    indeks.erstatt_objekt("avtale", 3, lambda: [dok(3, "Møte på Kvernlid.")])
+    indeks.erstatt_objekt("avtale", 4, lambda: [dok(4, "Kvernlid har ansvaret.")])
+    indeks.erstatt_objekt("avtale", 5, lambda: [dok(5, "Kvernlidteamet og Skjoldvikteamet.")])
     assert [t.id for t in indeks.sok("kvernlid", ["ansatte"]).treff] == [
-        "avtale:2:1",
         "avtale:3:1",
+        "avtale:4:1",
+        "avtale:5:1",
     ]
     assert indeks.sok("skjoldvik", ["ansatte"]).totalt == 0
     gjenapnet = index.open_dir(str(indeks.mappe / "aktiv" / "gjeldende"))

@@ -61,6 +61,8 @@ _AVLEDNINGER = (("ning", "e"), ("ing", "e"), ("else", "e"), ("er", "e"), ("ende"
 _S_FUGE_ENDELSER = ("ing", "het", "else", "sjon", "skap", "dom", "tet", "nad")
 _FINN_ORD = re.compile(r"[^\W\d_]+").findall
 _MAKS_VENTENDE = 20_000
+_DELINGER: dict[tuple[str, int], list[str]] = {}
+_MAKS_DELINGER = 200_000
 
 
 class Leksikon:
@@ -79,6 +81,8 @@ class Leksikon:
         self._ventende: Counter[str] | None = Counter()
         self._ventende_tekst = ""
         self._grunn: Grunnordliste | None = None
+        self._sperrede: frozenset[str] | None = None
+        self._hash: int | None = None
 
     @staticmethod
     def _kan_lagres(o: str) -> bool:
@@ -122,17 +126,11 @@ class Leksikon:
 
     def blokkert(self, ord: str) -> bool:
         """Aldri et ledd: stoppord, forstavelser og `IKKE_LEDD` i alle former."""
-        return self._sperret(ord) or any(
-            ord.endswith(e) and self._sperret(ord[: -len(e)]) for e in ENDELSER
-        )
-
-    def _sperret(self, ord: str) -> bool:
-        return (
-            ord in STOPPORD
-            or ord in FORSTAVELSER
-            or ord in IKKE_LEDD
-            or ord in UREGELRETTE
-            or ord in self.grunn.blokkert
+        if self._sperrede is None:
+            self._sperrede = STOPPORD | FORSTAVELSER | IKKE_LEDD | UREGELRETTE | self.grunn.blokkert
+        sperret = self._sperrede
+        return ord in sperret or any(
+            ord.endswith(e) and ord[: -len(e)] in sperret for e in ENDELSER
         )
 
     def __len__(self) -> int:
@@ -165,24 +163,25 @@ class Leksikon:
         self._ventende_tekst, self._ventende = tilstand.get("ventende", ""), None
         self.domeneord = tilstand.get("domeneord", True)
         self.grunnord = tilstand.get("grunnord", True)
-        self._grunn = None
+        self._grunn, self._sperrede, self._hash = None, None, None
 
     # --- høsting ------------------------------------------------------------------------
 
     def host(self, tekst: str, min_forekomster: int = 2) -> int:
-        """Legg til ord fra `tekst` som verken ordboka eller tillegget har, når de er sett
-        minst `min_forekomster` ganger (også i tidligere tekster). Gir antall nye ord."""
+        """Legg til ord fra `tekst` som verken ordboka eller tillegget har, når de er sett i
+        minst `min_forekomster` tekster (også tidligere). Gir antall nye ord."""
         if self._ventende is None:
             linjer = (linje.split("\t") for linje in self._ventende_tekst.split("\n") if linje)
             self._ventende = Counter({o: int(n) for o, n in linjer})
         nye = 0
-        for o in map(grunnform, _FINN_ORD(tekst)):
+        for o in set(map(grunnform, _FINN_ORD(tekst))):  # tellingen er per tekst
             if len(o) < MIN_LEDD or o in self or self.blokkert(o):
                 continue
             self._ventende[o] += 1
             if self._ventende[o] >= min_forekomster:
                 del self._ventende[o]
                 self.tillegg.add(o)
+                self._hash = None
                 nye += 1
         if len(self._ventende) > _MAKS_VENTENDE:  # glem ord som bare er sett én gang
             self._ventende = Counter({o: n for o, n in self._ventende.items() if n > 1})
@@ -192,8 +191,10 @@ class Leksikon:
 
     def _hode(self, rest: str) -> str | None:
         """Grunnformen `rest` er en bøyd form av, om den kan være et sisteledd."""
-        if self.blokkert(rest):
-            return None  # plan-lagt: ikke «lage»
+        g = self._grunn_for_hode(rest)
+        return None if g is None or self.blokkert(rest) else g  # plan-lagt: ikke «lage»
+
+    def _grunn_for_hode(self, rest: str) -> str | None:
         if rest in self:
             return rest
         for e in ENDELSER:
@@ -231,6 +232,22 @@ class Leksikon:
         `løslatelsesplanen` → [`løslatelse`, `planen`] (fuge-s og -e hoppes over; sisteleddet
         kan være bøyd). Leddene kan selv være sammensatte.
         """
+        nokkel = (ord, self._versjon())
+        svar = _DELINGER.get(nokkel)
+        if svar is None:
+            if len(_DELINGER) > _MAKS_DELINGER:
+                _DELINGER.clear()
+            svar = _DELINGER[nokkel] = self._del_opp(ord)
+        return list(svar)
+
+    def _versjon(self) -> int:
+        """Endres når ordene endres; nøkkelen i delingsbufferet, som deles av alle leksikon i
+        prosessen (hver skriver pakker ut sitt eget fra indeksens skjema)."""
+        if self._hash is None:
+            self._hash = hash((self._nokkel(), self.grunn.kilde))
+        return self._hash
+
+    def _del_opp(self, ord: str) -> list[str]:
         n = len(ord)
         if n < _MIN_ORD or not ord.isalpha() or self._udelelig(ord):
             return []
