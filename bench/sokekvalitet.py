@@ -1,7 +1,8 @@
 """Måler søkekvaliteten: gjenfinning av bøyde former og sammensatte ord, og presisjon blant de
 ti første treffene, på merkede par (spørring → relevante dokumenter).
 
-Kjør: `.venv/bin/python bench/sokekvalitet.py [--sett holdt_ute|justering] [--detaljer]`.
+Kjør: `.venv/bin/python bench/sokekvalitet.py [--sett holdt_ute|justering] [--detaljer]` (i en
+git worktree med `PYTHONPATH=.`, ellers måles den installerte koden).
 
 To sett i `bench/sokekvalitet/`:
 - `justering.toml` – avsnitt fra prosjektets egne kilderapporter (`../shared/seeds/`), med
