@@ -82,6 +82,7 @@ class Leksikon:
         self._ventende_tekst = ""
         self._grunn: Grunnordliste | None = None
         self._sperrede: frozenset[str] | None = None
+        self._sperrede_ord: frozenset[str] = frozenset()
         self._hash: int | None = None
 
     @staticmethod
@@ -127,11 +128,13 @@ class Leksikon:
     def blokkert(self, ord: str) -> bool:
         """Aldri et ledd: stoppord, forstavelser og `IKKE_LEDD` i alle former."""
         if self._sperrede is None:
-            self._sperrede = STOPPORD | FORSTAVELSER | IKKE_LEDD | UREGELRETTE | self.grunn.blokkert
+            self._sperrede_ord = IKKE_LEDD | UREGELRETTE | self.grunn.blokkert  # bøyes videre
+            self._sperrede = STOPPORD | FORSTAVELSER | self._sperrede_ord
         sperret = self._sperrede
-        return ord in sperret or any(
-            ord.endswith(e) and ord[: -len(e)] in sperret for e in ENDELSER
-        )
+        if ord in sperret:
+            return True
+        sperret = self._sperrede_ord
+        return any(ord.endswith(e) and ord[: -len(e)] in sperret for e in ENDELSER)
 
     def __len__(self) -> int:
         return len(self.tillegg | (DOMENEORD if self.domeneord else set()) | self.grunn.ord)
@@ -263,8 +266,13 @@ class Leksikon:
             while svar is None and j >= i + 2:
                 forledd = ord[i:j]
                 # fotball-spiller, ikke fotballs-piller (fotball tar ikke fuge-s)
-                genitiv = forledd[-1] == "s" and forledd[:-1] in self
-                if forledd in self and not (genitiv and not self._tar_s_fuge(forledd[:-1])):
+                genitiv = (
+                    forledd[-1] == "s"
+                    and forledd[:-1] in self
+                    and not self._tar_s_fuge(forledd[:-1])
+                    and self._hode(ord[j - 1 :]) is not None
+                )
+                if forledd in self and not genitiv:
                     svar = deling(forledd, j)
                 j -= 1
             if kan_vaere_hode:
@@ -284,8 +292,8 @@ class Leksikon:
                     continue
                 if self._verbavledning(forledd, self._hode(resten[0]) or resten[0]):
                     return None
-                if forledd[-1] in "se" and forledd not in self:
-                    forledd = forledd[:-1]  # avviks-skjema → avvik (men helse-vern → helse)
+                if forledd[-1] == "s" and forledd[:-1] in self and self._tar_s_fuge(forledd[:-1]):
+                    forledd = forledd[:-1]  # års-/saks- → år/sak (men kurs-plan forblir kurs)
                 return [forledd, *resten]
             return None
 
