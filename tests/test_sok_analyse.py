@@ -313,3 +313,11 @@ def test_ordliste_bygges_fra_ordboka_lagres_og_leses(tmp_path, caplog):
     assert ordliste.les(tmp_path / "ut" / "bokmal-test.txt").ord == liste.ord
     assert ordliste._last_eller_bygg(tmp_path / "ut", tmp_path / "mangler") is ordliste.TOM
     assert "hunspell-no" in caplog.text
+    # Første bruk bygger og lagrer (lesbar for andre brukere); en avkortet fil bygges på nytt.
+    mappe = tmp_path / "cache"
+    assert ordliste._last_eller_bygg(mappe, kilde).ord == liste.ord
+    (fil,) = mappe.glob("bokmal-*.txt")
+    assert fil.stat().st_mode & 0o777 == 0o644
+    fil.write_text("# avkortet\nbo\n", encoding="utf-8")
+    assert ordliste._last_eller_bygg(mappe, kilde).ord == liste.ord
+    assert ordliste.les(fil).ord == liste.ord

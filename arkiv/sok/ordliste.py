@@ -115,6 +115,8 @@ def _last_eller_bygg(mappe: Path, kilde: Path) -> Grunnordliste:
         return les(fil)
     except FileNotFoundError:
         pass
+    except (OSError, ValueError):  # uleselig eller avkortet: bygg på nytt
+        logger.warning("Kunne ikke lese ordlisten %s; den bygges på nytt.", fil)
     liste = bygg(kilde, merke)
     try:
         skriv(liste, fil)
@@ -157,6 +159,7 @@ def skriv(liste: Grunnordliste, fil: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(tekst + "\n")
+        os.chmod(tmp, 0o644)  # avledet fra en offentlig ordbok; appens bruker skal kunne lese
         os.replace(tmp, fil)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
