@@ -3,7 +3,8 @@ kalenderabonnementet, der den hemmelige nøkkelen i adressen er legitimasjonen."
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -44,10 +45,34 @@ class Innloggingsskjema(FlaskForm):
     )
 
 
+MAKS_NESTE = 2000
+
+
+def _trygg_sti(verdi: str) -> bool:
+    """En relativ sti på dette nettstedet: nøyaktig én «/» først, ingen «//», ingen «\\», ingen
+    ordning (https:, javascript:) og ingen kontrolltegn eller mellomrom (nettlesere fjerner
+    tabulator og linjeskift, så «/<tabulator>/x» blir «//x»)."""
+    if not verdi.startswith("/") or "//" in verdi or "\\" in verdi:
+        return False
+    if any(tegn.isspace() or unicodedata.category(tegn)[0] in "CZ" for tegn in verdi):
+        return False
+    deler = urlsplit(verdi)
+    return not deler.scheme and not deler.netloc
+
+
 def trygg_neste(neste: str | None, standard: str) -> str:
-    """Bare en sti på dette nettstedet (aldri //annet.example eller \\-triks)."""
-    if neste and neste.startswith("/") and not urlsplit(neste).netloc and "\\" not in neste:
-        return neste
+    """`neste` når den er en trygg sti på dette nettstedet, ellers `standard`. Både verdien og
+    den dekodede verdien sjekkes (/%2F/x er //x for en nettleser som dekoder)."""
+    if not neste or len(neste) > MAKS_NESTE:
+        return standard
+    verdi = neste
+    for _ in range(3):  # dobbelt kodet (%252F) dekodes også
+        if not _trygg_sti(verdi):
+            return standard
+        dekodet = unquote(verdi)
+        if dekodet == verdi:
+            return neste
+        verdi = dekodet
     return standard
 
 
