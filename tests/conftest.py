@@ -21,7 +21,7 @@ from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.tjenester import Tjenester, apne
 
-PASSORD = "testpassord-123"
+PASSORD = "Hvalross-fjord-lykt-73"
 
 
 def lag_innstillinger(

@@ -27,7 +27,7 @@ from dokumenter.models import Avtale, AvtaleVersjon, Dokument, Hendelse
 from dokumenter.parter import skriving as parter
 from dokumenter.sider import sok as sok
 from dokumenter.tjenester import apne
-from tests.conftest import filer_i_arkivet, lag_innstillinger
+from tests.conftest import PASSORD, filer_i_arkivet, lag_innstillinger
 
 pytestmark = pytest.mark.libreoffice
 
@@ -81,7 +81,7 @@ def test_versjoner_dokumenter_og_logg_kan_ikke_endres_eller_slettes(tj, avtale):
 @pytest.mark.begge_databaser
 def test_revisjonslogg_for_hele_livslopet(tj, avtale, saksbehandler):
 
-    ola = brukere.opprett_bruker(tj, "ola", "Ola", "saksbehandler", "passord-1234")
+    ola = brukere.opprett_bruker(tj, "ola", "Ola", "saksbehandler", PASSORD)
     skriving.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id, "Ny", 1, fra="web 10.0.0.7")
     skriving.sett_status(tj, avtale.id, "til_gjennomgang", saksbehandler.id, fra="web 10.0.0.7")
     skriving.overfor_ansvar(tj, avtale.id, ola.id, saksbehandler.id, "Overtar", fra="cli")

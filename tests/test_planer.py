@@ -33,6 +33,7 @@ from dokumenter.planer.tilgang import grunnlag, synlige_plan_ider
 from dokumenter.sider import sok as sok_sporring
 from dokumenter.signering.runder import Signatarvalg
 from dokumenter.sok import indeksering
+from tests.conftest import PASSORD
 from tests.planverden import FODT, KJENNEORD, PERSON, innhold, lag_planverden
 
 pytestmark = pytest.mark.libreoffice
@@ -521,7 +522,7 @@ def test_liste_og_sok_logges_en_gang_per_dag(tj, verden):
 
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
     k = app.test_client()
-    svar = k.post("/logg-inn", data={"brukernavn": "revisor", "passord": "testpassord-123"})
+    svar = k.post("/logg-inn", data={"brukernavn": "revisor", "passord": PASSORD})
     assert svar.status_code == 302
     assert k.get(f"/api/sok?q={KJENNEORD}").get_json()["totalt"] == 1
     k.get(f"/sok?q={KJENNEORD}")

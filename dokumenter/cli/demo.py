@@ -18,7 +18,7 @@ from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
 
 DEMO_BRUKER = "prosjektleder"
-DEMO_PASSORD = "rana-demo-2026"
+DEMO_PASSORD = "rana-demo-fjellbekk-2026"
 
 
 def fiktivt_orgnr(lopenummer: int) -> str:
@@ -136,7 +136,7 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
 
 
 DEMO_PARTNER = "kontakt3@example.no"  # kontaktpersonen hos Bodø fengsel
-DEMO_PARTNER_PASSORD = "bodo-demo-2026"
+DEMO_PARTNER_PASSORD = "bodo-demo-havorn-2026"
 
 
 def _demo_partner(tj: Tjenester) -> None:
