@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from dokumenter.felles.tid import naa
@@ -38,6 +48,40 @@ class Bruker(Base):
     part_id: Mapped[int | None] = mapped_column(ForeignKey("part.id"), index=True)
 
     part: Mapped[Part | None] = relationship(foreign_keys=[part_id])
+
+
+class Okt(Base):
+    """En økt på nettsidene (innlogget eller anonym). Informasjonskapselen har bare en tilfeldig
+    nøkkel; her står SHA-256 av den og øktens data (hvem som er logget inn, CSRF-nøkkel,
+    meldinger). Raden slettes ved utlogging, og alle brukerens rader når passordet eller
+    rollen endres eller kontoen deaktiveres."""
+
+    __tablename__ = "okt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nokkel_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    bruker_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"), index=True)
+    art: Mapped[str] = mapped_column(String(10))  # "ansatt" | "partner" | "anonym"
+    data: Mapped[str] = mapped_column(Text, default="")
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    sist_brukt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa, index=True)
+    utloper: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # absolutt
+
+
+class Kontologg(Base):
+    """Hva som er gjort med en brukerkonto: innlogging, utlogging, passordbytte, ny rolle,
+    deaktivering. Kan bare få nye rader (triggere i basen)."""
+
+    __tablename__ = "kontologg"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"), index=True)
+    handling: Mapped[str] = mapped_column(String(40))
+    utfort_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    fra: Mapped[str] = mapped_column(String(100), default="")
+    detaljer: Mapped[dict] = mapped_column(JSON, default=dict)
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
 
 
 class Part(Base):
@@ -223,13 +267,16 @@ class Signeringsrunde(Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
     versjon_nummer: Mapped[int] = mapped_column(Integer)
     dokument_sha256: Mapped[str] = mapped_column(String(64))  # PDF/A-en som signeres
-    status: Mapped[str] = mapped_column(String(20), index=True)  # aktiv|fullfort|avvist|...
+    status: Mapped[str] = mapped_column(String(20), index=True)  # aktiv|pauset|fullfort|...
     frist: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     paminnelse_dager: Mapped[int] = mapped_column(Integer)
     opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
     avsluttet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     grunn: Mapped[str] = mapped_column(Text, default="")
+    # Feil engangskoder i runden siden den startet eller sist ble gjenopptatt; ved grensen
+    # settes runden «pauset» (signering.koder).
+    feil_koder: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     avtale: Mapped[Avtale | None] = relationship()
     opprettet_av: Mapped[Bruker] = relationship()
@@ -309,12 +356,14 @@ class Kommentar(Base):
 
 
 class Innloggingsforsok(Base):
-    """Mislykkede innlogginger og kodeforsøk, for å begrense gjetting (per nøkkel og tid)."""
+    """Mislykkede innlogginger (og feil nåværende passord ved passordbytte), for å begrense
+    gjetting per brukernavn og adresse, per brukernavn og per adresse (brukere.innlogging)."""
 
     __tablename__ = "innloggingsforsok"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    nokkel: Mapped[str] = mapped_column(String(200), index=True)
+    brukernavn: Mapped[str] = mapped_column(String(254), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
     tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa, index=True)
 
 

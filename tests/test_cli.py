@@ -69,7 +69,7 @@ def test_bruker_opprett_og_for_kort_passord(tmp_path):
         input="kort\nkort\n",
     )
     assert r.returncode == 1
-    assert "minst 10 tegn" in r.stderr
+    assert "minst 12 tegn" in r.stderr
     assert tell(tmp_path, "bruker") == 1
 
 

@@ -19,7 +19,6 @@ from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from tests.test_web import AVTALEFELT, csrf, logg_inn, ny_part, part_id, post_skjema
 from web import create_app
-from web.tilgang import INNLOGGET_KL
 
 PARTNERPASSORD = "partnerpassord-1"
 KODE = re.compile(r"signere samarbeidsavtalen med .+ er (\d{6})\.")
@@ -159,16 +158,6 @@ def test_ansatt_far_403_i_portalen_og_anonym_sendes_til_portalinnlogging(app, an
     assert anonym.headers["Location"].startswith("/portal/logg-inn")
 
 
-def test_partnerokten_utloper_etter_to_timer(app, to_parter):
-    k, _ = portal_inn(app, "a@bodo.example")
-    assert k.get("/portal/").status_code == 200
-    with k.session_transaction() as okt:
-        okt[INNLOGGET_KL] -= 2 * 3600 + 1
-    svar = k.get("/portal/")
-    assert svar.status_code == 302 and svar.headers["Location"] == "/portal/logg-inn"
-    assert k.get("/portal/").status_code == 302  # logget ut, ikke bare omdirigert
-
-
 def test_innlogging_begrenses_etter_fem_feil(app, kari):
     k = app.test_client()
     for _ in range(5):
@@ -206,7 +195,7 @@ def test_invitasjonen_setter_passord_en_gang(app, ansatt, tj, smtp_sink):
     assert skjema.headers["Cache-Control"] == "no-store"
     t = csrf(skjema.get_data(as_text=True))
     feil = gjest.post(lenke, data={"passord": "kort", "gjenta": "kort", "csrf_token": t})
-    assert "minst 10 tegn" in feil.get_data(as_text=True)
+    assert "minst 12 tegn" in feil.get_data(as_text=True)
     ok = gjest.post(
         lenke, data={"passord": PARTNERPASSORD, "gjenta": PARTNERPASSORD, "csrf_token": t}
     )

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from flask import Flask, request
 from flask_login import current_user
@@ -21,6 +20,7 @@ from dokumenter.tjenester import Tjenester, apne
 from web import feil, hoder, okt
 from web.lenker import Weblenker
 from web.okt import PORTALEN
+from web.oktlager import Oktlager
 
 MB = 1024 * 1024
 MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
@@ -46,13 +46,15 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     app.config.update(
         SECRET_KEY=_hemmelig_nokkel(tj.innstillinger),
         MAX_CONTENT_LENGTH=MAKS_OPPLASTING,
+        # Øktene står i databasen (web/oktlager.py); kapselen har bare nøkkelen.
+        SESSION_COOKIE_NAME="okt",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=8 * 3600,
     )
     app.config.update(config)
     app.extensions["dokumenter"] = tj
+    app.session_interface = Oktlager(tj)
 
     @app.before_request
     def storre_grense_for_filer() -> None:
@@ -68,6 +70,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         avtaler,
         avvik,
         evaluering,
+        konto,
         oversikt,
         parter,
         planer,
@@ -75,12 +78,20 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         portal,
         sok,
     )
-    from web.tilgang import er_partner, sjekk_partnerokt
+    from web.tilgang import er_partner
 
-    app.before_request(sjekk_partnerokt)
     # Ansattblueprintene er stengt for partnere med `bare_ansatte` der de lages.
     # `auth` er åpen (innlogging og kalenderfeeden med hemmelig nøkkel).
-    blueprints = (auth.bp, oversikt.bp, parter.bp, avtaler.bp, avvik.bp, evaluering.bp, sok.bp)
+    blueprints = (
+        auth.bp,
+        konto.bp,
+        oversikt.bp,
+        parter.bp,
+        avtaler.bp,
+        avvik.bp,
+        evaluering.bp,
+        sok.bp,
+    )
     for bp in (*blueprints, planer.bp, portal.bp, planportal.bp):
         app.register_blueprint(bp)
     if app.config.get("DEMO_EPOSTMAPPE"):

@@ -17,16 +17,18 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from dokumenter.brukere.innlogging import ForMangeForsok, autentiser
+from dokumenter.brukere import innlogging
 from dokumenter.evaluering.kalender import kalender_feed
+from dokumenter.felles.feil import ForMangeForsok
 from dokumenter.models import Bruker
+from web import oktlager
 from web.okt import Innlogget
-from web.tilgang import er_partner, start_okt, tj
+from web.tilgang import er_partner, fra, tj
 
 bp = Blueprint("auth", __name__)
 MAKS_KALENDERNOKKEL = 200
@@ -80,7 +82,7 @@ def prov_innlogging(skjema: Innloggingsskjema) -> tuple[Bruker | None, int]:
     """Sjekk brukernavn og passord og logg inn. Gir (brukeren, HTTP-status for skjemasiden);
     feil vises som meldinger. Begrensningen på gjetting gir 429."""
     try:
-        bruker = autentiser(
+        bruker = innlogging.autentiser(
             tj(), skjema.brukernavn.data, skjema.passord.data, ip=request.remote_addr or ""
         )
     except ForMangeForsok as e:
@@ -89,10 +91,19 @@ def prov_innlogging(skjema: Innloggingsskjema) -> tuple[Bruker | None, int]:
     if bruker is None:
         flash("Feil brukernavn eller passord.", "feil")
         return None, 200
-    session.clear()  # ny økt ved innlogging (mot «session fixation»)
+    session.clear()
     login_user(Innlogget.fra(bruker))
-    start_okt(bruker)
+    oktlager.ny_nokkel()  # ny økt med ny nøkkel (mot «session fixation»)
     return bruker, 200
+
+
+def logg_ut_overalt() -> None:
+    """Avslutt alle brukerens økter (i alle nettlesere), og denne."""
+    if current_user.is_authenticated:
+        innlogging.logg_ut(tj(), current_user.id, ip=request.remote_addr or "", fra=fra())
+    logout_user()
+    session.clear()
+    flash("Du er logget ut.", "info")
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
@@ -113,9 +124,7 @@ def logg_inn():
 @bp.route("/logg-ut", methods=["POST"])
 @login_required
 def logg_ut():
-    logout_user()
-    session.clear()
-    flash("Du er logget ut.", "info")
+    logg_ut_overalt()
     return redirect(url_for("auth.logg_inn"))
 
 

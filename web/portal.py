@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -23,12 +23,12 @@ from dokumenter.avvik import lesing as avvikslesing
 from dokumenter.avvik.regler import KAN_MELDE_AVVIK, KATEGORIER
 from dokumenter.avvik.regler import STATUSER as AVVIKSSTATUSER
 from dokumenter.brukere.invitasjoner import bruk_invitasjon, invitasjon
-from dokumenter.brukere.passord import MIN_PASSORDLENGDE
+from dokumenter.brukere.passord import MAKS_PASSORDLENGDE, MIN_PASSORDLENGDE
 from dokumenter.brukere.roller import er_ansatt
 from dokumenter.felles.feil import Arkivfeil, IkkeFunnet, Valideringsfeil
-from web import avvikssider
+from web import avvikssider, konto
 from web import signeringsskjema as sig
-from web.auth import Innloggingsskjema, prov_innlogging, trygg_neste
+from web.auth import Innloggingsskjema, logg_ut_overalt, prov_innlogging, trygg_neste
 from web.avvikssider import PORTALEN
 from web.avviksskjema import melder
 from web.skjema import vis_feil
@@ -59,13 +59,13 @@ class Kommentarskjema(FlaskForm):
 class Passordskjema(FlaskForm):
     passord = PasswordField(
         "Nytt passord",
-        description=f"Minst {MIN_PASSORDLENGDE} tegn.",
-        validators=[DataRequired("Skriv et passord."), Length(max=200)],
+        description=konto.NYTT_PASSORD,
+        validators=[DataRequired("Skriv et passord."), Length(max=MAKS_PASSORDLENGDE)],
         render_kw={"autocomplete": "new-password", "minlength": MIN_PASSORDLENGDE},
     )
     gjenta = PasswordField(
         "Gjenta passordet",
-        validators=[DataRequired("Skriv passordet en gang til."), Length(max=200)],
+        validators=[DataRequired("Skriv passordet en gang til."), Length(max=MAKS_PASSORDLENGDE)],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -112,10 +112,13 @@ def logg_inn():
 
 @bp.route("/logg-ut", methods=["POST"])
 def logg_ut():
-    logout_user()
-    session.clear()
-    flash("Du er logget ut.", "info")
+    logg_ut_overalt()
     return redirect(url_for("portal.logg_inn"))
+
+
+@bp.route("/konto/passord", methods=["GET", "POST"])
+def passord():
+    return konto.passordside("portal.oversikt")
 
 
 @bp.route("/invitasjon/<nokkel>", methods=["GET", "POST"], endpoint="invitasjon")

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
 from functools import wraps
 
 from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     jsonify,
-    redirect,
     request,
-    session,
-    url_for,
 )
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from dokumenter.brukere.roller import PARTNER, er_ansatt, kan_skrive
 from dokumenter.tjenester import Tjenester
-
-# Ansatte: 8 timer (PERMANENT_SESSION_LIFETIME). Partnere: 2 timer fra innlogging.
-PARTNEROKT = timedelta(hours=2)
-INNLOGGET_KL = "innlogget_kl"
 
 
 def tj() -> Tjenester:
@@ -61,25 +51,6 @@ def krev_partner():
     if not er_partner(current_user):
         abort(403)
     return None
-
-
-def start_okt(bruker: object) -> None:
-    """Kalles rett etter login_user: noter når, så partnerøkten kan utløpe etter 2 timer."""
-    session.permanent = True
-    session[INNLOGGET_KL] = time.time()
-
-
-def sjekk_partnerokt():
-    """before_request for hele appen: en partnerøkt varer i høyst PARTNEROKT fra innlogging."""
-    if not current_user.is_authenticated or current_user.rolle != PARTNER:
-        return None
-    innlogget = session.get(INNLOGGET_KL)
-    if isinstance(innlogget, int | float) and time.time() - innlogget < PARTNEROKT.total_seconds():
-        return None
-    logout_user()
-    session.clear()
-    flash("Økten er utløpt. Logg inn på nytt.", "info")
-    return redirect(url_for("portal.logg_inn"))
 
 
 def skrivetilgang(visning):

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from dokumenter.brukere.passord import MIN_PASSORDLENGDE
+from dokumenter.brukere import kontologg, okter
+from dokumenter.brukere.passord import sjekk_nytt_passord
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa, som_utc
@@ -105,13 +106,11 @@ def invitasjon(tj: Tjenester, nokkel: str) -> Bruker | None:
 
 
 def bruk_invitasjon(tj: Tjenester, nokkel: str, passord: str, gjenta: str) -> Bruker:
-    """Sett passordet og aktiver kontoen; nøkkelen kan ikke brukes igjen."""
-    if len(passord) < MIN_PASSORDLENGDE:
-        raise Valideringsfeil({"passord": f"Passordet må ha minst {MIN_PASSORDLENGDE} tegn."})
-    if len(passord) > 200:
-        raise Valideringsfeil({"passord": "Passordet kan ha høyst 200 tegn."})
-    if passord != gjenta:
-        raise Valideringsfeil({"gjenta": "Passordene er ikke like."})
+    """Sett passordet og aktiver kontoen; nøkkelen kan ikke brukes igjen. Økter kontoen måtte
+    ha fra før (et tidligere passord), avsluttes."""
+    bruker = invitasjon(tj, nokkel)
+    if bruker is not None:
+        sjekk_nytt_passord(passord, gjenta, (bruker.navn, bruker.brukernavn, bruker.epost))
     with tj.transaksjon() as s:
         inv = s.scalar(select(Invitasjon).where(Invitasjon.nokkel_hash == _nokkel_hash(nokkel)))
         if inv is None or inv.brukt is not None or som_utc(inv.utloper) < naa():
@@ -122,4 +121,6 @@ def bruk_invitasjon(tj: Tjenester, nokkel: str, passord: str, gjenta: str) -> Br
         bruker = inv.bruker
         bruker.passord_hash = tj.passord.hash(passord)
         bruker.aktiv = True
+        antall = okter.avslutt_alle(s, bruker.id)
+        kontologg.logg(s, bruker.id, "passord_byttet", bruker.id, fra="invitasjon", okter=antall)
     return bruker

@@ -48,17 +48,34 @@ def _brukerord(*brukerdata: str) -> list[str]:
     return ord_
 
 
+def _styrke(passord: str, ord_: list[str]) -> int:
+    with _ZXCVBN_LAS:
+        return zxcvbn(passord[:ZXCVBN_MAKS], user_inputs=ord_)["score"]
+
+
+def _uten(passord: str, ord_: list[str]) -> str:
+    """Passordet med brukerens egne ord tatt ut (zxcvbn overser dem mellom skilletegn)."""
+    for o in sorted(ord_, key=len, reverse=True):
+        passord = re.sub(re.escape(o), "", passord, flags=re.IGNORECASE)
+    return passord
+
+
 def passordfeil(passord: str, *brukerdata: str) -> str | None:
     """Norsk melding om hva som er galt med passordet, eller None når det kan brukes.
-    `brukerdata` er brukerens navn, brukernavn og e-postadresse."""
+    `brukerdata` er brukerens navn, brukernavn og e-postadresse: det som står igjen når de er
+    tatt ut, må også være sterkt nok."""
     if len(passord) < MIN_PASSORDLENGDE:
         return f"Passordet må ha minst {MIN_PASSORDLENGDE} tegn. {RAD}"
     if len(passord) > MAKS_PASSORDLENGDE:
         return f"Passordet kan ha høyst {MAKS_PASSORDLENGDE} tegn."
-    ord_ = [*_brukerord(*brukerdata), *NORSKE_ORD]  # brukerens egne ord gjettes først
-    with _ZXCVBN_LAS:
-        styrke = zxcvbn(passord[:ZXCVBN_MAKS], user_inputs=ord_)["score"]
-    return FOR_SVAKT if styrke < MIN_STYRKE else None
+    egne = _brukerord(*brukerdata)
+    ord_ = [*egne, *NORSKE_ORD]  # brukerens egne ord gjettes først
+    if _styrke(passord, ord_) < MIN_STYRKE:
+        return FOR_SVAKT
+    rest = _uten(passord, egne)
+    if rest != passord and _styrke(rest, ord_) < MIN_STYRKE:
+        return FOR_SVAKT
+    return None
 
 
 def sjekk_nytt_passord(
