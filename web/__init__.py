@@ -42,12 +42,16 @@ def _hemmelig_nokkel(inn: Innstillinger) -> str:
 
 def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     tj = tjenester or apne(Innstillinger.fra_miljo())
+    https = tj.innstillinger.https
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=_hemmelig_nokkel(tj.innstillinger),
         MAX_CONTENT_LENGTH=MAKS_OPPLASTING,
-        # Øktene står i databasen (web/oktlager.py); kapselen har bare nøkkelen.
-        SESSION_COOKIE_NAME="okt",
+        # Øktene står i databasen (web/oktlager.py); kapselen har bare nøkkelen. Over HTTPS
+        # får den Secure og __Host-prefikset (ingen Domain, sti /: kan ikke settes av et
+        # underdomene).
+        SESSION_COOKIE_NAME="__Host-okt" if https else "okt",
+        SESSION_COOKIE_SECURE=https,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=8 * 3600,
@@ -120,6 +124,6 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         )
         return {"grunnmal": "portal/base.html" if portal_side else "base.html"}
 
-    hoder.registrer(app)
+    hoder.registrer(app, hsts=https)
     feil.registrer(app, MAKS_OPPLASTING, MAKS_SKANNET, FILOPPLASTING)
     return app

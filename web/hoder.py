@@ -1,6 +1,6 @@
-"""Det hvert svar får: sikkerhetshodene, og én logglinje per forespørsel med metode,
-rutemønster, status og tid (aldri adressen eller spørrestrengen: nøkler i lenker og
-personopplysninger i søk havner ikke i loggen)."""
+"""Det hvert svar får: sikkerhetshodene (med HSTS når nettsidene bare nås over HTTPS), og én
+logglinje per forespørsel med metode, rutemønster, status og tid (aldri adressen eller
+spørrestrengen: nøkler i lenker og personopplysninger i søk havner ikke i loggen)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
+# Et år, uten includeSubDomains: kommunens andre underdomener er ikke dette systemets sak.
+HSTS = "max-age=31536000"
 
 
-def registrer(app: Flask) -> None:
+def registrer(app: Flask, hsts: bool = False) -> None:
+    """Hodene på hvert svar; `hsts` (DOKUMENTER_HTTPS=1) legger til Strict-Transport-Security."""
+
     @app.before_request
     def start_klokka() -> None:
         g.startet = time.perf_counter()
@@ -30,4 +34,6 @@ def registrer(app: Flask) -> None:
         svar.headers.setdefault("X-Content-Type-Options", "nosniff")
         svar.headers.setdefault("X-Frame-Options", "DENY")
         svar.headers.setdefault("Referrer-Policy", "same-origin")
+        if hsts:
+            svar.headers.setdefault("Strict-Transport-Security", HSTS)
         return svar

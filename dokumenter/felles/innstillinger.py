@@ -59,6 +59,9 @@ class Innstillinger:
     port: int = 5000
     # Demo (make run): e-post til en lokal demo-postkasse på /demo/epost i stedet for SMTP.
     demo: bool = False
+    # Nettsidene nås bare over HTTPS (bak en proxy med TLS): øktkapselen får Secure og
+    # __Host-prefiks, og svarene får Strict-Transport-Security. Av for `make run` (http).
+    https: bool = False
     passordprofil: str = "produksjon"
     loggnivaa: str = "INFO"
 
@@ -111,6 +114,7 @@ class Innstillinger:
             nettadresse=verdi("DOKUMENTER_NETTADRESSE") or STANDARD_NETTADRESSE,
             port=_heltall(env, "PORT", 5000),
             demo=_ja_nei(env, "DOKUMENTER_DEMO"),
+            https=_ja_nei(env, "DOKUMENTER_HTTPS"),
             loggnivaa=_valg(env, "DOKUMENTER_LOGGNIVAA", LOGGNIVAER, "INFO"),
         )
 
