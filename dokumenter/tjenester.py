@@ -19,7 +19,7 @@ from arkiv.sok.indeks import Sokeindeks
 from dokumenter.felles.feil import Arkivfeil
 from dokumenter.felles.innstillinger import Innstillinger, SmtpOppsett
 from dokumenter.felles.lenker import Lenker, Stilenker
-from dokumenter.infrastruktur.db import lag_motor, lag_sesjonsfabrikk, oppgrader
+from dokumenter.infrastruktur.db import lag_motor, lag_sesjonsfabrikk, oppgrader, storste_id
 from dokumenter.infrastruktur.epost import Epost, EpostFeil, send
 from dokumenter.infrastruktur.forsegling import Segl
 from dokumenter.infrastruktur.kryptering import Chiffer
@@ -72,6 +72,11 @@ class Tjenester:
             logger.error("%s", e)
             return str(e)
         return None
+
+    @property
+    def storste_id(self) -> int:
+        """Største id databasen kan slå opp (se infrastruktur.db.storste_id)."""
+        return storste_id(self.sesjoner.kw["bind"])
 
     @property
     def konverterer(self) -> Konverterer:

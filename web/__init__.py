@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import builtins
 import secrets
 
 from flask import Flask, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 
 from dokumenter.avtaler.livslop import STATUSER
 from dokumenter.brukere.roller import er_ansatt
@@ -27,6 +29,25 @@ MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
 MAKS_FILOPPLASTING = MAKS_SKANNET + MB  # skannet signert kopi (20 MB) + skjemaets overhead
 # Endepunktene som tar imot en fil; bare de får den høye grensen.
 FILOPPLASTING = {"avtaler.last_opp_signert", "planer.last_opp_signert"}
+STORSTE_ID = 2**63 - 1  # største id i en adresse; databasen kan ha en lavere grense
+
+
+class Heltall(IntegerConverter):
+    """`int` i rutene, med øvre grense: en id over det databasen kan slå opp (64 bit i SQLite,
+    32 bit i PostgreSQL, se `Tjenester.storste_id`) gir 404 som enhver ukjent id, i stedet for
+    en databasefeil (OverflowError, «integer out of range») og 500."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        tak = getattr(map, "storste_id", STORSTE_ID)
+        grense = tak if max is None else builtins.min(max, tak)
+        super().__init__(map, fixed_digits, min, grense, signed)
 
 
 def _hemmelig_nokkel(inn: Innstillinger) -> str:
@@ -44,6 +65,8 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     tj = tjenester or apne(Innstillinger.fra_miljo())
     https = tj.innstillinger.https
     app = Flask(__name__)
+    app.url_map.storste_id = tj.storste_id  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = Heltall  # før rutene registreres
     app.config.update(
         SECRET_KEY=_hemmelig_nokkel(tj.innstillinger),
         MAX_CONTENT_LENGTH=MAKS_OPPLASTING,

@@ -60,6 +60,12 @@ def sjekkpunkt(motor: Engine, forsok: int = 50) -> bool | None:
     return False
 
 
+def storste_id(motor: Engine) -> int:
+    """Største verdi en Integer-nøkkel kan ha: 32 bit i PostgreSQL (integer), 64 i SQLite.
+    Et større tall i et oppslag gir en databasefeil, ikke «finnes ikke»."""
+    return 2**31 - 1 if motor.dialect.name == "postgresql" else 2**63 - 1
+
+
 def lag_sesjonsfabrikk(motor: Engine, skriv: bool = False) -> sessionmaker[Session]:
     """Sesjoner for lesing, eller (skriv=True) for skrivetransaksjoner."""
     bind = motor.execution_options(skriv=True) if skriv else motor
