@@ -4,6 +4,10 @@ E-post går til SMTP-tjeneren i DOKUMENTER_SMTP_*. I demo (DOKUMENTER_DEMO=1, so
 setter) går den i stedet til en lokal SMTP-sink i samme prosess og kan leses på /demo/epost
 (bare fra denne maskinen). Uten noen av dem starter ikke appen: invitasjoner og engangskoder
 må nå fram.
+
+Waitress avviser en forespørsel med større innhold enn den største lovlige opplastingen
+(MAKS_FILOPPLASTING) med 413 før innholdet leses: Flask ville ellers fått hele kroppen lest
+inn (og mellomlagret) før sin egen grense slo inn.
 """
 
 import logging
@@ -15,7 +19,7 @@ from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.infrastruktur import loggoppsett
 from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.tjenester import apne
-from web import create_app
+from web import MAKS_FILOPPLASTING, create_app
 
 inn = Innstillinger.fra_miljo()
 loggoppsett.sett_opp(inn.loggnivaa)
@@ -35,7 +39,14 @@ if inn.demo:
         "DEMO: e-post går til en lokal demo-postkasse: http://127.0.0.1:%s/demo/epost", inn.port
     )
 try:
-    serve(create_app(tj, **config), host="127.0.0.1", port=inn.port, threads=8)
+    serve(
+        create_app(tj, **config),
+        host="127.0.0.1",
+        port=inn.port,
+        threads=8,
+        # Waitress avviser når innholdet er >= grensen; en fil på nøyaktig maks er lovlig.
+        max_request_body_size=MAKS_FILOPPLASTING + 1,
+    )
 finally:
     if sink is not None:
         sink.stopp()

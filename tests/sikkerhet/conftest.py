@@ -3,7 +3,13 @@ innlogging gjennom de ekte skjemaene (med CSRF) fra en valgt adresse."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +17,7 @@ from sqlalchemy import event
 
 from dokumenter.brukere import kontoer
 from dokumenter.cli.demo import fiktivt_orgnr
+from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.parter import skriving as parter
 from tests.conftest import PASSORD
 from web import create_app
@@ -105,3 +112,55 @@ def skrivinger(tj) -> Callable:
         return setninger
 
     return lytt
+
+
+@pytest.fixture
+def webtjener(tmp_path):
+    """webtjener(vent=True, **miljo) -> (prosessen, porten): `python -m web` som egen prosess
+    med egen instansmappe og ledig port, uten miljøets DOKUMENTER_*-verdier. Med `vent` først
+    når porten svarer. Stoppes etter testen."""
+    prosesser: list[subprocess.Popen] = []
+
+    def start(vent: bool = True, **miljo: str) -> tuple[subprocess.Popen, int]:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DOKUMENTER_")}
+        env.pop("DATABASE_URL", None)
+        env.update(DOKUMENTER_INSTANS=str(tmp_path / "instans"), PORT=str(port), **miljo)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "web"],
+            cwd=REPO_ROT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        prosesser.append(p)
+        if vent:
+            _vent_pa_port(port, p)
+        return p, port
+
+    yield start
+    for p in prosesser:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        for strom in (p.stdout, p.stderr):
+            strom.close()
+
+
+def _vent_pa_port(port: int, prosess: subprocess.Popen, sekunder: float = 60) -> None:
+    """Vent til tjeneren svarer på porten (eller feil hvis prosessen døde)."""
+    slutt = time.monotonic() + sekunder
+    while time.monotonic() < slutt:
+        if prosess.poll() is not None:
+            raise AssertionError(f"python -m web stoppet: {prosess.stderr.read()}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"python -m web svarte ikke på port {port}")
