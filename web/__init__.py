@@ -137,6 +137,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         PARTSTYPER=PARTSTYPER,
         er_ansatt=er_ansatt,
         er_partner=er_partner,
+        DEMO=tj.innstillinger.demo,
     )
 
     @app.context_processor
