@@ -40,7 +40,7 @@ ENDRING = {
     "planer.registrer_samtykke", "planer.trekk_samtykke", "planer.gi_tilgang",
     "planer.trekk_tilgang", "planer.avslutt", "planer.send_til_signering",
     "planer.overfor_koordinator",
-    "planer.last_opp_signert",
+    "planer.last_opp_signert", "planer.gjenoppta_signering",
 }  # fmt: skip
 
 

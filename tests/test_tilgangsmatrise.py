@@ -33,7 +33,7 @@ OFFENTLIGE = {"static", "auth.logg_inn", "auth.kalender", "portal.logg_inn", "po
 UTLOGGING = {"auth.logg_ut", "portal.logg_ut"}
 SKRIVING = {
     "avtaler.ny", "avtaler.endre", "avtaler.status", "avtaler.ansvar",
-    "avtaler.send_til_signering", "avtaler.last_opp_signert",
+    "avtaler.send_til_signering", "avtaler.last_opp_signert", "avtaler.gjenoppta_signering",
     "parter.ny", "parter.endre", "parter.inviter",
     "avvik.ny", "avvik.send", "avvik.besvar", "avvik.lukk", "evaluering.ny",
 }  # fmt: skip

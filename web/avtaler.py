@@ -250,6 +250,19 @@ def send_til_signering(avtale_id: int):
     return _til_avtalen(avtale_id)
 
 
+@bp.route("/<int:avtale_id>/signering/gjenoppta", methods=["POST"])
+@skrivetilgang
+def gjenoppta_signering(avtale_id: int):
+    """Åpne en runde som er satt på pause etter for mange feil engangskoder (logget)."""
+    if not sig.Knappeskjema().validate_on_submit():
+        flash(UGYLDIG_SKJEMA, "feil")
+    else:
+        with som_melding():
+            signering.gjenoppta_runde(tj(), avtale_id, current_user.id, fra=fra())
+            flash("Signeringen er åpnet igjen. Signereren ber om en ny engangskode.", "ok")
+    return redirect(url_for("avtaler.vis", avtale_id=avtale_id) + "#signering")
+
+
 @bp.route("/<int:avtale_id>/signert-kopi", methods=["POST"])
 @skrivetilgang
 def last_opp_signert(avtale_id: int):

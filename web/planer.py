@@ -147,6 +147,7 @@ def vis(plan_id: int):
         parter=valg.parter,
         skrivere=valg.skrivere,
         signerere=plansignering.signerere(tj(), plan_id),
+        signering_pauset=plansignering.pauset(tj(), plan_id),
         min_tur=plansignering.min_tur(tj(), plan_id, _bruker_id()),
         i_dag=date.today().isoformat(),
     )
@@ -356,6 +357,18 @@ def send_til_signering(plan_id: int):
         lambda: plansignering.start_runde(tj(), plan_id, valg, _bruker_id(), fra=fra()),
         melding,
         "signering",
+    )
+
+
+@bp.route("/<int:plan_id>/signering/gjenoppta", methods=["POST"])
+def gjenoppta_signering(plan_id: int):
+    """Åpne en runde som er satt på pause etter for mange feil engangskoder (logget)."""
+    _vakt(plan_id)
+    return _handling(
+        plan_id,
+        lambda: plansignering.gjenoppta_runde(tj(), plan_id, _bruker_id(), fra()),
+        "Signeringen er åpnet igjen. Signereren ber om en ny engangskode.",
+        "signerere-tittel",
     )
 
 

@@ -40,6 +40,7 @@ def vis(plan_id: int):
         p=p,
         felt=skjemafelt(),
         signerere=plansignering.signerere(tj(), plan_id),
+        signering_pauset=plansignering.pauset(tj(), plan_id),
         min_tur=plansignering.min_tur(tj(), plan_id, _bruker_id()),
     )
 

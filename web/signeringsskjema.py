@@ -18,6 +18,7 @@ from web.tilgang import fra, tj
 SIGNATARSTATUS = {"venter": "Venter", "signert": "Signert", "avvist": "Avslått"}
 RUNDESTATUS = {
     "aktiv": "Pågår",
+    "pauset": "Satt på pause etter for mange feil engangskoder",
     "fullfort": "Fullført",
     "avvist": "Avslått",
     "trukket": "Trukket",

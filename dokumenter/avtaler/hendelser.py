@@ -19,6 +19,8 @@ HENDELSESTYPER = {
     "signert": "Signert",
     "signering_avvist": "Signering avslått",
     "signering_trukket": "Signeringsrunde trukket",
+    "signering_pauset": "Signering satt på pause (for mange feil koder)",
+    "signering_gjenopptatt": "Signering åpnet igjen",
     "signert_kopi": "Signert kopi",
     "kommentar": "Kommentar fra parten",
     "avvik_meldt": "Avvik meldt",

@@ -149,7 +149,8 @@ def bytt_status(
 def aktiv_runde(s: Session, avtale_id: int) -> Signeringsrunde | None:
     return s.scalar(
         select(Signeringsrunde).where(
-            Signeringsrunde.avtale_id == avtale_id, Signeringsrunde.status == "aktiv"
+            Signeringsrunde.avtale_id == avtale_id,
+            Signeringsrunde.status.in_(("aktiv", "pauset")),
         )
     )
 

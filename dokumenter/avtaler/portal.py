@@ -54,6 +54,7 @@ class PartnerAvtale:
     signerere: list[tuple[str, str, str]] = field(default_factory=list)  # (navn, side, status)
     kopier: list[Kopi] = field(default_factory=list)
     kommentarer: list[Kommentarvisning] = field(default_factory=list)
+    pauset: bool = False  # signeringen er satt på pause etter for mange feil koder
 
 
 def _synlig(s: Session, avtale: Avtale, part_id: int) -> bool:
@@ -73,7 +74,7 @@ def _visning(s: Session, avtale: Avtale, bruker_id: int) -> PartnerAvtale:
         select(Signeringsrunde)
         .where(
             Signeringsrunde.avtale_id == avtale.id,
-            Signeringsrunde.status.in_(("aktiv", "fullfort")),
+            Signeringsrunde.status.in_(("aktiv", "pauset", "fullfort")),
         )
         .options(selectinload(Signeringsrunde.signatarer).selectinload(Signatar.bruker))
         .order_by(Signeringsrunde.id.desc())
@@ -98,6 +99,7 @@ def _visning(s: Session, avtale: Avtale, bruker_id: int) -> PartnerAvtale:
         pdf_id=pdf.id if pdf else None,
         kan_kommentere=avtale.status == "til_gjennomgang",
         min_tur=neste is not None and neste.bruker_id == bruker_id,
+        pauset=runde is not None and runde.status == "pauset",
         signerere=[
             (sig.bruker.navn, "Kommunen" if sig.side == "kommune" else avtale.part.navn, sig.status)
             for sig in (runde.signatarer if runde else [])

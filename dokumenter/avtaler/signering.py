@@ -25,6 +25,7 @@ from dokumenter.infrastruktur.epost import Epost
 from dokumenter.infrastruktur.forsegling import Sporhendelse
 from dokumenter.models import Avtale, AvtaleVersjon, Bruker, Hendelse, Signeringsrunde, SignertKopi
 from dokumenter.signering import motor
+from dokumenter.signering.koder import pauseposter
 from dokumenter.signering.runder import FRIST_DAGER, PAMINNELSE_DAGER, SIDER, Signatarvalg
 from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
@@ -257,6 +258,18 @@ class Avtalesignering(motor.Signerbar[Avtale]):
         bytt_status(s, sak, "ikke_inngaatt", None, "systemet", grunn)
         runde.status, runde.grunn = "utlopt", grunn
 
+    def ved_pause(
+        self, tj: Tjenester, s: Session, sak: Avtale, runde: Signeringsrunde
+    ) -> list[Epost]:
+        neste = next((sig for sig in runde.signatarer if sig.status == "venter"), None)
+        hvem = f" hos {neste.bruker.navn}" if neste else ""
+        return pauseposter(
+            {runde.opprettet_av, sak.ansvarlig},
+            f"samarbeidsavtalen med {sak.part.navn}",
+            hvem,
+            tj.lenker.avtale(sak.id),
+        )
+
     def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None:
         sok.oppdater_avtale(tj, objekt_id)
 
@@ -315,6 +328,11 @@ def signer(
 ) -> tuple[str, list[str]]:
     """Bekreft koden og registrer signaturen; var den den siste, blir avtalen inngått."""
     return motor.signer(tj, AVTALE, avtale_id, bruker_id, kode, ip, fra)
+
+
+def gjenoppta_runde(tj: Tjenester, avtale_id: int, bruker_id: int, fra: str = "") -> None:
+    """Åpne en runde som er satt på pause etter for mange feil koder (skrivetilgang)."""
+    motor.gjenoppta_runde(tj, AVTALE, avtale_id, bruker_id, fra)
 
 
 def avvis(tj: Tjenester, avtale_id: int, bruker_id: int, grunn: str, fra: str = "") -> list[str]:

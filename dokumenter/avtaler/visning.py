@@ -74,12 +74,12 @@ def signeringsside(tj: Tjenester, avtale_id: int, bruker_id: int) -> Signeringss
     versjon = avtale.siste_versjon
     tekst, tekstfeil = lesing.gjeldende_tekst(tj, versjon)
     with tj.sesjoner() as s:
-        runde = motor.aktiv_runde(s, AVTALE, avtale_id)
+        runde = motor.gjeldende_runde(s, AVTALE, avtale_id)
         signatarer = [
             (x.bruker.navn, x.side, x.rolle, x.status, x.signert)
             for x in (runde.signatarer if runde else [])
         ]
-        neste = neste_signatar(runde) if runde else None
+        neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
     return Signeringsside(
         avtale=avtale,
         tekst=tekst,

@@ -51,6 +51,8 @@ HANDLINGER = {
     "signert_kopi": "Signert kopi registrert",
     "runde_trukket": "Signeringsrunden ble trukket",
     "runde_utlopt": "Signeringsrunden utløp uten alle signaturer",
+    "signering_pauset": "Signeringen ble satt på pause (for mange feil koder)",
+    "signering_gjenopptatt": "Åpnet signeringen igjen",
     "evaluering_paminnet": "Påminnelse om revisjon sendt",
 }
 

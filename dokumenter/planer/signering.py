@@ -28,6 +28,7 @@ from dokumenter.models import Bruker, Plan, Plandokument, Planlogg, Signeringsru
 from dokumenter.planer.innsynslogg import HANDLINGER, apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.tilgang import Grunnlag, gjeldende_samtykke, grunnlag
 from dokumenter.signering import motor
+from dokumenter.signering.koder import pauseposter
 from dokumenter.signering.runder import FRIST_DAGER, PAMINNELSE_DAGER, Signatarvalg
 from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
@@ -242,6 +243,18 @@ class Plansignering(motor.Signerbar[Plansak]):
         sak.plan.status = "utkast"
         logg(s, sak.plan.id, "runde_utlopt", None, SYSTEMET, "systemet", runde=runde.id)
 
+    def ved_pause(
+        self, tj: Tjenester, s: Session, sak: Plansak, runde: Signeringsrunde
+    ) -> list[Epost]:
+        """Bare plannummeret, aldri personen (som i de andre e-postene om planer)."""
+        plan = sak.plan
+        return pauseposter(
+            {runde.opprettet_av, plan.koordinator},
+            f"individuell plan {plan.nummer}",
+            "",
+            tj.lenker.plan(plan.id),
+        )
+
     def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None:
         sok.oppdater_plan(tj, objekt_id)
 
@@ -295,6 +308,13 @@ def signer(
     return motor.signer(tj, PLAN, plan_id, bruker_id, kode, ip, fra)
 
 
+@logger_nektet
+def gjenoppta_runde(tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "") -> None:
+    """Åpne en runde som er satt på pause etter for mange feil koder (de som kan endre
+    planen)."""
+    motor.gjenoppta_runde(tj, PLAN, plan_id, bruker_id, fra)
+
+
 def fullfor_runde(tj: Tjenester, runde_id: int) -> list[str]:
     return motor.fullfor_runde(tj, PLAN, runde_id)
 
@@ -316,6 +336,12 @@ def last_opp_signert(
 def min_tur(tj: Tjenester, plan_id: int, bruker_id: int) -> bool:
     with tj.sesjoner() as s:
         return motor.er_min_tur(s, PLAN, plan_id, bruker_id)
+
+
+def pauset(tj: Tjenester, plan_id: int) -> bool:
+    """Er signeringen satt på pause etter for mange feil koder? (Etter tilgangssjekk.)"""
+    with tj.sesjoner() as s:
+        return motor.aktiv_runde(s, PLAN, plan_id, ("pauset",)) is not None
 
 
 def signerere(tj: Tjenester, plan_id: int) -> list[tuple[str, str, str]]:
@@ -346,7 +372,7 @@ def trekk_runde_uten_tilgang(
     """Trekk den aktive runden hvis en som ennå skal signere, ikke lenger har tilgang
     (fjernet fra gruppen, trukket samtykke, ny koordinator, deaktivert). Runden kan ikke
     fullføres da, og ingen skal få e-post om en plan de ikke kan åpne."""
-    runde = motor.aktiv_runde(s, PLAN, plan.id)
+    runde = motor.gjeldende_runde(s, PLAN, plan.id)
     if runde is None:
         return False
     s.flush()

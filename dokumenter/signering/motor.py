@@ -35,6 +35,7 @@ from dokumenter.infrastruktur.forsegling import (
     signaturside_docx,
 )
 from dokumenter.models import Bruker, Signatar, Signeringsrunde
+from dokumenter.signering import koder
 from dokumenter.signering.koder import kodepost, ny_kode, sjekk_kode
 from dokumenter.signering.runder import (
     FRIST_DAGER,
@@ -50,6 +51,7 @@ from dokumenter.signering.runder import (
 from dokumenter.signering.skannet import antall_sider, sjekk_skannet_pdf
 from dokumenter.tjenester import Tjenester
 
+GJELDENDE = ("aktiv", "pauset")  # rundestatusene som holder saken «til signering»
 K = TypeVar("K")  # saken slik den signerbare åpner den (en Avtale, en plan med grunnlag …)
 
 
@@ -131,6 +133,10 @@ class Signerbar(Protocol[K]):
     def ved_utlop(self, s: Session, sak: K, runde: Signeringsrunde) -> None:
         """Runden er ute på tid: sett saken tilbake og runden «utlopt»."""
 
+    def ved_pause(self, tj: Tjenester, s: Session, sak: K, runde: Signeringsrunde) -> list[Epost]:
+        """E-post til kommunen (den som startet runden og den ansvarlige) når runden er satt på
+        pause etter for mange feil engangskoder."""
+
     def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None: ...
 
 
@@ -138,18 +144,25 @@ class _AlleredeFullfort(Exception):
     """En annen prosess registrerte den signerte kopien først."""
 
 
-def aktiv_runde(s: Session, art: Signerbar, objekt_id: int) -> Signeringsrunde | None:
+def aktiv_runde(
+    s: Session, art: Signerbar, objekt_id: int, statuser: tuple[str, ...] = ("aktiv",)
+) -> Signeringsrunde | None:
     kolonne = getattr(Signeringsrunde, f"{art.art}_id")
     return s.scalar(
         select(Signeringsrunde)
-        .where(kolonne == objekt_id, Signeringsrunde.status == "aktiv")
+        .where(kolonne == objekt_id, Signeringsrunde.status.in_(statuser))
         .options(selectinload(Signeringsrunde.signatarer).selectinload(Signatar.bruker))
     )
 
 
+def gjeldende_runde(s: Session, art: Signerbar, objekt_id: int) -> Signeringsrunde | None:
+    """Runden som gjelder nå: aktiv, eller satt på pause etter for mange feil koder."""
+    return aktiv_runde(s, art, objekt_id, GJELDENDE)
+
+
 def trekk_runde(s: Session, art: Signerbar, objekt_id: int, grunn: str) -> Signeringsrunde | None:
-    """Trekk den aktive runden (signaturene i den gjelder ikke lenger); kalleren logger."""
-    runde = aktiv_runde(s, art, objekt_id)
+    """Trekk den gjeldende runden (signaturene i den gjelder ikke lenger); kalleren logger."""
+    runde = gjeldende_runde(s, art, objekt_id)
     if runde is not None:
         runde.status, runde.avsluttet, runde.grunn = "trukket", naa(), grunn
     return runde
@@ -236,7 +249,7 @@ def _min_tur(
     s: Session, art: Signerbar, objekt_id: int, bruker_id: int, fra: str
 ) -> tuple[Any, Signeringsrunde, Signatar]:
     sak = art.apne(s, objekt_id, bruker_id, fra, endre=False)
-    runde = aktiv_runde(s, art, objekt_id)
+    runde = gjeldende_runde(s, art, objekt_id)
     return sak, runde, min_signatar(runde, bruker_id, art.objekt, art.denne)
 
 
@@ -256,10 +269,16 @@ def signer(
     tj: Tjenester, art: Signerbar, objekt_id: int, bruker_id: int, kode: str, ip: str, fra: str = ""
 ) -> tuple[str, list[str]]:
     """Bekreft koden og registrer signaturen. Var den den siste, lages den forseglede kopien.
-    Returnerer (rundens status, e-postfeil)."""
+    Returnerer (rundens status, e-postfeil). Setter en feil kode runden på pause, får kommunen
+    e-post."""
+    eposter: list[Epost] = []
     with tj.transaksjon() as s:
         sak, runde, sig = _min_tur(s, art, objekt_id, bruker_id, fra)
         feil_kode = sjekk_kode(tj, s, sig, kode, ip)
+        if runde.status == "pauset":
+            feil = koder.FEIL_KODER_PER_RUNDE
+            art.logg(s, sak, "signering_pauset", None, fra, runde=runde.id, feil_koder=feil)
+            eposter = art.ved_pause(tj, s, sak, runde)
         if feil_kode is None:
             art.logg(
                 s,
@@ -274,6 +293,7 @@ def signer(
             )
             runde_id, ferdig = runde.id, neste_signatar(runde) is None
     if feil_kode is not None:  # forsøket er lagret (commit) før feilen meldes
+        _send(tj, eposter)
         raise Valideringsfeil({"kode": feil_kode})
     if not ferdig:
         return "aktiv", varsle_neste(tj, art, runde_id)
@@ -296,6 +316,20 @@ def avvis(
         art.logg(s, sak, "signering_avvist", bruker_id, fra, runde=runde.id, grunn=grunn)
         epost = art.ved_avslag(tj, s, sak, sig.bruker.navn, grunn)
     return [epost] if isinstance(epost, str) else _send(tj, [epost])
+
+
+def gjenoppta_runde(
+    tj: Tjenester, art: Signerbar, objekt_id: int, bruker_id: int, fra: str = ""
+) -> None:
+    """Åpne en runde som er satt på pause etter for mange feil koder (ansatte som kan endre
+    saken); telleren for feil koder starter på null, og signereren ber om en ny kode."""
+    with tj.transaksjon() as s:
+        sak = art.apne(s, objekt_id, bruker_id, fra, endre=True)
+        runde = aktiv_runde(s, art, objekt_id, ("pauset",))
+        if runde is None:
+            raise Valideringsfeil({"runde": "Signeringen er ikke satt på pause."})
+        koder.gjenoppta(runde)
+        art.logg(s, sak, "signering_gjenopptatt", bruker_id, fra, runde=runde.id)
 
 
 # --- Den signerte kopien -----------------------------------------------------------------------

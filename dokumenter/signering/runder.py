@@ -16,6 +16,7 @@ from dokumenter.models import (
     Signatar,
     Signeringsrunde,
 )
+from dokumenter.signering.koder import PAUSET
 
 FRIST_DAGER = 30
 PAMINNELSE_DAGER = 7
@@ -106,6 +107,8 @@ def min_signatar(
     norsk melding. Felles for avtaler og planer («Avtalen»/«denne avtalen» osv.)."""
     if runde is None:
         raise Valideringsfeil({"kode": f"{objekt} har ingen aktiv signeringsrunde."})
+    if runde.status == "pauset":
+        raise Valideringsfeil({"kode": PAUSET})
     if som_utc(runde.frist) < naa():
         raise Valideringsfeil({"kode": "Fristen for signering er ute."})
     neste = neste_signatar(runde)
