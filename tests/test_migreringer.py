@@ -1,6 +1,7 @@
 """Migreringene på en database med data fra før: 0003 → 0004 gir inngåtte avtaler en dato for
-neste evaluering, 0004 → 0005 beholder signeringsrundene og 0005 → 0006 beholder brukerne (og
-alt som peker på dem), på SQLite og PostgreSQL."""
+neste evaluering, 0004 → 0005 beholder signeringsrundene, 0005 → 0006 beholder brukerne (og
+alt som peker på dem) og 0006 → 0007 gir rundene en teller for feil koder, på SQLite og
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -230,4 +231,66 @@ def test_brukere_og_planer_beholdes_nar_skjemaet_rettes_etter_modellene(database
     assert "ix_ansvarsgruppemedlem_plan_id" not in plan_indekser()
     command.upgrade(cfg, "head")
     assert innhold() == for_migrering
+    motor.dispose()
+
+
+@pytest.mark.begge_databaser
+def test_signeringsrunder_far_feil_koder_null_og_innloggingsforsok_bygges_om(database_url):
+    """0006 → 0007: eksisterende runder får feil_koder = 0 (ingen ombygging), de gamle
+    innloggingsforsøkene (én sammensatt nøkkel) kastes, og okt og kontologg finnes; kontologgen
+    kan bare få nye rader. Nedgradering tilbake går også."""
+    cfg = alembic_config(database_url)
+    if database_url.startswith("postgresql"):
+        command.downgrade(cfg, "0006")
+    command.upgrade(cfg, "0006")
+    motor = create_engine(database_url)
+    naa = "2026-01-01 00:00:00"
+    with motor.begin() as c:
+        for sql in (
+            (
+                "INSERT INTO bruker (id, brukernavn, navn, epost, rolle, passord_hash, aktiv, "
+                f"opprettet) VALUES (1, 'a', 'A', '', 'admin', '!', true, '{naa}')"
+            ),
+            (
+                "INSERT INTO part (id, navn, type, orgnr, adresse, opprettet, endret) "
+                f"VALUES (1, 'Bodø fengsel', 'fengsel', '999000001', '', '{naa}', '{naa}')"
+            ),
+            (
+                "INSERT INTO avtale (id, part_id, mal_navn, status, status_begrunnelse, "
+                "ansvarlig_id, gjeldende_versjon, opprettet_av_id, opprettet, endret_av_id, "
+                f"endret) VALUES (1, 1, 'samarbeidsavtale', 'til_signering', '', 1, 1, 1, "
+                f"'{naa}', 1, '{naa}')"
+            ),
+            (
+                "INSERT INTO signeringsrunde (id, avtale_id, versjon_nummer, dokument_sha256, "
+                "status, frist, paminnelse_dager, opprettet_av_id, opprettet, grunn) VALUES "
+                f"(1, 1, 1, 'abc', 'aktiv', '{naa}', 7, 1, '{naa}', '')"
+            ),
+            (
+                "INSERT INTO innloggingsforsok (id, nokkel, tidspunkt) "
+                f"VALUES (1, 'innlogging:a', '{naa}')"
+            ),
+        ):
+            c.execute(text(sql))
+    command.upgrade(cfg, "0007")
+    with motor.connect() as c:
+        assert c.execute(text("SELECT id, status, feil_koder FROM signeringsrunde")).all() == [
+            (1, "aktiv", 0)
+        ]
+        assert c.execute(text("SELECT count(*) FROM innloggingsforsok")).scalar() == 0
+        assert c.execute(text("SELECT count(*) FROM okt")).scalar() == 0
+    with motor.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO kontologg (id, bruker_id, handling, ip, fra, detaljer, tidspunkt) "
+                f"VALUES (1, 1, 'innlogget', '10.0.0.1', '', '{{}}', '{naa}')"
+            )
+        )
+    with pytest.raises(Exception, match="bare få nye rader"), motor.begin() as c:
+        c.execute(text("DELETE FROM kontologg"))
+    command.downgrade(cfg, "0006")
+    with motor.connect() as c:
+        assert c.execute(text("SELECT id, status FROM signeringsrunde")).all() == [(1, "aktiv")]
+        assert "okt" not in inspect(motor).get_table_names()
+    command.upgrade(cfg, "head")
     motor.dispose()
