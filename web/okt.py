@@ -3,9 +3,10 @@ ikke er det."""
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, request, url_for
+from flask import Flask, flash, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin
 
+from dokumenter.brukere.okter import Kontobilde
 from dokumenter.models import Bruker
 from dokumenter.tjenester import Tjenester
 
@@ -22,7 +23,7 @@ class Innlogget(UserMixin):
         self.part_id = part_id  # bare partnerbrukere: institusjonen de tilhører
 
     @classmethod
-    def fra(cls, b: Bruker) -> Innlogget:
+    def fra(cls, b: Bruker | Kontobilde) -> Innlogget:
         return cls(b.id, b.brukernavn, b.navn, b.rolle, b.part_id)
 
 
@@ -42,6 +43,10 @@ def sett_opp(app: Flask, tj: Tjenester) -> None:
 
     @login.user_loader
     def last_bruker(bruker_id: str) -> Innlogget | None:
+        # Økten ble lest sammen med brukeren (web/oktlager.py): ikke et oppslag til.
+        rad = getattr(session, "rad", None)
+        if rad is not None and rad.bruker is not None and str(rad.bruker.id) == bruker_id:
+            return Innlogget.fra(rad.bruker)
         with tj.sesjoner() as s:
             b = s.get(Bruker, int(bruker_id)) if bruker_id.isdigit() else None
             return Innlogget.fra(b) if b is not None and b.aktiv else None

@@ -41,8 +41,19 @@ MAKS_NOKKEL = 100  # lengre verdier i informasjonskapselen er ikke våre
 
 
 @dataclass(frozen=True)
+class Kontobilde:
+    """Den innloggede brukeren slik raden i bruker var da økten ble lest (samme oppslag)."""
+
+    id: int
+    brukernavn: str
+    navn: str
+    rolle: str
+    part_id: int | None
+
+
+@dataclass(frozen=True)
 class Oktrad:
-    """En gyldig økt slik nettsiden trenger den."""
+    """En gyldig økt slik nettsiden trenger den, med brukeren når hen er aktiv."""
 
     id: int
     bruker_id: int | None
@@ -50,6 +61,7 @@ class Oktrad:
     data: str
     sist_brukt: datetime
     utloper: datetime
+    bruker: Kontobilde | None = None
 
     @property
     def trenger_beroring(self) -> bool:
@@ -66,14 +78,25 @@ def utlopt(art: str, sist_brukt: datetime, utloper: datetime, tid: datetime) -> 
 
 
 def hent(tj: Tjenester, nokkel: str) -> Oktrad | None:
-    """Økten nøkkelen gjelder, når den finnes og ikke er utløpt. En utløpt økt slettes."""
+    """Økten nøkkelen gjelder, når den finnes og ikke er utløpt, med brukeren (ett oppslag for
+    begge, så en side ikke trenger et til). En utløpt økt slettes."""
     if not nokkel or len(nokkel) > MAKS_NOKKEL:
         return None
     with tj.sesjoner() as s:
-        rad = s.scalar(select(Okt).where(Okt.nokkel_hash == nokkel_hash(nokkel)))
-        if rad is None:
+        funnet = s.execute(
+            select(Okt, Bruker)
+            .outerjoin(Bruker, Okt.bruker_id == Bruker.id)
+            .where(Okt.nokkel_hash == nokkel_hash(nokkel))
+        ).first()
+        if funnet is None:
             return None
+        rad, b = funnet
         if not utlopt(rad.art, rad.sist_brukt, rad.utloper, naa()):
+            bilde = (
+                Kontobilde(b.id, b.brukernavn, b.navn, b.rolle, b.part_id)
+                if b is not None and b.aktiv
+                else None
+            )
             return Oktrad(
                 rad.id,
                 rad.bruker_id,
@@ -81,6 +104,7 @@ def hent(tj: Tjenester, nokkel: str) -> Oktrad | None:
                 rad.data,
                 som_utc(rad.sist_brukt),
                 som_utc(rad.utloper),
+                bilde,
             )
         okt_id = rad.id
     avslutt(tj, okt_id)
