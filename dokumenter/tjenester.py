@@ -115,16 +115,38 @@ class Tjenester:
     def arkiver(
         self, innhold: Sequence[bytes], registrer: Callable[[Session, list[LagretFil]], T]
     ) -> T:
-        """Den krasjsikre rekkefølgen (docs/architecture.md): filene til ventemappen, én
-        transaksjon der `registrer` knytter dem til databasen, og først da inn i lageret.
-        Kaster `registrer`, forkastes filene og ingenting er endret."""
+        """Den krasjsikre rekkefølgen (docs/architecture.md): filene til ventemappen, lenket
+        inn i lageret, så én transaksjon der `registrer` knytter dem til databasen; etter
+        commit fjernes bare ventemappen. Kaster `registrer` (eller commit), fjernes de nye
+        filene igjen og ingenting er endret."""
         with self.lager.innlegg() as innlegg:
             filer = [innlegg.lagre(data) for data in innhold]
-            feilpunkt("for_commit")
-            with self.transaksjon() as s:
-                resultat = registrer(s, filer)
+            try:
+                innlegg.forbered()
+                feilpunkt("for_commit")
+                with self.transaksjon() as s:
+                    resultat = registrer(s, filer)
+            except BaseException:
+                innlegg.forkast(self.er_registrert)
+                raise
             innlegg.fullfor()
         return resultat
+
+    def er_registrert(self, sha: str) -> bool:
+        """Peker en rad i databasen på filen?"""
+        with self.sesjoner() as s:
+            return bool(
+                s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
+                or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
+                or s.scalar(select(SignertKopi.id).where(SignertKopi.sha256 == sha).limit(1))
+                or s.scalar(select(Plandokument.id).where(Plandokument.sha256 == sha).limit(1))
+                or any(
+                    s.scalar(
+                        select(m.id).where((m.docx_sha256 == sha) | (m.pdf_sha256 == sha)).limit(1)
+                    )
+                    for m in (Avviksskjema, Evaluering)
+                )
+            )
 
     def lukk(self) -> None:
         if self._konverterer is not None:
@@ -177,19 +199,5 @@ def stram_inn_rettigheter(inn: Innstillinger) -> None:
 
 
 def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
-    """Fullfør filer fra lagringer som ble avbrutt etter commit; forkast resten."""
-
-    def er_registrert(sha: str) -> bool:
-        with tj.sesjoner() as s:
-            return bool(
-                s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
-                or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
-                or s.scalar(select(SignertKopi.id).where(SignertKopi.sha256 == sha).limit(1))
-                or s.scalar(select(Plandokument.id).where(Plandokument.sha256 == sha).limit(1))
-                or any(
-                    s.scalar(select(m.id).where((m.docx_sha256 == sha) | (m.pdf_sha256 == sha)))
-                    for m in (Avviksskjema, Evaluering)
-                )
-            )
-
-    return gjenopprett(tj.lager, er_registrert)
+    """Etter avbrutte lagringer: nye filer ingen rad peker på, fjernes; resten beholdes."""
+    return gjenopprett(tj.lager, tj.er_registrert)
