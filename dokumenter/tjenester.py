@@ -22,7 +22,7 @@ from dokumenter.felles.feil import Arkivfeil
 from dokumenter.felles.innstillinger import Innstillinger, SmtpOppsett
 from dokumenter.felles.lenker import Lenker, Stilenker
 from dokumenter.felles.tid import naa
-from dokumenter.infrastruktur import loggko
+from dokumenter.infrastruktur import loggko, prosesser
 from dokumenter.infrastruktur.db import lag_motor, lag_sesjonsfabrikk, oppgrader
 from dokumenter.infrastruktur.epost import Epost, EpostFeil, send
 from dokumenter.infrastruktur.forsegling import Segl
@@ -88,11 +88,15 @@ class Tjenester:
 
     @property
     def konverterer(self) -> Konverterer:
-        """Én varm LibreOffice-prosess per Tjenester, startet ved første bruk."""
+        """Én varm LibreOffice-prosess per Tjenester, startet ved første bruk, med profil og
+        PID-fil under instansens `konverterer/` (se `infrastruktur/prosesser.py`)."""
         if self._konverterer is None:
             from dokumenter.infrastruktur.konvertering import VarmKonverterer
 
-            self._konverterer = VarmKonverterer(self.innstillinger.uno_venv)
+            self._konverterer = VarmKonverterer(
+                self.innstillinger.uno_venv,
+                prosessmappe=self.innstillinger.instans / prosesser.MAPPE,
+            )
         return self._konverterer
 
     @konverterer.setter
@@ -272,6 +276,7 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         inn.smtp,
     )
     rydd_avbrutte_lagringer(tj)
+    prosesser.stopp_foreldrelose(inn.instans / prosesser.MAPPE)  # etter en SIGKILL
     tj._tom_loggko_stille()
     return tj
 
