@@ -1,19 +1,29 @@
-"""Sikkerhetskopi og gjenoppretting: SQLite-databasen via backup-API-et pluss arkivfilene."""
+"""Sikkerhetskopi og gjenoppretting: SQLite-databasen via backup-API-et pluss arkivfilene.
+
+En kopi bygges i `DEST.delvis-*` (låst mens den pågår) og får navnet DEST først når den er
+ferdig; rester etter avbrutte kopier fjernes ved neste kjøring. En skadet fil stopper ikke
+kopien: den hoppes over og rapporteres."""
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import json
 import os
 import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from arkiv.lager import Fillager, LagerFeil, _fsync_mappe
+from arkiv.lager import Fillager, LagerFeil, _fsync_mappe, feilpunkt
 
 DB_NAVN = "dokumenter.sqlite3"
 MANIFEST = "sikkerhetskopi.json"
+DELVIS = ".delvis-"  # en kopi som pågår (eller ble avbrutt): DEST.delvis-*
 
 
 def sqlite_sti(database_url: str) -> Path:
@@ -38,25 +48,39 @@ def kopier_database(kilde: Path, maal: Path) -> None:
         os.fsync(f.fileno())
 
 
+@dataclass
+class Kopiresultat:
+    antall: int = 0
+    bytes: int = 0
+    # (sha256, grunn) for hver fil som ikke kunne leses (mangler, endret, lesefeil).
+    feil: list[tuple[str, str]] = field(default_factory=list)
+
+
 def kopier_filer(
     kilde: Fillager,
     maal: Fillager,
     sha256er: Iterable[str],
     fremdrift: Callable[[int], None] | None = None,
-) -> tuple[int, int]:
-    """Kopier filene (som allerede er kontrollert ved lesing) til et annet lager.
+) -> Kopiresultat:
+    """Kopier filene (kontrollert mot SHA-256 ved lesing) til et annet lager.
 
-    Returnerer (antall, bytes).
+    En fil som mangler, er skadet eller ikke kan leses, hopper over og står i `feil`; alt
+    annet kopieres likevel. En feil ved skriving til målet (full disk) stopper kopien.
     """
-    antall = storrelse = 0
+    r = Kopiresultat()
     for sha in sha256er:
-        data = kilde.les(sha)
-        maal.lagre(data)
-        antall += 1
-        storrelse += len(data)
+        try:
+            data = kilde.les(sha)
+        except (LagerFeil, OSError) as e:
+            r.feil.append((sha, str(e) if isinstance(e, LagerFeil) else f"lesefeil: {e}"))
+        else:
+            maal.lagre(data)
+            r.antall += 1
+            r.bytes += len(data)
+            feilpunkt("sikkerhetskopi_fil")
         if fremdrift:
             fremdrift(1)
-    return antall, storrelse
+    return r
 
 
 def skriv_manifest(mappe: Path, **innhold: object) -> None:
@@ -78,6 +102,42 @@ def les_manifest(mappe: Path) -> dict:
         raise LagerFeil(
             f"{mappe} er ikke en fullstendig sikkerhetskopi ({MANIFEST} mangler)."
         ) from e
+
+
+def delvis_mappe(maal: Path) -> tuple[Path, int]:
+    """En ny mappe `DEST.delvis-*` ved siden av `maal`, låst (flock) så lenge kopien pågår.
+    Gir (mappe, fildeskriptor for låsen); kalleren lukker den."""
+    mappe = Path(tempfile.mkdtemp(prefix=f"{maal.name}{DELVIS}", dir=maal.parent))
+    fd = os.open(mappe / ".las", os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return mappe, fd
+
+
+def rydd_delvise(maal: Path) -> list[Path]:
+    """Fjern `DEST.delvis-*` fra tidligere kjøringer som ble avbrutt (ikke de som er låst av
+    en kopi som pågår). Gir mappene som ble fjernet."""
+    fjernet = []
+    for mappe in sorted(maal.parent.glob(f"{glob.escape(maal.name)}{DELVIS}*")):
+        try:
+            fd = os.open(mappe / ".las", os.O_RDWR)
+        except FileNotFoundError:
+            fd = None
+            if time.time() - mappe.stat().st_mtime < 60:
+                continue  # nettopp opprettet, eller ferdig og i ferd med å få sitt navn
+        except NotADirectoryError:
+            continue
+        try:
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+            shutil.rmtree(mappe, ignore_errors=True)
+            fjernet.append(mappe)
+        finally:
+            if fd is not None:
+                os.close(fd)
+    return fjernet
 
 
 def fjern_ufullstendig(mappe: Path) -> None:

@@ -166,6 +166,8 @@ class AvtaleVersjon(Base):
     grunn: Mapped[str] = mapped_column(String(500), default="")
     opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    # Engangsnøkkelen fra skjemaet som lagret versjonen: samme skjema sendt igjen gir denne.
+    skjema_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     avtale: Mapped[Avtale] = relationship(back_populates="versjoner")
     opprettet_av: Mapped[Bruker] = relationship()
@@ -507,6 +509,7 @@ class PlanVersjon(Base):
     grunn: Mapped[str] = mapped_column(String(500), default="")
     opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    skjema_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
 
 class Plandokument(Base):

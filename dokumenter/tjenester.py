@@ -7,11 +7,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from arkiv.lager import Fillager, Gjenoppretting, LagerFeil, LagretFil, feilpunkt, gjenopprett
@@ -19,17 +21,28 @@ from arkiv.sok.indeks import Sokeindeks
 from dokumenter.felles.feil import Arkivfeil
 from dokumenter.felles.innstillinger import Innstillinger, SmtpOppsett
 from dokumenter.felles.lenker import Lenker, Stilenker
+from dokumenter.felles.tid import naa
+from dokumenter.infrastruktur import loggko, prosesser
 from dokumenter.infrastruktur.db import lag_motor, lag_sesjonsfabrikk, oppgrader, storste_id
 from dokumenter.infrastruktur.epost import Epost, EpostFeil, send
 from dokumenter.infrastruktur.forsegling import Segl
 from dokumenter.infrastruktur.kryptering import Chiffer
 from dokumenter.infrastruktur.maler import Mal, les_mal
 from dokumenter.infrastruktur.passord import Hasher
-from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
+from dokumenter.models import (
+    Avviksskjema,
+    Dokument,
+    Evaluering,
+    Hendelse,
+    Malfil,
+    Plandokument,
+    SignertKopi,
+)
 from dokumenter.sok.skjema import SOKESKJEMA
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+KORT_VENTETID = 0.5  # sekunder en lesing venter på skrivelåsen for å logge, før køen på disk
 
 
 class Konverterer(Protocol):
@@ -80,11 +93,15 @@ class Tjenester:
 
     @property
     def konverterer(self) -> Konverterer:
-        """Én varm LibreOffice-prosess per Tjenester, startet ved første bruk."""
+        """Én varm LibreOffice-prosess per Tjenester, startet ved første bruk, med profil og
+        PID-fil under instansens `konverterer/` (se `infrastruktur/prosesser.py`)."""
         if self._konverterer is None:
             from dokumenter.infrastruktur.konvertering import VarmKonverterer
 
-            self._konverterer = VarmKonverterer(self.innstillinger.uno_venv)
+            self._konverterer = VarmKonverterer(
+                self.innstillinger.uno_venv,
+                prosessmappe=self.innstillinger.instans / prosesser.MAPPE,
+            )
         return self._konverterer
 
     @konverterer.setter
@@ -113,23 +130,126 @@ class Tjenester:
 
     @contextmanager
     def transaksjon(self) -> Iterator[Session]:
-        """En skrivetransaksjon: committes ved suksess og rulles tilbake ved feil."""
+        """En skrivetransaksjon: committes ved suksess og rulles tilbake ved feil. Etter en
+        vellykket commit skrives eventuelle loggposter fra køen på disk inn (se `loggko`)."""
         with self.skrivesesjoner() as s, s.begin():
             yield s
+        self._tom_loggko_stille()
+
+    @contextmanager
+    def kort_transaksjon(self, ventetid: float = KORT_VENTETID) -> Iterator[Session]:
+        """En skrivetransaksjon som venter høyst `ventetid` sekunder på skrivelåsen; ellers
+        OperationalError (SQLite: busy_timeout; PostgreSQL: lock_timeout)."""
+        motor = self.sesjoner.kw["bind"]
+        bind = motor.execution_options(skriv=True, las_ventetid_ms=int(ventetid * 1000))
+        with Session(bind, expire_on_commit=False) as s, s.begin():
+            if motor.dialect.name == "postgresql":
+                s.execute(text(f"SET LOCAL lock_timeout = '{int(ventetid * 1000)}ms'"))
+            yield s
+
+    @property
+    def loggko_mappe(self) -> Path:
+        return self.innstillinger.instans / loggko.MAPPE
+
+    def logg_hendelse_uten_a_vente(
+        self, avtale_id: int, type_: str, bruker_id: int | None, fra: str, detaljer: dict
+    ) -> bool:
+        """Skriv én hendelse i revisjonsloggen i en egen, kort transaksjon. Er databasen låst
+        (eller nede), legges den i køen på disk i stedet og skrives inn senere. Gir True når
+        den ble skrevet med en gang. En lesing venter derfor aldri på skrivelåsen."""
+        post = {
+            "avtale_id": avtale_id,
+            "type": type_,
+            "bruker_id": bruker_id,
+            "fra": fra[:100],
+            "detaljer": detaljer,
+            "tidspunkt": naa().isoformat(),
+        }
+        try:
+            with self.kort_transaksjon() as s:
+                s.add(Hendelse(**{**post, "tidspunkt": naa()}))
+        except OperationalError as e:
+            loggko.legg_i_ko(self.loggko_mappe, post)
+            logger.warning("Databasen var opptatt; hendelsen ligger i loggkøen: %s", e.orig)
+            return False
+        self._tom_loggko_stille()
+        return True
+
+    def tom_loggko(self) -> int:
+        """Skriv loggpostene i køen på disk inn i databasen (én transaksjon); gir antallet."""
+
+        def skriv(poster: list[dict]) -> None:
+            with self.skrivesesjoner() as s, s.begin():
+                ider = {p["avtale_id"] for p in poster}
+                skrevet = {
+                    (d or {}).get("ko_id")
+                    for d in s.scalars(
+                        select(Hendelse.detaljer).where(
+                            Hendelse.avtale_id.in_(ider),
+                            Hendelse.type.in_({p["type"] for p in poster}),
+                        )
+                    )
+                }
+                for p in poster:
+                    if p["ko_id"] in skrevet:
+                        continue
+                    skrevet.add(p["ko_id"])
+                    s.add(
+                        Hendelse(
+                            avtale_id=p["avtale_id"],
+                            type=p["type"],
+                            bruker_id=p["bruker_id"],
+                            fra=p["fra"],
+                            detaljer={**p["detaljer"], "ko_id": p["ko_id"]},
+                            tidspunkt=datetime.fromisoformat(p["tidspunkt"]),
+                        )
+                    )
+
+        return loggko.tom(self.loggko_mappe, skriv)
+
+    def _tom_loggko_stille(self) -> None:
+        if not loggko.har_poster(self.loggko_mappe):
+            return
+        try:
+            self.tom_loggko()
+        except Exception as e:  # noqa: BLE001 - postene ligger trygt på disk til neste gang
+            logger.warning("Kunne ikke skrive loggkøen inn i databasen ennå: %s", e)
 
     def arkiver(
         self, innhold: Sequence[bytes], registrer: Callable[[Session, list[LagretFil]], T]
     ) -> T:
-        """Den krasjsikre rekkefølgen (docs/architecture.md): filene til ventemappen, én
-        transaksjon der `registrer` knytter dem til databasen, og først da inn i lageret.
-        Kaster `registrer`, forkastes filene og ingenting er endret."""
+        """Den krasjsikre rekkefølgen (docs/architecture.md): filene til ventemappen, lenket
+        inn i lageret, så én transaksjon der `registrer` knytter dem til databasen; etter
+        commit fjernes bare ventemappen. Kaster `registrer` (eller commit), fjernes de nye
+        filene igjen og ingenting er endret."""
         with self.lager.innlegg() as innlegg:
             filer = [innlegg.lagre(data) for data in innhold]
-            feilpunkt("for_commit")
-            with self.transaksjon() as s:
-                resultat = registrer(s, filer)
+            try:
+                innlegg.forbered()
+                feilpunkt("for_commit")
+                with self.transaksjon() as s:
+                    resultat = registrer(s, filer)
+            except BaseException:
+                innlegg.forkast(self.er_registrert)
+                raise
             innlegg.fullfor()
         return resultat
+
+    def er_registrert(self, sha: str) -> bool:
+        """Peker en rad i databasen på filen?"""
+        with self.sesjoner() as s:
+            return bool(
+                s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
+                or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
+                or s.scalar(select(SignertKopi.id).where(SignertKopi.sha256 == sha).limit(1))
+                or s.scalar(select(Plandokument.id).where(Plandokument.sha256 == sha).limit(1))
+                or any(
+                    s.scalar(
+                        select(m.id).where((m.docx_sha256 == sha) | (m.pdf_sha256 == sha)).limit(1)
+                    )
+                    for m in (Avviksskjema, Evaluering)
+                )
+            )
 
     def lukk(self) -> None:
         if self._konverterer is not None:
@@ -161,6 +281,8 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         inn.smtp,
     )
     rydd_avbrutte_lagringer(tj)
+    prosesser.stopp_foreldrelose(inn.instans / prosesser.MAPPE)  # etter en SIGKILL
+    tj._tom_loggko_stille()
     return tj
 
 
@@ -182,19 +304,5 @@ def stram_inn_rettigheter(inn: Innstillinger) -> None:
 
 
 def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
-    """Fullfør filer fra lagringer som ble avbrutt etter commit; forkast resten."""
-
-    def er_registrert(sha: str) -> bool:
-        with tj.sesjoner() as s:
-            return bool(
-                s.scalar(select(Dokument.id).where(Dokument.sha256 == sha).limit(1))
-                or s.scalar(select(Malfil.sha256).where(Malfil.sha256 == sha))
-                or s.scalar(select(SignertKopi.id).where(SignertKopi.sha256 == sha).limit(1))
-                or s.scalar(select(Plandokument.id).where(Plandokument.sha256 == sha).limit(1))
-                or any(
-                    s.scalar(select(m.id).where((m.docx_sha256 == sha) | (m.pdf_sha256 == sha)))
-                    for m in (Avviksskjema, Evaluering)
-                )
-            )
-
-    return gjenopprett(tj.lager, er_registrert)
+    """Etter avbrutte lagringer: nye filer ingen rad peker på, fjernes; resten beholdes."""
+    return gjenopprett(tj.lager, tj.er_registrert)

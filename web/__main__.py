@@ -16,11 +16,12 @@ import sys
 from waitress import serve
 
 from dokumenter.felles.innstillinger import Innstillinger
-from dokumenter.infrastruktur import loggoppsett
+from dokumenter.infrastruktur import loggoppsett, prosesser
 from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.tjenester import apne
 from web import MAKS_FILOPPLASTING, create_app
 
+prosesser.avslutt_ved_signal()  # SIGTERM rydder som Ctrl+C: LibreOffice stoppes i `finally`
 inn = Innstillinger.fra_miljo()
 loggoppsett.sett_opp(inn.loggnivaa)
 if inn.smtp is None and not inn.demo:

@@ -55,7 +55,11 @@ def ny():
     skjema.part_id.choices = valg([(0, "Velg avtalepart …"), *partvalg])
     if request.method == "GET" and request.args.get("part", "").isdigit():
         skjema.part_id.data = int(request.args["part"])
+    skjemaer.sett_token(skjema)
     if skjema.validate_on_submit():
+        if (lagret := skriving.lagret_med_token(tj(), skjema.token.data)) is not None:
+            flash("Utkastet var allerede laget.", "ok")
+            return _til_avtalen(lagret.avtale_id)
         try:
             if skjema.part_id.data not in dict(partvalg):
                 skjema.part_id.errors = ["Velg en avtalepart."]
@@ -68,6 +72,7 @@ def ny():
                 current_user.id,
                 skjema.grunn.data or "",
                 fra=fra(),
+                token=skjema.token.data,
             )
         except Valideringsfeil as e:
             vis_feil(skjema, e)
@@ -129,7 +134,12 @@ def endre(avtale_id: int):
         data={**mal.standardverdier(), **gjeldende, "versjon": avtale.gjeldende_versjon}
     )
     konflikt = None
+    skjemaer.sett_token(skjema)
     if skjema.validate_on_submit():
+        lagret = skriving.lagret_med_token(tj(), skjema.token.data)
+        if lagret is not None and lagret.avtale_id == avtale_id:  # svaret gikk tapt sist
+            flash(f"Versjon {lagret.nummer} var allerede lagret.", "ok")
+            return _til_avtalen(avtale_id)
         try:
             forventet = int(skjema.versjon.data)
         except (TypeError, ValueError):
@@ -143,6 +153,7 @@ def endre(avtale_id: int):
                 skjema.grunn.data or "",
                 forventet_versjon=forventet,
                 fra=fra(),
+                token=skjema.token.data,
             )
         except Valideringsfeil as e:
             vis_feil(skjema, e)

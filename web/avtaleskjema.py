@@ -3,6 +3,8 @@ kopi og ansvar."""
 
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -45,7 +47,15 @@ def avtaleskjema(mal: Mal, velg_part: bool) -> type[FlaskForm]:
         render_kw={"maxlength": 500},
     )
     attrs["versjon"] = HiddenField()
+    # Engangsnøkkel: samme skjema sendt to ganger (svaret gikk tapt) lagrer bare én gang.
+    attrs["token"] = HiddenField()
     return type("Avtaleskjema", (FlaskForm,), attrs)
+
+
+def sett_token(skjema: FlaskForm) -> None:
+    """Gi skjemaet en ny engangsnøkkel om det ikke har en (første visning)."""
+    if not skjema.token.data:
+        skjema.token.data = secrets.token_urlsafe(24)
 
 
 class Statusskjema(FlaskForm):

@@ -9,6 +9,7 @@ de deler skjemahjelperne øverst.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -163,8 +164,12 @@ def endre(plan_id: int):
     if not p.feltverdier:  # første versjon: koordinatoren og en rimelig planperiode
         verdier.update(koordinator_navn=p.koordinator, antall_kopier="1")
     feil: dict[str, str] = {}
+    token = request.form.get("token") or secrets.token_urlsafe(24)
     if request.method == "POST":
         verdier = {f.navn: request.form.get(f.navn, "") for f in felt}
+        if (lagret := lagring.lagret_med_token(tj(), plan_id, token)) is not None:
+            flash(f"Versjon {lagret} var allerede lagret.", "info")  # svaret gikk tapt sist
+            return redirect(url_for("planer.vis", plan_id=plan_id))
         try:
             apnet = int(request.form.get("apnet_versjon", "-1"))
             lagring.lagre_versjon(
@@ -175,6 +180,7 @@ def endre(plan_id: int):
                 apnet,
                 grunn=request.form.get("grunn", ""),
                 fra=fra(),
+                token=token,
             )
         except ValueError:
             abort(400)
@@ -187,7 +193,13 @@ def endre(plan_id: int):
             flash("Ny versjon er lagret, og PDF/A og DOCX er laget.", "info")
             return redirect(url_for("planer.vis", plan_id=plan_id))
     return render_template(
-        "planer/endre.html", p=p, felt=felt, verdier=verdier, feil=feil, skille=KOLONNESKILLE
+        "planer/endre.html",
+        p=p,
+        felt=felt,
+        verdier=verdier,
+        feil=feil,
+        skille=KOLONNESKILLE,
+        token=token,
     )
 
 

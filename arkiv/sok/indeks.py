@@ -50,6 +50,7 @@ MOTORENS_SOKBARE = ("tittel", "tekst", "versjon", "art")
 LAS_VENTETID = 60.0  # leses ved hvert kall, så tester kan sette den ned
 FORELDET = "FORELDET"
 DELINDEKSER = ("alle", "gjeldende")
+DELVIS_GEN = "delvis-gen-"  # en generasjon som bygges (eller ble avbrutt)
 SEGMENTER_FOR_SAMMENSLAING = 8
 
 
@@ -215,6 +216,7 @@ class Sokeindeks:
     def __init__(self, mappe: Path, definisjon: Skjemadefinisjon) -> None:
         self.mappe = Path(mappe)
         self.definisjon = definisjon
+        self._delvise: dict[Path, int] = {}  # generasjoner denne prosessen bygger: låsen
         self._lokal = threading.local()  # søkere per tråd: Whoosh-søkere deles ikke
 
     # --- åpning og status --------------------------------------------------------------
@@ -264,14 +266,33 @@ class Sokeindeks:
                 fcntl.flock(fil, fcntl.LOCK_UN)
 
     def _ny_generasjon(self, leksikon: Leksikon | None) -> Path:
-        mappe = Path(tempfile.mkdtemp(prefix="gen-", dir=self.mappe))
+        """En ny generasjon bygges i `delvis-gen-*` (låst med flock mens den bygges) og får
+        navnet `gen-*` av `_aktiver`; en avbrutt bygging etterlater bare en `delvis-gen-*`."""
+        mappe = Path(tempfile.mkdtemp(prefix=DELVIS_GEN, dir=self.mappe))
+        las = os.open(mappe / ".las", os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(las, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._delvise[mappe] = las
         for navn in DELINDEKSER:
             (mappe / navn).mkdir()
             _lager(mappe / navn).create_index(lag_skjema(self.definisjon, leksikon))
         return mappe
 
+    def _forkast_generasjon(self, generasjon: Path) -> None:
+        shutil.rmtree(generasjon, ignore_errors=True)
+        if (las := self._delvise.pop(generasjon, None)) is not None:
+            os.close(las)
+
     def _aktiver(self, generasjon: Path) -> None:
-        """Pek `aktiv` på `generasjon` (atomisk) og fjern de andre generasjonene."""
+        """Gi den ferdige generasjonen navnet `gen-*`, pek `aktiv` på den (atomisk) og fjern
+        de andre generasjonene."""
+        las = self._delvise.pop(generasjon, None)
+        if generasjon.name.startswith(DELVIS_GEN):
+            ferdig = generasjon.with_name(generasjon.name.removeprefix("delvis-"))
+            (generasjon / ".las").unlink(missing_ok=True)
+            generasjon.rename(ferdig)
+            generasjon = ferdig
+        if las is not None:
+            os.close(las)
         lenke = self.mappe / f".aktiv-{os.getpid()}"
         lenke.unlink(missing_ok=True)
         lenke.symlink_to(generasjon.name)
@@ -281,6 +302,26 @@ class Sokeindeks:
                 shutil.rmtree(gammel, ignore_errors=True)
         for gammel in self.mappe.glob("_MAIN_*"):  # eldre format med én indeks i roten
             gammel.unlink(missing_ok=True)
+
+    def rydd_rester(self) -> list[str]:
+        """Fjern generasjoner fra tidligere kjøringer: `gen-*` som `aktiv` ikke peker på, og
+        `delvis-gen-*` som ingen bygger på nå (ikke låst). Gir navnene som ble fjernet."""
+        if not self.mappe.is_dir():
+            return []
+        try:
+            aktiv = os.readlink(self._aktiv)
+        except OSError:
+            aktiv = None
+        fjernet = []
+        for mappe in sorted(self.mappe.iterdir()):
+            if mappe.name == aktiv or mappe in self._delvise or not mappe.is_dir():
+                continue
+            if mappe.name.startswith("gen-") or (
+                mappe.name.startswith(DELVIS_GEN) and not _last(mappe / ".las")
+            ):
+                shutil.rmtree(mappe, ignore_errors=True)
+                fjernet.append(mappe.name)
+        return fjernet
 
     @contextmanager
     def _skrivere(
@@ -352,6 +393,7 @@ class Sokeindeks:
         startet = time.time()
         antall = 0
         with self._skrivelas(ventetid=300):
+            self.rydd_rester()  # en avbrutt bygging kan ha lagt igjen en hel generasjon
             generasjon = self._ny_generasjon(leksikon)
             try:
                 skrivere = [_apne(generasjon / n).writer(limitmb=128) for n in DELINDEKSER]
@@ -363,7 +405,7 @@ class Sokeindeks:
                 for w in skrivere:
                     w.commit()
             except BaseException:
-                shutil.rmtree(generasjon, ignore_errors=True)
+                self._forkast_generasjon(generasjon)
                 raise
             self._aktiver(generasjon)
         self._fjern_foreldet_eldre_enn(startet)
@@ -505,6 +547,21 @@ class _Soker:
             dokumenter = self.searcher.docs_for_query(query.And(grenser))
             self._filtre[nokkel] = self.vektor.maske_fra(dokumenter)
         return self._filtre[nokkel]
+
+
+def _last(las: Path) -> bool:
+    """Holder en annen prosess flock på `las`?"""
+    try:
+        fd = os.open(las, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _lager(mappe: Path) -> FileStorage:

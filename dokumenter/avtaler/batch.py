@@ -1,7 +1,13 @@
-"""Utkast for alle parter av en type på én gang (`dokumenter avtale generer-alle`)."""
+"""Utkast for alle parter av en type på én gang (`dokumenter avtale generer-alle`).
+
+Kommandoen kan kjøres igjen etter et avbrudd: en part hvis gjeldende versjon allerede har
+nøyaktig disse verdiene med samme mal (samme hash av feltverdiene som kanonisk JSON og
+malfilens SHA-256), hoppes over som «allerede oppdatert»."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,9 +19,7 @@ from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER
 from dokumenter.avtaler.produksjon import MAL
 from dokumenter.avtaler.skriving import lagre_versjon, opprett_utkast
 from dokumenter.felles.feil import Valideringsfeil
-from dokumenter.models import (
-    Part,
-)
+from dokumenter.models import Part
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.tjenester import Tjenester
 
@@ -25,6 +29,18 @@ class Batchrapport:
     ok: list[str] = field(default_factory=list)
     feil: list[tuple[str, str]] = field(default_factory=list)
     hoppet_over: list[tuple[str, str]] = field(default_factory=list)  # (part, grunn)
+
+
+ALLEREDE_OPPDATERT = "allerede oppdatert"
+
+
+def innholdshash(feltverdier: dict[str, Any], mal_sha256: str) -> str:
+    """SHA-256 av feltverdiene som kanonisk JSON pluss malfilens SHA-256: like verdier med
+    samme mal gir samme hash, uansett rekkefølge på feltene."""
+    kanonisk = json.dumps(
+        feltverdier, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(f"{kanonisk}\n{mal_sha256}".encode()).hexdigest()
 
 
 def generer_alle(
@@ -39,7 +55,10 @@ def generer_alle(
     if partstype not in PARTSTYPER:
         raise Valideringsfeil({"type": f"Ukjent partstype «{partstype}»."})
     mal = tj.mal(MAL)
+    mal_sha256 = hashlib.sha256(mal.fil.read_bytes()).hexdigest()
     rapport = Batchrapport()
+    standard = {**mal.standardverdier(), **(ekstra or {})}
+    feltnavn = {f.navn for f in mal.felt}
     with tj.sesjoner() as s:
         parter = []
         for p in s.scalars(select(Part).where(Part.type == partstype).order_by(Part.navn)):
@@ -47,21 +66,20 @@ def generer_alle(
             if aktiv is not None and aktiv[2] not in KAN_ENDRES:
                 grunn = f"avtalen er «{STATUSER[aktiv[2]]}»; sett den til revisjon for å endre"
                 rapport.hoppet_over.append((p.navn, grunn))
+            elif aktiv is not None and _uendret(mal, standard, feltnavn, aktiv, mal_sha256):
+                rapport.hoppet_over.append((p.navn, ALLEREDE_OPPDATERT))
             else:
                 parter.append((p.id, p.navn, aktiv))
-    standard = {**mal.standardverdier(), **(ekstra or {})}
-    feltnavn = {f.navn for f in mal.felt}
 
-    def en_part(part_id: int, navn: str, avtale: tuple[int, dict, str] | None) -> str | None:
+    def en_part(part_id: int, navn: str, avtale: tuple | None) -> str | None:
         try:
             if avtale is None:
                 opprett_utkast(tj, part_id, standard, bruker_id, fra=fra)
             else:
-                verdier = {k: v for k, v in {**standard, **avtale[1]}.items() if k in feltnavn}
                 lagre_versjon(
                     tj,
                     avtale[0],
-                    verdier,
+                    _nye_verdier(standard, feltnavn, avtale),
                     bruker_id,
                     "Regenerert fra gjeldende mønsteravtale",
                     fra=fra,
@@ -89,11 +107,25 @@ def generer_alle(
     return rapport
 
 
-def _aktiv_avtale(part: Part) -> tuple[int, dict, str] | None:
-    """(id, feltverdier, status) for partens nyeste avtale som ikke er avsluttet."""
+def _nye_verdier(standard: dict, feltnavn: set[str], avtale: tuple) -> dict[str, Any]:
+    return {k: v for k, v in {**standard, **avtale[1]}.items() if k in feltnavn}
+
+
+def _uendret(mal: Any, standard: dict, feltnavn: set[str], avtale: tuple, mal_sha256: str) -> bool:
+    """Har gjeldende versjon allerede nøyaktig de verdiene en ny versjon ville fått?"""
+    try:
+        nye = mal.valider(_nye_verdier(standard, feltnavn, avtale))
+    except Valideringsfeil:
+        return False  # lagre_versjon gir den norske meldingen
+    return innholdshash(nye, mal_sha256) == innholdshash(avtale[1], avtale[3])
+
+
+def _aktiv_avtale(part: Part) -> tuple[int, dict, str, str] | None:
+    """(id, feltverdier, status, malens SHA-256) for partens nyeste avtale som ikke er
+    avsluttet."""
     aktive = [a for a in part.avtaler if a.status != "avsluttet"]
     if not aktive:
         return None
     siste = aktive[-1]
-    verdier = dict(siste.siste_versjon.feltverdier if siste.siste_versjon else {})
-    return siste.id, verdier, siste.status
+    v = siste.siste_versjon
+    return siste.id, dict(v.feltverdier if v else {}), siste.status, v.mal_sha256 if v else ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from dokumenter.avtaler.livslop import logg
 from dokumenter.felles.feil import Arkivfeil, IkkeFunnet
 from dokumenter.infrastruktur.sammenligning import (
     avsnitt_fra_docx,
@@ -40,10 +39,13 @@ def les_dokument(
 def les_og_logg(
     tj: Tjenester, sha256: str, avtale_id: int, bruker_id: int, fra: str, **detaljer: Any
 ) -> bytes:
-    """Les en fil fra arkivet (sjekket mot SHA-256) og logg nedlastingen på avtalen."""
+    """Les en fil fra arkivet (sjekket mot SHA-256) og logg nedlastingen på avtalen. Loggen
+    skrives i en egen, kort transaksjon; er databasen låst, går posten via køen på disk
+    (`Tjenester.logg_hendelse_uten_a_vente`), så en nedlasting aldri venter på skrivelåsen."""
     data = tj.lager.les(sha256)
-    with tj.transaksjon() as s:
-        logg(s, avtale_id, "lastet_ned", bruker_id, fra, **detaljer, sha256=sha256)
+    tj.logg_hendelse_uten_a_vente(
+        avtale_id, "lastet_ned", bruker_id, fra, {**detaljer, "sha256": sha256}
+    )
     return data
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
@@ -14,7 +15,7 @@ from dokumenter.avtaler.produksjon import FORMATER, MAL, Produsert, produser, re
 from dokumenter.brukere.roller import SKRIVEROLLER, krev_skrivetilgang
 from dokumenter.felles.feil import IkkeFunnet, Konflikt, Valideringsfeil
 from dokumenter.felles.tid import naa
-from dokumenter.felles.validering import rens_tekst
+from dokumenter.felles.validering import rens_tekst, skjema_token
 from dokumenter.infrastruktur.maler import Mal
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -40,9 +41,12 @@ def _ny_versjon(
     bruker_id: int,
     grunn: str,
     fra: str,
+    token: str | None = None,
 ) -> AvtaleVersjon:
     """Registrer versjon fra_versjon+1, men bare hvis ingen andre har lagret i mellomtiden."""
     nummer = fra_versjon + 1
+    if token and (lagret := _med_token(s, token)) is not None:
+        raise _AlleredeLagret(lagret.id)  # samme skjema sendt to ganger samtidig
     oppdatert = s.execute(
         update(Avtale)
         .where(Avtale.id == avtale_id, Avtale.gjeldende_versjon == fra_versjon)
@@ -73,6 +77,7 @@ def _ny_versjon(
         mal_sha256=p.mal.sha256,
         grunn=grunn,
         opprettet_av_id=bruker_id,
+        skjema_token=token,
         dokumenter=[
             Dokument(format=fmt, variant=FORMATER[fmt][0], sha256=f.sha256, storrelse=f.storrelse)
             for fmt, f in p.filer.items()
@@ -92,6 +97,35 @@ def _ny_versjon(
         mal=p.mal.sha256,
     )
     return versjon
+
+
+class _AlleredeLagret(Exception):
+    """Skjemaet med denne engangsnøkkelen er alt lagret; filene forkastes (arkiver)."""
+
+    def __init__(self, versjon_id: int) -> None:
+        self.versjon_id = versjon_id
+
+
+def _med_token(s: Session, token: str) -> AvtaleVersjon | None:
+    return s.scalar(select(AvtaleVersjon).where(AvtaleVersjon.skjema_token == token))
+
+
+def lagret_med_token(tj: Tjenester, token: str | None) -> AvtaleVersjon | None:
+    """Versjonen et skjema med denne engangsnøkkelen allerede har lagret, om noen."""
+    if not (token := skjema_token(token)):
+        return None
+    with tj.sesjoner() as s:
+        return _med_token(s, token)
+
+
+def _idempotent(tj: Tjenester, token: str | None, lagre: Callable[[], T]) -> T | AvtaleVersjon:
+    """Kjør `lagre`; var skjemaet alt lagret (samtidig innsending), gi den versjonen."""
+    try:
+        return lagre()
+    except (_AlleredeLagret, IntegrityError, Konflikt):
+        if token and (lagret := lagret_med_token(tj, token)) is not None:
+            return lagret
+        raise
 
 
 def _grunn(grunn: str) -> str:
@@ -123,8 +157,15 @@ def opprett_utkast(
     bruker_id: int,
     grunn: str = "",
     fra: str = "",
+    token: str | None = None,
 ) -> Avtale:
-    """Lag et nytt utkast fra mønsteravtalen for en part, med versjon 1 og begge dokumentene."""
+    """Lag et nytt utkast fra mønsteravtalen for en part, med versjon 1 og begge dokumentene.
+
+    Med `token` (skjemaets engangsnøkkel) gir samme skjema sendt igjen det utkastet som alt
+    er laget, i stedet for et nytt."""
+    token = skjema_token(token)
+    if (lagret := lagret_med_token(tj, token)) is not None:
+        return _avtale(tj, lagret.avtale_id)
     mal = tj.mal(MAL)
     rene = mal.valider(verdier)
     grunn = _grunn(grunn) or "Første utkast fra mønsteravtalen"
@@ -147,12 +188,21 @@ def opprett_utkast(
         s.flush()
         s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
         logg(s, avtale.id, "opprettet", bruker_id, fra, part=part.navn)
-        _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra)
+        _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra, token)
         return avtale
 
-    avtale = _produser_og_registrer(tj, mal, part, rene, registrer)
-    sok.oppdater_avtale(tj, avtale.id)
-    return avtale
+    resultat = _idempotent(
+        tj, token, lambda: _produser_og_registrer(tj, mal, part, rene, registrer)
+    )
+    if isinstance(resultat, AvtaleVersjon):
+        return _avtale(tj, resultat.avtale_id)
+    sok.oppdater_avtale(tj, resultat.id)
+    return resultat
+
+
+def _avtale(tj: Tjenester, avtale_id: int) -> Avtale:
+    with tj.sesjoner() as s:
+        return s.get(Avtale, avtale_id)
 
 
 def lagre_versjon(
@@ -163,8 +213,17 @@ def lagre_versjon(
     grunn: str = "",
     forventet_versjon: int | None = None,
     fra: str = "",
+    token: str | None = None,
 ) -> AvtaleVersjon:
-    """Lagre endret innhold som en ny versjon; nekter hvis en annen har lagret i mellomtiden."""
+    """Lagre endret innhold som en ny versjon; nekter hvis en annen har lagret i mellomtiden.
+
+    Med `token` (skjemaets engangsnøkkel) gir samme skjema sendt igjen (svaret gikk tapt
+    etter commit) den versjonen som alt er lagret, ikke en konflikt; se `lagret_med_token`."""
+    token = skjema_token(token)
+    if (lagret := lagret_med_token(tj, token)) is not None:
+        if lagret.avtale_id == avtale_id:
+            return lagret
+        token = None  # nøkkelen hører til en annen avtale: lagres uten
     mal = tj.mal(MAL)
     rene = mal.valider(verdier)
     grunn = _grunn(grunn)
@@ -180,13 +239,17 @@ def lagre_versjon(
         fra_versjon = avtale.gjeldende_versjon if forventet_versjon is None else forventet_versjon
         if avtale.gjeldende_versjon != fra_versjon:
             raise Konflikt(fra_versjon, avtale.gjeldende_versjon)
-    versjon = _produser_og_registrer(
+    versjon = _idempotent(
         tj,
-        mal,
-        avtale.part,
-        rene,
-        lambda s, produsert: _ny_versjon(
-            s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra
+        token,
+        lambda: _produser_og_registrer(
+            tj,
+            mal,
+            avtale.part,
+            rene,
+            lambda s, produsert: _ny_versjon(
+                s, avtale_id, fra_versjon, mal, rene, produsert, bruker_id, grunn, fra, token
+            ),
         ),
     )
     sok.oppdater_avtale(tj, avtale_id)

@@ -12,7 +12,7 @@ import click
 
 from dokumenter.cli.felles import feil
 from dokumenter.felles.innstillinger import Innstillinger
-from dokumenter.infrastruktur import loggoppsett
+from dokumenter.infrastruktur import loggoppsett, prosesser
 
 # Kommando -> «modul:navn» under dokumenter.cli.
 KOMMANDOER = {
@@ -44,6 +44,7 @@ class LatGruppe(click.Group):
 
 @click.group(cls=LatGruppe, help="Dokumentgenerering og avtaleforvaltning for boligsosialt arbeid.")
 def main() -> None:
+    prosesser.avslutt_ved_signal()  # SIGTERM: kommandoens `finally` stopper LibreOffice
     try:
         nivaa = Innstillinger.fra_miljo().loggnivaa
     except ValueError as e:

@@ -13,6 +13,7 @@ from dokumenter.cli.felles import feil, tjenester
 from dokumenter.drift import arkivdrift
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.sok import indeksering as sok
+from dokumenter.tjenester import Tjenester
 
 
 @click.group("arkiv", help="Arkivet: kontroll, sikkerhetskopi og gjenoppretting.")
@@ -20,7 +21,7 @@ def gruppe() -> None:
     pass
 
 
-def _skriv_rapport(r: Kontrollrapport) -> None:
+def _skriv_rapport(r: Kontrollrapport, tj: Tjenester | None = None) -> None:
     click.echo(
         f"Kontrollerte {r.kontrollert} filer ({r.bytes_lest / 1e6:.1f} MB) på "
         f"{r.sekunder:.1f} s ({r.mb_per_sekund:.0f} MB/s)."
@@ -33,8 +34,11 @@ def _skriv_rapport(r: Kontrollrapport) -> None:
     ):
         if liste:
             click.echo(f"{tittel}: {len(liste)}")
-            for sha in liste[:50]:
-                click.echo(f"  {sha}")
+            vises = liste[:50]
+            for linje in (
+                [b.tekst for b in arkivdrift.beskriv(tj, vises)] if tj is not None else vises
+            ):
+                click.echo(f"  {linje}")
             if len(liste) > 50:
                 click.echo(f"  … og {len(liste) - 50} til")
     click.echo("Arkivet er i orden." if r.ren else "Arkivet har feil.")
@@ -46,13 +50,17 @@ def verifiser() -> None:
     try:
         with click.progressbar(length=arkivdrift.antall_filer(tj), label="Kontrollerer") as linje:
             r = arkivdrift.verifiser(tj, fremdrift=linje.update)
+        _skriv_rapport(r, tj)
     finally:
         tj.lukk()
-    _skriv_rapport(r)
     sys.exit(0 if r.ren else 1)
 
 
-@gruppe.command("sikkerhetskopi", help="Ta en konsistent kopi av database og filer til DEST.")
+@gruppe.command(
+    "sikkerhetskopi",
+    help="Ta en konsistent kopi av database og filer til DEST. Skadde filer hoppes over og "
+    "nevnes; da er svaret 1.",
+)
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 def sikkerhetskopi(dest: Path) -> None:
     tj = tjenester()
@@ -66,6 +74,11 @@ def sikkerhetskopi(dest: Path) -> None:
     click.echo(
         f"Sikkerhetskopi i {dest}: database og {info['filer']} filer ({info['bytes']} byte)."
     )
+    if info["feil"]:
+        click.echo(f"{len(info['feil'])} filer kunne ikke kopieres (alt annet er kopiert):")
+        for b, f in zip(info["beskrivelser"], info["feil"], strict=True):
+            click.echo(f"  {b.tekst}: {f['grunn']}")
+        sys.exit(1)
 
 
 @gruppe.command("gjenopprett", help="Gjenopprett en sikkerhetskopi til en tom instans.")
@@ -89,3 +102,17 @@ def reindekser() -> None:
     finally:
         tj.lukk()
     click.echo(f"Søkeindeksen er bygget på nytt: {antall} versjoner.")
+
+
+@gruppe.command(
+    "tom-loggko",
+    help="For cron: skriv loggposter som ventet i køen på disk (databasen var låst) inn i "
+    "databasen.",
+)
+def tom_loggko() -> None:
+    tj = tjenester()  # åpningen tømmer også køen; dette gjør det uttrykkelig og teller
+    try:
+        antall = tj.tom_loggko()
+    finally:
+        tj.lukk()
+    click.echo(f"Skrev {antall} loggposter fra køen inn i databasen.")

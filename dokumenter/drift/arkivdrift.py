@@ -1,10 +1,11 @@
-"""Drift av arkivet: kontroll mot databasen, sikkerhetskopi og gjenoppretting."""
+"""Drift av arkivet: kontroll mot databasen, sikkerhetskopi og gjenoppretting. En skadet
+fil nevnes med hva den er (`filbeskrivelse`), både av kontrollen og av sikkerhetskopien."""
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlalchemy import create_engine, select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from arkiv import kontroll, sikkerhetskopi
 from arkiv.lager import Fillager, LagerFeil
+from dokumenter.drift import filbeskrivelse
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
 from dokumenter.sok import indeksering as sok
@@ -43,43 +45,61 @@ def antall_filer(tj: Tjenester) -> int:
     return sum(1 for _ in tj.lager.alle())
 
 
+def beskriv(tj: Tjenester, sha256er: Iterable[str]) -> list[filbeskrivelse.Filbeskrivelse]:
+    """Hva hver fil er (avtale, plan, avvik, evaluering; versjon, art og sti), fra databasen."""
+    with tj.sesjoner() as s:
+        return filbeskrivelse.beskriv(s, tj.lager, sha256er)
+
+
 def lag_sikkerhetskopi(
     tj: Tjenester, maal: Path, fremdrift: Callable[[int], None] | None = None
 ) -> dict:
     """Kopier databasen (konsistent øyeblikksbilde) og filene den peker på til `maal`.
 
-    Kopien bygges i en midlertidig mappe ved siden av og får navnet `maal` først når den er
-    fullstendig, så en avbrutt kopi aldri ser ut som en ferdig en.
+    Kopien bygges i `maal.delvis-*` ved siden av og får navnet `maal` først når den er
+    ferdig, så en avbrutt kopi aldri ser ut som en ferdig en; rester etter avbrutte kopier
+    fjernes først. En fil som mangler eller er skadet, hoppes over og står i `feil` (og i
+    manifestet) med hva den er; alt annet kopieres.
     """
     db = sikkerhetskopi.sqlite_sti(tj.innstillinger.database_url)
     maal = maal.resolve()
     if maal.exists() and any(maal.iterdir()):
         raise LagerFeil(f"{maal} finnes og er ikke tom. Velg en ny mappe for sikkerhetskopien.")
     maal.parent.mkdir(parents=True, exist_ok=True)
-    arbeid = Path(tempfile.mkdtemp(prefix=f".{maal.name}.ufullstendig-", dir=maal.parent))
+    sikkerhetskopi.rydd_delvise(maal)
+    arbeid, las = sikkerhetskopi.delvis_mappe(maal)
     try:
         kopi_db = arbeid / sikkerhetskopi.DB_NAVN
         sikkerhetskopi.kopier_database(db, kopi_db)
         motor = create_engine(f"sqlite:///{kopi_db}")
         with Session(motor) as s:
             filer = forventede_filer(s)
+            r = sikkerhetskopi.kopier_filer(
+                tj.lager, Fillager(arbeid / "arkiv"), sorted(filer), fremdrift
+            )
+            beskrivelser = filbeskrivelse.beskriv(s, tj.lager, [sha for sha, _ in r.feil])
         motor.dispose()
-        antall, storrelse = sikkerhetskopi.kopier_filer(
-            tj.lager, Fillager(arbeid / "arkiv"), sorted(filer), fremdrift
-        )
         innhold = {
             "database": sikkerhetskopi.DB_NAVN,
             "database_sha256": hashlib.sha256(kopi_db.read_bytes()).hexdigest(),
-            "filer": antall,
-            "bytes": storrelse,
+            "filer": r.antall,
+            "bytes": r.bytes,
+            "feil": [
+                {"sha256": b.sha256, "hva": list(b.hva), "sti": str(b.sti), "grunn": grunn}
+                for b, (_, grunn) in zip(beskrivelser, r.feil, strict=True)
+            ],
         }
         sikkerhetskopi.skriv_manifest(arbeid, **innhold)
+        (arbeid / ".las").unlink()
         if maal.exists():
             maal.rmdir()
         arbeid.rename(maal)
     except BaseException:
         sikkerhetskopi.fjern_ufullstendig(arbeid)
         raise
+    finally:
+        os.close(las)
+    innhold["beskrivelser"] = beskrivelser
     return innhold
 
 

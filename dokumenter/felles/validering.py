@@ -80,3 +80,14 @@ def les_dato(verdi: object) -> date:
     if m:
         return date(int(m[3]), int(m[2]), int(m[1]))
     return date.fromisoformat(tekst)
+
+
+_SKJEMA_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def skjema_token(verdi: object) -> str | None:
+    """Et skjemas engangsnøkkel (mot dobbel lagring), eller None om den mangler eller ikke
+    ser ut som en (16–64 tegn, bokstaver, tall, - og _)."""
+    if isinstance(verdi, str) and _SKJEMA_TOKEN.fullmatch(verdi):
+        return verdi
+    return None

@@ -35,8 +35,10 @@ def lag_motor(url: str) -> Engine:
         def _sqlite_begin(conn):
             # Skrivetransaksjoner tar skrivelåsen med en gang, så to samtidige lagringer
             # køes i stedet for at den siste feiler midt i («database is locked»).
-            skriv = conn.get_execution_options().get("skriv")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if skriv else "BEGIN")
+            valg = conn.get_execution_options()
+            # Hvor lenge transaksjonen venter på skrivelåsen (kort for logging ved lesing).
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={int(valg.get('las_ventetid_ms', 30000))}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if valg.get("skriv") else "BEGIN")
 
         return motor
     return create_engine(url, pool_pre_ping=True)

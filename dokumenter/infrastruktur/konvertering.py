@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Self
 
 from dokumenter.felles.feil import Arkivfeil
+from dokumenter.infrastruktur.prosesser import skriv_pidfil
 
 UNOSERVER_VERSJON = "3.7"
 """unoserver-versjonen uno-miljøet skal ha (samme som i mk/uno.mk og pyproject.toml)."""
@@ -236,9 +237,13 @@ class VarmKonverterer:
         *,
         soffice: str | None = None,
         oppstart_timeout: float = 60.0,
+        prosessmappe: str | os.PathLike[str] | None = None,
     ) -> None:
         self.uno_venv = Path(uno_venv or STANDARD_UNO_VENV)
         self.oppstart_timeout = oppstart_timeout
+        # Instansens mappe for servere (profil, logg og PID-fil), så en server som blir
+        # foreldreløs når prosessen drepes, finnes og stoppes ved neste oppstart.
+        self.prosessmappe = Path(prosessmappe) if prosessmappe else None
         self._valgt_soffice = soffice
         self._tilstand = _Tilstand()
         self._rydder = weakref.finalize(self, _rydd, self._tilstand)
@@ -363,7 +368,9 @@ class VarmKonverterer:
         )
 
     def _start_server(self, python: Path, soffice: str) -> _Server:
-        mappe = Path(tempfile.mkdtemp(prefix="dokumenter-lo-"))
+        if self.prosessmappe is not None:
+            self.prosessmappe.mkdir(parents=True, exist_ok=True)
+        mappe = Path(tempfile.mkdtemp(prefix="dokumenter-lo-", dir=self.prosessmappe))
         (mappe / "tmp").mkdir()
         porter = _ledige_porter(2)
         kommando = [
@@ -406,6 +413,7 @@ class VarmKonverterer:
                 ) from None
         server = _Server(proc, porter[0], porter, mappe)
         try:
+            skriv_pidfil(mappe, proc.pid)
             self._vent_til_klar(server)
         except BaseException:
             server.stopp()

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from arkiv.lager import LagretFil
@@ -24,7 +25,7 @@ from dokumenter.brukere.roller import SKRIVEROLLER
 from dokumenter.felles import formatering
 from dokumenter.felles.feil import IngenTilgang, Valideringsfeil
 from dokumenter.felles.tid import naa
-from dokumenter.felles.validering import les_dato, rens_tekst
+from dokumenter.felles.validering import les_dato, rens_tekst, skjema_token
 from dokumenter.infrastruktur.render import kontekst, render_docx
 from dokumenter.models import (
     Avtale,
@@ -190,9 +191,12 @@ def lagre_versjon(
     apnet_versjon: int,
     grunn: str = "",
     fra: str = "",
+    token: str | None = None,
 ) -> int:
     """Lagre innholdet som versjon n+1 og lag DOCX og PDF/A (kryptert i arkivet). En aktiv
-    signeringsrunde trekkes, og planen blir utkast til den er signert igjen."""
+    signeringsrunde trekkes, og planen blir utkast til den er signert igjen. Med `token`
+    (skjemaets engangsnøkkel) gir samme skjema sendt igjen versjonen som alt er lagret."""
+    token = skjema_token(token)
     mal = tj.mal(MAL)
     ukjente = set(innhold) & set(SYSTEMFELT)
     if ukjente:
@@ -200,6 +204,8 @@ def lagre_versjon(
     grunn = rens_tekst(grunn)[:500]
     with tj.sesjoner() as s:
         plan, _, _g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
+        if (lagret := _med_token(s, plan_id, token)) is not None:
+            return lagret
         krev_apen(plan)
         if plan.gjeldende_versjon != apnet_versjon:
             raise Valideringsfeil(
@@ -241,6 +247,7 @@ def lagre_versjon(
                 mal_sha256=malfil_.sha256,
                 grunn=grunn,
                 opprettet_av_id=bruker_id,
+                skjema_token=token,
             )
         )
         for type_, fil, klartekst in (("docx", docx_, docx), ("pdf", pdf_, pdf)):
@@ -249,9 +256,32 @@ def lagre_versjon(
         return nummer
 
     krypter = tj.chiffer.krypter
-    resultat = tj.arkiver([malfil, krypter(docx), krypter(pdf)], registrer)
+    try:
+        resultat = tj.arkiver([malfil, krypter(docx), krypter(pdf)], registrer)
+    except (Valideringsfeil, IntegrityError):
+        with tj.sesjoner() as s:  # samme skjema sendt to ganger samtidig?
+            if (lagret := _med_token(s, plan_id, token)) is not None:
+                return lagret
+        raise
     sok.oppdater_plan(tj, plan_id)
     return resultat
+
+
+def _med_token(s: Session, plan_id: int, token: str | None) -> int | None:
+    """Nummeret på versjonen et skjema med denne engangsnøkkelen alt har lagret."""
+    if not token:
+        return None
+    return s.scalar(
+        select(PlanVersjon.nummer).where(
+            PlanVersjon.plan_id == plan_id, PlanVersjon.skjema_token == token
+        )
+    )
+
+
+def lagret_med_token(tj: Tjenester, plan_id: int, token: object) -> int | None:
+    """Nummeret på versjonen skjemaet alt har lagret (kalleren har sjekket tilgangen)."""
+    with tj.sesjoner() as s:
+        return _med_token(s, plan_id, skjema_token(token))
 
 
 def _ny_gjeldende_versjon(s: Session, plan: Plan, nummer: int) -> None:

@@ -1,0 +1,104 @@
+"""Ingen foreldreløse prosesser: LibreOffice-serverne (unoserver + soffice, i sin egen
+prosessgruppe) stoppes når appen eller en kommando avsluttes, også av SIGTERM og SIGINT, og en
+server som ble etterlatt av en prosess drept med SIGKILL, stoppes ved neste oppstart av samme
+instans.
+
+Hver server har sin mappe under instansens `konverterer/` med en PID-fil (eierprosessen med
+starttid, og serverens prosessgruppe). `stopp_foreldrelose` finner servere hvis eier er død og
+dreper prosessgruppen deres; prosessene kjennes igjen på mappens sti på kommandolinjen
+(profilen), aldri på programnavnet, så en annen instans eller bruker aldri berøres.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+MAPPE = "konverterer"
+
+
+def avslutt_ved_signal() -> None:
+    """SIGTERM (og SIGHUP) avslutter prosessen som SystemExit i hovedtråden, så `finally`
+    og atexit kjører og konvertereren stoppes; Pythons standard for SIGTERM er å dø uten å
+    rydde. SIGINT gir allerede KeyboardInterrupt."""
+
+    def avslutt(signum: int, _ramme: FrameType | None) -> None:
+        signal.signal(signum, signal.SIG_DFL)  # et signal til dreper med en gang
+        sys.exit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        return  # signaler kan bare fanges i hovedtråden (for eksempel click sin testkjører)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, avslutt)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+PIDFIL = "pid.json"
+
+
+def _starttid(pid: int) -> str | None:
+    """Prosessens starttid (felt 22 i /proc/<pid>/stat), så en gjenbrukt PID ikke forveksles."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def skriv_pidfil(mappe: Path, pgid: int) -> None:
+    eier = os.getpid()
+    data = {"eier": eier, "eier_start": _starttid(eier), "pgid": pgid}
+    tmp = mappe / (PIDFIL + ".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, mappe / PIDFIL)
+
+
+def _prosesser_i(mappe: Path) -> dict[int, int]:
+    """pid -> pgid for prosesser som nevner `mappe` (profilen) på kommandolinjen."""
+    merker = (str(mappe).encode(), mappe.as_uri().encode())
+    funnet = {}
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            kommando = (p / "cmdline").read_bytes()
+            pgid = os.getpgid(int(p.name))
+        except (OSError, ProcessLookupError):
+            continue
+        if any(m in kommando for m in merker):
+            funnet[int(p.name)] = pgid
+    return funnet
+
+
+def stopp_foreldrelose(prosessmappe: Path) -> int:
+    """Stopp servere i `prosessmappe` som en død prosess (drept med SIGKILL) etterlot, og
+    slett profilene deres. Serveren til en prosess som lever, røres ikke. Prosessene finnes
+    fra PID-filen og profilstien på kommandolinjen, aldri fra programnavnet. Gir antall."""
+    if not prosessmappe.is_dir():
+        return 0
+    stoppet = 0
+    for mappe in sorted(prosessmappe.glob("dokumenter-lo-*")):
+        try:
+            data = json.loads((mappe / PIDFIL).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            if time.time() - mappe.stat().st_mtime < 120:
+                continue  # en server som starter nå og ikke har skrevet PID-filen ennå
+            data = {}
+        eier = data.get("eier")
+        if eier and _starttid(int(eier)) == data.get("eier_start"):
+            continue  # eieren lever
+        for pgid in set(_prosesser_i(mappe).values()):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pgid, signal.SIGKILL)
+                stoppet += 1
+        shutil.rmtree(mappe, ignore_errors=True)
+    return stoppet

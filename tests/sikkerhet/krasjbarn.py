@@ -1,0 +1,58 @@
+"""Hjelp for krasjtestene i denne pakken: et barn som lagrer versjoner av én avtale i løkke
+til det blir drept, med en stubb i stedet for LibreOffice (konvertereren er ikke det som
+testes her, og en ekte en ville tatt sekunder å starte for hvert barn)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+
+from dokumenter.felles.innstillinger import REPO_ROT
+
+
+class StubbKonverterer:
+    """Gir en «PDF» som er unik for hvert dokument; ingen prosess å rydde."""
+
+    def til_pdfa(self, docx: bytes, timeout: float = 60) -> bytes:
+        return b"%PDF-1.7\n% stubb\n" + hashlib.sha256(docx).hexdigest().encode()
+
+    def lukk(self) -> None:
+        pass
+
+
+BARN = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from dokumenter.avtaler import produksjon, skriving
+    from dokumenter.cli.demo import AVTALEFELT
+    from dokumenter.tjenester import apne
+    from tests.conftest import lag_innstillinger
+    from tests.sikkerhet.krasjbarn import StubbKonverterer
+
+    tj = apne(lag_innstillinger(Path(sys.argv[1])))
+    tj.konverterer = StubbKonverterer()
+    avtale_id, bruker_id = int(sys.argv[2]), int(sys.argv[3])
+    verdier = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    print("KLAR", flush=True)
+    n = 0
+    while True:
+        n += 1
+        skriving.lagre_versjon(tj, avtale_id, {**verdier, "varslingsfrist_dager": n}, bruker_id)
+    """
+)
+
+
+def start_barn(instans, avtale_id: int, bruker_id: int, env: dict | None = None):
+    barn = subprocess.Popen(
+        [sys.executable, "-c", BARN, str(instans), str(avtale_id), str(bruker_id)],
+        cwd=REPO_ROT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert barn.stdout.readline().strip() == "KLAR"
+    return barn
