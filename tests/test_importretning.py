@@ -31,12 +31,17 @@ TILLATT: dict[str, set[str]] = {
     "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "parter", "sok"},
     "planer": GRUNN | {"avtaler", "brukere", "parter", "signering", "sok"},
     "drift": GRUNN | {"sok"},
+    # Noark 5 ligger over domenene: den leser dem og registrerer det de gjør. Domenene når den
+    # bare gjennom porten `Tjenester.journal`.
+    "noark": GRUNN
+    | {"avtaler", "avvik", "brukere", "evaluering", "parter", "planer", "signering", "sok"},
     "sider": GRUNN
     | {
         "avtaler",
         "avvik",
         "brukere",
         "evaluering",
+        "noark",
         "parter",
         "planer",
         "signering",
@@ -49,6 +54,7 @@ TILLATT: dict[str, set[str]] = {
         "brukere",
         "drift",
         "evaluering",
+        "noark",
         "parter",
         "planer",
         "signering",
