@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -613,3 +614,246 @@ class Plansletting(Base):
     filer: Mapped[int] = mapped_column(Integer)
     indeksdokumenter: Mapped[int] = mapped_column(Integer)
     utfort_av: Mapped[str] = mapped_column(String(100))
+
+
+# --- Noark 5 (dokumenter.noark) ------------------------------------------------------------
+# Arkivstrukturen over avtalene og planene: arkiv → arkivdel → klasse → saksmappe →
+# journalpost → dokumentbeskrivelse → dokumentobjekt. Hver arkivenhet har en systemID (UUID)
+# som settes én gang og aldri endres. Saksstatus, saksansvarlig og avslutning leses fra
+# avtalen eller planen; bare det som ellers ville forsvunnet når en plan kasseres, står her.
+
+
+class Arkiv(Base):
+    """Kommunens arkiv i dette systemet (én rad, laget av migrering 0010). Navnet kommer fra
+    innstillingene (DOKUMENTER_ARKIV_NAVN)."""
+
+    __tablename__ = "arkiv"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Arkivdel(Base):
+    """En arkivdel per dokumentart (samarbeidsavtaler, avvik og evalueringer, individuelle
+    planer), med sitt eget klassifikasjonssystem (systemID-en står her)."""
+
+    __tablename__ = "arkivdel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(40), unique=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True)
+    klassifikasjonssystem_id: Mapped[str] = mapped_column(String(36), unique=True)
+    tittel: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(40))
+    periode_start: Mapped[date] = mapped_column(Date)
+    periode_slutt: Mapped[date | None] = mapped_column(Date)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Klasse(Base):
+    """En klasse i kommunens ordning (fra klassifikasjonsfilen), laget første gang den brukes."""
+
+    __tablename__ = "klasse"
+    __table_args__ = (UniqueConstraint("arkivdel_id", "klasse_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True)
+    arkivdel_id: Mapped[int] = mapped_column(ForeignKey("arkivdel.id"))
+    klasse_id: Mapped[str] = mapped_column(String(40))
+    tittel: Mapped[str] = mapped_column(String(200))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Saksmappe(Base):
+    """Én sak per avtale og per individuelle plan. Saksnummeret (saksår/sekvensnummer) gis én
+    gang og brukes aldri igjen; raden står også etter at en plan er kassert."""
+
+    __tablename__ = "saksmappe"
+    __table_args__ = (UniqueConstraint("saksaar", "sakssekvensnummer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True)
+    arkivdel_id: Mapped[int] = mapped_column(ForeignKey("arkivdel.id"), index=True)
+    klasse_id: Mapped[int] = mapped_column(ForeignKey("klasse.id"), index=True)
+    saksaar: Mapped[int] = mapped_column(Integer)
+    sakssekvensnummer: Mapped[int] = mapped_column(Integer)
+    avtale_id: Mapped[int | None] = mapped_column(ForeignKey("avtale.id"), unique=True)
+    # Settes til NULL når planen kasseres (raden for planen slettes); nummeret står igjen.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), unique=True)
+    plan_nummer: Mapped[str | None] = mapped_column(String(20))
+    part_id: Mapped[int] = mapped_column(ForeignKey("part.id"))
+    tittel: Mapped[str] = mapped_column(String(300))
+    offentlig_tittel: Mapped[str] = mapped_column(String(300))
+    siste_journalpostnummer: Mapped[int] = mapped_column(Integer, default=0)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    opprettet_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    # Kassasjon: vedtak (Bevares for avtaler, Kasseres for planer), hjemmel og bevaringstid
+    # settes når saken opprettes. Kassasjonsdatoen er planens «slettes etter».
+    kassasjonsvedtak: Mapped[str] = mapped_column(String(20))
+    kassasjonshjemmel: Mapped[str] = mapped_column(String(300), default="")
+    bevaringstid: Mapped[int | None] = mapped_column(Integer)
+    # Det som står igjen etter kassasjonen, når planen selv er slettet: når og av hvem, og
+    # planens kassasjonsdato, avslutning og saksansvarlig slik de var.
+    kassert: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kassert_av: Mapped[str] = mapped_column(String(100), default="")
+    kassasjonsdato: Mapped[date | None] = mapped_column(Date)
+    avsluttet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    avsluttet_av: Mapped[str] = mapped_column(String(200), default="")
+    saksansvarlig: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Journalpost(Base):
+    """Ett dokument som gikk ut (U), kom inn (I) eller ble laget internt (N, X). Kan bare
+    legges til (triggere i basen)."""
+
+    __tablename__ = "journalpost"
+    __table_args__ = (
+        UniqueConstraint("journalaar", "journalsekvensnummer"),
+        UniqueConstraint("saksmappe_id", "journalpostnummer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True)
+    saksmappe_id: Mapped[int] = mapped_column(ForeignKey("saksmappe.id"), index=True)
+    # Dokumentarten (referanseArkivdel): avvik og evalueringer ligger i avtalens sak.
+    arkivdel_id: Mapped[int] = mapped_column(ForeignKey("arkivdel.id"))
+    journalaar: Mapped[int] = mapped_column(Integer)
+    journalsekvensnummer: Mapped[int] = mapped_column(Integer)
+    journalpostnummer: Mapped[int] = mapped_column(Integer)
+    journalposttype: Mapped[str] = mapped_column(String(1))  # U|I|N|X
+    journalstatus: Mapped[str] = mapped_column(String(40))
+    journaldato: Mapped[date] = mapped_column(Date, index=True)
+    dokumentets_dato: Mapped[date] = mapped_column(Date)
+    hendelse: Mapped[str] = mapped_column(String(40))
+    tittel: Mapped[str] = mapped_column(String(300))
+    offentlig_tittel: Mapped[str] = mapped_column(String(300))
+    avvik_id: Mapped[int | None] = mapped_column(ForeignKey("avvik.id"), index=True)
+    korrespondanseparttype: Mapped[str] = mapped_column(String(40))
+    korrespondansepart: Mapped[str] = mapped_column(String(200))
+    kontaktperson: Mapped[str] = mapped_column(String(200), default="")
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    opprettet_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+
+
+class Dokumentbeskrivelse(Base):
+    """Et dokument i en journalpost. `kassert` settes når dokumentet er kassert; da er
+    dokumentobjektene (filene) borte, men beskrivelsen står."""
+
+    __tablename__ = "dokumentbeskrivelse"
+    __table_args__ = (UniqueConstraint("journalpost_id", "dokumentnummer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True)
+    journalpost_id: Mapped[int] = mapped_column(ForeignKey("journalpost.id"), index=True)
+    dokumentnummer: Mapped[int] = mapped_column(Integer)
+    dokumenttype: Mapped[str] = mapped_column(String(60))
+    tittel: Mapped[str] = mapped_column(String(300))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    opprettet_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    kassert: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kassert_av: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Dokumentobjekt(Base):
+    """En fil i en dokumentbeskrivelse: DOCX (produksjonsformat) eller PDF/A (arkivformat).
+    `lager_sha256` er nøkkelen i fillageret (planenes filer er krypterte der); `sjekksum` og
+    `filstoerrelse` gjelder filen slik den avleveres (dekryptert)."""
+
+    __tablename__ = "dokumentobjekt"
+    __table_args__ = (UniqueConstraint("dokumentbeskrivelse_id", "variantformat"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[str] = mapped_column(String(36), unique=True)
+    dokumentbeskrivelse_id: Mapped[int] = mapped_column(
+        ForeignKey("dokumentbeskrivelse.id"), index=True
+    )
+    versjonsnummer: Mapped[int] = mapped_column(Integer)
+    variantformat: Mapped[str] = mapped_column(String(40))
+    filtype: Mapped[str] = mapped_column(String(10))  # docx|pdf
+    format: Mapped[str] = mapped_column(String(20))  # PRONOM-koden
+    format_detaljer: Mapped[str] = mapped_column(String(100), default="")
+    konvertert: Mapped[bool] = mapped_column(default=False)  # PDF/A laget fra DOCX-en
+    lager_sha256: Mapped[str] = mapped_column(String(64))
+    kryptert: Mapped[bool] = mapped_column(default=False)
+    sjekksum: Mapped[str] = mapped_column(String(64))
+    filstoerrelse: Mapped[int] = mapped_column(Integer)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    opprettet_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+
+
+class Skjermingsendring(Base):
+    """At en ansatt skjermet eller opphevet skjermingen av en sak (saksmappe) eller et avvik
+    (avvikets journalposter), med begrunnelse. Den siste raden gjelder. Kan bare legges til."""
+
+    __tablename__ = "skjermingsendring"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    saksmappe_id: Mapped[int | None] = mapped_column(ForeignKey("saksmappe.id"), index=True)
+    avvik_id: Mapped[int | None] = mapped_column(ForeignKey("avvik.id"), index=True)
+    skjermet: Mapped[bool] = mapped_column()
+    grunn: Mapped[str] = mapped_column(Text)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Metadataendring(Base):
+    """En endring i endringsloggen som ellers ville forsvunnet: kassasjonen selv, og en
+    kassert plans bytte av koordinator og avslutning (planens egen logg slettes med den)."""
+
+    __tablename__ = "metadataendring"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    arkivenhet: Mapped[str] = mapped_column(String(36), index=True)  # systemID
+    metadata_navn: Mapped[str] = mapped_column(String(60))
+    tidligere_verdi: Mapped[str] = mapped_column(Text)
+    ny_verdi: Mapped[str] = mapped_column(Text)
+    endret_av: Mapped[str] = mapped_column(String(200))
+    endret: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Arkivmelding(Base):
+    """Utboksen: én Fiks Arkiv-melding (arkivmelding.xml og filene) per journalpost, til
+    kommunens sak/arkiv-system. Går ny → sendt → kvittert, eller feilet (med feil og antall
+    forsøk, og prøves igjen)."""
+
+    __tablename__ = "arkivmelding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meldings_id: Mapped[str] = mapped_column(String(36), unique=True)
+    journalpost_id: Mapped[int] = mapped_column(ForeignKey("journalpost.id"), unique=True)
+    meldingstype: Mapped[str] = mapped_column(String(100))
+    xml: Mapped[str] = mapped_column(Text)
+    filer: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    forsok: Mapped[int] = mapped_column(Integer, default=0)
+    feil: Mapped[str] = mapped_column(Text, default="")
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    sendt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kvittert: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Fra kvitteringen: arkivets saksnummer og journalpostnummer.
+    arkivets_saksnummer: Mapped[str] = mapped_column(String(40), default="")
+    arkivets_journalpostnummer: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Uttrekksjobb(Base):
+    """Et arkivuttrekk startet fra nettsiden: kjøres i bakgrunnen, skriver framdriften hit, og
+    ender i en TAR-fil i instansmappen."""
+
+    __tablename__ = "uttrekksjobb"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # venter|kjorer|ferdig|feilet
+    fra: Mapped[date | None] = mapped_column(Date)
+    til: Mapped[date | None] = mapped_column(Date)
+    arkivdel: Mapped[str] = mapped_column(String(200), default="")
+    startet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    oppdatert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    ferdig: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    trinn: Mapped[str] = mapped_column(String(100), default="")
+    gjort: Mapped[int] = mapped_column(Integer, default=0)
+    totalt: Mapped[int] = mapped_column(Integer, default=0)
+    melding: Mapped[str] = mapped_column(Text, default="")
+    fil: Mapped[str] = mapped_column(String(300), default="")
+    storrelse: Mapped[int] = mapped_column(BigInteger, default=0)
