@@ -20,6 +20,7 @@ from dokumenter.drift import arkivdrift
 from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.infrastruktur.sammenligning import avsnitt_fra_docx, sammenlign
+from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import apne
 
@@ -53,7 +54,7 @@ def main() -> None:
             rot / "arkiv",
             REPO_ROT / ".venv-uno",
         )
-        tj = apne(inn)
+        tj = koble_til(apne(inn))
         b = brukere.opprett_bruker(tj, "bench", "Bench", "saksbehandler", "bench-passord-1")
         part = parter.opprett_part(
             tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}

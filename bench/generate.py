@@ -20,6 +20,7 @@ from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
 from dokumenter.infrastruktur.konvertering import KaldKonverterer, KonverterPool, VarmKonverterer
 from dokumenter.infrastruktur.maler import les_mal
 from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import apne
 
@@ -74,7 +75,7 @@ def main() -> None:
             Path(mappe) / "arkiv",
             inn.uno_venv,
         )
-        tj = apne(inn)
+        tj = koble_til(apne(inn))
         tj.konverterer = KonverterPool(uno_venv=inn.uno_venv)
         b = brukere.opprett_bruker(tj, "bench", "Bench", "saksbehandler", "bench-passord-1")
         for i in range(args.batch):

@@ -26,6 +26,7 @@ from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
 from dokumenter.infrastruktur import kryptering
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.models import Plan
+from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
 from dokumenter.planer import avslutning, lesing
 from dokumenter.planer import lagring as planer_lagring
@@ -62,7 +63,7 @@ def main() -> None:
             REPO_ROT / ".venv-uno",
         )
         kryptering.lag_nokkelfil(inn)
-        tj = apne(inn)
+        tj = koble_til(apne(inn))
         koord = brukere.opprett_bruker(
             tj, "koord", "Koordinator", "saksbehandler", "bench-fjord-lykt-73"
         )

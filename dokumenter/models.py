@@ -774,7 +774,7 @@ class Dokumentobjekt(Base):
     format: Mapped[str] = mapped_column(String(20))  # PRONOM-koden
     format_detaljer: Mapped[str] = mapped_column(String(100), default="")
     konvertert: Mapped[bool] = mapped_column(default=False)  # PDF/A laget fra DOCX-en
-    lager_sha256: Mapped[str] = mapped_column(String(64))
+    lager_sha256: Mapped[str] = mapped_column(String(64), index=True)
     kryptert: Mapped[bool] = mapped_column(default=False)
     sjekksum: Mapped[str] = mapped_column(String(64))
     filstoerrelse: Mapped[int] = mapped_column(Integer)

@@ -1,4 +1,5 @@
-"""Det en brukstilfelle trenger: databasesesjoner, fillageret, malene og PDF/A-konvertereren."""
+"""Det en brukstilfelle trenger: databasesesjoner, fillageret, malene, PDF/A-konvertereren og
+porten til arkivet (`Journal`: journalføring etter Noark 5, implementert i `dokumenter.noark`)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from arkiv.lager import Fillager, Gjenoppretting, LagerFeil, LagretFil, feilpunkt, gjenopprett
 from arkiv.sok.indeks import Sokeindeks
-from dokumenter.felles.feil import Arkivfeil
+from dokumenter.felles.feil import Arkivfeil, Oppsettsfeil
 from dokumenter.felles.innstillinger import Innstillinger, SmtpOppsett
 from dokumenter.felles.lenker import Lenker, Stilenker
 from dokumenter.felles.tid import naa
@@ -55,6 +56,58 @@ class Lagerfeil(Arkivfeil, LagerFeil):
     """Fillagerets feil, i prosjektets feiltre (arkiv kjenner ikke dokumenter)."""
 
 
+# Det som journalføres (se dokumenter.noark.registrering for hva hver blir i arkivet).
+ARKIVHENDELSER = (
+    "til_gjennomgang",  # avtalen sendt til parten for gjennomgang
+    "til_signering",  # en signeringsrunde startet (kilde: runden)
+    "signert_kopi",  # forseglet eller skannet kopi (kilde: signert_kopi / plandokument)
+    "avviksskjema",  # avviksskjemaet sendt, besvart eller lukket (kilde: avviksskjema)
+    "evaluering",  # evalueringsrapporten (kilde: evaluering)
+    "planversjon",  # en ny versjon av en individuell plan (kilde: planversjon)
+)
+
+
+@dataclass(frozen=True)
+class Arkivhendelse:
+    """Et dokument som gikk ut, kom inn eller ble laget i en sak (avtalen eller planen)."""
+
+    type: str  # en av ARKIVHENDELSER
+    art: str  # "avtale" | "plan": saken hendelsen hører til
+    sak_id: int
+    bruker_id: int | None = None  # None: systemet
+    kilde_id: int | None = None  # raden dokumentet står i
+    # Filene i klartekst når de ikke kan leses fra lageret ennå (de ligger i ventemappen til
+    # transaksjonen er over) og er krypterte der eller har ukjent format: planenes filer og
+    # skannede kopier. I samme rekkefølge som kildens filer (DOCX før PDF).
+    innhold: tuple[bytes, ...] = field(default=(), repr=False)
+
+
+class Journal(Protocol):
+    """Porten domenene journalfører gjennom, alltid inne i transaksjonen som gjør endringen."""
+
+    def ny_sak(self, s: Session, art: str, sak_id: int, bruker_id: int) -> None:
+        """En ny avtale eller plan: saksmappen med saksnummer."""
+
+    def registrer(self, s: Session, hendelse: Arkivhendelse) -> None:
+        """En journalpost med dokumentene, og meldingen til sak/arkiv i utboksen."""
+
+    def kasser_plan(self, s: Session, plan_id: int, utfort_av: str) -> None:
+        """Planen slettes etter oppbevaringstiden: kassasjonen registreres før radene slettes."""
+
+
+class IkkeKobletJournal:
+    """Standardverdien: arkivet er ikke koblet til, og ingenting kan journalføres stille bort.
+    Skallene (kommandolinjen, nettsiden) kobler til med `dokumenter.noark.koble_til`."""
+
+    def _feil(self, *_: object, **__: object) -> None:
+        raise Oppsettsfeil(
+            "Arkivet (Noark 5) er ikke koblet til denne prosessen, så ingenting kan "
+            "journalføres. Kall dokumenter.noark.koble_til(tjenester) etter apne()."
+        )
+
+    ny_sak = registrer = kasser_plan = _feil
+
+
 @dataclass
 class Tjenester:
     innstillinger: Innstillinger
@@ -67,6 +120,8 @@ class Tjenester:
     _chiffer: Chiffer | None = field(default=None, repr=False)
     # Lenkene i e-post; nettsiden bytter til sine egne ruter (web/lenker.py).
     lenker: Lenker = field(init=False, repr=False)
+    # Journalføringen (dokumenter.noark); kobles til av skallene.
+    journal: Journal = field(default_factory=IkkeKobletJournal, repr=False)
 
     def __post_init__(self) -> None:
         self.lenker = Stilenker(self.innstillinger.nettadresse)

@@ -19,6 +19,7 @@ from dokumenter.infrastruktur.db import oppgrader
 from dokumenter.infrastruktur.forsegling import Segl, lag_demo_segl
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.infrastruktur.smtpsink import SmtpSink
+from dokumenter.noark import koble_til
 from dokumenter.tjenester import Tjenester, apne
 
 PASSORD = "Hvalross-fjord-lykt-73"
@@ -98,7 +99,7 @@ def tj(
     shutil.copy(demosegl.nokkel, tmp_path / "segl" / "nokkel.pem")
     shutil.copy(demosegl.sertifikat, tmp_path / "segl" / "sertifikat.pem")
     kryptering.lag_nokkelfil(lag_innstillinger(tmp_path))
-    t = apne(lag_innstillinger(tmp_path, database_url=database_url))
+    t = koble_til(apne(lag_innstillinger(tmp_path, database_url=database_url)))
     t.konverterer = konverterer
     t.smtp = smtp_sink.oppsett()
     smtp_sink.tom()

@@ -15,6 +15,7 @@ from dokumenter.avtaler.livslop import STATUSER
 from dokumenter.brukere.roller import er_ansatt
 from dokumenter.felles import formatering
 from dokumenter.felles.innstillinger import Innstillinger
+from dokumenter.noark import koble_til
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer.regler import STATUSER as PLANSTATUSER
 from dokumenter.signering.skannet import MAKS_SKANNET
@@ -62,7 +63,7 @@ def _hemmelig_nokkel(inn: Innstillinger) -> str:
 
 
 def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
-    tj = tjenester or apne(Innstillinger.fra_miljo())
+    tj = koble_til(tjenester or apne(Innstillinger.fra_miljo()))
     https = tj.innstillinger.https
     app = Flask(__name__)
     app.url_map.storste_id = tj.storste_id  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ HENDELSESTYPER = {
     "avvik_besvart": "Avvik besvart",
     "avvik_lukket": "Avvik lukket",
     "evaluert": "Evaluert",
+    "skjerming_endret": "Skjerming endret",
 }
 
 
@@ -64,6 +65,11 @@ def beskriv_hendelse(h: Hendelse, brukernavn: dict[int, str]) -> str:
     if h.type.startswith("avvik_"):
         return f"Avvik {d.get('avvik', '')}" + (
             f", skjema {d['skjema']}" if d.get("skjema") else ""
+        )
+    if h.type == "skjerming_endret":
+        hva = "Skjermet" if d.get("skjermet") else "Skjerming opphevet"
+        return (
+            hva + (f" (avvik {d['avvik']})" if d.get("avvik") else "") + f": {d.get('grunn', '')}"
         )
     if h.type == "evaluert":
         return f"Beslutning: {d.get('beslutning', '')}"

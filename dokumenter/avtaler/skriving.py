@@ -26,7 +26,7 @@ from dokumenter.models import (
     Part,
 )
 from dokumenter.sok import indeksering as sok
-from dokumenter.tjenester import Tjenester
+from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 T = TypeVar("T")
 
@@ -186,6 +186,7 @@ def opprett_utkast(
         )
         s.add(avtale)
         s.flush()
+        tj.journal.ny_sak(s, "avtale", avtale.id, bruker_id)
         s.add(Ansvarsoverforing(avtale=avtale, til_id=bruker_id, utfort_av_id=bruker_id))
         logg(s, avtale.id, "opprettet", bruker_id, fra, part=part.navn)
         _ny_versjon(s, avtale.id, 0, mal, rene, produsert, bruker_id, grunn, fra, token)
@@ -275,6 +276,8 @@ def sett_status(
         if avtale is None:
             raise IkkeFunnet("Avtalen finnes ikke.")
         bytt_status(s, avtale, status, bruker_id, fra, begrunnelse, avsluttet_dato=avsluttet_dato)
+        if status == "til_gjennomgang":  # sendt til parten: utgående journalpost
+            tj.journal.registrer(s, Arkivhendelse(status, "avtale", avtale_id, bruker_id))
     sok.oppdater_avtale(tj, avtale_id)
     return avtale
 

@@ -18,7 +18,7 @@ from dokumenter.felles.tid import som_utc
 from dokumenter.infrastruktur.render import kontekst, render_docx
 from dokumenter.models import Avtale, Avvik, Avviksskjema, Bruker
 from dokumenter.sok import indeksering as sok
-from dokumenter.tjenester import Tjenester
+from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 MAL = "avviksskjema"
 
@@ -63,16 +63,19 @@ def _nytt_skjema(
             setattr(avvik, navn, verdi)
         avvik.status = anledning
         nummer = len(avvik.skjemaer) + 1
-        s.add(
-            Avviksskjema(
-                avvik_id=avvik_id,
-                nummer=nummer,
-                anledning=anledning,
-                docx_sha256=docx_fil.sha256,
-                docx_storrelse=docx_fil.storrelse,
-                pdf_sha256=pdf_fil.sha256,
-                pdf_storrelse=pdf_fil.storrelse,
-            )
+        skjema = Avviksskjema(
+            avvik_id=avvik_id,
+            nummer=nummer,
+            anledning=anledning,
+            docx_sha256=docx_fil.sha256,
+            docx_storrelse=docx_fil.storrelse,
+            pdf_sha256=pdf_fil.sha256,
+            pdf_storrelse=pdf_fil.storrelse,
+        )
+        s.add(skjema)
+        s.flush()
+        tj.journal.registrer(
+            s, Arkivhendelse("avviksskjema", "avtale", avvik.avtale_id, bruker_id, skjema.id)
         )
         logg(
             s,

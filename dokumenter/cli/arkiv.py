@@ -1,4 +1,5 @@
-"""`dokumenter arkiv`: kontroll, sikkerhetskopi, gjenoppretting og ny søkeindeks."""
+"""`dokumenter arkiv`: kontroll, sikkerhetskopi, gjenoppretting og ny søkeindeks, og Noark
+5-uttrekket og utboksen til sak/arkiv (fra `noark.py`)."""
 
 from __future__ import annotations
 
@@ -116,3 +117,14 @@ def tom_loggko() -> None:
     finally:
         tj.lukk()
     click.echo(f"Skrev {antall} loggposter fra køen inn i databasen.")
+
+
+def _noark() -> None:
+    """Kommandoene for Noark 5 (uttrekk, kontroll, utboksen) hører til samme gruppe."""
+    from dokumenter.cli import noark
+
+    for kommando in (noark.uttrekk, noark.kontroller_uttrekk):
+        gruppe.add_command(kommando)
+
+
+_noark()

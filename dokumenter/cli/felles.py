@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 
 
 def tjenester(nettadresse: str | None = None) -> Tjenester:
-    from dokumenter.tjenester import apne  # lastes først her: `signatur verifiser` trenger den ikke
+    # Lastes først her: `signatur verifiser` trenger dem ikke.
+    from dokumenter.noark import koble_til
+    from dokumenter.tjenester import apne
 
-    tj = apne(Innstillinger.fra_miljo())
+    tj = koble_til(apne(Innstillinger.fra_miljo()))
     if nettadresse:
         tj.lenker = Stilenker(nettadresse)
     return tj

@@ -26,7 +26,7 @@ from dokumenter.felles.validering import les_dato, rens_tekst
 from dokumenter.infrastruktur.render import kontekst, render_docx
 from dokumenter.models import Avtale, Evaluering, SignertKopi
 from dokumenter.sok import indeksering as sok
-from dokumenter.tjenester import Tjenester
+from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +153,9 @@ def evaluer(
         )
         s.add(evaluering)
         s.flush()
+        tj.journal.registrer(
+            s, Arkivhendelse("evaluering", "avtale", avtale_id, bruker_id, evaluering.id)
+        )
         logg(
             s,
             avtale_id,

@@ -35,6 +35,33 @@ class SmtpOppsett:
 
 
 @dataclass(frozen=True)
+class FiksIoOppsett:
+    """Fiks IO (DOKUMENTER_FIKS_IO_*): kontoen meldingene sendes fra, integrasjonen som logger
+    inn hos KS, nøkkelen meldingene dekrypteres med, og sak/arkiv-systemets konto."""
+
+    konto_id: str
+    integrasjon_id: str
+    integrasjon_passord: str = field(repr=False)
+    privatnokkel: Path
+    mottaker_konto_id: str
+
+
+@dataclass(frozen=True)
+class ArkivOppsett:
+    """Kommunens arkiv (DOKUMENTER_ARKIV_*): navnet, arkivskaperen, den administrative enheten
+    sakene står på, klassifikasjonsfilen (None: den som følger med), utboksen til sak/arkiv
+    og hvordan meldingene leveres («mappe» eller «fiks-io»)."""
+
+    navn: str = "Kommunen"
+    arkivskaper_id: str = "Kommunen"
+    enhet: str = "Boligsosialt arbeid"
+    klasser: Path | None = None
+    utboks: Path | None = None
+    transport: str = "mappe"
+    fiks_io: FiksIoOppsett | None = None
+
+
+@dataclass(frozen=True)
 class Innstillinger:
     instans: Path
     database_url: str
@@ -64,10 +91,16 @@ class Innstillinger:
     https: bool = False
     passordprofil: str = "produksjon"
     loggnivaa: str = "INFO"
+    arkivoppsett: ArkivOppsett = field(default_factory=ArkivOppsett)
 
     @property
     def indeksmappe(self) -> Path:
         return self.indeks or self.instans / "indeks"
+
+    @property
+    def utboks(self) -> Path:
+        """Mappen meldingene til sak/arkiv legges i (standard <instans>/utboks)."""
+        return self.arkivoppsett.utboks or self.instans / "utboks"
 
     @property
     def seglmappe(self) -> Path:
@@ -116,6 +149,7 @@ class Innstillinger:
             demo=_ja_nei(env, "DOKUMENTER_DEMO"),
             https=_ja_nei(env, "DOKUMENTER_HTTPS"),
             loggnivaa=_valg(env, "DOKUMENTER_LOGGNIVAA", LOGGNIVAER, "INFO"),
+            arkivoppsett=_arkiv(env),
         )
 
 
@@ -145,6 +179,56 @@ def _valg(env: Mapping[str, str], navn: str, lovlige: tuple[str, ...], standard:
 
 def _nokler(verdi: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in verdi.replace("\n", ",").split(",") if n.strip())
+
+
+TRANSPORTER = ("mappe", "fiks-io")
+FIKS_IO = {
+    "konto_id": "DOKUMENTER_FIKS_IO_KONTO_ID",
+    "integrasjon_id": "DOKUMENTER_FIKS_IO_INTEGRASJON_ID",
+    "integrasjon_passord": "DOKUMENTER_FIKS_IO_INTEGRASJON_PASSORD",
+    "privatnokkel": "DOKUMENTER_FIKS_IO_PRIVATNOKKEL",
+    "mottaker_konto_id": "DOKUMENTER_FIKS_ARKIV_MOTTAKER",
+}
+
+
+def _arkiv(env: Mapping[str, str]) -> ArkivOppsett:
+    """Arkivet fra DOKUMENTER_ARKIV_*; transporten «fiks-io» krever alle DOKUMENTER_FIKS_*."""
+
+    def verdi(navn: str) -> str:
+        return (env.get(navn) or "").strip()
+
+    standard = ArkivOppsett()
+    navn = verdi("DOKUMENTER_ARKIV_NAVN") or standard.navn
+    transport = (verdi("DOKUMENTER_ARKIV_TRANSPORT") or "mappe").lower()
+    if transport not in TRANSPORTER:
+        raise ValueError(
+            f"DOKUMENTER_ARKIV_TRANSPORT må være en av {', '.join(TRANSPORTER)}, ikke "
+            f"{transport!r}."
+        )
+    fiks_io = None
+    if transport == "fiks-io":
+        mangler = [miljo for miljo in FIKS_IO.values() if not verdi(miljo)]
+        if mangler:
+            raise ValueError(
+                "Transporten «fiks-io» krever Fiks IO-kontoen fra KS; disse mangler: "
+                + ", ".join(mangler)
+                + "."
+            )
+        fiks_io = FiksIoOppsett(
+            **{felt: verdi(miljo) for felt, miljo in FIKS_IO.items() if felt != "privatnokkel"},
+            privatnokkel=Path(verdi(FIKS_IO["privatnokkel"])),
+        )
+    return ArkivOppsett(
+        navn=navn,
+        arkivskaper_id=verdi("DOKUMENTER_ARKIVSKAPER_ID") or navn,
+        enhet=verdi("DOKUMENTER_ARKIV_ENHET") or standard.enhet,
+        klasser=Path(verdi("DOKUMENTER_ARKIV_KLASSER"))
+        if verdi("DOKUMENTER_ARKIV_KLASSER")
+        else None,
+        utboks=Path(verdi("DOKUMENTER_ARKIV_UTBOKS")) if verdi("DOKUMENTER_ARKIV_UTBOKS") else None,
+        transport=transport,
+        fiks_io=fiks_io,
+    )
 
 
 def _smtp(env: Mapping[str, str]) -> SmtpOppsett | None:

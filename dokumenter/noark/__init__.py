@@ -11,3 +11,18 @@ arkivmelding og uttrekksjobb. Importerer felles, infrastruktur, models, tjeneste
 bare cli, web og sider importerer herfra. Skjemaene i `skjema/` er uendrede kopier (se
 `skjema/NOTE.md`).
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dokumenter.tjenester import Tjenester
+
+
+def koble_til(tj: Tjenester) -> Tjenester:
+    """Koble arkivet (journalføringen) til tjenestene; skallene gjør det etter `apne()`."""
+    from dokumenter.noark.registrering import Journalforing
+
+    tj.journal = Journalforing(tj)
+    return tj

@@ -49,7 +49,7 @@ from dokumenter.planer.regler import (
 )
 from dokumenter.planer.signering import trekk_aktiv_runde
 from dokumenter.sok import indeksering as sok
-from dokumenter.tjenester import Tjenester
+from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 # --- Opprette og lagre ------------------------------------------------------------------------
 
@@ -133,6 +133,7 @@ def opprett(
         )
         s.add(plan)
         s.flush()
+        tj.journal.ny_sak(s, "plan", plan.id, bruker_id)
         logg(s, plan.id, "opprettet", bruker_id, "Koordinator for planen", fra)
         return plan.id
 
@@ -238,20 +239,26 @@ def lagre_versjon(
         plan.neste_evaluering = date.fromisoformat(lagret["revideres"])
         plan.evaluering_paminnet = None
         registrer_mal(s, mal, malfil_)
-        s.add(
-            PlanVersjon(
-                plan_id=plan_id,
-                nummer=nummer,
-                feltverdier=lagret,
-                mal_versjon=mal.versjon,
-                mal_sha256=malfil_.sha256,
-                grunn=grunn,
-                opprettet_av_id=bruker_id,
-                skjema_token=token,
-            )
+        versjon = PlanVersjon(
+            plan_id=plan_id,
+            nummer=nummer,
+            feltverdier=lagret,
+            mal_versjon=mal.versjon,
+            mal_sha256=malfil_.sha256,
+            grunn=grunn,
+            opprettet_av_id=bruker_id,
+            skjema_token=token,
         )
+        s.add(versjon)
         for type_, fil, klartekst in (("docx", docx_, docx), ("pdf", pdf_, pdf)):
             s.add(_plandokument(plan_id, nummer, type_, fil, klartekst, bruker_id))
+        s.flush()
+        tj.journal.registrer(
+            s,
+            Arkivhendelse(
+                "planversjon", "plan", plan_id, bruker_id, versjon.id, innhold=(docx, pdf)
+            ),
+        )
         logg(s, plan_id, "ny_versjon", bruker_id, g, fra, versjon=nummer, grunn=grunn)
         return nummer
 

@@ -196,7 +196,7 @@ class Plansignering(motor.Signerbar[Plansak]):
         bruker_id: int | None,
         fra: str,
         **detaljer: Any,
-    ) -> None:
+    ) -> Plandokument:
         plan = sak.plan
         if runde is None:  # skannet kopi
             if plan.gjeldende_versjon == 0 or plan.status == "avsluttet":
@@ -205,20 +205,20 @@ class Plansignering(motor.Signerbar[Plansak]):
                 s, plan, bruker_id, sak.grunnlag, fra, "Skannet signert kopi lastet opp."
             )
         versjon = runde.versjon_nummer if runde else plan.gjeldende_versjon
-        s.add(
-            Plandokument(
-                plan_id=plan.id,
-                versjon_nummer=versjon,
-                type=detaljer["type"],
-                sha256=fil.sha256,
-                storrelse=fil.storrelse,
-                innhold_sha256=hashlib.sha256(data).hexdigest(),
-                runde_id=runde.id if runde else None,
-                opprettet_av_id=bruker_id,
-            )
+        kopi = Plandokument(
+            plan_id=plan.id,
+            versjon_nummer=versjon,
+            type=detaljer["type"],
+            sha256=fil.sha256,
+            storrelse=fil.storrelse,
+            innhold_sha256=hashlib.sha256(data).hexdigest(),
+            runde_id=runde.id if runde else None,
+            opprettet_av_id=bruker_id,
         )
+        s.add(kopi)
         plan.status = "aktiv"
         self.logg(s, sak, "signert_kopi", bruker_id, fra, **{**detaljer, "versjon": versjon})
+        return kopi
 
     def etter_fullfort(
         self, tj: Tjenester, sak: Plansak, runde: Signeringsrunde, sha256: str

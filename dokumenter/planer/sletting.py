@@ -69,6 +69,8 @@ def _slett_rader_og_filer(
     with tj.transaksjon() as s:
         plan = s.get(Plan, plan_id)
         nummer, avsluttet = plan.nummer, plan.avsluttet_dato
+        # Slettingen er en kassasjon i arkivet: registrert før radene forsvinner.
+        tj.journal.kasser_plan(s, plan_id, utfort_av)
         filer = set(s.scalars(select(Plandokument.sha256).where(Plandokument.plan_id == plan_id)))
         runder = select(Signeringsrunde.id).where(Signeringsrunde.plan_id == plan_id)
         signatarer = select(Signatar.id).where(Signatar.runde_id.in_(runder))

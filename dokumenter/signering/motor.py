@@ -49,7 +49,7 @@ from dokumenter.signering.runder import (
     skal_paminnes,
 )
 from dokumenter.signering.skannet import antall_sider, sjekk_skannet_pdf
-from dokumenter.tjenester import Tjenester
+from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 GJELDENDE = ("aktiv", "pauset")  # rundestatusene som holder saken «til signering»
 K = TypeVar("K")  # saken slik den signerbare åpner den (en Avtale, en plan med grunnlag …)
@@ -202,6 +202,9 @@ def start_runde(
         )
         s.add(runde)
         s.flush()
+        tj.journal.registrer(
+            s, Arkivhendelse("til_signering", art.art, objekt_id, bruker_id, runde.id)
+        )
         art.logg(
             s,
             sak,
@@ -370,9 +373,10 @@ def fullfor_runde(tj: Tjenester, art: Signerbar, runde_id: int) -> list[str]:
             raise _AlleredeFullfort
         runde.status, runde.avsluttet = "fullfort", naa()
         sak = art.apne(s, objekt_id, None, "systemet", endre=False)
-        art.registrer_kopi(
+        kopi = art.registrer_kopi(
             s, sak, runde, fil, forseglet, None, "systemet", versjon=versjon, type="forseglet"
         )
+        _journalfor_kopi(tj, s, art, objekt_id, None, kopi, forseglet)
         return fil.sha256
 
     try:
@@ -399,13 +403,32 @@ def last_opp_skannet(
 
     def registrer(s: Session, filer: list[LagretFil]) -> Any:
         sak = art.apne(s, objekt_id, bruker_id, fra, endre=True)
-        return art.registrer_kopi(
+        kopi = art.registrer_kopi(
             s, sak, None, filer[0], pdf, bruker_id, fra, type="skannet", sider=sider
         )
+        _journalfor_kopi(tj, s, art, objekt_id, bruker_id, kopi, pdf)
+        return kopi
 
     kopi = tj.arkiver([art.til_arkivet(tj, pdf)], registrer)
     art.oppdater_indeks(tj, objekt_id)
     return kopi
+
+
+def _journalfor_kopi(
+    tj: Tjenester,
+    s: Session,
+    art: Signerbar,
+    objekt_id: int,
+    bruker_id: int | None,
+    kopi: Any,
+    data: bytes,
+) -> None:
+    """Den signerte kopien er et inngående dokument i saken (`kopi` er raden den står i)."""
+    s.flush()
+    tj.journal.registrer(
+        s,
+        Arkivhendelse("signert_kopi", art.art, objekt_id, bruker_id, kopi.id, innhold=(data,)),
+    )
 
 
 # --- Påminnelser og utløp -------------------------------------------------------------------------

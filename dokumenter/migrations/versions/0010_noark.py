@@ -180,6 +180,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_dokumentobjekt_dokumentbeskrivelse_id", "dokumentobjekt", ["dokumentbeskrivelse_id"]
     )
+    op.create_index("ix_dokumentobjekt_lager_sha256", "dokumentobjekt", ["lager_sha256"])
     op.create_table(
         "skjermingsendring",
         _id(),

@@ -1,0 +1,337 @@
+"""arkivstruktur.xml: arkiv → arkivdel → klassifikasjonssystem → klasse → saksmappe →
+journalpost → dokumentbeskrivelse → dokumentobjekt, skrevet fortløpende etter Noark 5 v5.0
+(`skjema/noark5/arkivstruktur.xsd`; rekkefølgen på elementene er skjemaets).
+
+Bare arkivformatet (PDF) er med som dokumentobjekt; produksjonsformatet (DOCX) avleveres ikke.
+Hvert dokumentobjekt peker på `dokumenter/<sjekksum>.pdf`, som `filer` legger i uttrekket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from dokumenter.models import Arkivdel, Dokumentbeskrivelse, Dokumentobjekt, Klasse
+from dokumenter.noark import kodeverk as kv
+from dokumenter.noark.utvalg import IKKE_AVSLUTTET, Grunnlag, Mappe, Post
+from dokumenter.noark.xml import NS, Tekstfil, dato, felt, felter, tid
+
+AS = NS["arkivstruktur"]
+KONVERTERT_AV = "LibreOffice (PDF/A-2b), i dokumenter"
+
+
+def dokumentfil(do: Dokumentobjekt) -> str:
+    """Stien til filen i uttrekket; samme innhold er én fil, uansett hvor mange som viser dit."""
+    return f"dokumenter/{do.sjekksum}.{do.filtype}"
+
+
+class Teller:
+    def __init__(self) -> None:
+        self.antall = {"mappe": 0, "registrering": 0, "dokumentbeskrivelse": 0, "dokumentobjekt": 0}
+
+
+def skriv(
+    f: Tekstfil,
+    g: Grunnlag,
+    arkivnavn: str,
+    arkivskaper: str,
+    enhet: str,
+    klassifikasjon: tuple[str, str],
+    mapper: Iterator[Mappe],
+    dokument: Callable[[Dokumentobjekt], None],
+    arkivdeler: list[int],
+) -> Teller:
+    """Skriv hele filen. `dokument` kalles for hvert dokumentobjekt (filen legges i uttrekket),
+    `arkivdeler` er arkivdelene som skal med, i rekkefølge."""
+    teller = Teller()
+    f.skriv(
+        f'<arkiv xmlns="{AS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:schemaLocation="{AS} arkivstruktur.xsd">',
+        felter(
+            ("systemID", g.arkiv.system_id),
+            ("tittel", arkivnavn),
+            ("arkivstatus", "Opprettet"),
+            ("opprettetDato", tid(g.arkiv.opprettet)),
+            ("opprettetAv", kv.SYSTEMET),
+            ("avsluttetDato", tid(g.sluttid)),
+            ("avsluttetAv", IKKE_AVSLUTTET),
+        ),
+        "<arkivskaper>",
+        felter(("arkivskaperID", arkivskaper), ("arkivskaperNavn", arkivnavn)),
+        "</arkivskaper>\n",
+    )
+    neste = next(mapper, None)
+    for arkivdel_id in arkivdeler:
+        arkivdel = g.arkivdeler[arkivdel_id]
+        f.skriv(_arkivdel_start(g, arkivdel))
+        if neste is not None and neste.mappe.arkivdel_id == arkivdel_id:
+            f.skriv(_klassifikasjonssystem(arkivdel, klassifikasjon))
+            klasse_id = None
+            while neste is not None and neste.mappe.arkivdel_id == arkivdel_id:
+                if neste.mappe.klasse_id != klasse_id:
+                    if klasse_id is not None:
+                        f.skriv("</klasse>\n")
+                    klasse_id = neste.mappe.klasse_id
+                    f.skriv(_klasse(g.klasser[klasse_id]))
+                _mappe(f, g, enhet, neste, dokument, teller)
+                neste = next(mapper, None)
+            f.skriv("</klasse>\n</klassifikasjonssystem>\n")
+        f.skriv("</arkivdel>\n")
+    f.skriv("</arkiv>\n")
+    return teller
+
+
+def _arkivdel_start(g: Grunnlag, a: Arkivdel) -> str:
+    return "<arkivdel>" + felter(
+        ("systemID", a.system_id),
+        ("tittel", a.tittel),
+        ("arkivdelstatus", a.status),
+        ("opprettetDato", tid(a.opprettet)),
+        ("opprettetAv", kv.SYSTEMET),
+        ("avsluttetDato", tid(g.sluttid)),
+        ("avsluttetAv", IKKE_AVSLUTTET),
+        ("arkivperiodeStartDato", dato(min(g.start, a.periode_start))),
+        ("arkivperiodeSluttDato", dato(g.slutt)),
+    )
+
+
+def _klassifikasjonssystem(a: Arkivdel, klassifikasjon: tuple[str, str]) -> str:
+    tittel, type_ = klassifikasjon
+    return (
+        "\n<klassifikasjonssystem>"
+        + felter(
+            ("systemID", a.klassifikasjonssystem_id),
+            ("klassifikasjonstype", type_ or None),
+            ("tittel", tittel),
+            ("opprettetDato", tid(a.opprettet)),
+            ("opprettetAv", kv.SYSTEMET),
+        )
+        + "\n"
+    )
+
+
+def _klasse(k: Klasse) -> str:
+    return "<klasse>" + felter(
+        ("systemID", k.system_id),
+        ("klasseID", k.klasse_id),
+        ("tittel", k.tittel),
+        ("opprettetDato", tid(k.opprettet)),
+        ("opprettetAv", kv.SYSTEMET),
+    )
+
+
+def _skjerming(metadata: tuple[str, ...], dokument: bool = False) -> str:
+    return (
+        "<skjerming>"
+        + felt("tilgangsrestriksjon", kv.UNNTATT[1])
+        + felt("skjermingshjemmel", kv.SKJERMINGSHJEMMEL)
+        + "".join(felt("skjermingMetadata", m) for m in metadata)
+        + (felt("skjermingDokument", kv.SKJERMING_DOKUMENT) if dokument else "")
+        + "</skjerming>"
+    )
+
+
+def _kassasjon(m: Mappe) -> str:
+    if m.mappe.kassasjonsvedtak != kv.KASSERES[1] or m.kassasjonsdato is None:
+        return ""  # «Bevares»: skjemaets kassasjon krever kassasjonsdato, som ikke finnes da
+    return (
+        "<kassasjon>"
+        + felter(
+            ("kassasjonsvedtak", m.mappe.kassasjonsvedtak),
+            ("kassasjonshjemmel", m.mappe.kassasjonshjemmel or None),
+            ("bevaringstid", m.mappe.bevaringstid or 0),
+            ("kassasjonsdato", dato(m.kassasjonsdato)),
+        )
+        + "</kassasjon>"
+    )
+
+
+def _mappe(
+    f: Tekstfil,
+    g: Grunnlag,
+    enhet: str,
+    m: Mappe,
+    dokument: Callable[[Dokumentobjekt], None],
+    teller: Teller,
+) -> None:
+    r = m.mappe
+    partnavn, orgnr, kontakt = g.parter.get(r.part_id, ("", "", ""))
+    f.skriv(
+        '<mappe xsi:type="saksmappe">',
+        felter(
+            ("systemID", r.system_id),
+            ("mappeID", f"{r.saksaar}/{r.sakssekvensnummer}"),
+            ("tittel", r.tittel),
+            ("offentligTittel", r.offentlig_tittel if m.skjermet else None),
+            ("opprettetDato", tid(r.opprettet)),
+            ("opprettetAv", g.navn(r.opprettet_av_id)),
+            ("avsluttetDato", tid(m.avsluttet)),
+            ("avsluttetAv", m.avsluttet_av),
+        ),
+        "<part>",
+        felter(
+            ("partID", orgnr or None),
+            ("partNavn", partnavn),
+            ("partRolle", "Avtalepart" if r.avtale_id or not r.plan_nummer else "Institusjon"),
+            ("kontaktperson", kontakt or None),
+        ),
+        "</part>",
+        _kassasjon(m),
+        _skjerming(kv.SKJERMING_MAPPE) if m.skjermet else "",
+        "\n",
+    )
+    teller.antall["mappe"] += 1
+    for post in m.poster:
+        _registrering(f, g, m, post, dokument, teller)
+    f.skriv(
+        felter(
+            ("saksaar", r.saksaar),
+            ("sakssekvensnummer", r.sakssekvensnummer),
+            ("saksdato", dato(r.opprettet.date())),
+            ("administrativEnhet", enhet),
+            ("saksansvarlig", m.saksansvarlig),
+            ("saksstatus", m.saksstatus),
+        ),
+        "</mappe>\n",
+    )
+
+
+def _registrering(
+    f: Tekstfil,
+    g: Grunnlag,
+    m: Mappe,
+    post: Post,
+    dokument: Callable[[Dokumentobjekt], None],
+    teller: Teller,
+) -> None:
+    jp = post.jp
+    opprettet, av = tid(jp.opprettet), g.navn(jp.opprettet_av_id)
+    deler = [
+        '<registrering xsi:type="journalpost">',
+        felter(
+            ("systemID", jp.system_id),
+            ("opprettetDato", opprettet),
+            ("opprettetAv", av),
+            ("arkivertDato", opprettet),
+            ("arkivertAv", av),
+        ),
+    ]
+    if jp.arkivdel_id != m.mappe.arkivdel_id:
+        deler.append(felt("referanseArkivdel", g.arkivdeler[jp.arkivdel_id].system_id))
+    if post.skjermet:
+        deler.append(
+            _skjerming(
+                (
+                    kv.SKJERMING_TITTEL_REGISTRERING,
+                    kv.SKJERMING_REGISTRERING[jp.korrespondanseparttype],
+                )
+            )
+        )
+    f.skriv(*deler)
+    for db, objekter in post.dokumenter:
+        f.skriv(_dokumentbeskrivelse(g, m, post, db))
+        for do in objekter:
+            dokument(do)
+            f.skriv(_dokumentobjekt(g, do))
+            teller.antall["dokumentobjekt"] += 1
+        f.skriv("</dokumentbeskrivelse>")
+        teller.antall["dokumentbeskrivelse"] += 1
+    f.skriv(
+        felter(
+            ("tittel", jp.tittel),
+            ("offentligTittel", jp.offentlig_tittel if post.skjermet else None),
+        ),
+        "<korrespondansepart>",
+        felter(
+            ("korrespondanseparttype", jp.korrespondanseparttype),
+            ("korrespondansepartNavn", jp.korrespondansepart),
+            ("kontaktperson", jp.kontaktperson or None),
+        ),
+        "</korrespondansepart>",
+        felter(
+            ("journalaar", jp.journalaar),
+            ("journalsekvensnummer", jp.journalsekvensnummer),
+            ("journalpostnummer", jp.journalpostnummer),
+            ("journalposttype", kv.JOURNALPOSTTYPER[jp.journalposttype]),
+            ("journalstatus", jp.journalstatus),
+            ("journaldato", dato(jp.journaldato)),
+            ("dokumentetsDato", dato(jp.dokumentets_dato)),
+            ("mottattDato", opprettet if jp.journalposttype == "I" else None),
+            ("sendtDato", opprettet if jp.journalposttype == "U" else None),
+        ),
+        "</registrering>\n",
+    )
+    teller.antall["registrering"] += 1
+
+
+def _dokumentbeskrivelse(g: Grunnlag, m: Mappe, post: Post, db: Dokumentbeskrivelse) -> str:
+    opprettet, av = tid(db.opprettet), g.navn(db.opprettet_av_id)
+    kassert = ""
+    if db.kassert is not None:
+        kassert = (
+            "<kassasjon>"
+            + felter(
+                ("kassasjonsvedtak", kv.KASSERES[1]),
+                ("kassasjonshjemmel", m.mappe.kassasjonshjemmel or None),
+                ("bevaringstid", m.mappe.bevaringstid or 0),
+                ("kassasjonsdato", dato(m.kassasjonsdato or db.kassert.date())),
+            )
+            + "</kassasjon><utfoertKassasjon>"
+            + felter(("kassertDato", tid(db.kassert)), ("kassertAv", db.kassert_av))
+            + "</utfoertKassasjon>"
+        )
+    return (
+        "<dokumentbeskrivelse>"
+        + felter(
+            ("systemID", db.system_id),
+            ("dokumenttype", db.dokumenttype),
+            ("dokumentstatus", kv.DOKUMENTSTATUS[1]),
+            ("tittel", db.tittel),
+            ("opprettetDato", opprettet),
+            ("opprettetAv", av),
+            ("tilknyttetRegistreringSom", kv.HOVEDDOKUMENT[1]),
+            ("dokumentnummer", db.dokumentnummer),
+            ("tilknyttetDato", opprettet),
+            ("tilknyttetAv", av),
+        )
+        + kassert
+        + (
+            _skjerming(("Skjerming tittel dokumentbeskrivelse",), dokument=True)
+            if post.skjermet
+            else ""
+        )
+    )
+
+
+def _dokumentobjekt(g: Grunnlag, do: Dokumentobjekt) -> str:
+    opprettet = tid(do.opprettet)
+    konvertering = ""
+    if do.konvertert:
+        konvertering = (
+            "<konvertering>"
+            + felter(
+                ("konvertertDato", opprettet),
+                ("konvertertAv", KONVERTERT_AV),
+                ("konvertertFraFormat", kv.DOCX[0]),
+                ("konvertertTilFormat", do.format),
+                ("konverteringsverktoey", "LibreOffice"),
+            )
+            + "</konvertering>"
+        )
+    return (
+        "<dokumentobjekt>"
+        + felter(
+            ("systemID", do.system_id),
+            ("versjonsnummer", do.versjonsnummer),
+            ("variantformat", do.variantformat),
+            ("format", do.format),
+            ("formatDetaljer", do.format_detaljer or None),
+            ("opprettetDato", opprettet),
+            ("opprettetAv", g.navn(do.opprettet_av_id)),
+            ("referanseDokumentfil", dokumentfil(do)),
+            ("sjekksum", do.sjekksum),
+            ("sjekksumAlgoritme", kv.SJEKKSUMALGORITME),
+            ("filstoerrelse", do.filstoerrelse),
+        )
+        + konvertering
+        + "</dokumentobjekt>"
+    )
