@@ -109,3 +109,29 @@ def kontroller_uttrekk(mappe: Path) -> None:
         skriv_kontroll(r)
         sys.exit(1)
     click.echo("Uttrekket er i orden.")
+
+
+@click.command(
+    "send-utboks",
+    help="Lever meldingene til sak/arkiv (Fiks Arkiv) og les kvitteringene (for cron). "
+    "Trygt å kjøre igjen og å avbryte. 1 hvis noe feilet.",
+)
+def send_utboks() -> None:
+    from dokumenter.noark.utboks import send_utboks as send
+
+    tj = tjenester()
+    try:
+        r = send(tj)
+    except Domenefeil as e:
+        feil(str(e))
+    finally:
+        tj.lukk()
+    click.echo(
+        f"Sendt {len(r.sendt)} meldinger, {len(r.kvittert)} kvittert, {len(r.feilet)} feilet."
+    )
+    for meldings_id, grunn in r.feilet:
+        click.echo(f"Feilet {meldings_id}: {grunn}", err=True)
+    for fil, grunn in r.avviste_kvitteringer:
+        click.echo(f"Kvitteringen {fil} er lagt i avvist/: {grunn}", err=True)
+    if r.feilet or r.avviste_kvitteringer:
+        sys.exit(1)
