@@ -36,7 +36,11 @@ SKRIVING = {
     "avtaler.send_til_signering", "avtaler.last_opp_signert", "avtaler.gjenoppta_signering",
     "parter.ny", "parter.endre", "parter.inviter",
     "avvik.ny", "avvik.send", "avvik.besvar", "avvik.lukk", "evaluering.ny",
+    "arkiv.skjerm_avtale", "arkiv.skjerm_avvik",
 }  # fmt: skip
+# Arkivuttrekk og utboksen til sak/arkiv: bare administratorer.
+BARE_ADMIN = {"arkiv.side", "arkiv.start_uttrekk", "arkiv.jobb", "arkiv.last_ned",
+              "arkiv.send_igjen"}  # fmt: skip
 ANSATTE = ("admin", "saksbehandler", "lesetilgang")
 ROLLER = ("anonym", "partner_a", "partner_b", *ANSATTE)
 
@@ -117,6 +121,8 @@ def verden(tj):
             "plan_id": 999,
             "medlem_id": 999,
             "tilgang_id": 999,
+            "jobb_id": 999,
+            "melding_id": 999,
         }
     return ider
 
@@ -149,11 +155,14 @@ def forventet(endepunkt: str, rolle: str, eier: str) -> set[int] | str:
         return {403}
     if rolle == "lesetilgang" and endepunkt in SKRIVING:
         return {403}
+    if rolle != "admin" and endepunkt in BARE_ADMIN:
+        return {403}
     return "tillatt"
 
 
 def test_hver_rute_for_hver_rolle(tj, verden):
-    app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
+    # Et arkivuttrekk admin starter, registreres, men kjøres ikke (matrisen prøver tilgangen).
+    app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False, BAKGRUNN=lambda *_: None)
     klienter = {rolle: klient(app, rolle) for rolle in ROLLER}
     avvik = []
     tilfeller = [

@@ -16,6 +16,7 @@ from dokumenter.brukere.roller import er_ansatt
 from dokumenter.felles import formatering
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.noark import koble_til
+from dokumenter.noark.kodeverk import SKJERMINGSHJEMMEL
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer.regler import STATUSER as PLANSTATUSER
 from dokumenter.signering.skannet import MAKS_SKANNET
@@ -94,6 +95,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     okt.sett_opp(app, tj)
 
     from web import (
+        arkiv,
         auth,
         avtaler,
         avvik,
@@ -119,6 +121,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         avvik.bp,
         evaluering.bp,
         sok.bp,
+        arkiv.bp,
     )
     for bp in (*blueprints, planer.bp, portal.bp, planportal.bp):
         app.register_blueprint(bp)
@@ -133,6 +136,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     app.jinja_env.filters["orgnr"] = formatering.orgnr
     app.jinja_env.filters["datotekst"] = formatering.datotekst
     app.jinja_env.globals.update(
+        SKJERMINGSHJEMMEL=SKJERMINGSHJEMMEL,
         STATUSER=STATUSER,
         PLANSTATUSER=PLANSTATUSER,
         PARTSTYPER=PARTSTYPER,

@@ -23,6 +23,7 @@ from dokumenter.sider.avtaleside import avtaleside
 from dokumenter.signering.runder import SIDER
 from web import avtaleskjema as skjemaer
 from web import signeringsskjema as sig
+from web.arkiv import Skjermingsskjema
 from web.skjema import valg, vis_feil
 from web.svar import UGYLDIG_SKJEMA, fil, som_melding
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
@@ -105,6 +106,7 @@ def _vis(
         side=side,
         avtale=side.avtale,
         statusskjema=skjemaer.statusskjema(side.avtale.status, formdata=None),
+        skjermingsskjema=Skjermingsskjema(formdata=None),
         ansvarsskjema=ansvarsskjema,
         signeringsskjema=signeringsskjema,
         opplastingsskjema=opplastingsskjema or skjemaer.Opplastingsskjema(formdata=None),

@@ -13,7 +13,9 @@ from flask import flash, redirect, render_template, url_for
 from dokumenter.avvik import lesing, skriving
 from dokumenter.avvik.regler import KAN_MELDE_AVVIK, KATEGORIER, STATUSER, er_forfalt, handlinger
 from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
+from dokumenter.noark import lesing as arkivlesing
 from web import avviksskjema as skjemaer
+from web.arkiv import Skjermingsskjema
 from web.signeringsskjema import Knappeskjema
 from web.skjema import vis_feil
 from web.svar import UGYLDIG_SKJEMA, epostfeil, fil
@@ -59,9 +61,12 @@ def side(
 ):
     melder = skjemaer.melder()
     a = lesing.hent(tj(), avvik_id, melder)
+    ansatt = sider.lukk is not None  # skjermingen er kommunens, ikke portalens
     return render_template(
         "avvik/vis.html",
         a=a,
+        skjermet=arkivlesing.avvik_skjermet(tj(), avvik_id) if ansatt else None,
+        skjermingsskjema=Skjermingsskjema(formdata=None),
         sider=sider,
         forfalt=er_forfalt(a),
         kan=handlinger(a, melder),

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.infrastruktur.maler import Felt
+from dokumenter.noark import lesing as arkivlesing
 from dokumenter.planer import ansvarsgruppe, avslutning, innsynslogg, lagring, lesing, samtykke
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.runder import Signatarvalg
@@ -151,6 +152,7 @@ def vis(plan_id: int):
         signering_pauset=plansignering.pauset(tj(), plan_id),
         min_tur=plansignering.min_tur(tj(), plan_id, _bruker_id()),
         i_dag=date.today().isoformat(),
+        arkiv=arkivlesing.for_plan(tj(), plan_id),  # etter tilgangssjekken i lesing.les
     )
 
 

@@ -66,6 +66,19 @@ def skrivetilgang(visning):
     return innpakket
 
 
+def bare_admin(visning):
+    """Innlogget administrator (arkivuttrekk og utboksen til sak/arkiv)."""
+
+    @wraps(visning)
+    @login_required
+    def innpakket(*args, **kwargs):
+        if getattr(current_user, "rolle", None) != "admin":
+            abort(403)
+        return visning(*args, **kwargs)
+
+    return innpakket
+
+
 def fra() -> str:
     """Hvor en handling kom fra, til revisjonsloggen."""
     return f"web {request.remote_addr or '?'}"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from arkiv.lager import LagerFeil
+from arkiv.lager import LagerFeil, feilpunkt
 from dokumenter.felles.innstillinger import FiksIoOppsett
 from dokumenter.tjenester import Tjenester
 
@@ -91,6 +91,7 @@ class Mappetransport:
         arbeid.mkdir()
         try:
             self._skriv(arbeid / "arkivmelding.xml", melding.xml.encode("utf-8"))
+            feilpunkt("utboks_skriver")
             for fil in melding.filer:
                 self._skriv(arbeid / fil["referanseDokumentfil"], self._innhold(fil))
             beskrivelse = {
@@ -106,6 +107,7 @@ class Mappetransport:
             _fsync_mappe(arbeid)
             arbeid.rename(self.rot / melding.meldings_id)
             _fsync_mappe(self.rot)
+            feilpunkt("utboks_levert")
         except OSError as e:
             shutil.rmtree(arbeid, ignore_errors=True)
             raise TransportFeil(f"Kunne ikke skrive til utboksen {self.rot}: {e}") from e

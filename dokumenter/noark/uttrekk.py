@@ -162,8 +162,7 @@ def _skriv(
         addml.Xmlfil(
             "arkivstruktur",
             struktur_sha,
-            [("arkivstruktur.xsd", skjemaer["arkivstruktur.xsd"]),
-             ("metadatakatalog.xsd", skjemaer["metadatakatalog.xsd"])],
+            [(navn, skjemaer[navn]) for navn in ("arkivstruktur.xsd", "metadatakatalog.xsd")],
             {n: (f"//{n}", v) for n, v in teller.antall.items()},
         ),
         addml.Xmlfil(
@@ -172,7 +171,7 @@ def _skriv(
             [("endringslogg.xsd", skjemaer["endringslogg.xsd"])],
             {"endring": ("//endring", antall_endringer)},
         ),
-    ]  # fmt: skip
+    ]
     for navn, sha in (("loependeJournal", lj_sha), ("offentligJournal", oj_sha)):
         xml.append(
             addml.Xmlfil(

@@ -31,10 +31,12 @@ from dokumenter.models import (
     Journalpost,
     Klasse,
     Kontaktperson,
+    Metadataendring,
     Part,
     Plan,
     Planlogg,
     Saksmappe,
+    Skjermingsendring,
 )
 from dokumenter.noark import kodeverk as kv
 from dokumenter.noark.skjerming import skjermet_naa
@@ -150,18 +152,33 @@ def grunnlag(s: Session, u: Utvalg) -> Grunnlag:
 
 
 def _periode(s: Session, u: Utvalg, g: Grunnlag) -> None:
-    """Sluttidspunktet er siste registrering i utvalget (eller slutten av til-datoen), ikke
-    klokka nå: samme database gir samme uttrekk."""
+    """Sluttidspunktet er slutten av til-datoen, eller ellers siste registrering eller endring
+    i arkivet, ikke klokka nå: samme database gir samme uttrekk."""
     jv = journalvilkar(u, g)
     siste = [
         s.scalar(select(func.max(Journalpost.opprettet)).where(*jv)),
         s.scalar(select(func.max(Saksmappe.opprettet)).where(*_mappevilkar(u, g))),
+        s.scalar(select(func.max(Metadataendring.endret))),
+        s.scalar(select(func.max(Skjermingsendring.tidspunkt))),
+        s.scalar(
+            select(func.max(Hendelse.tidspunkt)).where(
+                Hendelse.type.in_(("status_endret", "ansvar_overfort"))
+            )
+        ),
+        s.scalar(
+            select(func.max(Planlogg.tidspunkt)).where(
+                Planlogg.handling.in_(("koordinator_byttet", "avsluttet"))
+            )
+        ),
     ]
     siste_tid = max((som_utc(t) for t in siste if t is not None), default=None)
     if u.til:
         g.sluttid = datetime.combine(u.til, time(23, 59, 59), UTC)
     elif siste_tid is not None:
-        g.sluttid = siste_tid.replace(microsecond=0)
+        # Opp til hele sekunder (xs:dateTime i uttrekket), så ingen endring havner etter.
+        g.sluttid = siste_tid.replace(microsecond=0) + timedelta(
+            seconds=bool(siste_tid.microsecond)
+        )
     else:
         g.sluttid = som_utc(g.arkiv.opprettet).replace(microsecond=0)
     forste = s.scalar(select(func.min(Journalpost.journaldato)).where(*jv))

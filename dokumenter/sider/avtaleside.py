@@ -1,6 +1,6 @@
 """Det avtalesiden viser for en ansatt: avtalen med versjoner og historikk, forhåndsvisning,
-signering, avvik, evalueringer og antall planer, og hva brukeren kan gjøre (reglene her, ikke
-i malen)."""
+signering, avvik, evalueringer, antall planer og saken i arkivet, og hva brukeren kan gjøre
+(reglene her, ikke i malen)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ from dokumenter.models import (
     Signeringsrunde,
     SignertKopi,
 )
+from dokumenter.noark import lesing as arkivlesing
+from dokumenter.noark.lesing import Arkivsak
 from dokumenter.planer.lesing import antall_for_avtale
 from dokumenter.signering import motor
 from dokumenter.signering.runder import neste_signatar
@@ -61,6 +63,7 @@ class Avtaleside:
     antall_planer: int
     evalueringsfrist: frister.Fristvurdering | None
     overganger: list[str]  # statusene brukeren kan velge selv
+    arkiv: Arkivsak | None  # saken i Noark-arkivet: saksnummer, skjerming, journalposter
     kan: dict[str, bool] = field(default_factory=dict)
 
 
@@ -109,12 +112,14 @@ def avtaleside(
             else None
         ),
         overganger=manuelle_overganger(avtale.status) if skriv else [],
+        arkiv=arkivlesing.for_avtale(tj, avtale_id),
         kan={
             "skrive": skriv,
             "sende_til_signering": skriv and avtale.status in KAN_SENDES_TIL_SIGNERING,
             "laste_opp": skriv and avtale.status in KAN_ENDRES,
             "melde_avvik": skriv and avtale.status in KAN_MELDE_AVVIK,
             "evaluere": skriv and avtale.status in KAN_EVALUERES,
+            "skjerme": skriv,
         },
     )
 
