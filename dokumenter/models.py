@@ -726,6 +726,8 @@ class Journalpost(Base):
     journaldato: Mapped[date] = mapped_column(Date, index=True)
     dokumentets_dato: Mapped[date] = mapped_column(Date)
     hendelse: Mapped[str] = mapped_column(String(40))
+    # Raden dokumentet står i («avtale/signert_kopi:12»), så ingenting journalføres to ganger.
+    kilde: Mapped[str | None] = mapped_column(String(60), index=True)
     tittel: Mapped[str] = mapped_column(String(300))
     offentlig_tittel: Mapped[str] = mapped_column(String(300))
     avvik_id: Mapped[int | None] = mapped_column(ForeignKey("avvik.id"), index=True)

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from dokumenter.avtaler import produksjon, skriving
+from dokumenter.avtaler import produksjon, signering, skriving
 from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.felles.feil import Oppsettsfeil
 from dokumenter.models import Arkivmelding, Avtale, Journalpost, Saksmappe
+from dokumenter.noark.etterregistrering import etterregistrer
 from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import IkkeKobletJournal
 from tests.planverden import PERSON, lag_planverden
@@ -83,3 +84,34 @@ def test_uten_arkivet_koblet_til_lagres_ingenting(tj, saksbehandler):
         skriving.opprett_utkast(tj, part.id, _felt(tj), saksbehandler.id)
     with tj.sesjoner() as s:
         assert s.scalar(select(func.count()).select_from(Avtale)) == 0
+
+
+class UtenArkiv:
+    """Som en instans fra før migrering 0010: ingenting journalføres."""
+
+    def ny_sak(self, *_: object) -> None:
+        pass
+
+    registrer = kasser_plan = ny_sak
+
+
+@pytest.mark.begge_databaser
+def test_etterregistrering_av_det_som_fantes_for_arkivet(tj, saksbehandler):
+    journal = tj.journal
+    tj.journal = UtenArkiv()
+    verden = lag_planverden(tj)  # avtale, plan med versjon
+    with tj.sesjoner() as s:
+        pdf = s.get(Avtale, verden.avtale_id).siste_versjon.dokument("pdf").sha256
+    signering.last_opp_signert(
+        tj, verden.avtale_id, tj.lager.les(pdf), verden.brukere["koordinator"]
+    )
+    tj.journal = journal
+    with tj.sesjoner() as s:
+        assert s.scalar(select(func.count()).select_from(Saksmappe)) == 0
+    r = etterregistrer(tj)
+    assert (r.saksmapper, r.journalposter) == (3, 2)  # avtalen, to planer; kopien og versjonen
+    with tj.sesjoner() as s:
+        typer = sorted(s.scalars(select(Journalpost.journalposttype)))
+        assert typer == ["I", "X"]
+        assert s.scalar(select(func.count()).select_from(Arkivmelding)) == 2
+    assert etterregistrer(tj).journalposter == 0  # trygt å kjøre igjen

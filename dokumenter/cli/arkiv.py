@@ -123,7 +123,12 @@ def _noark() -> None:
     """Kommandoene for Noark 5 (uttrekk, kontroll, utboksen) hører til samme gruppe."""
     from dokumenter.cli import noark
 
-    for kommando in (noark.uttrekk, noark.kontroller_uttrekk, noark.send_utboks):
+    for kommando in (
+        noark.uttrekk,
+        noark.kontroller_uttrekk,
+        noark.send_utboks,
+        noark.etterregistrer,
+    ):
         gruppe.add_command(kommando)
 
 

@@ -22,8 +22,16 @@ def _lag_plannokkel(tj: Tjenester) -> None:
 
 @click.command(help="Opprett eller oppgrader instansen (database, arkiv).")
 def init() -> None:
+    from dokumenter.noark.etterregistrering import etterregistrer
+
     tj = tjenester()
     _lag_plannokkel(tj)
+    r = etterregistrer(tj)  # saker og dokumenter fra før arkivet kom (tomt for nye instanser)
+    if r.saksmapper or r.journalposter:
+        click.echo(
+            f"Arkivet: etterregistrerte {r.saksmapper} saksmapper og {r.journalposter} "
+            "journalposter fra før arkivet kom."
+        )
     click.echo(f"Instansen er klar: {tj.innstillinger.instans}")
     tj.lukk()
 

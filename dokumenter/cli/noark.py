@@ -112,6 +112,22 @@ def kontroller_uttrekk(mappe: Path) -> None:
 
 
 @click.command(
+    "etterregistrer",
+    help="Gi avtaler, planer og dokumenter fra før arkivet kom, saksmapper og journalposter. "
+    "Trygt å kjøre igjen.",
+)
+def etterregistrer() -> None:
+    from dokumenter.noark.etterregistrering import etterregistrer as kjor
+
+    tj = tjenester()
+    try:
+        r = kjor(tj)
+    finally:
+        tj.lukk()
+    click.echo(f"Etterregistrert {r.saksmapper} saksmapper og {r.journalposter} journalposter.")
+
+
+@click.command(
     "send-utboks",
     help="Lever meldingene til sak/arkiv (Fiks Arkiv) og les kvitteringene (for cron). "
     "Trygt å kjøre igjen og å avbryte. 1 hvis noe feilet.",

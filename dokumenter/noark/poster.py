@@ -76,6 +76,7 @@ class Nypost:
     kontaktperson: str = ""
     avvik_id: int | None = None
     dokumenter: list[Nydok] = field(default_factory=list)
+    kilde: str | None = None  # «avtale/signert_kopi:12» (settes av registreringen)
 
 
 def ny_system_id() -> str:

@@ -50,6 +50,8 @@ class Journalforing:
         post = poster.BYGGERE[hendelse.type](self.tj, s, mappe, hendelse)
         if post is None:
             return
+        if hendelse.kilde_id is not None:
+            post.kilde = f"{hendelse.art}/{hendelse.type}:{hendelse.kilde_id}"
         jp = journalfor(s, mappe, post, hendelse.bruker_id)
         arkivmelding.legg_i_utboks(self.tj, s, mappe, jp)
 
@@ -148,6 +150,7 @@ def journalfor(s: Session, mappe: Saksmappe, post: Nypost, bruker_id: int | None
         journaldato=idag,
         dokumentets_dato=post.dokumentets_dato,
         hendelse=post.hendelse,
+        kilde=post.kilde,
         tittel=post.tittel[:300],
         offentlig_tittel=f"{post.forste_del} {kv.SKJULT}"[:300],
         avvik_id=post.avvik_id,

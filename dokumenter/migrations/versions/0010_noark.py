@@ -123,6 +123,7 @@ def upgrade() -> None:
         sa.Column("journaldato", sa.Date(), nullable=False),
         sa.Column("dokumentets_dato", sa.Date(), nullable=False),
         _tekst("hendelse", 40),
+        sa.Column("kilde", sa.String(60)),
         _tekst("tittel", 300),
         _tekst("offentlig_tittel", 300),
         sa.Column("avvik_id", sa.Integer(), sa.ForeignKey("avvik.id")),
@@ -134,7 +135,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("journalaar", "journalsekvensnummer"),
         sa.UniqueConstraint("saksmappe_id", "journalpostnummer"),
     )
-    for kolonne in ("saksmappe_id", "journaldato", "avvik_id"):
+    for kolonne in ("saksmappe_id", "journaldato", "avvik_id", "kilde"):
         op.create_index(f"ix_journalpost_{kolonne}", "journalpost", [kolonne])
     op.create_table(
         "dokumentbeskrivelse",
