@@ -120,7 +120,8 @@ class Signerbar(Protocol[K]):
         fra: str,
         **detaljer: Any,
     ) -> Any:
-        """Registrer den signerte kopien (forseglet eller skannet) og sett saken «signert»."""
+        """Registrer den signerte kopien (forseglet eller skannet) og sett saken «signert»; gir
+        raden kopien står i (motoren journalfører den som inngående dokument)."""
 
     def etter_fullfort(
         self, tj: Tjenester, sak: K, runde: Signeringsrunde, sha256: str
