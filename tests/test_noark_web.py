@@ -51,12 +51,12 @@ def test_uttrekk_fra_nettsiden_og_skjerming(tj, oppsett):
 
     # Skjerming av saken: begrunnelse kreves, endringen logges.
     skjerming = f"/avtaler/{avtale_id}/skjerming"
-    svar = _post(kari, f"/avtaler/{avtale_id}", skjerming, {"skjermet": "1", "grunn": ""})
+    svar = _post(kari, f"/avtaler/{avtale_id}", skjerming, {"skjermet": "1", "skjermingsgrunn": ""})
     assert svar.status_code == 302
     with tj.sesjoner() as s:
         assert s.scalar(select(Skjermingsendring)) is None
     grunn = "Gjelder en navngitt person."
-    _post(kari, f"/avtaler/{avtale_id}", skjerming, {"skjermet": "1", "grunn": grunn})
+    _post(kari, f"/avtaler/{avtale_id}", skjerming, {"skjermet": "1", "skjermingsgrunn": grunn})
     side = kari.get(f"/avtaler/{avtale_id}").get_data(as_text=True)
     assert "Unntatt offentlighet" in side and "Opphev skjermingen" in side
 

@@ -49,7 +49,8 @@ class Uttrekksskjema(FlaskForm):
 
 
 class Skjermingsskjema(FlaskForm):
-    grunn = TextAreaField(
+    # Eget navn: avtalesiden har også avslagets «grunn» (én id per side).
+    skjermingsgrunn = TextAreaField(
         "Begrunnelse",
         validators=[Length(max=1000)],
         description="Hvorfor skjermingen settes eller oppheves (logges).",
@@ -142,7 +143,7 @@ def _skjerm(til: str, **mal: int):
         flash(UGYLDIG_SKJEMA, "feil")
     else:
         with som_melding():
-            grunn = skjema.grunn.data or ""
+            grunn = skjema.skjermingsgrunn.data or ""
             sett_skjerming(tj(), current_user.id, skjermet, grunn, fra=fra(), **mal)
             flash("Skjermingen er satt." if skjermet else "Skjermingen er opphevet.", "ok")
     return redirect(url_for(til, **mal))
