@@ -294,3 +294,51 @@ def test_signeringsrunder_far_feil_koder_null_og_innloggingsforsok_bygges_om(dat
         assert "okt" not in inspect(motor).get_table_names()
     command.upgrade(cfg, "head")
     motor.dispose()
+
+
+@pytest.mark.begge_databaser
+def test_arkivet_og_arkivdelene_lages_med_perioden_fra_den_eldste_avtalen(database_url):
+    """0006 → 0010: arkivet og de tre arkivdelene med faste systemID-er; perioden begynner
+    med den eldste avtalen; ned igjen og opp igjen gir nye, men like mange."""
+    cfg = alembic_config(database_url)
+    if database_url.startswith("postgresql"):
+        command.downgrade(cfg, "0006")
+    command.upgrade(cfg, "0006")
+    motor = create_engine(database_url)
+    gammel = "2019-05-17 08:00:00"
+    with motor.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO bruker (id, brukernavn, navn, epost, rolle, passord_hash, aktiv, "
+                f"opprettet) VALUES (1, 'a', 'A', '', 'admin', '!', true, '{gammel}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO part (id, navn, type, orgnr, adresse, opprettet, endret) "
+                f"VALUES (1, 'Bodø fengsel', 'fengsel', '999000001', '', '{gammel}', '{gammel}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO avtale (id, part_id, mal_navn, status, status_begrunnelse, "
+                "ansvarlig_id, gjeldende_versjon, opprettet_av_id, opprettet, endret_av_id, "
+                f"endret) VALUES (1, 1, 'samarbeidsavtale', 'utkast', '', 1, 0, 1, '{gammel}', 1, "
+                f"'{gammel}')"
+            )
+        )
+    command.upgrade(cfg, "head")
+    with motor.connect() as c:
+        deler = c.execute(text("SELECT kode, periode_start, system_id FROM arkivdel")).all()
+        arkiv = c.execute(text("SELECT system_id FROM arkiv")).all()
+    assert sorted(k for k, _, _ in deler) == [
+        "avvik_og_evalueringer",
+        "individuelle_planer",
+        "samarbeidsavtaler",
+    ]
+    assert {str(p)[:10] for _, p, _ in deler} == {"2019-05-17"}
+    assert len(arkiv) == 1 and len({s for _, _, s in deler}) == 3
+    command.downgrade(cfg, "0006")
+    assert "arkivdel" not in inspect(motor).get_table_names()
+    command.upgrade(cfg, "head")
+    motor.dispose()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dokumenter.models import Arkivdel, Dokumentbeskrivelse, Dokumentobjekt, Klasse
 from dokumenter.noark import kodeverk as kv
 from dokumenter.noark.utvalg import IKKE_AVSLUTTET, Grunnlag, Mappe, Post
-from dokumenter.noark.xml import NS, Tekstfil, dato, felt, felter, tid
+from dokumenter.noark.xml import NS, Tekstfil, dato, felt, felter, tekst, tid
 
 AS = NS["arkivstruktur"]
 KONVERTERT_AV = "LibreOffice (PDF/A-2b), i dokumenter"
@@ -203,68 +203,58 @@ def _registrering(
     dokument: Callable[[Dokumentobjekt], None],
     teller: Teller,
 ) -> None:
+    # Den varme veien (én gang per journalpost): f-strenger, og escaping bare av tekst som
+    # kommer fra brukerne (titler og navn); systemID, tall, datoer og koder er trygge.
     jp = post.jp
-    opprettet, av = tid(jp.opprettet), g.navn(jp.opprettet_av_id)
+    opprettet, av = tid(jp.opprettet), tekst(g.navn(jp.opprettet_av_id))
     deler = [
-        '<registrering xsi:type="journalpost">',
-        felter(
-            ("systemID", jp.system_id),
-            ("opprettetDato", opprettet),
-            ("opprettetAv", av),
-            ("arkivertDato", opprettet),
-            ("arkivertAv", av),
-        ),
+        (
+            f'<registrering xsi:type="journalpost"><systemID>{jp.system_id}</systemID>'
+            f"<opprettetDato>{opprettet}</opprettetDato><opprettetAv>{av}</opprettetAv>"
+            f"<arkivertDato>{opprettet}</arkivertDato><arkivertAv>{av}</arkivertAv>"
+        )
     ]
     if jp.arkivdel_id != m.mappe.arkivdel_id:
         deler.append(felt("referanseArkivdel", g.arkivdeler[jp.arkivdel_id].system_id))
     if post.skjermet:
-        deler.append(
-            _skjerming(
-                (
-                    kv.SKJERMING_TITTEL_REGISTRERING,
-                    kv.SKJERMING_REGISTRERING[jp.korrespondanseparttype],
-                )
-            )
-        )
-    f.skriv(*deler)
+        metadata = kv.SKJERMING_REGISTRERING[jp.korrespondanseparttype]
+        deler.append(_skjerming((kv.SKJERMING_TITTEL_REGISTRERING, metadata)))
     for db, objekter in post.dokumenter:
-        f.skriv(_dokumentbeskrivelse(g, m, post, db))
+        deler.append(_dokumentbeskrivelse(g, m, post, db))
         for do in objekter:
             dokument(do)
-            f.skriv(_dokumentobjekt(g, do))
+            deler.append(_dokumentobjekt(g, do))
             teller.antall["dokumentobjekt"] += 1
-        f.skriv("</dokumentbeskrivelse>")
+        deler.append("</dokumentbeskrivelse>")
         teller.antall["dokumentbeskrivelse"] += 1
-    f.skriv(
-        felter(
-            ("tittel", jp.tittel),
-            ("offentligTittel", jp.offentlig_tittel if post.skjermet else None),
-        ),
-        "<korrespondansepart>",
-        felter(
-            ("korrespondanseparttype", jp.korrespondanseparttype),
-            ("korrespondansepartNavn", jp.korrespondansepart),
-            ("kontaktperson", jp.kontaktperson or None),
-        ),
-        "</korrespondansepart>",
-        felter(
-            ("journalaar", jp.journalaar),
-            ("journalsekvensnummer", jp.journalsekvensnummer),
-            ("journalpostnummer", jp.journalpostnummer),
-            ("journalposttype", kv.JOURNALPOSTTYPER[jp.journalposttype]),
-            ("journalstatus", jp.journalstatus),
-            ("journaldato", dato(jp.journaldato)),
-            ("dokumentetsDato", dato(jp.dokumentets_dato)),
-            ("mottattDato", opprettet if jp.journalposttype == "I" else None),
-            ("sendtDato", opprettet if jp.journalposttype == "U" else None),
-        ),
-        "</registrering>\n",
+    offentlig = felt("offentligTittel", jp.offentlig_tittel) if post.skjermet else ""
+    kontakt = felt("kontaktperson", jp.kontaktperson) if jp.kontaktperson else ""
+    dato_ = (
+        f"<mottattDato>{opprettet}</mottattDato>"
+        if jp.journalposttype == "I"
+        else f"<sendtDato>{opprettet}</sendtDato>"
+        if jp.journalposttype == "U"
+        else ""
     )
+    deler.append(
+        f"<tittel>{tekst(jp.tittel)}</tittel>{offentlig}<korrespondansepart>"
+        f"<korrespondanseparttype>{jp.korrespondanseparttype}</korrespondanseparttype>"
+        f"<korrespondansepartNavn>{tekst(jp.korrespondansepart)}</korrespondansepartNavn>"
+        f"{kontakt}</korrespondansepart><journalaar>{jp.journalaar}</journalaar>"
+        f"<journalsekvensnummer>{jp.journalsekvensnummer}</journalsekvensnummer>"
+        f"<journalpostnummer>{jp.journalpostnummer}</journalpostnummer>"
+        f"<journalposttype>{kv.JOURNALPOSTTYPER[jp.journalposttype]}</journalposttype>"
+        f"<journalstatus>{tekst(jp.journalstatus)}</journalstatus>"
+        f"<journaldato>{dato(jp.journaldato)}</journaldato>"
+        f"<dokumentetsDato>{dato(jp.dokumentets_dato)}</dokumentetsDato>{dato_}"
+        "</registrering>\n"
+    )
+    f.skriv(*deler)
     teller.antall["registrering"] += 1
 
 
 def _dokumentbeskrivelse(g: Grunnlag, m: Mappe, post: Post, db: Dokumentbeskrivelse) -> str:
-    opprettet, av = tid(db.opprettet), g.navn(db.opprettet_av_id)
+    opprettet, av = tid(db.opprettet), tekst(g.navn(db.opprettet_av_id))
     kassert = ""
     if db.kassert is not None:
         kassert = (
@@ -279,26 +269,21 @@ def _dokumentbeskrivelse(g: Grunnlag, m: Mappe, post: Post, db: Dokumentbeskrive
             + felter(("kassertDato", tid(db.kassert)), ("kassertAv", db.kassert_av))
             + "</utfoertKassasjon>"
         )
+    skjerming = (
+        _skjerming(("Skjerming tittel dokumentbeskrivelse",), dokument=True)
+        if post.skjermet
+        else ""
+    )
     return (
-        "<dokumentbeskrivelse>"
-        + felter(
-            ("systemID", db.system_id),
-            ("dokumenttype", db.dokumenttype),
-            ("dokumentstatus", kv.DOKUMENTSTATUS[1]),
-            ("tittel", db.tittel),
-            ("opprettetDato", opprettet),
-            ("opprettetAv", av),
-            ("tilknyttetRegistreringSom", kv.HOVEDDOKUMENT[1]),
-            ("dokumentnummer", db.dokumentnummer),
-            ("tilknyttetDato", opprettet),
-            ("tilknyttetAv", av),
-        )
-        + kassert
-        + (
-            _skjerming(("Skjerming tittel dokumentbeskrivelse",), dokument=True)
-            if post.skjermet
-            else ""
-        )
+        f"<dokumentbeskrivelse><systemID>{db.system_id}</systemID>"
+        f"<dokumenttype>{tekst(db.dokumenttype)}</dokumenttype>"
+        f"<dokumentstatus>{kv.DOKUMENTSTATUS[1]}</dokumentstatus>"
+        f"<tittel>{tekst(db.tittel)}</tittel><opprettetDato>{opprettet}</opprettetDato>"
+        f"<opprettetAv>{av}</opprettetAv>"
+        f"<tilknyttetRegistreringSom>{kv.HOVEDDOKUMENT[1]}</tilknyttetRegistreringSom>"
+        f"<dokumentnummer>{db.dokumentnummer}</dokumentnummer>"
+        f"<tilknyttetDato>{opprettet}</tilknyttetDato><tilknyttetAv>{av}</tilknyttetAv>"
+        f"{kassert}{skjerming}"
     )
 
 
@@ -307,31 +292,22 @@ def _dokumentobjekt(g: Grunnlag, do: Dokumentobjekt) -> str:
     konvertering = ""
     if do.konvertert:
         konvertering = (
-            "<konvertering>"
-            + felter(
-                ("konvertertDato", opprettet),
-                ("konvertertAv", KONVERTERT_AV),
-                ("konvertertFraFormat", kv.DOCX[0]),
-                ("konvertertTilFormat", do.format),
-                ("konverteringsverktoey", "LibreOffice"),
-            )
-            + "</konvertering>"
+            f"<konvertering><konvertertDato>{opprettet}</konvertertDato>"
+            f"<konvertertAv>{KONVERTERT_AV}</konvertertAv>"
+            f"<konvertertFraFormat>{kv.DOCX[0]}</konvertertFraFormat>"
+            f"<konvertertTilFormat>{do.format}</konvertertTilFormat>"
+            "<konverteringsverktoey>LibreOffice</konverteringsverktoey></konvertering>"
         )
+    detaljer = felt("formatDetaljer", do.format_detaljer) if do.format_detaljer else ""
     return (
-        "<dokumentobjekt>"
-        + felter(
-            ("systemID", do.system_id),
-            ("versjonsnummer", do.versjonsnummer),
-            ("variantformat", do.variantformat),
-            ("format", do.format),
-            ("formatDetaljer", do.format_detaljer or None),
-            ("opprettetDato", opprettet),
-            ("opprettetAv", g.navn(do.opprettet_av_id)),
-            ("referanseDokumentfil", dokumentfil(do)),
-            ("sjekksum", do.sjekksum),
-            ("sjekksumAlgoritme", kv.SJEKKSUMALGORITME),
-            ("filstoerrelse", do.filstoerrelse),
-        )
-        + konvertering
-        + "</dokumentobjekt>"
+        f"<dokumentobjekt><systemID>{do.system_id}</systemID>"
+        f"<versjonsnummer>{do.versjonsnummer}</versjonsnummer>"
+        f"<variantformat>{tekst(do.variantformat)}</variantformat>"
+        f"<format>{tekst(do.format)}</format>{detaljer}"
+        f"<opprettetDato>{opprettet}</opprettetDato>"
+        f"<opprettetAv>{tekst(g.navn(do.opprettet_av_id))}</opprettetAv>"
+        f"<referanseDokumentfil>{dokumentfil(do)}</referanseDokumentfil>"
+        f"<sjekksum>{do.sjekksum}</sjekksum>"
+        f"<sjekksumAlgoritme>{kv.SJEKKSUMALGORITME}</sjekksumAlgoritme>"
+        f"<filstoerrelse>{do.filstoerrelse}</filstoerrelse>{konvertering}</dokumentobjekt>"
     )

@@ -31,7 +31,7 @@ from dokumenter.models import (
 )
 from dokumenter.noark import kodeverk as kv
 from dokumenter.noark.utvalg import Grunnlag, Utvalg, journalvilkar
-from dokumenter.noark.xml import NS, Tekstfil, dato, felt, felter, tid
+from dokumenter.noark.xml import NS, Tekstfil, dato, felt, felter, tekst, tid
 
 STROM = 1000  # rader per henting når journalene leses
 
@@ -118,95 +118,78 @@ def _rader(s: Session, u: Utvalg, g: Grunnlag) -> Iterator:
 
 
 def _en(loepende: Tekstfil, offentlig: Tekstfil, g: Grunnlag, enhet: str, r) -> None:
+    """Én journalpost i begge journalene (den varme veien: f-strenger, escaping av tekst fra
+    brukerne; systemID, tall og datoer er trygge)."""
     mappe_skjermet = r.plan_nummer is not None or r.mappe_id in g.skjermede_mapper
     skjermet = mappe_skjermet or r.avvik_id in g.skjermede_avvik
-    ansvarlig = (
-        g.navn(r.ansvarlig_id or r.koordinator_id)
-        if (r.ansvarlig_id or r.koordinator_id)
-        else (r.saksansvarlig or kv.SYSTEMET)
+    ansvarlig_id = r.ansvarlig_id or r.koordinator_id
+    ansvarlig = g.navn(ansvarlig_id) if ansvarlig_id else (r.saksansvarlig or kv.SYSTEMET)
+    saksbehandler = tekst(g.navn(r.opprettet_av_id) if r.opprettet_av_id else ansvarlig)
+    ansvarlig, enhet = tekst(ansvarlig), tekst(enhet)
+    tittel, offentlig_tittel = tekst(r.tittel), tekst(r.offentlig_tittel)
+    mappetittel, mappe_offentlig = tekst(r.mappetittel), tekst(r.mappe_offentlig)
+    klasse = (
+        f"<journalregistrering><klasse><klasseID>{tekst(r.klasse_id)}</klasseID>"
+        f"<tittel>{tekst(r.klassetittel)}</tittel></klasse><saksmappe>"
+        f"<mappeID>{r.saksaar}/{r.sakssekvensnummer}</mappeID><saksaar>{r.saksaar}</saksaar>"
+        f"<sakssekvensnummer>{r.sakssekvensnummer}</sakssekvensnummer>"
     )
-    saksbehandler = g.navn(r.opprettet_av_id) if r.opprettet_av_id else ansvarlig
-    mappe_id = f"{r.saksaar}/{r.sakssekvensnummer}"
-    arkivdel = g.arkivdeler[r.arkivdel_id].system_id
-    kp_metadata = kv.SKJERMING_REGISTRERING[r.korrespondanseparttype]
-    skjerming = (
-        felter(("tilgangsrestriksjon", kv.UNNTATT[1]), ("skjermingshjemmel", kv.SKJERMINGSHJEMMEL))
-        if skjermet
-        else ""
+    nummer = (
+        f"<journalpost><systemID>{r.system_id}</systemID><journalaar>{r.journalaar}</journalaar>"
+        f"<journalsekvensnummer>{r.journalsekvensnummer}</journalsekvensnummer>"
+        f"<journalpostnummer>{r.journalpostnummer}</journalpostnummer>"
     )
+    datoer = (
+        f"<journaldato>{dato(r.journaldato)}</journaldato>"
+        f"<dokumentetsDato>{dato(r.dokumentets_dato)}</dokumentetsDato>"
+        f"<administrativEnhet>{enhet}</administrativEnhet>"
+        f"<saksbehandler>{saksbehandler}</saksbehandler>"
+    )
+    skjerming = SKJERMING if skjermet else ""
+    type_ = f"<korrespondanseparttype>{r.korrespondanseparttype}</korrespondanseparttype>"
+    navn = tekst(r.korrespondansepart)
+    if mappe_skjermet:
+        lm = f"<offentligTittel>{mappe_offentlig}</offentligTittel>{MAPPE_SKJERMET}"
+    else:
+        lm = ""
     loepende.skriv(
-        "<journalregistrering><klasse>",
-        felter(("klasseID", r.klasse_id), ("tittel", r.klassetittel)),
-        "</klasse><saksmappe>",
-        felter(
-            ("mappeID", mappe_id),
-            ("saksaar", r.saksaar),
-            ("sakssekvensnummer", r.sakssekvensnummer),
-            ("tittel", r.mappetittel),
-            ("offentligTittel", r.mappe_offentlig if mappe_skjermet else None),
-            ("skjermingMetadata", kv.SKJERMING_MAPPE[0] if mappe_skjermet else None),
-            ("administrativEnhet", enhet),
-            ("saksansvarlig", ansvarlig),
-            ("referanseArkivdel", arkivdel),
-        ),
-        "</saksmappe><journalpost>",
-        felter(
-            ("systemID", r.system_id),
-            ("journalaar", r.journalaar),
-            ("journalsekvensnummer", r.journalsekvensnummer),
-            ("journalpostnummer", r.journalpostnummer),
-            ("tittel", r.tittel),
-            ("offentligTittel", r.offentlig_tittel if skjermet else None),
-            ("skjermingMetadata", kv.SKJERMING_TITTEL_REGISTRERING if skjermet else None),
-            ("journaldato", dato(r.journaldato)),
-            ("dokumentetsDato", dato(r.dokumentets_dato)),
-            ("administrativEnhet", enhet),
-            ("saksbehandler", saksbehandler),
-        ),
+        klasse,
+        f"<tittel>{mappetittel}</tittel>{lm}<administrativEnhet>{enhet}</administrativEnhet>"
+        f"<saksansvarlig>{ansvarlig}</saksansvarlig>"
+        f"<referanseArkivdel>{g.arkivdeler[r.arkivdel_id].system_id}</referanseArkivdel>"
+        f"</saksmappe>{nummer}<tittel>{tittel}</tittel>",
+        f"<offentligTittel>{offentlig_tittel}</offentligTittel>{TITTEL_SKJERMET}"
+        if skjermet
+        else "",
+        datoer,
         skjerming,
-        "<korrespondansepart>",
-        felter(
-            ("korrespondanseparttype", r.korrespondanseparttype),
-            ("korrespondansepartNavn", r.korrespondansepart),
-            ("skjermingMetadata", kp_metadata if skjermet else None),
-        ),
+        f"<korrespondansepart>{type_}<korrespondansepartNavn>{navn}</korrespondansepartNavn>",
+        felt("skjermingMetadata", kv.SKJERMING_REGISTRERING[r.korrespondanseparttype])
+        if skjermet
+        else "",
         "</korrespondansepart></journalpost></journalregistrering>\n",
     )
     offentlig.skriv(
-        "<journalregistrering><klasse>",
-        felter(("klasseID", r.klasse_id), ("tittel", r.klassetittel)),
-        "</klasse><saksmappe>",
-        felter(
-            ("mappeID", mappe_id),
-            ("saksaar", r.saksaar),
-            ("sakssekvensnummer", r.sakssekvensnummer),
-            ("offentligTittel", r.mappe_offentlig if mappe_skjermet else r.mappetittel),
-            ("administrativEnhet", enhet),
-            ("saksansvarlig", ansvarlig),
-            ("tilgangsrestriksjon", kv.UNNTATT[1] if mappe_skjermet else None),
-            ("skjermingshjemmel", kv.SKJERMINGSHJEMMEL if mappe_skjermet else None),
-        ),
-        "</saksmappe><journalpost>",
-        felter(
-            ("systemID", r.system_id),
-            ("journalaar", r.journalaar),
-            ("journalsekvensnummer", r.journalsekvensnummer),
-            ("journalpostnummer", r.journalpostnummer),
-            ("offentligTittel", r.offentlig_tittel if skjermet else r.tittel),
-            ("skjermingMetadata", kv.SKJERMING_TITTEL_REGISTRERING if skjermet else None),
-            ("journaldato", dato(r.journaldato)),
-            ("dokumentetsDato", dato(r.dokumentets_dato)),
-            ("administrativEnhet", enhet),
-            ("saksbehandler", saksbehandler),
-        ),
+        klasse,
+        f"<offentligTittel>{mappe_offentlig if mappe_skjermet else mappetittel}</offentligTittel>"
+        f"<administrativEnhet>{enhet}</administrativEnhet>"
+        f"<saksansvarlig>{ansvarlig}</saksansvarlig>{SKJERMING if mappe_skjermet else ''}"
+        f"</saksmappe>{nummer}"
+        f"<offentligTittel>{offentlig_tittel if skjermet else tittel}</offentligTittel>",
+        TITTEL_SKJERMET if skjermet else "",
+        datoer,
         skjerming,
-        "<korrespondansepart>",
-        felter(
-            ("korrespondanseparttype", r.korrespondanseparttype),
-            ("korrespondansepartNavn", kv.SKJULT if skjermet else r.korrespondansepart),
-        ),
-        "</korrespondansepart></journalpost></journalregistrering>\n",
+        f"<korrespondansepart>{type_}<korrespondansepartNavn>"
+        f"{kv.SKJULT if skjermet else navn}</korrespondansepartNavn></korrespondansepart>"
+        "</journalpost></journalregistrering>\n",
     )
+
+
+SKJERMING = felter(
+    ("tilgangsrestriksjon", kv.UNNTATT[1]), ("skjermingshjemmel", kv.SKJERMINGSHJEMMEL)
+)
+MAPPE_SKJERMET = felt("skjermingMetadata", kv.SKJERMING_MAPPE[0])
+TITTEL_SKJERMET = felt("skjermingMetadata", kv.SKJERMING_TITTEL_REGISTRERING)
 
 
 # --- Endringsloggen -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from lxml import etree
 from dokumenter.noark.xml import NOARK5, NS, skjema
 
 MAKS_PROBLEMER = 50
+LESERE = 4  # filer som leses og kontrolleres samtidig
 XMLFILER = {
     "arkivstruktur": ("arkivstruktur.xsd", ("mappe", "registrering", "dokumentbeskrivelse",
                                             "dokumentobjekt")),
@@ -58,31 +60,41 @@ def _sha256(sti: Path) -> tuple[str, int]:
     return h.hexdigest(), n
 
 
-def _lokal(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 def _gjennom(
     sti: Path,
     xsd: Path,
     r: Kontrollrapport,
+    merker: tuple[str, ...],
     behandle: Callable[[etree._Element, str], None],
-    beholdes: tuple[str, ...] = (),
+    fjernes: tuple[str, ...] = (),
 ) -> bool:
-    """Les filen fortløpende og valider mot skjemaet; `behandle` får hvert ferdige element.
-    Elementer som er behandlet, fjernes (bortsett fra dem i `beholdes` til forelderen er ferdig)."""
+    """Les filen fortløpende og valider hele mot skjemaet (i libxml2); `behandle` får bare
+    elementene med navnene i `merker` (navnerom ignoreres). Et ferdig element i `fjernes`
+    tømmes, og søsknene før det fjernes, så treet aldri vokser."""
     try:
-        for _, el in etree.iterparse(str(sti), events=("end",), schema=skjema(xsd), huge_tree=True):
-            navn = _lokal(el.tag)
+        navnerom = _navnerom(sti)
+        tagger = tuple(f"{{{navnerom}}}{m}" for m in merker)
+        for _, el in etree.iterparse(
+            str(sti), events=("end",), tag=tagger, schema=skjema(xsd), huge_tree=True
+        ):
+            navn = el.tag.rpartition("}")[2]
             behandle(el, navn)
-            if navn not in beholdes and el.getparent() is not None and len(el):
+            if navn in fjernes:
                 el.clear(keep_tail=True)
-                while el.getprevious() is not None and _lokal(el.getprevious().tag) not in beholdes:
-                    del el.getparent()[0]
+                forelder = el.getparent()
+                while forelder is not None and el.getprevious() is not None:
+                    del forelder[0]
     except (etree.XMLSyntaxError, etree.DocumentInvalid) as e:
         r.problem(f"{sti.name} er ikke gyldig mot {xsd.name}: {e}")
         return False
     return True
+
+
+def _navnerom(sti: Path) -> str:
+    """Rotelementets navnerom, fra starten av filen."""
+    for _, el in etree.iterparse(str(sti), events=("start",)):
+        return etree.QName(el).namespace or ""
+    return ""
 
 
 def kontroller(
@@ -154,21 +166,25 @@ def _les_addml(sti: Path, r: Kontrollrapport) -> _Addml:
     if not sti.is_file():
         r.problem("arkivuttrekk.xml mangler.")
         return a
+    P = f"{{{NS['addml']}}}"
 
-    def behandle(el: etree._Element, navn: str) -> None:
-        if navn == "property" and el.get("name") == "file":
-            e = _egenskaper(el)
+    def behandle(el: etree._Element, _navn: str) -> None:
+        """Et ferdig dataObject: filene (med skjemaene) og antallene i egenskapene sine."""
+        for fil in el.iterfind(f"{P}properties//{P}property[@name='file']"):
+            e = _egenskaper(fil)
             sjekksum = _egenskaper(e["checksum"]) if "checksum" in e else {}
             a.filer[_verdi(e.get("name"))] = _verdi(sjekksum.get("value"))
-        elif navn == "property" and el.get("name") == "numberOfOccurrences":
-            objekt = el.getparent().getparent().getparent().getparent()
+        for antall in el.iterfind(f"{P}properties//{P}property[@name='numberOfOccurrences']"):
             try:
-                verdi = int(_verdi(_egenskaper(el).get("value")))
+                verdi = int(_verdi(_egenskaper(antall).get("value")))
             except ValueError:
                 verdi = -1
-            a.antall[f"{objekt.get('name')}/{_verdi(el)}"] = verdi
+            a.antall[f"{el.get('name')}/{_verdi(antall)}"] = verdi
+        egenskaper = el.find(f"{P}properties")
+        if egenskaper is not None:  # lest: fjernes, så treet ikke vokser med filene
+            el.remove(egenskaper)
 
-    _gjennom(sti, NOARK5 / "addml.xsd", r, behandle, beholdes=("property", "properties"))
+    _gjennom(sti, NOARK5 / "addml.xsd", r, ("dataObject",), behandle, fjernes=())
     return a
 
 
@@ -187,7 +203,7 @@ def _xmlfil(
         if lokal in antall:
             antall[lokal] += 1
         if lokal == "dokumentobjekt":
-            ns = etree.QName(el).namespace
+            ns = el.tag[1:].partition("}")[0]
             ref = el.findtext(f"{{{ns}}}referanseDokumentfil") or ""
             sjekksum = (el.findtext(f"{{{ns}}}sjekksum") or "").lower()
             storrelse = int(el.findtext(f"{{{ns}}}filstoerrelse") or -1)
@@ -197,8 +213,9 @@ def _xmlfil(
         elif lokal == "antallJournalposter":
             oppgitt.append(int(el.text or -1))
 
-    beholdes = ("referanseDokumentfil", "sjekksum", "filstoerrelse")
-    if _gjennom(sti, xsd, r, behandle, beholdes=beholdes):
+    merker = (*telles, "antallJournalposter")
+    fjernes = ("registrering", "mappe", "journalregistrering", "endring")
+    if _gjennom(sti, xsd, r, merker, behandle, fjernes):
         for n, v in antall.items():
             r.antall[f"{navn}/{n}"] = v
         if oppgitt and oppgitt[0] != antall.get("journalregistrering"):
@@ -221,6 +238,28 @@ def _antallene(r: Kontrollrapport, addml: dict[str, int], forventet: dict[str, i
             r.problem(f"Databasen har {antall} {navn} i utvalget, men arkivstruktur.xml {i_xml}.")
 
 
+def _en_fil(
+    r: Kontrollrapport,
+    ref: str,
+    sjekksum: str,
+    storrelse: int,
+    svar: tuple[str, int] | None,
+    addml: dict[str, str],
+) -> None:
+    if svar is None:
+        r.problem(f"{ref} mangler (referanseDokumentfil i arkivstruktur.xml).")
+        return
+    sha, n = svar
+    r.filer += 1
+    r.bytes_lest += n
+    if sha != sjekksum:
+        r.problem(f"{ref}: SHA-256 er {sha}, men sjekksummen er {sjekksum}.")
+    elif n != storrelse:
+        r.problem(f"{ref}: {n} byte, men filstoerrelse er {storrelse}.")
+    if addml.get(ref, "").lower() != sjekksum:
+        r.problem(f"{ref} står ikke med samme sjekksum i arkivuttrekk.xml.")
+
+
 def _dokumentfilene(
     mappe: Path,
     dokumenter: dict[str, tuple[str, int]],
@@ -229,22 +268,21 @@ def _dokumentfilene(
     fremdrift: Callable[[int], None] | None,
 ) -> None:
     rot = mappe.resolve()
-    for ref, (sjekksum, storrelse) in sorted(dokumenter.items()):
+
+    def les(ref: str) -> tuple[str, int] | None:
         sti = (mappe / ref).resolve()
         if not sti.is_relative_to(rot) or not sti.is_file():
-            r.problem(f"{ref} mangler (referanseDokumentfil i arkivstruktur.xml).")
-        else:
-            sha, n = _sha256(sti)
-            r.filer += 1
-            r.bytes_lest += n
-            if sha != sjekksum:
-                r.problem(f"{ref}: SHA-256 er {sha}, men sjekksummen er {sjekksum}.")
-            elif n != storrelse:
-                r.problem(f"{ref}: {n} byte, men filstoerrelse er {storrelse}.")
-            if addml.get(ref, "").lower() != sjekksum:
-                r.problem(f"{ref} står ikke med samme sjekksum i arkivuttrekk.xml.")
-        if fremdrift:
-            fremdrift(1)
+            return None
+        return _sha256(sti)
+
+    rekke = sorted(dokumenter.items())
+    # Flere filer leses samtidig (hashlib slipper GIL-en); svarene kommer i fast rekkefølge.
+    with ThreadPoolExecutor(max_workers=LESERE) as pool:
+        lest = pool.map(les, [ref for ref, _ in rekke])
+        for (ref, (sjekksum, storrelse)), svar in zip(rekke, lest, strict=True):
+            _en_fil(r, ref, sjekksum, storrelse, svar, addml)
+            if fremdrift:
+                fremdrift(1)
     i_mappen = {
         p.relative_to(mappe).as_posix() for p in (mappe / "dokumenter").rglob("*") if p.is_file()
     }

@@ -33,7 +33,7 @@ from dokumenter.noark.klassifikasjon import ordning
 from dokumenter.noark.poster import Nypost, ny_system_id
 from dokumenter.tjenester import Arkivhendelse, Tjenester
 
-NUMMERLAS = 15_0010  # PostgreSQL-lås for numrene (pg_advisory_xact_lock)
+NUMMERLAS = 150010  # nøkkelen for PostgreSQL-låsen på numrene (pg_advisory_xact_lock)
 
 
 class Journalforing:
@@ -48,8 +48,6 @@ class Journalforing:
     def registrer(self, s: Session, hendelse: Arkivhendelse) -> None:
         mappe = saksmappe(self.tj, s, hendelse.art, hendelse.sak_id, hendelse.bruker_id)
         post = poster.BYGGERE[hendelse.type](self.tj, s, mappe, hendelse)
-        if post is None:
-            return
         if hendelse.kilde_id is not None:
             post.kilde = f"{hendelse.art}/{hendelse.type}:{hendelse.kilde_id}"
         jp = journalfor(s, mappe, post, hendelse.bruker_id)

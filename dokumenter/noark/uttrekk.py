@@ -18,7 +18,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,17 +123,20 @@ def _skriv(
     ordningen = ordning(oppsett.klasser)
     fremdrift.trinn("Skriver arkivstruktur og dokumenter", len(ider))
     with Tekstfil(arbeid / "arkivstruktur.xml") as f:
-        teller = arkivstruktur.skriv(
-            f,
-            g,
-            oppsett.navn,
-            oppsett.arkivskaper_id,
-            oppsett.enhet,
-            (ordningen.tittel, ordningen.type),
-            _samle(les_mapper(s, u, g, ider), enheter, fremdrift),
-            filer.legg_til,
-            _arkivdeler(g, s, ider),
-        )
+        try:
+            teller = arkivstruktur.skriv(
+                f,
+                g,
+                oppsett.navn,
+                oppsett.arkivskaper_id,
+                oppsett.enhet,
+                (ordningen.tittel, ordningen.type),
+                _samle(les_mapper(s, u, g, ider), enheter, fremdrift),
+                filer.legg_til,
+                _arkivdeler(g, s, ider),
+            )
+        finally:
+            filer.ferdig()  # alle filene kopiert (eller feilen fra kopieringen kastes her)
         struktur_sha = f.lukk()
     rapport.antall = dict(teller.antall)
     rapport.dokumentfiler, rapport.bytes_skrevet = len(filer.skrevet), filer.bytes
@@ -246,31 +250,48 @@ def _kopier_skjema(arbeid: Path, navn: str) -> str:
 
 class Dokumentfiler:
     """Filene i `dokumenter/`: én fil per innhold (sjekksum), kopiert fra fillageret (planenes
-    dekryptert)."""
+    dekryptert). Kopieringen går i noen tråder ved siden av XML-skrivingen (den venter mest på
+    disken); en feil kommer fram senest i `ferdig`."""
+
+    TRAADER = 4
+    I_LUFTA = 256  # høyst så mange kopieringer som venter
 
     def __init__(self, tj: Tjenester, arbeid: Path) -> None:
         self.tj, self.arbeid = tj, arbeid
         self.skrevet: dict[str, str] = {}  # sti -> format
         self.bytes = 0
+        self._pool = ThreadPoolExecutor(max_workers=self.TRAADER)
+        self._ventende: deque[Future] = deque()
 
     def legg_til(self, do: Dokumentobjekt) -> None:
         sti = arkivstruktur.dokumentfil(do)
         if sti in self.skrevet:
             return
-        maal = self.arbeid / sti
-        try:
-            if do.kryptert:
-                data = self.tj.chiffer.dekrypter(self.tj.lager.les(do.lager_sha256))
-                maal.write_bytes(data)
-            else:
-                shutil.copyfile(self.tj.lager.sti(do.lager_sha256), maal)
-        except FileNotFoundError as e:
-            raise Arkivfeil(
-                f"Filen {do.lager_sha256} ({sti}) mangler i arkivet; kjør «dokumenter arkiv "
-                "verifiser»."
-            ) from e
         self.skrevet[sti] = do.format
         self.bytes += do.filstoerrelse
+        self._ventende.append(
+            self._pool.submit(self._kopier, do.lager_sha256, do.kryptert, self.arbeid / sti, sti)
+        )
+        if len(self._ventende) > self.I_LUFTA:
+            self._ventende.popleft().result()
+
+    def _kopier(self, sha: str, kryptert: bool, maal: Path, sti: str) -> None:
+        try:
+            if kryptert:
+                maal.write_bytes(self.tj.chiffer.dekrypter(self.tj.lager.les(sha)))
+            else:
+                shutil.copyfile(self.tj.lager.sti(sha), maal)
+        except FileNotFoundError as e:
+            raise Arkivfeil(
+                f"Filen {sha} ({sti}) mangler i arkivet; kjør «dokumenter arkiv verifiser»."
+            ) from e
+
+    def ferdig(self) -> None:
+        try:
+            while self._ventende:
+                self._ventende.popleft().result()
+        finally:
+            self._pool.shutdown(cancel_futures=True)
 
     def liste(self):
         """(sti, sjekksum, PRONOM) i fast rekkefølge, for arkivuttrekk.xml."""

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import threading
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -45,7 +45,8 @@ def skjema(fil: Path) -> etree.XMLSchema:
 
 def tid(t: datetime) -> str:
     """xs:dateTime i UTC, på hele sekunder: 2026-11-05T09:15:00Z."""
-    return som_utc(t).strftime("%Y-%m-%dT%H:%M:%SZ")
+    t = som_utc(t).astimezone(UTC)  # PostgreSQL gir tidspunktet i øktens tidssone
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
 
 
 def dato(d: date) -> str:
