@@ -34,7 +34,7 @@ class Kontrollrapport:
         return self.bytes_lest / 1e6 / self.sekunder if self.sekunder else 0.0
 
 
-def _sha256(sti: Path) -> tuple[str, int]:
+def sha256_av_fil(sti: Path) -> tuple[str, int]:
     h = hashlib.sha256()
     n = 0
     with open(sti, "rb", buffering=0) as f:
@@ -66,7 +66,7 @@ def verifiser(
     with ThreadPoolExecutor(max_workers=tråder or min(4, os.cpu_count() or 1)) as utforer:
         for sha, (faktisk, n) in zip(
             [k[0] for k in kontrolleres],
-            utforer.map(lambda k: _sha256(k[1]), kontrolleres),
+            utforer.map(lambda k: sha256_av_fil(k[1]), kontrolleres),
             strict=True,
         ):
             rapport.kontrollert += 1

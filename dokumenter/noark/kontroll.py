@@ -10,7 +10,6 @@ størrelse. Kontrollen trenger ingen database: en arkivar kan kontrollere en kop
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from arkiv.kontroll import sha256_av_fil
 from dokumenter.noark.xml import NOARK5, NS, skjema
 
 MAKS_PROBLEMER = 50
@@ -49,15 +49,6 @@ class Kontrollrapport:
     def problem(self, tekst: str) -> None:
         if len(self.problemer) < MAKS_PROBLEMER:
             self.problemer.append(tekst)
-
-
-def _sha256(sti: Path) -> tuple[str, int]:
-    h, n = hashlib.sha256(), 0
-    with sti.open("rb") as f:
-        while blokk := f.read(1 << 20):
-            h.update(blokk)
-            n += len(blokk)
-    return h.hexdigest(), n
 
 
 def _gjennom(
@@ -118,7 +109,7 @@ def kontroller(
             r.problem(f"{sti.name} mangler.")
             continue
         _xmlfil(sti, NOARK5 / xsd, navn, telles, r, dokumenter)
-        sha, n = _sha256(sti)
+        sha, n = sha256_av_fil(sti)
         r.bytes_lest += n
         ventet = addml.filer.get(sti.name)
         if ventet is None:
@@ -137,7 +128,7 @@ def _skjemaene(mappe: Path, r: Kontrollrapport) -> None:
         sti = mappe / navn
         if not sti.is_file():
             r.problem(f"Skjemaet {navn} mangler i uttrekket.")
-        elif _sha256(sti)[0] != _sha256(NOARK5 / navn)[0]:
+        elif sha256_av_fil(sti)[0] != sha256_av_fil(NOARK5 / navn)[0]:
             r.problem(f"Skjemaet {navn} i uttrekket er ikke Arkivverkets (det er endret).")
 
 
@@ -273,7 +264,7 @@ def _dokumentfilene(
         sti = (mappe / ref).resolve()
         if not sti.is_relative_to(rot) or not sti.is_file():
             return None
-        return _sha256(sti)
+        return sha256_av_fil(sti)
 
     rekke = sorted(dokumenter.items())
     # Flere filer leses samtidig (hashlib slipper GIL-en); svarene kommer i fast rekkefølge.

@@ -60,7 +60,8 @@ class Transport(Protocol):
         """Flytt en kvittering ut av køen (behandlet/ eller avvist/)."""
 
 
-def _fsync_mappe(mappe: Path) -> None:
+def fsync_mappe(mappe: Path) -> None:
+    """Mappens innhold (et nytt navn) på disk."""
     fd = os.open(mappe, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -104,9 +105,9 @@ class Mappetransport:
                 arbeid / "melding.json",
                 json.dumps(beskrivelse, ensure_ascii=False, indent=2).encode("utf-8"),
             )
-            _fsync_mappe(arbeid)
+            fsync_mappe(arbeid)
             arbeid.rename(self.rot / melding.meldings_id)
-            _fsync_mappe(self.rot)
+            fsync_mappe(self.rot)
             feilpunkt("utboks_levert")
         except OSError as e:
             shutil.rmtree(arbeid, ignore_errors=True)
