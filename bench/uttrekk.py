@@ -100,7 +100,9 @@ def bygg(tj: Tjenester, avtaler: int, versjoner: int) -> None:
         bruker = s.scalar(select(Bruker).where(Bruker.brukernavn == "bench"))
         finnes = s.scalar(select(func.count()).select_from(Avtale))
     if bruker is None:
-        bruker = brukere.opprett_bruker(tj, "bench", "Bench Saksbehandler", "admin", "bench-pw-1")
+        bruker = brukere.opprett_bruker(
+            tj, "bench", "Bench Saksbehandler", "admin", "bench-fjord-lykt-73"
+        )
         for i in range(PARTER):
             parter.opprett_part(
                 tj,

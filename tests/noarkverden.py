@@ -23,6 +23,7 @@ from dokumenter.parter import skriving as parter
 from dokumenter.planer import avslutning, lagring, sletting
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.runder import Signatarvalg
+from tests.conftest import PASSORD
 from tests.planverden import innhold
 
 PLANPERSON = "Sigrid Kasserudsen"  # planen som kasseres
@@ -68,7 +69,7 @@ def lag_noarkverden(tj, smtp_sink) -> Noarkverden:
         },
     )
     partner = kontoer.opprett_partnerbruker(
-        tj, tromso.id, "Tone Tromsø", "tone@tromso.example.no", "passord-12345"
+        tj, tromso.id, "Tone Tromsø", "tone@tromso.example.no", PASSORD
     )
     felt = {**tj.mal(produksjon.MAL).standardverdier(), **demo.AVTALEFELT}
     avtale = skriving.opprett_utkast(tj, tromso.id, felt, admin.id, fra="test")
