@@ -28,8 +28,11 @@ TILLATT: dict[str, set[str]] = {
     "sok": GRUNN | {"parter"},
     "avtaler": GRUNN | {"brukere", "parter", "signering", "sok"},
     "avvik": GRUNN | {"avtaler", "brukere", "parter", "sok"},
-    "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "parter", "sok"},
     "planer": GRUNN | {"avtaler", "brukere", "parter", "signering", "sok"},
+    # Overgangen hører til planen og bruker planens tilgang og innsynslogg.
+    "overgang": GRUNN | {"avtaler", "brukere", "parter", "planer", "signering", "sok"},
+    # Evalueringen henter § 10-tallene (bare opptellinger) fra overgangen.
+    "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "overgang", "parter", "sok"},
     "drift": GRUNN | {"sok"},
     "sider": GRUNN
     | {
@@ -37,6 +40,7 @@ TILLATT: dict[str, set[str]] = {
         "avvik",
         "brukere",
         "evaluering",
+        "overgang",
         "parter",
         "planer",
         "signering",
@@ -49,6 +53,7 @@ TILLATT: dict[str, set[str]] = {
         "brukere",
         "drift",
         "evaluering",
+        "overgang",
         "parter",
         "planer",
         "signering",
