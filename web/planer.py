@@ -54,10 +54,11 @@ def som_skjemaverdi(f: Felt, verdi: Any) -> str:
     return str(verdi)
 
 
-def fra_skjema(skjema: dict[str, str]) -> dict[str, Any]:
-    """Skjemaets tekst -> verdier til brukstilfellet (som validerer mot manifestet)."""
+def fra_skjema(skjema: dict[str, str], felt: list[Felt] | None = None) -> dict[str, Any]:
+    """Skjemaets tekst -> verdier til brukstilfellet (som validerer mot manifestet). `felt` er
+    manifestets felt (standard: planens)."""
     verdier: dict[str, Any] = {}
-    for f in skjemafelt():
+    for f in skjemafelt() if felt is None else felt:
         tekst = skjema.get(f.navn, "")
         if f.type == "liste":
             rader = []
