@@ -110,6 +110,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         planportal,
         portal,
         sok,
+        statistikk,
     )
     from web.tilgang import er_partner
 
@@ -124,6 +125,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         avvik.bp,
         evaluering.bp,
         sok.bp,
+        statistikk.bp,
     )
     for bp in (*blueprints, planer.bp, overgang.bp, portal.bp, planportal.bp):
         app.register_blueprint(bp)

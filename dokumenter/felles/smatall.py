@@ -134,9 +134,16 @@ def skjerm_tabell(
             return Tall(SKJULT, None)
         return vis(rader[i][k])
 
+    radsummer = [sum_(("r", i)) for i in range(len(rsum))]
+    kolonnesummer = [sum_(("k", k)) for k in range(len(ksum))]
+    vist_total = None
+    if total is not None:
+        # Totalen minus de synlige summene ville vist en sum som er den eneste skjulte.
+        alene = any(sum(s.skjult for s in summer_) == 1 for summer_ in (radsummer, kolonnesummer))
+        vist_total = Tall(SKJULT, None) if alene and not er_lite(total) else vis(total)
     return Skjermet(
         celler=[[celle(i, k) for k in range(bredde)] for i in range(len(rader))],
-        radsummer=[sum_(("r", i)) for i in range(len(rsum))],
-        kolonnesummer=[sum_(("k", k)) for k in range(len(ksum))],
-        total=vis(total) if total is not None else None,
+        radsummer=radsummer,
+        kolonnesummer=kolonnesummer,
+        total=vist_total,
     )
