@@ -404,3 +404,29 @@ def test_sletting_tar_overgangen_med(tj, verden):
         for modell in (Overgang, Overgangsoppgave, Boligutfall, Kartlegging):
             assert s.scalar(select(func.count()).select_from(modell)) == 0
         assert s.get(Bruker, koord) is not None
+
+
+def test_oppgavene_som_kalenderfeed(tj, verden):
+    from icalendar import Calendar
+
+    from dokumenter.evaluering.kalender import ny_kalendernokkel
+    from dokumenter.overgang.kalender import oppgave_feed
+
+    v, koord = verden, _koord(verden)
+    skriving.start(tj, v.plan_id, koord)
+    skriving.oppdater(tj, v.plan_id, {"tilbud_dato": date.today()}, koord)
+    nokkel = ny_kalendernokkel(tj, koord)
+    kal = Calendar.from_ical(oppgave_feed(tj, nokkel))
+    hendelser = kal.walk("VEVENT")
+    assert len(hendelser) == len(MINSTELISTE)
+    assert all(str(h["SUMMARY"]).startswith("IP-") for h in hendelser)
+    assert all("Ola" not in str(h.get("DESCRIPTION", "")) for h in hendelser)
+    assert oppgave_feed(tj, "ukjent") is None
+    # En annen ansatt uten tilgang til planen får en tom feed.
+    annen = ny_kalendernokkel(tj, v.brukere["annen_ansatt"])
+    assert Calendar.from_ical(oppgave_feed(tj, annen)).walk("VEVENT") == []
+    with tj.sesjoner() as s:
+        logget = s.scalars(
+            select(Planlogg.bruker_id).where(Planlogg.handling == "oppgaver_i_kalender")
+        ).all()
+    assert logget == [koord]

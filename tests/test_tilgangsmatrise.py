@@ -29,7 +29,14 @@ from web import create_app
 
 pytestmark = pytest.mark.libreoffice
 
-OFFENTLIGE = {"static", "auth.logg_inn", "auth.kalender", "portal.logg_inn", "portal.invitasjon"}
+OFFENTLIGE = {
+    "static",
+    "auth.logg_inn",
+    "auth.kalender",
+    "auth.oppgavekalender",
+    "portal.logg_inn",
+    "portal.invitasjon",
+}
 UTLOGGING = {"auth.logg_ut", "portal.logg_ut"}
 SKRIVING = {
     "avtaler.ny", "avtaler.endre", "avtaler.status", "avtaler.ansvar",

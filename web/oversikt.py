@@ -58,5 +58,6 @@ def ny_kalenderlenke():
         ), 400
     nokkel = ny_kalendernokkel(tj(), current_user.id)
     adresse = url_for("auth.kalender", nokkel=nokkel, _external=True)
-    svar = render_template("kalenderlenke.html", adresse=adresse)
+    oppgaver = url_for("auth.oppgavekalender", nokkel=nokkel, _external=True)
+    svar = render_template("kalenderlenke.html", adresse=adresse, oppgaver=oppgaver)
     return svar, 200, {"Cache-Control": "no-store"}
