@@ -91,6 +91,7 @@ def verden(tj):
             "paragraf": "§ 4",
             "kategori": "varsling",
             "hendelsesdato": date.today(),
+            "oppdaget": date.today(),
             "hva_skjedde": "Ingen varsel.",
         }
         a = avvik_skriving.registrer(tj, inngatt.id, avviksdata, melder)

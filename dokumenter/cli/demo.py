@@ -153,30 +153,37 @@ def _demo_partner(tj: Tjenester) -> None:
 
 
 DEMO_AVVIK = [
-    # (part, paragraf, kategori, dager siden, hva skjedde, send)
+    # (part, paragraf, kategori, dager siden hendelsen, dager siden oppdaget, hva skjedde,
+    #  send, begrunnelse når skjemaet sendes senere enn fem virkedager etter at det ble oppdaget)
     (
         "Bodø fengsel",
-        "§ 4 Varsling før løslatelse",
+        "§ 6",
         "varsling",
         40,
+        2,
         "Innsatt ble løslatt en fredag uten at kommunen var varslet. Varselet kom mandag etter.",
         True,
+        "",
     ),
     (
         "Bodø fengsel",
-        "§ 6 Bolig og botilbud",
+        "§ 4",
         "bolig",
+        12,
         12,
         "Søknad om kommunal bolig ble sendt to dager før løslatelse, ikke fire uker før.",
         False,
+        "",
     ),
     (
         "Nordlandsklinikken",
-        "§ 4 Varsling før utskrivning",
+        "§ 6",
         "varsling",
         75,
+        70,
         "Pasient ble utskrevet uten at kommunen fikk epikrise eller kontaktperson.",
         True,
+        "Oppdaget ved gjennomgang av saken; kontaktpersonen var i permisjon.",
     ),
 ]
 
@@ -184,7 +191,7 @@ DEMO_AVVIK = [
 def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
     """Noen avvik, så forsiden og avvikslisten har noe å vise (fiktive hendelser)."""
     melder = regler.Melder(bruker_id, "admin")
-    for part_navn, paragraf, kategori, dager, tekst, send in DEMO_AVVIK:
+    for part_navn, paragraf, kategori, dager, oppdaget, tekst, send, sen in DEMO_AVVIK:
         with tj.sesjoner() as s:
             avtale_id = s.scalar(
                 select(Avtale.id).join(Part).where(Part.navn == part_navn).limit(1)
@@ -197,7 +204,9 @@ def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
             {
                 "paragraf": paragraf,
                 "kategori": kategori,
+                "alvorlighet": "gjentatt" if kategori == "varsling" else "",
                 "hendelsesdato": date.today() - timedelta(days=dager),
+                "oppdaget": date.today() - timedelta(days=oppdaget),
                 "hva_skjedde": tekst,
                 "konsekvens": "Personen sto uten avklart bosted de første dagene.",
                 "strakstiltak": "Midlertidig botilbud ble ordnet samme dag.",
@@ -206,7 +215,7 @@ def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
             fra="demo",
         )
         if send:
-            avvik_skriving.send(tj, a.id, melder, fra="demo")
+            avvik_skriving.send(tj, a.id, melder, fra="demo", sen_begrunnelse=sen)
 
 
 DEMO_PERSON = "Demo Demosen"  # fiktiv person
