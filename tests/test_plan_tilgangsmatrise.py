@@ -73,6 +73,7 @@ def verden(tj):
         )
         nummer = plan.nummer
         tilgang = plan.tilganger[-1].id
+        samtykke_id = plan.samtykker[0].id
     v.ider = {
         "plan_id": v.plan_id,
         "dokument_id": dok,
@@ -80,6 +81,7 @@ def verden(tj):
         "part_id": v.mo_id,  # ingen samtykke for Mo: å trekke det gir bare en melding
         "tilgang_id": tilgang,
         "oppgave_id": oppgave,
+        "samtykke_id": samtykke_id,
     }
     v.nummer = nummer
     return v

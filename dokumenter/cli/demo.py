@@ -239,7 +239,17 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
         tj, DEMO_PERSON, date(1990, 3, 14), part_id, bruker_id, avtale_id=avtale_id, fra="demo"
     )
     ansvarsgruppe.legg_til_medlem(tj, plan_id, partner, "", "Kontaktbetjent", bruker_id, "demo")
-    samtykke.registrer_samtykke(tj, plan_id, part_id, date.today(), bruker_id, "demo")
+    samtykke.registrer_samtykke(
+        tj,
+        plan_id,
+        part_id,
+        date.today(),
+        bruker_id,
+        "demo",
+        omfang="Opplysninger om bolig, helse, rus og oppfølging som trengs i planen",
+        formal="Planlegge bolig og oppfølging før og etter løslatelse",
+        form="skriftlig",
+    )
     idag = date.today()
     innhold = {
         "maal": "Egen leilighet i Mo i Rana og jobb på dagtid innen et halvt år.",
