@@ -10,6 +10,7 @@ from dokumenter.avtaler import produksjon, signering, skriving
 from dokumenter.avvik import regler
 from dokumenter.avvik import skriving as avvik_skriving
 from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo_overgang import demo_overgang
 from dokumenter.felles.validering import kontrollsiffer
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.parter import skriving as parter
@@ -227,8 +228,13 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
     from dokumenter.models import Plan
 
     with tj.sesjoner() as s:
-        if s.scalar(select(Plan.id).limit(1)) is not None:
-            return
+        eksisterende = s.scalar(select(Plan.id).order_by(Plan.id).limit(1))
+        partner = s.scalar(select(Bruker.id).where(Bruker.brukernavn == DEMO_PARTNER))
+    if eksisterende is not None:
+        if partner is not None:  # demoer laget før overgangen fantes, får den nå
+            demo_overgang(tj, eksisterende, bruker_id, partner)
+        return
+    with tj.sesjoner() as s:
         part = s.scalar(select(Part).where(Part.navn == "Bodø fengsel"))
         partner = s.scalar(select(Bruker.id).where(Bruker.brukernavn == DEMO_PARTNER))
         if part is None or partner is None:
@@ -307,3 +313,4 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
         ],
     }
     lagring.lagre_versjon(tj, plan_id, innhold, bruker_id, 0, "Første versjon", "demo")
+    demo_overgang(tj, plan_id, bruker_id, partner)
