@@ -12,10 +12,9 @@ from sqlalchemy import select
 
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.infrastruktur import kalender
-from dokumenter.models import Bruker, Overgang, Overgangsoppgave, Plan
-from dokumenter.overgang import oppgaver
+from dokumenter.models import Bruker
+from dokumenter.overgang.lesing import er_min, mine_overganger
 from dokumenter.planer.innsynslogg import logg_visninger
-from dokumenter.planer.tilgang import synlige_plan_ider
 from dokumenter.tjenester import Tjenester
 
 
@@ -26,39 +25,23 @@ def oppgave_feed(tj: Tjenester, nokkel: str) -> bytes | None:
         bruker = s.scalar(select(Bruker).where(Bruker.kalender_nokkel_hash == nokkel_hash))
         if bruker is None or not bruker.aktiv or bruker.rolle == PARTNER:
             return None
-        ider = synlige_plan_ider(s, bruker)
-        rader = s.scalars(
-            select(Overgangsoppgave)
-            .join(Overgang, Overgangsoppgave.overgang_id == Overgang.id)
-            .join(Plan, Overgang.plan_id == Plan.id)
-            .where(
-                Overgang.plan_id.in_(ider),
-                Plan.status != "avsluttet",
-                Overgangsoppgave.status == "apen",
-                Overgangsoppgave.frist.is_not(None),
-            )
-            .order_by(Overgangsoppgave.frist, Overgangsoppgave.id)
-        ).all()
         hendelser, planer = [], set()
-        for x in rader:
-            o = s.get(Overgang, x.overgang_id)
-            ansvarlig = oppgaver.ansvarlig(o, x)
-            if o.plan.koordinator_id != bruker.id and (
-                ansvarlig is None or ansvarlig.id != bruker.id
-            ):
-                continue
-            planer.add(o.plan_id)
-            hendelser.append(
-                kalender.Evalueringsmote(
-                    uid=f"overgangsoppgave-{x.id}@dokumenter",
-                    tittel=f"{o.plan.nummer}: {x.tittel}",
-                    dato=x.frist,
-                    beskrivelse=(
-                        f"Oppgave i overgangen fra institusjon til bolig for individuell plan "
-                        f"{o.plan.nummer}.\n{tj.lenker.plan(o.plan_id)}"
-                    ),
+        for o in mine_overganger(s, bruker.id):
+            for x in o.oppgaver:
+                if x.status != "apen" or x.frist is None or not er_min(o, x, bruker.id):
+                    continue
+                planer.add(o.plan_id)
+                hendelser.append(
+                    kalender.Evalueringsmote(
+                        uid=f"overgangsoppgave-{x.id}@dokumenter",
+                        tittel=f"{o.plan.nummer}: {x.tittel}",
+                        dato=x.frist,
+                        beskrivelse=(
+                            f"Oppgave i overgangen fra institusjon til bolig for individuell "
+                            f"plan {o.plan.nummer}.\n{tj.lenker.plan(o.plan_id)}"
+                        ),
+                    )
                 )
-            )
         bruker_id, navn = bruker.id, bruker.navn
     logg_visninger(tj, bruker_id, sorted(planer), "oppgaver_i_kalender", "kalender")
     return kalender.feed_ics(hendelser, f"Oppgaver i overganger – {navn}")

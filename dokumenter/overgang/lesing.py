@@ -205,34 +205,45 @@ def mine_forfalte_oppgaver(
     Viser plannummeret og oppgaven, aldri personen; visningen logges i planenes innsynslogg
     (én gang per plan og døgn)."""
     idag = idag or date.today()
+    ut = []
     with tj.sesjoner() as s:
-        bruker = s.get(Bruker, bruker_id)
-        ider = synlige_plan_ider(s, bruker)
-        rader = s.scalars(
-            select(Overgangsoppgave)
-            .join(Overgang, Overgangsoppgave.overgang_id == Overgang.id)
-            .join(Plan, Overgang.plan_id == Plan.id)
-            .where(
-                Overgang.plan_id.in_(ider),
-                Plan.status != "avsluttet",
-                Overgangsoppgave.status == "apen",
-                Overgangsoppgave.frist < idag,
-            )
-            .options(selectinload(Overgangsoppgave.ansvarlig))
-            .order_by(Overgangsoppgave.frist, Overgangsoppgave.id)
-        ).all()
-        ut = []
-        for x in rader:
-            o = s.get(Overgang, x.overgang_id)
-            ansvarlig = oppgaver.ansvarlig(o, x)
-            mine = o.plan.koordinator_id == bruker_id or (
-                ansvarlig is not None and ansvarlig.id == bruker_id
-            )
-            if mine:
+        for o in mine_overganger(s, bruker_id):
+            for x in o.oppgaver:
+                if not oppgaver.er_forfalt(x, idag) or not er_min(o, x, bruker_id):
+                    continue
                 ut.append(
                     ForfaltOppgave(
                         o.plan_id, o.plan.nummer, x.tittel, x.frist, (idag - x.frist).days
                     )
                 )
+    ut.sort(key=lambda f: (f.frist, f.nummer))
     logg_visninger(tj, bruker_id, sorted({f.plan_id for f in ut}), "oppgaver_vist", fra)
     return ut
+
+
+def mine_overganger(s, bruker_id: int) -> list[Overgang]:
+    """Overgangene i planer brukeren kan åpne og som ikke er avsluttet, med plan, kontakter og
+    oppgaver lastet i noen få spørringer (forsiden og kalenderen går gjennom alle)."""
+    ider = synlige_plan_ider(s, s.get(Bruker, bruker_id))
+    return list(
+        s.scalars(
+            select(Overgang)
+            .join(Plan, Overgang.plan_id == Plan.id)
+            .where(Overgang.plan_id.in_(ider), Plan.status != "avsluttet")
+            .options(
+                selectinload(Overgang.plan),
+                selectinload(Overgang.primaerkontakt),
+                selectinload(Overgang.booppfolger),
+                selectinload(Overgang.oppgaver).selectinload(Overgangsoppgave.ansvarlig),
+            )
+            .order_by(Overgang.id)
+        )
+    )
+
+
+def er_min(o: Overgang, x: Overgangsoppgave, bruker_id: int) -> bool:
+    """Brukeren koordinerer planen eller har ansvaret for oppgaven."""
+    ansvarlig = oppgaver.ansvarlig(o, x)
+    return o.plan.koordinator_id == bruker_id or (
+        ansvarlig is not None and ansvarlig.id == bruker_id
+    )
