@@ -99,7 +99,9 @@ def main() -> None:
         )
         kryptering.lag_nokkelfil(inn)
         tj = apne(inn)
-        koord = brukere.opprett_bruker(tj, "koord", "Koordinator", "saksbehandler", "passord-123")
+        koord = brukere.opprett_bruker(
+            tj, "koord", "Koordinator", "saksbehandler", "Hvalross-fjord-lykt-73"
+        )
         part = parter.opprett_part(
             tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}
         )

@@ -17,7 +17,7 @@ from dokumenter.planer import ansvarsgruppe
 from dokumenter.tjenester import Tjenester
 
 DEMO_BOOPPFOLGER = "booppfolger"
-DEMO_BOOPPFOLGER_PASSORD = "rana-demo-2026"
+DEMO_BOOPPFOLGER_PASSORD = "rana-demo-elvebredd-2026"
 
 
 def demo_overgang(tj: Tjenester, plan_id: int, koordinator_id: int, partner_id: int) -> None:
