@@ -1,6 +1,6 @@
 """Migreringene på en database med data fra før: 0003 → 0004 gir inngåtte avtaler en dato for
 neste evaluering, 0004 → 0005 beholder signeringsrundene, 0005 → 0006 beholder brukerne (og
-alt som peker på dem), 0006 → 0007 gir rundene en teller for feil koder, og 0007 → 0011
+alt som peker på dem), 0006 → 0007 gir rundene en teller for feil koder, og 0008 → 0011
 beholder avvik og samtykker (med tomme nye felt), på SQLite og PostgreSQL."""
 
 from __future__ import annotations
@@ -302,8 +302,8 @@ def test_avvik_og_samtykker_beholdes_og_far_tomme_nye_felt(database_url):
     står igjen med tom tekst i de nye feltene; ned og opp igjen går også."""
     cfg = alembic_config(database_url)
     if database_url.startswith("postgresql"):
-        command.downgrade(cfg, "0007")
-    command.upgrade(cfg, "0007")
+        command.downgrade(cfg, "0008")
+    command.upgrade(cfg, "0008")
     motor = create_engine(database_url)
     naa = "2026-01-01 00:00:00"
     with motor.begin() as c:
@@ -368,7 +368,7 @@ def test_avvik_og_samtykker_beholdes_og_far_tomme_nye_felt(database_url):
         assert c.execute(
             text("SELECT oppdaget, alvorlighet, sen_begrunnelse FROM avvik")
         ).one() == (None, "", "")
-    command.downgrade(cfg, "0007")
+    command.downgrade(cfg, "0008")
     assert innhold() == for_migrering
     command.upgrade(cfg, "head")
     assert innhold() == for_migrering

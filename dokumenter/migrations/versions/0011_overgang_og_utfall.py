@@ -7,14 +7,14 @@ overgangsskjema og kartlegging kan bare få nye rader (som planversjon og planlo
 og slettes bare når planen er merket «slettes».
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
