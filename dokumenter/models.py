@@ -1,5 +1,5 @@
 """Datamodellen: brukere, parter med kontaktpersoner, avtaler med versjoner og dokumenter,
-signering, avvik, evalueringer og individuelle planer.
+signering, avvik, evalueringer, individuelle planer og overgangen fra institusjon til bolig.
 
 Skjemaet står samlet i én fil (over 400 linjer) med vilje: det er én helhet med fremmednøkler
 mellom alle delene, Alembic og testen av skjemadrift leser det som ett, og en leser ser hele
@@ -25,6 +25,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from dokumenter.felles.tid import naa
+
+# Standardverdien i basen for tekstkolonner lagt til på tabeller som alt har rader (tom tekst).
+TOM = text("''")
 
 
 class Base(DeclarativeBase):
@@ -382,6 +385,12 @@ class Avvik(Base):
     paragraf: Mapped[str] = mapped_column(String(100))
     kategori: Mapped[str] = mapped_column(String(40), index=True)
     hendelsesdato: Mapped[date] = mapped_column(Date)
+    # Når avviket ble oppdaget (avtalens § 9: skjemaet sendes innen fem virkedager etter det);
+    # tom for avvik meldt før feltet fantes.
+    oppdaget: Mapped[date | None] = mapped_column(Date)
+    alvorlighet: Mapped[str] = mapped_column(String(20), default="", server_default=TOM)
+    # Hvorfor skjemaet ble sendt senere enn fem virkedager etter at avviket ble oppdaget.
+    sen_begrunnelse: Mapped[str] = mapped_column(Text, default="", server_default=TOM)
     hva_skjedde: Mapped[str] = mapped_column(Text)
     konsekvens: Mapped[str] = mapped_column(Text, default="")
     strakstiltak: Mapped[str] = mapped_column(Text, default="")
@@ -561,6 +570,14 @@ class Samtykke(Base):
     registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
     trukket: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     trukket_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    # Avtalens § 8: hvilke opplysninger (omfang), til hvilket formål, og hvordan samtykket ble
+    # gitt (skriftlig, eller muntlig med vitne). Et skriftlig samtykke lastes opp skannet
+    # (kryptert, som planens andre filer).
+    omfang: Mapped[str] = mapped_column(Text, default="", server_default=TOM)
+    formal: Mapped[str] = mapped_column(Text, default="", server_default=TOM)
+    form: Mapped[str] = mapped_column(String(20), default="", server_default=TOM)
+    vitne: Mapped[str] = mapped_column(String(200), default="", server_default=TOM)
+    dokument_id: Mapped[int | None] = mapped_column(ForeignKey("plandokument.id"))
 
     part: Mapped[Part] = relationship()
 
@@ -859,3 +876,144 @@ class Uttrekksjobb(Base):
     melding: Mapped[str] = mapped_column(Text, default="")
     fil: Mapped[str] = mapped_column(String(300), default="")
     storrelse: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# --- Overgangen fra institusjon til bolig ----------------------------------------------------
+# Hører til en individuell plan og følger planens tilgang (dokumenter.overgang). Slettes med
+# planen når oppbevaringstiden er ute.
+
+
+class Overgang(Base):
+    """Personens overgang fra institusjon til bolig: datoene for hver fase, kontaktene og
+    overlappen i institusjonsplassen. Fasen regnes ut fra datoene (overgang.regler)."""
+
+    __tablename__ = "overgang"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), unique=True)
+    motefrekvens_maneder: Mapped[int] = mapped_column(Integer, default=3)
+    neste_samarbeidsmote: Mapped[date | None] = mapped_column(Date, index=True)
+    samarbeidsmote_paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    forventet_losladt: Mapped[date | None] = mapped_column(Date)
+    tilbud_dato: Mapped[date | None] = mapped_column(Date)  # starter de fire ukene
+    bolig_kryptert: Mapped[str] = mapped_column(Text, default="")  # adresse/beskrivelse
+    visning_dato: Mapped[date | None] = mapped_column(Date)
+    kontrakt_dato: Mapped[date | None] = mapped_column(Date)
+    innflytting_dato: Mapped[date | None] = mapped_column(Date)
+    overlapp_fra: Mapped[date | None] = mapped_column(Date)
+    overlapp_til: Mapped[date | None] = mapped_column(Date)
+    overlapp_betaler: Mapped[str] = mapped_column(String(200), default="")
+    primaerkontakt_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    booppfolger_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    sekundaerkontakt_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    # Kontakter sekundærkontakten alt er varslet om at har falt fra: {rolle: bruker-id}.
+    kontakt_varslet: Mapped[dict] = mapped_column(JSON, default=dict)
+    utfall_paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    endret: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    plan: Mapped[Plan] = relationship()
+    primaerkontakt: Mapped[Bruker | None] = relationship(foreign_keys=[primaerkontakt_id])
+    booppfolger: Mapped[Bruker | None] = relationship(foreign_keys=[booppfolger_id])
+    sekundaerkontakt: Mapped[Bruker | None] = relationship(foreign_keys=[sekundaerkontakt_id])
+    moter: Mapped[list[Overgangsmote]] = relationship(
+        order_by="Overgangsmote.dato", cascade="all, delete-orphan"
+    )
+    oppgaver: Mapped[list[Overgangsoppgave]] = relationship(
+        order_by="Overgangsoppgave.rekkefolge", cascade="all, delete-orphan"
+    )
+    utfall: Mapped[list[Boligutfall]] = relationship(
+        order_by="Boligutfall.id", cascade="all, delete-orphan"
+    )
+
+
+class Overgangsmote(Base):
+    """Et møte i overgangen: samarbeidsmøte under oppholdet, boligmøte eller utflyttingsmøte
+    (der nivået på oppfølgingen avgjøres)."""
+
+    __tablename__ = "overgangsmote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    overgang_id: Mapped[int] = mapped_column(ForeignKey("overgang.id"), index=True)
+    type: Mapped[str] = mapped_column(String(20))  # samarbeidsmote|boligmote|utflyttingsmote
+    dato: Mapped[date] = mapped_column(Date)
+    deltakere: Mapped[str] = mapped_column(Text, default="")
+    oppfolgingsniva: Mapped[str] = mapped_column(String(20), default="")  # minimum|middels|tett
+    merknad: Mapped[str] = mapped_column(Text, default="")
+    registrert_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Overgangsoppgave(Base):
+    """En datert oppgave i overgangen med en ansvarlig (møbler, strøm, adresseendring …)."""
+
+    __tablename__ = "overgangsoppgave"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    overgang_id: Mapped[int] = mapped_column(ForeignKey("overgang.id"), index=True)
+    tittel: Mapped[str] = mapped_column(String(200))
+    standard: Mapped[str] = mapped_column(String(40), default="")  # nøkkel i minstelisten
+    ansvarlig_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    ansvarlig_tekst: Mapped[str] = mapped_column(String(200), default="")
+    frist: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="apen")  # apen|ferdig|bortfalt
+    fullfort: Mapped[date | None] = mapped_column(Date)
+    paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rekkefolge: Mapped[int] = mapped_column(Integer, default=0)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    ansvarlig: Mapped[Bruker | None] = relationship()
+
+
+class Boligutfall(Base):
+    """Boligsituasjonen på et fast punkt: løslatelses-/utskrivningsdagen (fast bolig,
+    midlertidig, uten bolig), og etter 4 uker, 3, 6 og 12 måneder (beholdt, mistet, tilbake i
+    institusjon), med årsak. Grunnlaget for avtalens § 10-tall."""
+
+    __tablename__ = "boligutfall"
+    __table_args__ = (UniqueConstraint("overgang_id", "punkt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    overgang_id: Mapped[int] = mapped_column(ForeignKey("overgang.id"), index=True)
+    punkt: Mapped[str] = mapped_column(String(20))  # losladt|4_uker|3_mnd|6_mnd|12_mnd
+    dato: Mapped[date] = mapped_column(Date, index=True)
+    utfall: Mapped[str] = mapped_column(String(20))
+    arsak: Mapped[str] = mapped_column(Text, default="")
+    registrert_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Overgangsskjema(Base):
+    """En versjon av skjemaet som følger personen fra institusjonen inn i boligen (plikter,
+    kontakter, de første ukenes avtaler, inventarliste og tilstandsrapport). Innholdet er
+    kryptert; filene ligger i plandokument (typene skjema_*). Kan bare få nye rader."""
+
+    __tablename__ = "overgangsskjema"
+    __table_args__ = (UniqueConstraint("overgang_id", "nummer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    overgang_id: Mapped[int] = mapped_column(ForeignKey("overgang.id"), index=True)
+    nummer: Mapped[int] = mapped_column(Integer)
+    feltverdier_kryptert: Mapped[str] = mapped_column(Text)
+    mal_versjon: Mapped[int] = mapped_column(Integer)
+    mal_sha256: Mapped[str] = mapped_column(String(64))
+    opprettet_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Kartlegging(Base):
+    """Personens boligsituasjon på en dato (kategori og underkategori for vanskeligstilte på
+    boligmarkedet) og behovsnivået 1–4. En datert historikk: kan bare få nye rader."""
+
+    __tablename__ = "kartlegging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    gyldig_fra: Mapped[date] = mapped_column(Date)
+    kategori: Mapped[str] = mapped_column(String(40))
+    underkategori: Mapped[str] = mapped_column(String(60))
+    behovsniva: Mapped[int] = mapped_column(Integer)
+    registrert_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
+    registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)

@@ -17,6 +17,12 @@ PERSON = "Ola Nordmann-Testesen"
 FODT = date(1988, 5, 17)
 # Et ord som bare finnes i planens innhold, for søk og sletting.
 KJENNEORD = "hybelkaninfabrikken"
+# Samtykkets innhold (avtalens § 8): hvilke opplysninger, formålet og formen.
+SAMTYKKE = {
+    "omfang": "Opplysninger om bolig, helse og oppfølging",
+    "formal": "Planlegge bolig og oppfølging etter løslatelse",
+    "form": "skriftlig",
+}
 # Roller og relasjoner til planen (brukernavn for ansatte, e-post for partnere).
 RELASJONER = {
     "koordinator": "koord",
@@ -132,7 +138,7 @@ def lag_planverden(tj, med_versjon: bool = True) -> Planverden:
         (ider["partner_medlem"], ""),
     ):
         ansvarsgruppe.legg_til_medlem(tj, plan_id, bruker, tjeneste, "", leder, "test")
-    samtykke.registrer_samtykke(tj, plan_id, bodo.id, date.today(), leder, "test")
+    samtykke.registrer_samtykke(tj, plan_id, bodo.id, date.today(), leder, "test", **SAMTYKKE)
     ansvarsgruppe.gi_tilgang(
         tj, plan_id, ider["tilgang"], "Internkontroll av saksbehandlingen", leder
     )

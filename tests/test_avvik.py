@@ -28,10 +28,12 @@ NETT = "http://localhost"  # nettadressen i testenes innstillinger
 
 
 def data(**endring):
+    hendelse = endring.get("hendelsesdato", (date.today() - timedelta(days=3)).isoformat())
     return {
-        "paragraf": "§ 4 Varsling",
+        "paragraf": "§ 6 Varsling før løslatelse",
         "kategori": "varsling",
-        "hendelsesdato": (date.today() - timedelta(days=3)).isoformat(),
+        "hendelsesdato": hendelse,
+        "oppdaget": hendelse,
         "hva_skjedde": "En innsatt ble løslatt uten varsel til kommunen.",
         "konsekvens": "Personen sto uten bolig den første natten.",
         "strakstiltak": "Midlertidig bolig ble skaffet samme kveld.",
@@ -207,18 +209,85 @@ def test_avvik_er_sokbare_uten_personreferanse(tj, oppsett):
 def test_statistikk_per_paragraf_kategori_og_kvartal(tj, oppsett):
     avtale, kommune, partner, _ = oppsett
     for dato, paragraf, kategori, melder in (
-        ("2026-01-10", "§ 4 Varsling", "varsling", kommune),
-        ("2026-02-11", "§ 4 Varsling", "varsling", partner),
-        ("2026-05-02", "§ 6 Bolig", "bolig", kommune),
-        ("2025-12-31", "§ 4 Varsling", "varsling", kommune),
+        ("2026-01-10", "§ 6 Varsling før løslatelse", "varsling", kommune),
+        ("2026-02-11", "§ 6 Varsling før løslatelse", "varsling", partner),
+        ("2026-05-02", "§ 4 Rutiner for samarbeidet", "bolig", kommune),
+        ("2025-12-31", "§ 6 Varsling før løslatelse", "varsling", kommune),
     ):
         avvik_skriving.registrer(
             tj, avtale.id, data(hendelsesdato=dato, paragraf=paragraf, kategori=kategori), melder
         )
     st = lesing.statistikk(tj, avtale.id, date(2026, 1, 1), date(2026, 12, 31))
     assert st["antall"] == 3
-    assert st["paragraf"] == {"§ 4 Varsling": 2, "§ 6 Bolig": 1}
+    assert st["paragraf"] == {"§ 6 Varsling før løslatelse": 2, "§ 4 Rutiner for samarbeidet": 1}
     assert st["kategori"] == {"bolig": 1, "varsling": 2}
     assert st["kvartal"] == {"2026 K1": 2, "2026 K2": 1}
     with tj.sesjoner() as s:
         assert s.scalar(select(func.count()).select_from(Avviksskjema)) == 0
+
+
+# --- Avtalens regler for avvik (§ 9): paragraf, oppdaget, fem virkedager, alvorlighet ------
+
+
+def test_paragrafen_velges_fra_avtalens_egne(tj, oppsett):
+    from dokumenter.avtaler import gjeldende
+
+    avtale, kommune, _, _ = oppsett
+    paragrafer = gjeldende.paragrafer(tj, avtale.id)
+    assert "§ 6 Varsling før løslatelse" in paragrafer and "§ 9 Avvikshåndtering" in paragrafer
+    with pytest.raises(Valideringsfeil) as e:
+        avvik_skriving.registrer(tj, avtale.id, data(paragraf="§ 99 Finnes ikke"), kommune)
+    assert "paragraf" in e.value.feil
+    # Nummeret alene eller en annen skrivemåte gir avtalens egen overskrift.
+    for skrevet in ("§ 6", "6", "§  6   varsling FØR løslatelse"):
+        a = avvik_skriving.registrer(tj, avtale.id, data(paragraf=skrevet), kommune)
+        assert a.paragraf == "§ 6 Varsling før løslatelse"
+    st = lesing.statistikk(tj, avtale.id, date.today() - timedelta(days=30), date.today())
+    assert st["paragraf"] == {"§ 6 Varsling før løslatelse": 3}
+
+
+def test_sendt_mer_enn_fem_virkedager_etter_oppdaget_krever_begrunnelse(tj, oppsett):
+    from dokumenter.felles import frister
+    from dokumenter.models import Hendelse
+
+    avtale, kommune, _, _ = oppsett
+    oppdaget = date.today() - timedelta(days=21)
+    a = avvik_skriving.registrer(
+        tj,
+        avtale.id,
+        data(hendelsesdato=oppdaget.isoformat(), alvorlighet="gjentatt_alvorlig"),
+        kommune,
+    )
+    virkedager = frister.virkedager_mellom(oppdaget, date.today())
+    with pytest.raises(Valideringsfeil, match=f"for {virkedager} virkedager siden") as e:
+        avvik_skriving.send(tj, a.id, kommune)
+    assert "sen_begrunnelse" in e.value.feil
+    assert lesing.hent(tj, a.id, kommune).status == "aapen"  # ingenting er endret
+    assert lesing.hent(tj, a.id, kommune).skjemaer == []
+    avvik_skriving.send(tj, a.id, kommune, sen_begrunnelse="Oppdaget under ferieavvikling.")
+    sendt = lesing.hent(tj, a.id, kommune)
+    assert sendt.sen_begrunnelse == "Oppdaget under ferieavvikling."
+    _, pdf = lesing.les_skjema(tj, sendt.skjemaer[0].id, "pdf", kommune)
+    tekst = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Oppdaget under ferieavvikling." in tekst
+    assert "Gjentatt og alvorlig" in tekst
+    # Avtalens dato er datoen avtalen gjelder fra, og kommunen er enheten.
+    assert "1. januar 2008" in tekst and "Rana kommune ved Rustjenesten" in tekst
+    with tj.sesjoner() as s:
+        logget = s.scalars(select(Hendelse.detaljer).where(Hendelse.type == "avvik_sendt")).one()
+    assert logget["sen_begrunnelse"] == "Oppdaget under ferieavvikling."
+    assert logget["virkedager_etter_oppdaget"] == virkedager
+
+
+def test_oppdaget_kan_ikke_vaere_for_hendelsen_eller_fram_i_tid(tj, oppsett):
+    avtale, kommune, _, _ = oppsett
+    idag = date.today()
+    for endring, felt in (
+        ({"oppdaget": (idag - timedelta(days=10)).isoformat()}, "oppdaget"),
+        ({"oppdaget": (idag + timedelta(days=1)).isoformat()}, "oppdaget"),
+        ({"oppdaget": ""}, "oppdaget"),
+        ({"alvorlighet": "middels"}, "alvorlighet"),
+    ):
+        with pytest.raises(Valideringsfeil) as e:
+            avvik_skriving.registrer(tj, avtale.id, data(**endring), kommune)
+        assert felt in e.value.feil

@@ -84,6 +84,11 @@ def test_demo_to_ganger_og_generer_alle(tmp_path):
     assert "0 nye parter, 0 nye avtaler" in andre.stdout
     assert tell(tmp_path, "part") == 10
     assert tell(tmp_path, "avtale") == 10
+    # Én fiktiv overgang som pågår, bare én gang.
+    assert tell(tmp_path, "overgang") == 1 and tell(tmp_path, "overgangsskjema") == 1
+    assert tell(tmp_path, "overgangsoppgave") == 10 and tell(tmp_path, "kartlegging") == 1
+    r = kjor(tmp_path, "overgang", "paminn")
+    assert r.returncode == 0 and "Påminnet om" in r.stdout, r.stderr
 
     r = kjor(tmp_path, "avtale", "generer-alle", "--type", "fengsel", "--bruker", "prosjektleder")
     assert r.returncode == 0, r.stderr

@@ -57,9 +57,9 @@ def avtale(tj, saksbehandler):
     kommune = Melder(saksbehandler.id, "saksbehandler")
     # Perioden for første evaluering starter da avtalen ble signert (i dag).
     for dato, paragraf, kategori in (
-        (date.today(), "§ 4 Varsling", "varsling"),
-        (date.today(), "§ 4 Varsling", "varsling"),
-        (date.today(), "§ 6 Bolig", "bolig"),
+        (date.today(), "§ 6 Varsling før løslatelse", "varsling"),
+        (date.today(), "§ 6 Varsling før løslatelse", "varsling"),
+        (date.today(), "§ 4 Rutiner for samarbeidet", "bolig"),
     ):
         avvik.registrer(
             tj,
@@ -68,6 +68,7 @@ def avtale(tj, saksbehandler):
                 "paragraf": paragraf,
                 "kategori": kategori,
                 "hendelsesdato": dato.isoformat(),
+                "oppdaget": dato.isoformat(),
                 "hva_skjedde": "Løslatt uten varsel.",
             },
             kommune,
@@ -85,14 +86,22 @@ def status(tj, avtale_id):
 def test_videreforing_teller_avvik_lager_rapport_og_ny_frist(tj, avtale, saksbehandler):
     grunnlag = evaluering_skriving.forslag(tj, avtale.id)
     assert grunnlag["antall_avvik"] == 3
-    assert grunnlag["per_paragraf"] == {"§ 4 Varsling": 2, "§ 6 Bolig": 1}
+    assert grunnlag["per_paragraf"] == {
+        "§ 6 Varsling før løslatelse": 2,
+        "§ 4 Rutiner for samarbeidet": 1,
+    }
     ev = evaluering_skriving.evaluer(tj, avtale.id, data(), saksbehandler.id, fra="test")
     forventet = frister.neste_evaluering(date.today(), 12)  # mønsteravtalen: desember
     assert (ev.antall_avvik, ev.neste_evaluering) == (3, forventet)
     assert status(tj, avtale.id) == ("inngaatt", forventet, 1)
     _, pdf = lesing.les_rapport(tj, ev.id, "pdf", saksbehandler.id)
     tekst = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    for del_ in ("Bodø fengsel", "Boligsøknader kom for sent", "§ 4 Varsling", "videreføres"):
+    for del_ in (
+        "Bodø fengsel",
+        "Boligsøknader kom for sent",
+        "§ 6 Varsling før løslatelse",
+        "videreføres",
+    ):
         assert del_ in tekst, del_
     assert [t.art for t in sok.sok(tj, "boligsøknader", "admin").treff] == ["evaluering"]
 
@@ -183,6 +192,7 @@ def test_forsidens_tall_fra_kjent_historikk(tj, avtale, saksbehandler):
         klinikk.id,
         {
             "paragraf": "§ 5",
+            "oppdaget": date.today(),
             "kategori": "annet",
             "hva_skjedde": "Utskrevet uten plan.",
             "hendelsesdato": (date.today() - timedelta(days=400)).isoformat(),

@@ -298,7 +298,9 @@ def test_ingen_avvik_gir_ingen_tabeller_eller_diagrammer(mal):
     data = lag(mal, INGEN)
     t = tekst(data)
     assert "Det ble ikke meldt avvik etter avtalen i perioden." in t
-    assert "4. Avvik i perioden" in t and "5. Beslutning" in t and "6. Underskrifter" in t
+    assert "5. Avvik i perioden" in t and "6. Beslutning" in t and "7. Underskrifter" in t
+    assert "2. Personene avtalen omfattet" in t
+    assert "Ingen individuelle planer er knyttet til avtalen." in t
     assert "Antall avvik per paragraf" not in t and "Nr." not in t
     assert "Avvik per kvartal" not in t
     assert len(Document(io.BytesIO(data)).inline_shapes) == 0

@@ -130,3 +130,37 @@ def test_forfalte_og_snart_tar_generator_og_eget_vindu_og_er_stabil():
     assert forfalte == []
     assert [rad[0] for rad in snart] == ["a", "b", "c"]
     assert forfalte_og_snart([], idag) == ([], [])
+
+
+# --- Virkedager (helg og norske helligdager) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fra", "til", "antall"),
+    [
+        (date(2026, 3, 2), date(2026, 3, 6), 4),  # mandag → fredag
+        (date(2026, 3, 6), date(2026, 3, 9), 1),  # fredag → mandag
+        (date(2026, 3, 6), date(2026, 3, 6), 0),
+        (date(2026, 3, 9), date(2026, 3, 6), 0),
+        (date(2026, 4, 1), date(2026, 4, 7), 1),  # onsdag før påske → tirsdag etter: bare tirsdag
+        (date(2026, 5, 13), date(2026, 5, 18), 2),  # Kristi himmelfart (14.) og fredag 15., mandag
+        (date(2026, 12, 23), date(2026, 12, 28), 2),  # 24. og 28.; 25. og 26. er helligdager
+    ],
+)
+def test_virkedager_mellom_hopper_over_helg_og_helligdager(fra, til, antall):
+    from dokumenter.felles.frister import virkedager_mellom
+
+    assert virkedager_mellom(fra, til) == antall
+
+
+def test_legg_til_virkedager_og_er_virkedag():
+    from dokumenter.felles.frister import er_virkedag, legg_til_virkedager
+
+    assert not er_virkedag(date(2026, 5, 17))  # grunnlovsdagen (en søndag i 2026)
+    assert not er_virkedag(date(2027, 5, 17))  # og en mandag i 2027
+    assert not er_virkedag(date(2026, 5, 1))
+    assert er_virkedag(date(2026, 5, 4))
+    assert legg_til_virkedager(date(2026, 4, 1), 5) == date(2026, 4, 13)
+    assert legg_til_virkedager(date(2026, 3, 6), 0) == date(2026, 3, 6)
+    with pytest.raises(ValueError):
+        legg_til_virkedager(date(2026, 3, 6), -1)

@@ -83,6 +83,21 @@ def test_fengsel_far_kriminalomsorgsteksten_i_docx_og_pdfa(tj, saksbehandler):
     assert re.search(r"pdfaid:part(>|=\")2", xml)
     assert re.search(r"pdfaid:conformance(>|=\")B", xml)
 
+    # Avviksskjemaet er vedlegg 2 bak avtalen i PDF/A-en (avtalens § 9), ikke i DOCX-en.
+    assert "gjerne i forkant av innsettelse" in tekst and "minst hver tredje måned" in tekst
+    assert "avviksskjemaet i vedlegg 2 til avtalen" in tekst
+    assert "Vedlegg 2 til samarbeidsavtalen" not in tekst
+    siste = " ".join(leser.pages[-1].extract_text().split())
+    forste_vedlegg = next(
+        i
+        for i, s in enumerate(leser.pages)
+        if "Vedlegg 2 til samarbeidsavtalen" in s.extract_text()
+    )
+    assert "Avviksskjema" in " ".join(leser.pages[forste_vedlegg].extract_text().split())
+    assert "Fylles ut når avviket meldes" in " ".join(pdf_tekst.split())
+    assert "1. juni 2007" in " ".join(leser.pages[forste_vedlegg].extract_text().split())
+    assert "Lukking" not in siste
+
     assert dok_docx.variant == "produksjonsformat" and dok_pdf.variant == "arkivformat"
     assert dok_docx.sha256 == hashlib.sha256(docx).hexdigest()
     assert dok_pdf.storrelse == len(pdf)

@@ -28,8 +28,11 @@ TILLATT: dict[str, set[str]] = {
     "sok": GRUNN | {"parter"},
     "avtaler": GRUNN | {"brukere", "parter", "signering", "sok"},
     "avvik": GRUNN | {"avtaler", "brukere", "parter", "sok"},
-    "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "parter", "sok"},
     "planer": GRUNN | {"avtaler", "brukere", "parter", "signering", "sok"},
+    # Overgangen hører til planen og bruker planens tilgang og innsynslogg.
+    "overgang": GRUNN | {"avtaler", "brukere", "parter", "planer", "signering", "sok"},
+    # Evalueringen henter § 10-tallene (bare opptellinger) fra overgangen.
+    "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "overgang", "parter", "sok"},
     "drift": GRUNN | {"sok"},
     # Noark 5 ligger over domenene: den leser dem og registrerer det de gjør. Domenene når den
     # bare gjennom porten `Tjenester.journal`.
@@ -42,6 +45,7 @@ TILLATT: dict[str, set[str]] = {
         "brukere",
         "evaluering",
         "noark",
+        "overgang",
         "parter",
         "planer",
         "signering",
@@ -55,6 +59,7 @@ TILLATT: dict[str, set[str]] = {
         "drift",
         "evaluering",
         "noark",
+        "overgang",
         "parter",
         "planer",
         "signering",

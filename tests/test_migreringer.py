@@ -342,3 +342,82 @@ def test_arkivet_og_arkivdelene_lages_med_perioden_fra_den_eldste_avtalen(databa
     assert "arkivdel" not in inspect(motor).get_table_names()
     command.upgrade(cfg, "head")
     motor.dispose()
+
+
+@pytest.mark.begge_databaser
+def test_avvik_og_samtykker_beholdes_og_far_tomme_nye_felt(database_url):
+    """0011 legger felt til avvik og samtykke (samtykke bygges om i SQLite): radene som fantes,
+    står igjen med tom tekst i de nye feltene; ned og opp igjen går også."""
+    cfg = alembic_config(database_url)
+    if database_url.startswith("postgresql"):
+        command.downgrade(cfg, "0008")
+    command.upgrade(cfg, "0008")
+    motor = create_engine(database_url)
+    naa = "2026-01-01 00:00:00"
+    with motor.begin() as c:
+        c.execute(
+            text(
+                "INSERT INTO bruker (id, brukernavn, navn, epost, rolle, passord_hash, aktiv, "
+                f"opprettet) VALUES (1, 'a', 'A', '', 'admin', '!', true, '{naa}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO part (id, navn, type, orgnr, adresse, opprettet, endret) "
+                f"VALUES (1, 'Bodø fengsel', 'fengsel', '999000001', '', '{naa}', '{naa}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO avtale (id, part_id, mal_navn, status, status_begrunnelse, "
+                "ansvarlig_id, gjeldende_versjon, opprettet_av_id, opprettet, endret_av_id, "
+                f"endret) VALUES (1, 1, 'samarbeidsavtale', 'inngaatt', '', 1, 1, 1, '{naa}', 1, "
+                f"'{naa}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO avvik (id, avtale_id, nummer, meldt_av_side, paragraf, kategori, "
+                "hendelsesdato, hva_skjedde, konsekvens, strakstiltak, person_ref, meldt_av_id, "
+                "meldt, status, svar_forklaring, svar_tiltak, lukket_merknad) VALUES (1, 1, "
+                f"'2026-001', 'kommune', '§ 9', 'varsling', '2026-01-01', 'Hva', '', '', '', 1, "
+                f"'{naa}', 'aapen', '', '', '')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO plan (id, nummer, navn_kryptert, fodselsdato_kryptert, part_id, "
+                "koordinator_id, status, gjeldende_versjon, avsluttet_grunn, opprettet_av_id, "
+                f"opprettet, endret) VALUES (1, 'IP-2026-001', 'x', 'y', 1, 1, 'utkast', 0, '', "
+                f"1, '{naa}', '{naa}')"
+            )
+        )
+        c.execute(
+            text(
+                "INSERT INTO samtykke (id, plan_id, part_id, gitt, registrert_av_id, registrert) "
+                f"VALUES (1, 1, 1, '2026-01-01', 1, '{naa}')"
+            )
+        )
+
+    def innhold() -> dict:
+        with motor.connect() as c:
+            return {
+                "avvik": c.execute(text("SELECT id, nummer, paragraf FROM avvik")).all(),
+                "samtykke": c.execute(text("SELECT id, plan_id, part_id FROM samtykke")).all(),
+            }
+
+    for_migrering = innhold()
+    command.upgrade(cfg, "head")
+    assert innhold() == for_migrering
+    with motor.connect() as c:
+        assert c.execute(
+            text("SELECT omfang, formal, form, vitne, dokument_id FROM samtykke")
+        ).one() == ("", "", "", "", None)
+        assert c.execute(
+            text("SELECT oppdaget, alvorlighet, sen_begrunnelse FROM avvik")
+        ).one() == (None, "", "")
+    command.downgrade(cfg, "0008")
+    assert innhold() == for_migrering
+    command.upgrade(cfg, "head")
+    assert innhold() == for_migrering
+    motor.dispose()

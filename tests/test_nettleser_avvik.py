@@ -100,9 +100,10 @@ def test_avvik_og_evaluering_i_nettleseren(server, nettleser, tj, grunnlag, smtp
     avvik.get_by_role("link", name="Meld avvik").click()
 
     expect(kari.get_by_role("heading", name=f"Meld avvik fra avtalen med {PART}")).to_be_visible()
-    kari.get_by_label("Paragraf i avtalen").fill("§ 4 Varsling")
+    kari.get_by_label("Paragraf i avtalen").select_option(label="§ 6 Varsling før løslatelse")
     kari.get_by_label("Kategori").select_option(label="Varsling før løslatelse eller utskrivning")
     kari.get_by_label("Dato for hendelsen").fill(date.today().isoformat())
+    kari.get_by_label("Oppdaget").fill(date.today().isoformat())
     hva = kari.get_by_label("Hva skjedde?")
     expect(hva).to_have_accessible_description(re.compile("Ikke skriv navn"))
     hva.fill("En innsatt ble løslatt uten varsel til kommunen.")
@@ -168,7 +169,9 @@ def test_avvik_og_evaluering_i_nettleseren(server, nettleser, tj, grunnlag, smtp
     expect(evaluering.get_by_role("link", name="Last ned møteinnkalling (.ics)")).to_be_visible()
     evaluering.get_by_role("link", name="Registrer evaluering").click()
     expect(kari.get_by_role("heading", name=f"Evaluering av avtalen med {PART}")).to_be_visible()
-    expect(kari.get_by_role("table", name="Antall per paragraf")).to_contain_text("§ 4 Varsling")
+    expect(kari.get_by_role("table", name="Antall per paragraf")).to_contain_text(
+        "§ 6 Varsling før løslatelse"
+    )
     expect(kari.get_by_label("Dato for evalueringsmøtet")).to_have_value(date.today().isoformat())
     kari.get_by_label("Deltakere fra kommunen").fill("Kari Prosjektleder")
     kari.get_by_label("Deltakere fra parten").fill("Åse Ødegård")

@@ -178,9 +178,21 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
     expect(samtykker).to_contain_text("Ingen samtykker registrert.")
     expect(samtykker.get_by_label("Institusjon")).to_have_value(str(grunnlag.fengsel_id))
     expect(samtykker.get_by_label("Samtykke gitt")).to_have_value(date.today().isoformat())
+    # Avtalens § 8: hvilke opplysninger, formålet og formen (skriftlig er valgt).
+    samtykker.get_by_role("button", name="Registrer samtykke").click()
+    expect(kari.get_by_role("alert").filter(has_text="hvilke opplysninger")).to_be_visible()
+    samtykker = kari.get_by_role("region", name="Samtykke til deling")
+    samtykker.get_by_label("Hvilke opplysninger").fill("Bolig, helse og oppfølging")
+    samtykker.get_by_label("Formål").fill("Planlegge bolig og oppfølging etter løslatelse")
+    expect(
+        samtykker.get_by_label("Skriftlig (last opp det skannede samtykket etterpå)")
+    ).to_be_checked()
     samtykker.get_by_role("button", name="Registrer samtykke").click()
     expect(melding(kari, "Samtykket er registrert.")).to_be_visible()
     expect(samtykker.get_by_role("listitem").filter(has_text=FENGSEL)).to_contain_text("gitt")
+    expect(samtykker.get_by_role("listitem").filter(has_text=FENGSEL)).to_contain_text(
+        "Formål: Planlegge bolig"
+    )
 
     # --- 3. Signering: koordinatoren først, så fengselets kontaktperson i portalen ----------
     runde = kari.get_by_role("region", name="Send til signering")

@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.drift import arkivdrift
-from dokumenter.models import Ansvarsgruppemedlem, Bruker, Plan, Plandokument
+from dokumenter.models import Ansvarsgruppemedlem, Bruker, Overgangsoppgave, Plan, Plandokument
+from dokumenter.overgang import skriving as overgang
 from dokumenter.planer import ansvarsgruppe, lesing
 from tests.conftest import PASSORD
 from tests.planverden import KJENNEORD, PERSON, RELASJONER, lag_planverden
@@ -40,7 +41,12 @@ ENDRING = {
     "planer.registrer_samtykke", "planer.trekk_samtykke", "planer.gi_tilgang",
     "planer.trekk_tilgang", "planer.avslutt", "planer.send_til_signering",
     "planer.overfor_koordinator",
-    "planer.last_opp_signert", "planer.gjenoppta_signering",
+    "planer.last_opp_signert", "planer.gjenoppta_signering", "planer.last_opp_samtykke",
+    # Overgangen (web/overgang.py): alt utenom siden selv endrer.
+    "overgang.start", "overgang.datoer", "overgang.kontakter", "overgang.overlapp",
+    "overgang.mote", "overgang.ny_oppgave", "overgang.endre_oppgave", "overgang.oppgavestatus",
+    "overgang.registrer_utfall", "overgang.kartlegg", "overgang.skjema",
+    "overgang.last_opp_skjema",
 }  # fmt: skip
 
 
@@ -50,7 +56,9 @@ def verden(tj):
     koord = v.brukere["koordinator"]
     ekstra = brukere.opprett_bruker(tj, "ekstra", "Ekstra Ansatt", "saksbehandler", PASSORD)
     ansvarsgruppe.gi_tilgang(tj, v.plan_id, ekstra.id, "Vikar for koordinatoren i ferien", koord)
+    overgang.start(tj, v.plan_id, koord)
     with tj.sesjoner() as s:
+        oppgave = s.scalar(select(Overgangsoppgave.id).order_by(Overgangsoppgave.id).limit(1))
         plan = s.get(Plan, v.plan_id)
         medlem = s.scalar(
             select(Ansvarsgruppemedlem.id).where(
@@ -65,12 +73,15 @@ def verden(tj):
         )
         nummer = plan.nummer
         tilgang = plan.tilganger[-1].id
+        samtykke_id = plan.samtykker[0].id
     v.ider = {
         "plan_id": v.plan_id,
         "dokument_id": dok,
         "medlem_id": medlem,
         "part_id": v.mo_id,  # ingen samtykke for Mo: å trekke det gir bare en melding
         "tilgang_id": tilgang,
+        "oppgave_id": oppgave,
+        "samtykke_id": samtykke_id,
     }
     v.nummer = nummer
     return v
@@ -110,7 +121,9 @@ def test_hver_planrute_for_hver_rolle_og_relasjon(tj, verden, caplog):
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
     klienter = {rolle: klient(app, rolle) for rolle in ROLLER}
     regler = [
-        r for r in app.url_map.iter_rules() if r.endpoint.startswith(("planer.", "planportal."))
+        r
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith(("planer.", "planportal.", "overgang."))
     ]
     assert len(regler) >= 20
     tilfeller = [

@@ -34,7 +34,7 @@ from dokumenter.sider import sok as sok_sporring
 from dokumenter.signering.runder import Signatarvalg
 from dokumenter.sok import indeksering
 from tests.conftest import PASSORD
-from tests.planverden import FODT, KJENNEORD, PERSON, innhold, lag_planverden
+from tests.planverden import FODT, KJENNEORD, PERSON, SAMTYKKE, innhold, lag_planverden
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://localhost"  # nettadressen i testenes innstillinger
@@ -136,10 +136,12 @@ def test_trukket_samtykke_fjerner_partnerens_tilgang_med_en_gang(tj, verden):
     assert ("samtykke_trukket", koord, "Koordinator for planen") in logg
     assert logg[-1] == ("nektet", partner, "Ingen tilgang")
     # Nytt samtykke gir tilgangen tilbake; et samtykke kan ikke registreres to ganger.
-    samtykke.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
+    samtykke.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord, **SAMTYKKE)
     assert lesing.les(tj, verden.plan_id, partner).id == verden.plan_id
     with pytest.raises(Valideringsfeil, match="allerede samtykke"):
-        samtykke.registrer_samtykke(tj, verden.plan_id, verden.bodo_id, date.today(), koord)
+        samtykke.registrer_samtykke(
+            tj, verden.plan_id, verden.bodo_id, date.today(), koord, **SAMTYKKE
+        )
 
 
 def test_tilgang_krever_begrunnelse_og_kan_trekkes_og_utlope(tj, verden):
@@ -504,7 +506,9 @@ def test_plan_avsluttet_mens_dokumentene_lages_blir_ikke_gjenapnet(tj, verden):
         lambda: ansvarsgruppe.legg_til_medlem(
             tj, verden.plan_id, verden.brukere["annen_ansatt"], "NAV", "", koord
         ),
-        lambda: samtykke.registrer_samtykke(tj, verden.plan_id, verden.mo_id, date.today(), koord),
+        lambda: samtykke.registrer_samtykke(
+            tj, verden.plan_id, verden.mo_id, date.today(), koord, **SAMTYKKE
+        ),
         lambda: ansvarsgruppe.overfor_koordinator(
             tj, verden.plan_id, verden.brukere["annen_ansatt"], "Ferie", nav
         ),
@@ -577,3 +581,60 @@ def test_deaktivert_bruker_og_plan_under_sletting_gir_ingen_tilgang(tj, verden):
         lesing.les(tj, verden.plan_id, koord)
     assert lesing.liste(tj, koord) == []  # koordinatoren har bare denne planen
     assert len(handlinger(tj, verden.plan_id)) == antall  # ingenting logges på en plan som slettes
+
+
+def test_samtykket_har_omfang_formal_form_og_skannet_kopi(tj, verden):
+    """Avtalens § 8: hvilke opplysninger, formålet og formen (skriftlig, eller muntlig med
+    vitne); et skriftlig samtykke lastes opp skannet og krypteres som planens filer."""
+    koord = verden.brukere["koordinator"]
+    for endring, felt in (
+        ({"omfang": ""}, "omfang"),
+        ({"formal": ""}, "formal"),
+        ({"form": "epost"}, "form"),
+        ({"form": "muntlig", "vitne": ""}, "vitne"),
+    ):
+        with pytest.raises(Valideringsfeil) as e:
+            samtykke.registrer_samtykke(
+                tj, verden.plan_id, verden.mo_id, date.today(), koord, **{**SAMTYKKE, **endring}
+            )
+        assert felt in e.value.feil
+    samtykke.registrer_samtykke(
+        tj,
+        verden.plan_id,
+        verden.mo_id,
+        date.today(),
+        koord,
+        **{**SAMTYKKE, "form": "muntlig", "vitne": "Kari Koordinator og Per Programleder"},
+    )
+    p = lesing.les(tj, verden.plan_id, koord)
+    skriftlig = next(s for s in p.samtykker if s.part_id == verden.bodo_id)
+    muntlig = next(s for s in p.samtykker if s.part_id == verden.mo_id)
+    assert muntlig.form == "muntlig" and muntlig.vitne.startswith("Kari")
+    assert skriftlig.omfang == SAMTYKKE["omfang"] and skriftlig.formal == SAMTYKKE["formal"]
+    with pytest.raises(Valideringsfeil, match="skriftlig"):
+        samtykke.last_opp_samtykke(tj, verden.plan_id, muntlig.id, _en_pdf(tj, verden), koord)
+    pdf = _en_pdf(tj, verden)
+    samtykke.last_opp_samtykke(tj, verden.plan_id, skriftlig.id, pdf, koord)
+    p = lesing.les(tj, verden.plan_id, koord)
+    dok_id = next(s.dokument_id for s in p.samtykker if s.id == skriftlig.id)
+    assert dok_id is not None
+    assert all(d.type != "samtykke_skannet" for d in p.dokumenter)  # ikke i planens liste
+    navn, _, data = lesing.last_ned(tj, verden.plan_id, dok_id, koord)
+    assert data == pdf and navn.startswith("Samtykke IP-")
+    with tj.sesjoner() as s:
+        kryptert = tj.lager.les(s.get(Plandokument, dok_id).sha256)
+    assert kryptert != pdf
+    # Å trekke samtykket virker som før.
+    samtykke.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord)
+    with pytest.raises(IkkeFunnet):
+        lesing.les(tj, verden.plan_id, verden.brukere["partner_medlem"])
+
+
+def _en_pdf(tj, verden) -> bytes:
+    with tj.sesjoner() as s:
+        dok = s.scalar(
+            select(Plandokument).where(
+                Plandokument.plan_id == verden.plan_id, Plandokument.type == "pdf"
+            )
+        )
+    return tj.chiffer.dekrypter(tj.lager.les(dok.sha256))

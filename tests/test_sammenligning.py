@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from docx import Document
@@ -14,6 +15,7 @@ from dokumenter.avtaler import produksjon as avtaler
 from dokumenter.cli.demo import AVTALEFELT
 from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.infrastruktur.maler import les_mal
+from dokumenter.infrastruktur.redline import sammenligning_docx
 from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
 from dokumenter.infrastruktur.sammenligning import (
     Sammenligning,
@@ -21,7 +23,6 @@ from dokumenter.infrastruktur.sammenligning import (
     feltendringer,
     ordendringer,
     sammenlign,
-    sammenligning_docx,
 )
 
 SAERLIG = "Partene møtes hver mandag. Kommunen & fengselet deler kostnaden <50/50>."
@@ -200,11 +201,45 @@ def test_feltendringer():
     assert feltendringer(gamle, dict(gamle), etiketter) == []
 
 
-def _runs(doc):
-    return [r for p in doc.paragraphs for r in p.runs]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TIDSPUNKT = datetime(2026, 3, 13, 9, 30, tzinfo=UTC)
 
 
-def test_sammenligning_docx_har_markeringer_tabeller_og_overskrifter(v1, v2, mal):
+def _tekstdelen(data: bytes) -> list[etree._Element]:
+    """Avsnittene i «Avtaleteksten med endringer» (etter sideskiftet)."""
+    kropp = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    avsnitt = list(kropp.iter(f"{W}p"))
+    start = next(
+        i for i, p in enumerate(avsnitt) if "".join(p.itertext()) == "Avtaleteksten med endringer"
+    )
+    return avsnitt[start + 1 :]
+
+
+def _versjon(data: bytes, godta: bool) -> list[str]:
+    """Teksten slik Word viser den når alle endringer er godtatt (eller avvist): et avsnitt
+    med et slettet avsnittsmerke forsvinner ved godta, et med innsatt merke ved avvis."""
+    bort, merke = (f"{W}del", f"{W}del") if godta else (f"{W}ins", f"{W}ins")
+    ut = []
+    for p in _tekstdelen(data):
+        ppr = p.find(f"{W}pPr")
+        rpr = ppr.find(f"{W}rPr") if ppr is not None else None
+        if rpr is not None and rpr.find(merke) is not None:
+            continue
+        tekst = ""
+        for el in p.iter(f"{W}t", f"{W}delText", f"{W}tab", f"{W}br"):
+            if any(a.tag == bort for a in el.iterancestors()):
+                continue
+            tekst += {f"{W}tab": "\t", f"{W}br": "\n"}.get(el.tag, el.text or "")
+        ut.append(tekst)
+    return ut
+
+
+def _endringer(data: bytes) -> list[etree._Element]:
+    kropp = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    return list(kropp.iter(f"{W}ins", f"{W}del"))
+
+
+def test_redline_er_sporede_endringer_med_forfatter_og_tidspunkt(v1, v2, mal):
     s = sammenlign(v1, v2)
     etiketter = {f.navn: f.etikett for f in mal.felt}
     felt = feltendringer({"varslingsfrist_dager": 30}, {"varslingsfrist_dager": 45}, etiketter)
@@ -213,25 +248,27 @@ def test_sammenligning_docx_har_markeringer_tabeller_og_overskrifter(v1, v2, mal
         "Samarbeidsavtale – Bodø fengsel",
         "Versjon 1 (12. mars 2026, Kari) sammenlignet med versjon 2 (13. mars 2026, Ola)",
         felt,
+        "Ola (versjon 2)",
+        TIDSPUNKT,
     )
     doc = Document(io.BytesIO(data))
     assert doc.paragraphs[0].style.name == "Title"
     assert doc.paragraphs[1].text.startswith("Versjon 1 (12. mars 2026, Kari)")
 
-    understreket = [r for r in _runs(doc) if r.underline]
-    gjennomstreket = [r for r in _runs(doc) if r.font.strike]
-    assert "45" in [r.text for r in understreket]
-    assert "30" in [r.text for r in gjennomstreket]
-    run45 = next(r for r in understreket if r.text == "45")
-    assert (
-        run45._r.rPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}u").get(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val"
-        )
-        == "single"
-    )
-    assert run45.font.color.rgb is not None
-    run30 = next(r for r in gjennomstreket if r.text == "30")
-    assert str(run30.font.color.rgb) == "C00000"
+    endringer = _endringer(data)
+    assert [e.tag for e in endringer] == [f"{W}del", f"{W}ins"]
+    slettet, innsatt = endringer
+    assert "".join(slettet.itertext()) == "30" and slettet.find(f"{W}r/{W}delText") is not None
+    assert "".join(innsatt.itertext()) == "45"
+    for e in endringer:
+        assert e.get(f"{W}author") == "Ola (versjon 2)"
+        assert e.get(f"{W}date") == "2026-03-13T09:30:00Z"
+    assert len({e.get(f"{W}id") for e in endringer}) == 2
+    # Ingen manuell formatering: godtas endringen, ser teksten ut som resten.
+    assert innsatt.find(f"{W}r/{W}rPr") is None
+
+    assert _versjon(data, godta=True) == tekster(v2)
+    assert _versjon(data, godta=False) == tekster(v1)
 
     overskrifter = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert "§ 6 Varsling før løslatelse" in overskrifter
@@ -252,11 +289,18 @@ def test_sammenligning_docx_har_markeringer_tabeller_og_overskrifter(v1, v2, mal
     assert b'w:val="nb-NO"' in stiler
 
 
+def test_nye_og_fjernede_avsnitt_har_sporet_avsnittsmerke(v1, v3):
+    for gammel, ny in ((v1, v3), (v3, v1)):
+        data = sammenligning_docx(sammenlign(gammel, ny), "T", "", [], "K", TIDSPUNKT)
+        assert _versjon(data, godta=True) == tekster(ny)
+        assert _versjon(data, godta=False) == tekster(gammel)
+
+
 def test_fiendtlig_tekst_gir_gyldig_docx(v1):
     ny = [*v1, ("Normal", FIENTLIG), ("Ukjent stil", "Mer & mer")]
     s = sammenlign(v1, ny)
     felt = feltendringer({"x": "<før>"}, {"x": "etter & \x00\x1f"}, {"x": "Felt <x> & \x07"})
-    data = sammenligning_docx(s, "Tittel & <b>\x07", "Under\x0btittel", felt)
+    data = sammenligning_docx(s, "Tittel & <b>\x07", "Under\x0btittel", felt, "<Ola> & \x07")
 
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         xml = z.read("word/document.xml")
@@ -264,13 +308,56 @@ def test_fiendtlig_tekst_gir_gyldig_docx(v1):
     assert b"\x07" not in xml and b"\x00" not in xml
 
     doc = Document(io.BytesIO(data))
-    tekst = "\n".join(p.text for p in doc.paragraphs)
-    assert "Tittel & <b>" in tekst
-    assert "Tillegg & <b>fet</b>  «slutt»" in tekst
-    understreket = "".join(r.text for r in _runs(doc) if r.underline)
-    assert "Tillegg & <b>fet</b>" in understreket and "Mer & mer" in understreket
+    assert "Tittel & <b>" in "\n".join(p.text for p in doc.paragraphs)
+    godtatt = _versjon(data, godta=True)
+    assert "Tillegg & <b>fet</b>  «slutt»" in godtatt and "Mer & mer" in godtatt
+    assert {e.get(f"{W}author") for e in _endringer(data)} == {"<Ola> & "}
     celler = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Felt <x> & " in celler and "<før>" in celler and "etter & " in celler
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_leser_og_skriver_de_samme_endringene(v1, lag, tmp_path):
+    """LibreOffice åpner redline-DOCX-en og ser hver sporede endring: lagret på nytt som DOCX
+    har den like mange innsettinger og slettinger (med samme forfatter), og som ODT er de
+    registrerte endringer (text:tracked-changes)."""
+    from dokumenter.infrastruktur.konvertering import finn_soffice
+
+    dps = avsnitt_fra_docx(lag("dps", saerlige_bestemmelser="Ny linje.\nOg en til."))
+    data = sammenligning_docx(sammenlign(v1, dps), "T", "", [], "Kari Koordinator", TIDSPUNKT)
+    inn = len([e for e in _endringer(data) if e.tag == f"{W}ins"])
+    ut = len([e for e in _endringer(data) if e.tag == f"{W}del"])
+    assert inn > 10 and ut > 10
+    (tmp_path / "redline.docx").write_bytes(data)
+    soffice = finn_soffice()
+    if soffice is None:
+        pytest.fail("LibreOffice (soffice) mangler; kjør make test, som installerer det.")
+    for filter_, mappe in (("docx:MS Word 2007 XML", "docx"), ("odt", "odt")):
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp_path}/profil",
+                "--headless",
+                "--convert-to",
+                filter_,
+                "--outdir",
+                str(tmp_path / mappe),
+                str(tmp_path / "redline.docx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    rundtur = (tmp_path / "docx" / "redline.docx").read_bytes()
+    endringer = _endringer(rundtur)
+    assert len([e for e in endringer if e.tag == f"{W}ins"]) == inn
+    assert len([e for e in endringer if e.tag == f"{W}del"]) == ut
+    assert {e.get(f"{W}author") for e in endringer} == {"Kari Koordinator"}
+    assert _versjon(rundtur, godta=True) == _versjon(data, godta=True)
+    assert _versjon(rundtur, godta=False) == _versjon(data, godta=False)
+    innhold = zipfile.ZipFile(tmp_path / "odt" / "redline.odt").read("content.xml").decode()
+    assert "<text:tracked-changes" in innhold
+    assert innhold.count("<text:insertion") > 0 and innhold.count("<text:deletion") > 0
 
 
 def test_tom_og_uten_paragrafer():
@@ -280,3 +367,5 @@ def test_tom_og_uten_paragrafer():
     assert s.ord_inn == 1 and s.ord_ut == 0
     data = sammenligning_docx(s, "T", "", [])
     assert "Ingen feltverdier er endret." in [p.text for p in Document(io.BytesIO(data)).paragraphs]
+    assert _versjon(data, godta=True) == ["Bare ny tekst."]
+    assert _versjon(data, godta=False) == ["Bare tekst."]

@@ -79,10 +79,12 @@ def html(svar) -> str:
 
 
 def avviksdata(**endring) -> dict:
+    hendelse = endring.get("hendelsesdato", (date.today() - timedelta(days=3)).isoformat())
     return {
-        "paragraf": "§ 4 Varsling",
+        "paragraf": "§ 6 Varsling før løslatelse",
         "kategori": "varsling",
-        "hendelsesdato": (date.today() - timedelta(days=3)).isoformat(),
+        "hendelsesdato": hendelse,
+        "oppdaget": hendelse,
         "hva_skjedde": "En innsatt ble løslatt uten varsel til kommunen.",
         "konsekvens": "Ola Nordmann sto uten bolig den første natten.",
         "strakstiltak": "Midlertidig bolig ble skaffet samme kveld.",
@@ -341,7 +343,9 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
     skriving.opprett_utkast(tj, tromso, felt, kari_id)
 
     apen = avvik_skriving.registrer(tj, bodo, avviksdata(), kommune)
-    forfalt = avvik_skriving.registrer(tj, bodo, avviksdata(paragraf="§ 6 Bolig"), kommune)
+    forfalt = avvik_skriving.registrer(
+        tj, bodo, avviksdata(paragraf="§ 4 Rutiner for samarbeidet"), kommune
+    )
     avvik_skriving.send(tj, forfalt.id, kommune)
     gammel = (date.today() - timedelta(days=400)).isoformat()
     avvik_skriving.registrer(tj, mo, avviksdata(hendelsesdato=gammel), kommune)  # eldre enn 12 mnd
@@ -469,7 +473,7 @@ def test_evaluering_som_revideres_gir_versjon_n_pluss_1(app, tj, verden):
     url = f"/avtaler/{aid}/evaluering/ny"
     skjema = html(kari.get(url))
     assert a.nummer in tabell(skjema, "Avvik i perioden, etter dato for hendelsen")
-    assert celler(tabell(skjema, "Antall per paragraf")) == {"§ 4 Varsling": ["1"]}
+    assert celler(tabell(skjema, "Antall per paragraf")) == {"§ 6 Varsling før løslatelse": ["1"]}
     assert "Varsling før løslatelse eller utskrivning" in tabell(skjema, "Antall per kategori")
     assert f'value="{date.today().isoformat()}"' in skjema  # møtedatoen foreslås
 

@@ -14,6 +14,8 @@ Oppbygging (se ``SEKSJONER``; byggeklossene ``Seksjon``, ``Rader``, ``Boks``, ``
 * Et topphode med kommune, avtalepart, avtalens dato og versjon, avviksnummer og status.
 * Nummererte seksjoner (stilen Heading 1) med tabeller, fritekstbokser og merknader.
 * Seksjonen om lukking står sist og vises bare når avviket er lukket.
+* Med ``blankett`` fylt ut er skjemaet det tomme vedlegg 2 til samarbeidsavtalen: statusen
+  og svardelen er tomme felt, og en merknad sier hvordan skjemaet brukes.
 """
 
 import sys
@@ -28,6 +30,7 @@ from docxbygg import (
     Seksjon,
     hvis,
     lagre,
+    merknad,
     nytt_skjema,
     skriv_seksjon,
     skriv_topphode,
@@ -48,14 +51,16 @@ ER_BESVART = "svar"
 ER_LUKKET = "lukket_dato"
 
 STATUS = (
-    "{% if lukket_dato %}Lukket {{ lukket_dato }}"
+    "{% if blankett %}Fylles ut når avviket meldes"
+    "{% elif lukket_dato %}Lukket {{ lukket_dato }}"
     "{% elif svar %}Besvart{% if svar_dato %} {{ svar_dato }}{% endif %}"
     "{% else %}Venter på svar, frist {{ svarfrist }}{% endif %}"
 )
 
 # Et avvik kan lukkes uten svar når svarfristen er ute.
 IKKE_BESVART = (
-    "{% if lukket_dato %}Ikke besvart innen svarfristen {{ svarfrist }}."
+    "{% if blankett %}Forklaring og tiltak fra den som mottar skjemaet:"
+    "{% elif lukket_dato %}Ikke besvart innen svarfristen {{ svarfrist }}."
     "{% else %}Ikke besvart ennå. Svarfrist: {{ svarfrist }}.{% endif %}"
 )
 
@@ -63,18 +68,55 @@ TOPPHODE = Rader(
     [
         ("Kommune", "{{ kommune_navn }}"),
         ("Avtalepart", "{{ part_navn }}"),
-        ("Avtalens dato og versjon", "{{ avtale_dato }}, versjon {{ avtale_versjon }}"),
+        (
+            "Avtalens dato og versjon",
+            "{{ avtale_dato }}{% if avtale_versjon %}, versjon {{ avtale_versjon }}{% endif %}",
+        ),
         ("Avviksnummer", "{{ avviksnummer }}"),
         ("Status", STATUS),
     ]
 )
 
+VEDLEGG = (
+    "Vedlegg 2 til samarbeidsavtalen. Den parten som oppdager et avvik, fyller ut skjemaet og "
+    "sender det til den andre partens kontaktperson senest fem virkedager etter at avviket ble "
+    "oppdaget (avtalens bestemmelse om avvikshåndtering). Skjemaet skal ikke inneholde "
+    "personopplysninger."
+)
+
 SEKSJONER = [
     Seksjon(
         "Hvilket punkt i avtalen gjelder avviket",
-        [Rader([("Paragraf i avtalen", "{{ paragraf }}"), ("Kategori", "{{ kategori }}")])],
+        [
+            Rader(
+                [
+                    ("Paragraf i avtalen", "{{ paragraf }}"),
+                    ("Kategori", "{{ kategori }}"),
+                    ("Gjentatt eller alvorlig", "{{ alvorlighet }}"),
+                ]
+            ),
+            Merknad("Gjentatte eller alvorlige avvik tas opp mellom partenes ledere."),
+        ],
     ),
-    Seksjon("Dato for hendelsen", [Rader([("Dato", "{{ hendelsesdato }}")])]),
+    Seksjon(
+        "Når avviket skjedde og ble oppdaget",
+        [
+            Rader([("Dato for hendelsen", "{{ hendelsesdato }}"), ("Oppdaget", "{{ oppdaget }}")]),
+            *hvis(
+                "sen_begrunnelse",
+                [
+                    Rader(
+                        [
+                            (
+                                "Sendt senere enn fem virkedager etter at avviket ble oppdaget",
+                                "{{ sen_begrunnelse }}",
+                            )
+                        ]
+                    )
+                ],
+            ),
+        ],
+    ),
     Seksjon("Hva skjedde", [Boks("{{ hva_skjedde }}")]),
     Seksjon(
         "Konsekvens for personen",
@@ -149,6 +191,9 @@ def bygg():
     # Bunntekst: avviksbestemmelsen, hvilket avvik det gjelder, og «Side N av M».
     doc = nytt_skjema(TITTEL, BUNNTEKST + "\n" + BUNNTEKST_ID)
     skriv_topphode(doc, TITTEL, UNDERTITTEL, TOPPHODE)
+    doc.add_paragraph("{%p if blankett %}")
+    merknad(doc, VEDLEGG)
+    doc.add_paragraph("{%p endif %}")
 
     for nummer, seksjon in enumerate(SEKSJONER, start=1):
         skriv_seksjon(doc, nummer, seksjon)

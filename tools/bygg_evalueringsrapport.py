@@ -115,6 +115,16 @@ PER_KATEGORI = Listetabell(
     [("Kategori", "navn", TEKSTBREDDE_CM - 3.0), ("Antall", "antall", 3.0)],
 )
 
+PARAGRAF10 = Listetabell(
+    "paragraf10",
+    "t",
+    [
+        ("Hva som er talt", "navn", 5.4),
+        ("Antall", "antall", 2.0),
+        ("Definisjon", "definisjon", 9.0),
+    ],
+)
+
 SIGNATUR_INNLEDNING = "Partene er enige om at rapporten gir en riktig beskrivelse av evalueringen."
 SIGNATUR_OVERSKRIFTER = ("For {{ kommune_navn }}", "For {{ part_navn }}")
 SIGNATUR_LINJER = ["Sted og dato", "Underskrift", "Navn og stilling (blokkbokstaver)"]
@@ -129,6 +139,27 @@ SEKSJONER = [
                     ("Fra {{ part_navn }}", "{{ deltakere_part }}"),
                 ]
             )
+        ],
+    ),
+    Seksjon(
+        "Personene avtalen omfattet",
+        [
+            Innledning(
+                "Tallene er regnet ut av overgangene i de individuelle planene som er knyttet "
+                "til avtalen, for perioden som evalueres (avtalens bestemmelse om evaluering)."
+            ),
+            *hvis(
+                "paragraf10",
+                [
+                    PARAGRAF10,
+                    Merknad("{{ smatall_regel }}"),
+                    *hvis(
+                        "diagram_paragraf10",
+                        [Diagram("diagram_paragraf10", "diagram_paragraf10_tekst")],
+                    ),
+                ],
+                ellers=["Ingen individuelle planer er knyttet til avtalen."],
+            ),
         ],
     ),
     Seksjon("Hva har fungert", [Boks("{{ fungert }}")]),

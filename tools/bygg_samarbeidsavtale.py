@@ -123,7 +123,7 @@ FORMAAL = [
     ),
     (
         "Avtalen fastsetter faste rutiner for samarbeidet, slik at arbeidet med bolig "
-        "og tjenester starter så tidlig som mulig, helst allerede ved "
+        "og tjenester starter så tidlig som mulig, gjerne i forkant av "
         "{{ ord.innkomst }}. Målet er at {{ ord.personene }} vet hvem som har "
         "ansvaret for hva, og opplever at partene trekker i samme retning."
     ),
@@ -237,6 +237,14 @@ RUTINER = [
         "i kommunen som har ansvaret for å følge opp saken."
     ),
     "## Under {{ ord.oppholdet }}",
+    (
+        "Så lenge {{ ord.personen }} er hos {{ ord.parten }}, holder partene samarbeidsmøter "
+        "sammen med vedkommende "
+        "{{ samarbeidsmote_frekvens or 'minst hver tredje måned' }}. {{ ord.parten|capitalize }} "
+        "kaller inn til møtene så lenge vedkommende er der, med mindre partene avtaler noe "
+        "annet; kommunen overtar når det er avklart hvor vedkommende skal bo. I møtene "
+        "avklares hva det skal søkes om, og hva som må skje fram mot {{ ord.overgang }}."
+    ),
     *variant(
         kriminalomsorg=[
             (
@@ -340,6 +348,12 @@ RUTINER = [
                 "som kan hindre at tjenestemottakeren blir uten bolig."
             ),
         ],
+    ),
+    (
+        "Når bolig er tilbudt eller tildelt, følger partene opp sammen i en overgangsperiode "
+        "på fire uker. Overgangsskjemaet (vedlegg 1) fylles ut for hver person og følger "
+        "vedkommende inn i boligen: plikter, kontakter, de første ukenes avtaler, "
+        "inventarliste og tilstandsrapport."
     ),
     "## Etter {{ ord.overgang }}",
     (
@@ -547,8 +561,8 @@ AVVIK = [
         "fordi avtalen ikke er fulgt."
     ),
     (
-        "Den parten som oppdager et avvik, skal registrere det på avviksskjema, som "
-        "er vedlegg til avtalen, og sende skjemaet til den andre partens "
+        "Den parten som oppdager et avvik, skal registrere det på avviksskjemaet i "
+        "vedlegg 2 til avtalen, og sende skjemaet til den andre partens "
         "kontaktperson senest fem virkedager etter at avviket ble oppdaget. Skjemaet "
         "skal beskrive hva som skjedde, hvilken bestemmelse som ikke ble fulgt, "
         "hvilke følger avviket fikk for den det gjelder, og hvilke strakstiltak som "
@@ -621,6 +635,9 @@ SAERLIGE = [
 UNDERSKRIFTER = [
     "Avtalen er utferdiget i to likelydende eksemplarer, ett til hver part.",
     SIGNATURTABELL,
+    "Vedlegg:",
+    "* Vedlegg 1: Overgangsskjema, jf. §(rutiner). Fylles ut for hver person.",
+    "* Vedlegg 2: Avviksskjema, jf. §(avvik). Følger etter avtalen.",
 ]
 
 SEKSJONER = [

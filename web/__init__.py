@@ -30,7 +30,12 @@ MB = 1024 * 1024
 MAKS_OPPLASTING = 2 * MB  # vanlige skjemaer
 MAKS_FILOPPLASTING = MAKS_SKANNET + MB  # skannet signert kopi (20 MB) + skjemaets overhead
 # Endepunktene som tar imot en fil; bare de får den høye grensen.
-FILOPPLASTING = {"avtaler.last_opp_signert", "planer.last_opp_signert"}
+FILOPPLASTING = {
+    "avtaler.last_opp_signert",
+    "planer.last_opp_signert",
+    "planer.last_opp_samtykke",
+    "overgang.last_opp_skjema",
+}
 STORSTE_ID = 2**63 - 1  # største id i en adresse; databasen kan ha en lavere grense
 
 
@@ -101,12 +106,14 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         avvik,
         evaluering,
         konto,
+        overgang,
         oversikt,
         parter,
         planer,
         planportal,
         portal,
         sok,
+        statistikk,
     )
     from web.tilgang import er_partner
 
@@ -122,8 +129,9 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         evaluering.bp,
         sok.bp,
         arkiv.bp,
+        statistikk.bp,
     )
-    for bp in (*blueprints, planer.bp, portal.bp, planportal.bp):
+    for bp in (*blueprints, planer.bp, overgang.bp, portal.bp, planportal.bp):
         app.register_blueprint(bp)
     if app.config.get("DEMO_EPOSTMAPPE"):
         from web import demopost

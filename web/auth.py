@@ -26,6 +26,7 @@ from dokumenter.brukere import innlogging
 from dokumenter.evaluering.kalender import kalender_feed
 from dokumenter.felles.feil import ForMangeForsok
 from dokumenter.models import Bruker
+from dokumenter.overgang.kalender import oppgave_feed
 from web import oktlager
 from web.okt import Innlogget
 from web.tilgang import er_partner, fra, tj
@@ -126,6 +127,23 @@ def logg_inn():
 def logg_ut():
     logg_ut_overalt()
     return redirect(url_for("auth.logg_inn"))
+
+
+@bp.route("/kalender/<nokkel>/oppgaver.ics")
+def oppgavekalender(nokkel: str) -> Response:
+    """Oppgavene i overgangene som iCalendar-feed, med samme hemmelige nøkkel som
+    evalueringene. Ukjent eller gammel nøkkel gir 404."""
+    data = oppgave_feed(tj(), nokkel) if len(nokkel) <= MAKS_KALENDERNOKKEL else None
+    if data is None:
+        abort(404)
+    return Response(
+        data,
+        content_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": 'inline; filename="oppgaver.ics"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.route("/kalender/<nokkel>.ics")

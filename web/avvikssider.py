@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
+from dokumenter.avtaler import gjeldende
 from dokumenter.avvik import lesing, skriving
-from dokumenter.avvik.regler import KAN_MELDE_AVVIK, KATEGORIER, STATUSER, er_forfalt, handlinger
+from dokumenter.avvik.regler import (
+    ALVORLIGHETER,
+    KAN_MELDE_AVVIK,
+    KATEGORIER,
+    SEND_INNEN_VIRKEDAGER,
+    STATUSER,
+    er_forfalt,
+    handlinger,
+    sendes_for_sent,
+    virkedager_siden_oppdaget,
+)
 from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.noark import lesing as arkivlesing
 from web import avviksskjema as skjemaer
@@ -75,13 +86,17 @@ def side(
         lukkeskjema=lukkeskjema or skjemaer.Lukkeskjema(formdata=None),
         STATUSER=STATUSER,
         KATEGORIER=KATEGORIER,
+        ALVORLIGHETER=ALVORLIGHETER,
+        sen=sendes_for_sent(a) and a.status == "aapen",
+        virkedager=virkedager_siden_oppdaget(a),
+        SEND_INNEN_VIRKEDAGER=SEND_INNEN_VIRKEDAGER,
     ), http_status
 
 
-def send(sider: Avvikssider, avvik_id: int) -> bool:
+def send(sider: Avvikssider, avvik_id: int, sen_begrunnelse: str = "") -> bool:
     """Lag avviksskjemaet og send det til den andre parten; meldingene vises som flash."""
     try:
-        feil = skriving.send(tj(), avvik_id, skjemaer.melder(), fra())
+        feil = skriving.send(tj(), avvik_id, skjemaer.melder(), fra(), sen_begrunnelse)
     except Valideringsfeil as e:
         for melding in e.feil.values():
             flash(melding, "feil")
@@ -98,7 +113,7 @@ def send_knapp(sider: Avvikssider, avvik_id: int):
     lesing.hent(tj(), avvik_id, skjemaer.melder())  # 404 for andres avvik før noe annet
     if not Knappeskjema().validate_on_submit():
         flash(UGYLDIG_SKJEMA, "feil")
-    elif send(sider, avvik_id):
+    elif send(sider, avvik_id, request.form.get("sen_begrunnelse", "")):
         flash(
             f"Avviket er sendt. Avviksskjemaet er laget, og {sider.mottaker} har fått e-post.", "ok"
         )
@@ -156,7 +171,10 @@ def ny(sider: Avvikssider, avtale_id: int, avtale_navn: str, avtalestatus: str, 
     """Meld et avvik. Fra portalen sendes det til kommunen med en gang; ansatte sender det
     fra avvikssiden når det er klart."""
     kan_melde = avtalestatus in KAN_MELDE_AVVIK
-    skjema = skjemaer.PartnerAvviksskjema() if portal else skjemaer.Avviksskjema()
+    paragrafer = gjeldende.paragrafer(tj(), avtale_id) if kan_melde else []
+    skjema = (skjemaer.PartnerAvviksskjema if portal else skjemaer.Avviksskjema)(
+        paragrafer=paragrafer
+    )
     http_status = 200
     if kan_melde and skjema.validate_on_submit():
         try:

@@ -10,7 +10,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from dokumenter.avvik import skriving
-from dokumenter.avvik.regler import KATEGORIER, MAKS_TEKST, Melder
+from dokumenter.avvik.regler import (
+    ALVORLIGHETER,
+    KATEGORIER,
+    MAKS_TEKST,
+    SEND_INNEN_VIRKEDAGER,
+    Melder,
+)
 from web.skjema import valg
 
 PERSONHINT = (
@@ -21,17 +27,37 @@ FRITEKST = ("hva_skjedde", "konsekvens", "strakstiltak")
 
 
 class Avviksskjema(FlaskForm):
-    paragraf = StringField(
+    paragraf = SelectField(
         "Paragraf i avtalen",
-        description="Hvilket punkt i avtalen som ikke ble fulgt, for eksempel «§ 4 Varsling».",
-        render_kw={"maxlength": 100},
+        description="Punktet i avtalen som ikke ble fulgt, slik det står i avtalen som gjelder.",
+        choices=[],
+        validate_choice=False,
     )
     kategori = SelectField(
         "Kategori",
         choices=valg([("", "Velg kategori …"), *KATEGORIER.items()]),
         validate_choice=False,
     )
+    alvorlighet = SelectField(
+        "Gjentatt eller alvorlig",
+        description="Gjentatte eller alvorlige avvik tas opp mellom partenes ledere.",
+        choices=valg(list(ALVORLIGHETER.items())),
+        validate_choice=False,
+    )
     hendelsesdato = StringField("Dato for hendelsen", render_kw={"type": "date"})
+    oppdaget = StringField(
+        "Oppdaget",
+        description=(
+            f"Datoen avviket ble oppdaget. Skjemaet sendes senest {SEND_INNEN_VIRKEDAGER} "
+            "virkedager etter den."
+        ),
+        render_kw={"type": "date"},
+    )
+    sen_begrunnelse = TextAreaField(
+        "Hvorfor sendes det senere enn fem virkedager etter at avviket ble oppdaget?",
+        description="Bare når det er mer enn fem virkedager siden. Står i skjemaet og i loggen.",
+        render_kw={"maxlength": MAKS_TEKST, "rows": 2},
+    )
     hva_skjedde = TextAreaField(
         "Hva skjedde?", description=PERSONHINT, render_kw={"maxlength": MAKS_TEKST, "rows": 4}
     )
@@ -50,13 +76,18 @@ class Avviksskjema(FlaskForm):
         render_kw={"maxlength": 200, "autocomplete": "off"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, paragrafer: list[str] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        # Hendelsen kan ikke være fram i tid (brukstilfellet sjekker det også).
-        self.hendelsesdato.render_kw = {"type": "date", "max": date.today().isoformat()}
+        # Datoene kan ikke være fram i tid (brukstilfellet sjekker det også).
+        for felt in (self.hendelsesdato, self.oppdaget):
+            felt.render_kw = {"type": "date", "max": date.today().isoformat()}
+        self.paragraf.choices = valg([("", "Velg paragraf …"), *((p, p) for p in paragrafer)])
 
     def data_til_brukstilfellet(self) -> dict:
-        navn = ("paragraf", "kategori", "hendelsesdato", *FRITEKST, "person_ref")
+        navn = (
+            "paragraf", "kategori", "alvorlighet", "hendelsesdato", "oppdaget", *FRITEKST,
+            "sen_begrunnelse", "person_ref",
+        )  # fmt: skip
         return {n: self[n].data for n in navn if n in self}
 
 

@@ -16,6 +16,7 @@ from dokumenter.avvik.regler import KATEGORIER
 from dokumenter.avvik.regler import STATUSER as AVVIKSSTATUSER
 from dokumenter.evaluering import kalender, lesing, skriving
 from dokumenter.evaluering.regler import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
+from dokumenter.felles import smatall
 from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.felles.formatering import dato_lang
 from dokumenter.models import Evaluering
@@ -105,6 +106,7 @@ def ny(avtale_id: int):
         forslag=forslag,
         KATEGORIER=KATEGORIER,
         AVVIKSSTATUSER=AVVIKSSTATUSER,
+        SMATALL_REGEL=smatall.REGEL,
     ), http_status
 
 

@@ -1,18 +1,20 @@
-"""Forsiden: nøkkeltall (avtaler, avvik, evalueringer), diagrammet over avvik per part,
-oversikten over parter og avtalestatus per sektor, og lenken til kalenderabonnementet."""
+"""Forsiden: nøkkeltall (avtaler, avvik, evalueringer), brukerens forfalte oppgaver i
+overgangene, § 10-tallene for siste 12 måneder, diagrammet over avvik per part, oversikten
+over parter og avtalestatus per sektor, og lenken til kalenderabonnementet."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, url_for
 from flask_login import current_user, login_required
 
-from dokumenter.avtaler.oversikt import KOLONNER, diagram_avvik_per_part, nokkeltall, oversikt
+from dokumenter.avtaler.oversikt import KOLONNER, diagram_avvik_per_part
 from dokumenter.evaluering.kalender import ny_kalendernokkel
-from dokumenter.evaluering.paminnelser import frister_oversikt
+from dokumenter.felles import smatall
 from dokumenter.felles.frister import VARSEL_DAGER
 from dokumenter.infrastruktur import diagram
+from dokumenter.sider.forside import forside as forsiden
 from web.signeringsskjema import Knappeskjema
-from web.tilgang import bare_ansatte, tj
+from web.tilgang import bare_ansatte, fra, tj
 
 bp = bare_ansatte(Blueprint("oversikt", __name__))
 DIAGRAMTITTEL = "Avvik per part"
@@ -21,17 +23,19 @@ DIAGRAMTITTEL = "Avvik per part"
 @bp.route("/")
 @login_required
 def forside():
-    tall = nokkeltall(tj())
-    forfalte, snart = frister_oversikt(tj())
+    f = forsiden(tj(), current_user.id, fra())
     return render_template(
         "oversikt.html",
-        grupper=oversikt(tj()),
+        grupper=f.grupper,
         kolonner=KOLONNER,
-        tall=tall,
-        evalueringer_forfalte=forfalte,
-        evalueringer_snart=snart,
+        tall=f.tall,
+        evalueringer_forfalte=f.evalueringer_forfalte,
+        evalueringer_snart=f.evalueringer_snart,
+        forfalte_oppgaver=f.forfalte_oppgaver,
+        paragraf10=f.paragraf10,
+        SMATALL_REGEL=smatall.REGEL,
         # Samme tekst som diagram_avvik_per_part gir bildet, uten å tegne det to ganger.
-        diagram_alt=diagram.alt_tekst(tall.avvik_per_part_12mnd, DIAGRAMTITTEL),
+        diagram_alt=diagram.alt_tekst(f.tall.avvik_per_part_12mnd, DIAGRAMTITTEL),
         kalenderskjema=Knappeskjema(formdata=None),
         VARSEL_DAGER=VARSEL_DAGER,
     )
@@ -54,5 +58,6 @@ def ny_kalenderlenke():
         ), 400
     nokkel = ny_kalendernokkel(tj(), current_user.id)
     adresse = url_for("auth.kalender", nokkel=nokkel, _external=True)
-    svar = render_template("kalenderlenke.html", adresse=adresse)
+    oppgaver = url_for("auth.oppgavekalender", nokkel=nokkel, _external=True)
+    svar = render_template("kalenderlenke.html", adresse=adresse, oppgaver=oppgaver)
     return svar, 200, {"Cache-Control": "no-store"}

@@ -55,10 +55,11 @@ def som_skjemaverdi(f: Felt, verdi: Any) -> str:
     return str(verdi)
 
 
-def fra_skjema(skjema: dict[str, str]) -> dict[str, Any]:
-    """Skjemaets tekst -> verdier til brukstilfellet (som validerer mot manifestet)."""
+def fra_skjema(skjema: dict[str, str], felt: list[Felt] | None = None) -> dict[str, Any]:
+    """Skjemaets tekst -> verdier til brukstilfellet (som validerer mot manifestet). `felt` er
+    manifestets felt (standard: planens)."""
     verdier: dict[str, Any] = {}
-    for f in skjemafelt():
+    for f in skjemafelt() if felt is None else felt:
         tekst = skjema.get(f.navn, "")
         if f.type == "liste":
             rader = []
@@ -273,11 +274,27 @@ def fjern_medlem(plan_id: int, medlem_id: int):
 def registrer_samtykke(plan_id: int):
     _vakt(plan_id)
     part = _heltall("part_id")
-    gitt = request.form.get("gitt", "")
+    f = request.form
+    innhold = {n: f.get(n, "") for n in ("omfang", "formal", "form", "vitne")}
     return _handling(
         plan_id,
-        lambda: samtykke.registrer_samtykke(tj(), plan_id, part, gitt, _bruker_id(), fra()),
+        lambda: samtykke.registrer_samtykke(
+            tj(), plan_id, part, f.get("gitt", ""), _bruker_id(), fra(), **innhold
+        ),
         "Samtykket er registrert.",
+        "samtykker",
+    )
+
+
+@bp.route("/<int:plan_id>/samtykker/<int:samtykke_id>/skannet", methods=["POST"])
+def last_opp_samtykke(plan_id: int, samtykke_id: int):
+    _vakt(plan_id)
+    fil = request.files.get("fil")
+    data = fil.read() if fil else b""
+    return _handling(
+        plan_id,
+        lambda: samtykke.last_opp_samtykke(tj(), plan_id, samtykke_id, data, _bruker_id(), fra()),
+        "Det skriftlige samtykket (skannet) er lagret.",
         "samtykker",
     )
 

@@ -1,5 +1,6 @@
 """Produksjon av avtalens dokumenter: mønsteravtalen fylt ut for en part (DOCX) og
-konvertert til PDF/A, og registrering av malfilen som ble brukt."""
+konvertert til PDF/A med avviksskjemaet som vedlegg 2 (avtalens § 9 sier at skjemaet er
+vedlegg til avtalen), og registrering av malfilen som ble brukt."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from arkiv.lager import LagretFil
 from dokumenter.infrastruktur.maler import Mal
 from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from dokumenter.infrastruktur.vedlegg import legg_ved
 from dokumenter.models import (
     Malfil,
     Part,
@@ -55,12 +57,32 @@ class Produsert:
 def produser(
     tj: Tjenester, mal: Mal, part: Part, verdier: dict[str, Any]
 ) -> tuple[str, bytes, bytes, bytes]:
-    """(variant, malfil, DOCX, PDF/A) for en part; ingenting lagres."""
+    """(variant, malfil, DOCX, PDF/A) for en part; ingenting lagres. PDF/A-en har det tomme
+    avviksskjemaet for avtalen som vedlegg 2 bak avtalen; DOCX-en er avtaleteksten alene."""
     variant = mal.variant_for(part.type)
     malfil = mal.fil.read_bytes()
-    ctx = kontekst(mal, part_data(part), verdier, variant, date.today())
+    dele = part_data(part)
+    ctx = kontekst(mal, dele, verdier, variant, date.today())
     docx = render_docx(mal, ctx, malfil)
-    return variant.navn, malfil, docx, tj.konverterer.til_pdfa(docx)
+    pdf = legg_ved(tj.konverterer.til_pdfa(docx), avviksskjema_vedlegg(tj, dele, verdier))
+    return variant.navn, malfil, docx, pdf
+
+
+VEDLEGG_AVVIK = "avviksskjema"
+
+
+def avviksskjema_vedlegg(tj: Tjenester, part: PartData, verdier: dict[str, Any]) -> bytes:
+    """Det tomme avviksskjemaet for avtalen (PDF/A): kommunen, parten og datoen avtalen gjelder
+    fra er fylt ut; resten fylles ut når et avvik meldes."""
+    mal = tj.mal(VEDLEGG_AVVIK)
+    felt = {
+        "kommune_navn": verdier.get("kommune_navn") or "",
+        "part_navn": part.navn,
+        "avtale_dato": str(verdier.get("gyldig_fra") or ""),
+        "blankett": "ja",
+    }
+    ctx = kontekst(mal, part, felt, mal.variant_for(part.type), date.today())
+    return tj.konverterer.til_pdfa(render_docx(mal, ctx))
 
 
 def registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:

@@ -10,13 +10,14 @@ from sqlalchemy.orm import selectinload
 from dokumenter.avtaler.produksjon import MAL
 from dokumenter.felles import formatering
 from dokumenter.felles.feil import IkkeFunnet
+from dokumenter.felles.tid import som_utc
+from dokumenter.infrastruktur.redline import sammenligning_docx
 from dokumenter.infrastruktur.sammenligning import (
     Feltendring,
     Sammenligning,
     avsnitt_fra_docx,
     feltendringer,
     sammenlign,
-    sammenligning_docx,
 )
 from dokumenter.models import (
     Avtale,
@@ -86,4 +87,8 @@ def sammenlign_versjoner(
 
 
 def sammenligning_som_docx(v: Versjonssammenligning) -> bytes:
-    return sammenligning_docx(v.tekst, v.tittel, v.undertittel, v.felt)
+    """Redline-DOCX med sporede endringer; forfatteren og tidspunktet er den nye versjonens."""
+    forfatter = f"{v.til.opprettet_av.navn} (versjon {v.til.nummer})"
+    return sammenligning_docx(
+        v.tekst, v.tittel, v.undertittel, v.felt, forfatter, som_utc(v.til.opprettet)
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dokumenter.brukere.roller import PARTNER, SKRIVEROLLER
+from dokumenter.felles import frister
 from dokumenter.models import Avvik
 
 STATUSER = {"aapen": "Åpen", "sendt": "Sendt", "besvart": "Besvart", "lukket": "Lukket"}
@@ -18,6 +19,15 @@ KATEGORIER = {
     "kontakt": "Kontaktpersoner og møter",
     "annet": "Annet",
 }
+# Avtalens § 9: gjentatte eller alvorlige avvik tas opp mellom partenes ledere.
+ALVORLIGHETER = {
+    "": "Verken gjentatt eller alvorlig",
+    "gjentatt": "Gjentatt",
+    "alvorlig": "Alvorlig",
+    "gjentatt_alvorlig": "Gjentatt og alvorlig",
+}
+# Avtalens § 9: skjemaet sendes senest fem virkedager etter at avviket ble oppdaget.
+SEND_INNEN_VIRKEDAGER = 5
 KAN_MELDE_AVVIK = ("inngaatt", "til_revisjon")  # avvik gjelder en signert avtale
 STANDARD_SVARFRIST_DAGER = 28
 PAMINNELSE_DAGER = 7
@@ -45,6 +55,19 @@ class Melder:
 def er_forfalt(a: Avvik, idag: date | None = None) -> bool:
     """Sendt, og svarfristen er ute."""
     return a.status == "sendt" and a.svarfrist is not None and a.svarfrist < (idag or date.today())
+
+
+def virkedager_siden_oppdaget(a: Avvik, idag: date | None = None) -> int | None:
+    """Virkedager fra avviket ble oppdaget til i dag (None for avvik uten oppdagelsesdato)."""
+    if a.oppdaget is None:
+        return None
+    return frister.virkedager_mellom(a.oppdaget, idag or date.today())
+
+
+def sendes_for_sent(a: Avvik, idag: date | None = None) -> bool:
+    """Sendes skjemaet nå, er det mer enn fem virkedager etter at avviket ble oppdaget."""
+    dager = virkedager_siden_oppdaget(a, idag)
+    return dager is not None and dager > SEND_INNEN_VIRKEDAGER
 
 
 def synlig_for(a: Avvik, melder: Melder) -> bool:

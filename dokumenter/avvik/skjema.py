@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session, selectinload
 
 from arkiv.lager import LagretFil
+from dokumenter.avtaler import gjeldende
 from dokumenter.avtaler.livslop import logg
 from dokumenter.avtaler.produksjon import part_data
-from dokumenter.avvik.regler import KATEGORIER, STANDARD_SVARFRIST_DAGER
+from dokumenter.avvik.regler import ALVORLIGHETER, KATEGORIER, STANDARD_SVARFRIST_DAGER
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import som_utc
@@ -35,10 +36,17 @@ def _svarfrist_dager(avtale: Avtale) -> int:
 
 
 def _nytt_skjema(
-    tj: Tjenester, avvik_id: int, anledning: str, bruker_id: int, fra: str, **endringer: Any
+    tj: Tjenester,
+    avvik_id: int,
+    anledning: str,
+    bruker_id: int,
+    fra: str,
+    logges: dict[str, Any],
+    **endringer: Any,
 ) -> None:
     """Sett endringene, lag skjemaet for den nye tilstanden og lagre alt krasjsikkert:
-    filene i ventemappen, én transaksjon, så inn i lageret."""
+    filene i ventemappen, én transaksjon, så inn i lageret. `logges` kommer i tillegg med i
+    revisjonsloggen."""
     mal = tj.mal(MAL)
     with tj.sesjoner() as s, s.no_autoflush:
         avvik = s.get(
@@ -86,6 +94,7 @@ def _nytt_skjema(
             avvik=avvik.nummer,
             skjema=nummer,
             pdf=pdf_fil.sha256,
+            **logges,
         )
 
     tj.arkiver([docx, pdf], registrer)
@@ -96,25 +105,29 @@ def _skjemaverdier(s: Session, avvik: Avvik) -> dict[str, Any]:
     avtale, part = avvik.avtale, avvik.avtale.part
     melder = s.get(Bruker, avvik.meldt_av_id)
     svarer = s.get(Bruker, avvik.besvart_av_id) if avvik.besvart_av_id else None
-    versjon = avtale.siste_versjon
+    versjon = gjeldende.versjon(s, avtale)
+    kommunen = gjeldende.kommunens_enhet(versjon)
     return {
         "kommune_navn": (versjon.feltverdier.get("kommune_navn") if versjon else "") or "Kommunen",
         "part_navn": part.navn,
-        "avtale_versjon": avtale.gjeldende_versjon,
-        "avtale_dato": (som_utc(versjon.opprettet).date() if versjon else date.today()).isoformat(),
+        "avtale_versjon": versjon.nummer if versjon else avtale.gjeldende_versjon,
+        "avtale_dato": gjeldende.gjelder_fra(versjon).isoformat(),
         "avviksnummer": avvik.nummer,
         "paragraf": avvik.paragraf,
         "kategori": KATEGORIER.get(avvik.kategori, avvik.kategori),
+        "alvorlighet": ALVORLIGHETER.get(avvik.alvorlighet, "") if avvik.alvorlighet else "",
         "hendelsesdato": avvik.hendelsesdato.isoformat(),
+        "oppdaget": avvik.oppdaget.isoformat() if avvik.oppdaget else "",
+        "sen_begrunnelse": avvik.sen_begrunnelse,
         "hva_skjedde": avvik.hva_skjedde,
         "konsekvens": avvik.konsekvens,
         "strakstiltak": avvik.strakstiltak,
         "meldt_av_navn": melder.navn,
         "meldt_av_rolle": "Kontaktperson" if melder.rolle == PARTNER else "Saksbehandler",
-        "meldt_av_institusjon": part.navn if avvik.meldt_av_side == "part" else "Kommunen",
+        "meldt_av_institusjon": part.navn if avvik.meldt_av_side == "part" else kommunen,
         "meldt_dato": som_utc(avvik.meldt).date().isoformat(),
         "svarfrist": avvik.svarfrist.isoformat() if avvik.svarfrist else "",
-        "mottaker": "kommunen" if avvik.meldt_av_side == "part" else part.navn,
+        "mottaker": kommunen if avvik.meldt_av_side == "part" else part.navn,
         "svar": "ja" if avvik.besvart else "",
         "svar_forklaring": avvik.svar_forklaring,
         "svar_tiltak": avvik.svar_tiltak,
@@ -122,4 +135,5 @@ def _skjemaverdier(s: Session, avvik: Avvik) -> dict[str, Any]:
         "svar_dato": som_utc(avvik.besvart).date().isoformat() if avvik.besvart else "",
         "lukket_dato": som_utc(avvik.lukket).date().isoformat() if avvik.lukket else "",
         "lukket_merknad": avvik.lukket_merknad,
+        "blankett": "",
     }

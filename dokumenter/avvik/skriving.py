@@ -14,9 +14,19 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from dokumenter.avtaler import gjeldende
 from dokumenter.avtaler.livslop import logg
 from dokumenter.avvik.lesing import _hent
-from dokumenter.avvik.regler import KAN_MELDE_AVVIK, KATEGORIER, MAKS_TEKST, Melder
+from dokumenter.avvik.regler import (
+    ALVORLIGHETER,
+    KAN_MELDE_AVVIK,
+    KATEGORIER,
+    MAKS_TEKST,
+    SEND_INNEN_VIRKEDAGER,
+    Melder,
+    sendes_for_sent,
+    virkedager_siden_oppdaget,
+)
 from dokumenter.avvik.skjema import _nytt_skjema, _svarfrist_dager
 from dokumenter.avvik.varsler import _varsle
 from dokumenter.brukere.roller import SKRIVEROLLER
@@ -42,14 +52,16 @@ def advarsler(tekst: str) -> list[str]:
     return funn
 
 
-def _rens(data: dict[str, Any]) -> dict[str, Any]:
+def _rens(data: dict[str, Any], paragrafer: list[str]) -> dict[str, Any]:
+    """Feltene i meldingen. Paragrafen velges blant avtalens egne (`paragrafer`, fra
+    versjonen som gjelder), så statistikken ikke deles på skrivemåter."""
     feil: dict[str, str] = {}
     ut: dict[str, Any] = {}
     for felt, flerlinjet, maks, pakrevd in (
-        ("paragraf", False, 100, True),
         ("hva_skjedde", True, MAKS_TEKST, True),
         ("konsekvens", True, MAKS_TEKST, False),
         ("strakstiltak", True, MAKS_TEKST, False),
+        ("sen_begrunnelse", True, MAKS_TEKST, False),
         ("person_ref", False, 200, False),
     ):
         verdi = rens_tekst(str(data.get(felt) or ""), flerlinjet=flerlinjet)
@@ -58,25 +70,36 @@ def _rens(data: dict[str, Any]) -> dict[str, Any]:
         elif len(verdi) > maks:
             feil[felt] = f"Kan ha høyst {maks} tegn."
         ut[felt] = verdi
-    for felt in ("hva_skjedde", "konsekvens", "strakstiltak"):
+    for felt in ("hva_skjedde", "konsekvens", "strakstiltak", "sen_begrunnelse"):
         if _FODSELSNUMMER.search(ut.get(felt, "")):
             feil[felt] = (
                 "Teksten ser ut til å inneholde et fødselsnummer. Personopplysninger skal "
                 "ikke stå i avviket; bruk feltet for personreferanse hvis det trengs."
             )
+    paragraf = gjeldende.finn_paragraf(paragrafer, str(data.get("paragraf") or ""))
+    if paragraf is None:
+        feil["paragraf"] = "Velg paragrafen i avtalen som ikke ble fulgt."
+    ut["paragraf"] = paragraf or ""
     kategori = str(data.get("kategori") or "")
     if kategori not in KATEGORIER:
         feil["kategori"] = "Velg en kategori."
     ut["kategori"] = kategori
-    try:
-        dato = les_dato(data.get("hendelsesdato"))
-    except (ValueError, TypeError):
-        dato = None
-    if dato is None:
-        feil["hendelsesdato"] = "Skriv datoen for hendelsen (dd.mm.åååå)."
-    elif dato > date.today():
-        feil["hendelsesdato"] = "Datoen kan ikke være fram i tid."
-    ut["hendelsesdato"] = dato
+    alvorlighet = str(data.get("alvorlighet") or "")
+    if alvorlighet not in ALVORLIGHETER:
+        feil["alvorlighet"] = "Velg om avviket er gjentatt eller alvorlig."
+    ut["alvorlighet"] = alvorlighet
+    for felt, hva in (("hendelsesdato", "hendelsen"), ("oppdaget", "da avviket ble oppdaget")):
+        try:
+            dato = les_dato(data.get(felt))
+        except (ValueError, TypeError):
+            dato = None
+        if dato is None:
+            feil[felt] = f"Skriv datoen for {hva} (dd.mm.åååå)."
+        elif dato > date.today():
+            feil[felt] = "Datoen kan ikke være fram i tid."
+        ut[felt] = dato
+    if ut["hendelsesdato"] and ut["oppdaget"] and ut["oppdaget"] < ut["hendelsesdato"]:
+        feil["oppdaget"] = "Avviket kan ikke være oppdaget før det skjedde."
     if feil:
         raise Valideringsfeil(feil)
     return ut
@@ -92,7 +115,7 @@ def registrer(
 ) -> Avvik:
     """Meld et avvik mot en signert avtale (status «åpen»; sendes med `send`)."""
     _kan_skrive(melder)
-    rene = _rens(data)
+    rene = _rens(data, gjeldende.paragrafer(tj, avtale_id))
     with tj.transaksjon() as s:
         avtale = s.get(Avtale, avtale_id)
         if avtale is None or (melder.side == "part" and avtale.part_id != melder.part_id):
@@ -121,9 +144,18 @@ def registrer(
     return avvik
 
 
-def send(tj: Tjenester, avvik_id: int, melder: Melder, fra: str = "") -> list[str]:
-    """Lag avviksskjemaet, sett svarfrist og send det til den andre partens kontaktpersoner."""
+def send(
+    tj: Tjenester, avvik_id: int, melder: Melder, fra: str = "", sen_begrunnelse: str = ""
+) -> list[str]:
+    """Lag avviksskjemaet, sett svarfrist og send det til den andre partens kontaktpersoner.
+
+    Avtalen sier at skjemaet sendes senest fem virkedager etter at avviket ble oppdaget. Er
+    det senere, må det stå hvorfor (`sen_begrunnelse`, eller den som ble skrevet da avviket
+    ble meldt); begrunnelsen står i skjemaet og i revisjonsloggen."""
     _kan_skrive(melder)
+    begrunnelse = rens_tekst(sen_begrunnelse, flerlinjet=True)
+    if len(begrunnelse) > MAKS_TEKST:
+        raise Valideringsfeil({"sen_begrunnelse": f"Kan ha høyst {MAKS_TEKST} tegn."})
     with tj.sesjoner() as s:
         avvik = _hent(s, avvik_id, melder)
         if avvik.status != "aapen":
@@ -131,8 +163,29 @@ def send(tj: Tjenester, avvik_id: int, melder: Melder, fra: str = "") -> list[st
         if avvik.meldt_av_side != melder.side:
             raise Valideringsfeil({"avvik": "Bare den som meldte avviket, kan sende det."})
         dager = _svarfrist_dager(avvik.avtale)
+        begrunnelse = begrunnelse or avvik.sen_begrunnelse
+        virkedager = virkedager_siden_oppdaget(avvik)
+        if sendes_for_sent(avvik) and not begrunnelse:
+            raise Valideringsfeil(
+                {
+                    "sen_begrunnelse": f"Avviket ble oppdaget for {virkedager} virkedager siden. "
+                    f"Avtalen sier at skjemaet skal sendes innen {SEND_INNEN_VIRKEDAGER} "
+                    "virkedager; skriv hvorfor det sendes nå."
+                }
+            )
     frist = frister.svarfrist(date.today(), dager)
-    _nytt_skjema(tj, avvik_id, "sendt", melder.id, fra, svarfrist=frist, sendt=naa())
+    sen = sendes_for_sent(avvik)
+    _nytt_skjema(
+        tj,
+        avvik_id,
+        "sendt",
+        melder.id,
+        fra,
+        {"virkedager_etter_oppdaget": virkedager, "sen_begrunnelse": begrunnelse} if sen else {},
+        svarfrist=frist,
+        sendt=naa(),
+        sen_begrunnelse=begrunnelse if sen else "",
+    )
     return _varsle(tj, avvik_id, til_mottaker=True)
 
 
@@ -165,6 +218,7 @@ def besvar(
         "besvart",
         melder.id,
         fra,
+        {},
         svar_forklaring=forklaring,
         svar_tiltak=tiltak,
         besvart_av_id=melder.id,
@@ -195,6 +249,7 @@ def lukk(tj: Tjenester, avvik_id: int, merknad: str, melder: Melder, fra: str = 
         "lukket",
         melder.id,
         fra,
+        {},
         lukket=naa(),
         lukket_merknad=merknad,
         lukket_av_id=melder.id,

@@ -26,6 +26,7 @@ KOMMANDOER = {
     "avvik": "paminnelser:avvik",
     "evaluering": "paminnelser:evaluering",
     "plan": "paminnelser:plan",
+    "overgang": "paminnelser:overgang",
 }
 
 

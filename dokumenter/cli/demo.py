@@ -10,6 +10,7 @@ from dokumenter.avtaler import produksjon, signering, skriving
 from dokumenter.avvik import regler
 from dokumenter.avvik import skriving as avvik_skriving
 from dokumenter.brukere import kontoer as brukere
+from dokumenter.cli.demo_overgang import demo_overgang
 from dokumenter.felles.validering import kontrollsiffer
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.parter import skriving as parter
@@ -153,30 +154,37 @@ def _demo_partner(tj: Tjenester) -> None:
 
 
 DEMO_AVVIK = [
-    # (part, paragraf, kategori, dager siden, hva skjedde, send)
+    # (part, paragraf, kategori, dager siden hendelsen, dager siden oppdaget, hva skjedde,
+    #  send, begrunnelse når skjemaet sendes senere enn fem virkedager etter at det ble oppdaget)
     (
         "Bodø fengsel",
-        "§ 4 Varsling før løslatelse",
+        "§ 6",
         "varsling",
         40,
+        2,
         "Innsatt ble løslatt en fredag uten at kommunen var varslet. Varselet kom mandag etter.",
         True,
+        "",
     ),
     (
         "Bodø fengsel",
-        "§ 6 Bolig og botilbud",
+        "§ 4",
         "bolig",
+        12,
         12,
         "Søknad om kommunal bolig ble sendt to dager før løslatelse, ikke fire uker før.",
         False,
+        "",
     ),
     (
         "Nordlandsklinikken",
-        "§ 4 Varsling før utskrivning",
+        "§ 6",
         "varsling",
         75,
+        70,
         "Pasient ble utskrevet uten at kommunen fikk epikrise eller kontaktperson.",
         True,
+        "Oppdaget ved gjennomgang av saken; kontaktpersonen var i permisjon.",
     ),
 ]
 
@@ -184,7 +192,7 @@ DEMO_AVVIK = [
 def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
     """Noen avvik, så forsiden og avvikslisten har noe å vise (fiktive hendelser)."""
     melder = regler.Melder(bruker_id, "admin")
-    for part_navn, paragraf, kategori, dager, tekst, send in DEMO_AVVIK:
+    for part_navn, paragraf, kategori, dager, oppdaget, tekst, send, sen in DEMO_AVVIK:
         with tj.sesjoner() as s:
             avtale_id = s.scalar(
                 select(Avtale.id).join(Part).where(Part.navn == part_navn).limit(1)
@@ -197,7 +205,9 @@ def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
             {
                 "paragraf": paragraf,
                 "kategori": kategori,
+                "alvorlighet": "gjentatt" if kategori == "varsling" else "",
                 "hendelsesdato": date.today() - timedelta(days=dager),
+                "oppdaget": date.today() - timedelta(days=oppdaget),
                 "hva_skjedde": tekst,
                 "konsekvens": "Personen sto uten avklart bosted de første dagene.",
                 "strakstiltak": "Midlertidig botilbud ble ordnet samme dag.",
@@ -206,7 +216,7 @@ def _demo_avvik(tj: Tjenester, bruker_id: int) -> None:
             fra="demo",
         )
         if send:
-            avvik_skriving.send(tj, a.id, melder, fra="demo")
+            avvik_skriving.send(tj, a.id, melder, fra="demo", sen_begrunnelse=sen)
 
 
 DEMO_PERSON = "Demo Demosen"  # fiktiv person
@@ -218,8 +228,13 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
     from dokumenter.models import Plan
 
     with tj.sesjoner() as s:
-        if s.scalar(select(Plan.id).limit(1)) is not None:
-            return
+        eksisterende = s.scalar(select(Plan.id).order_by(Plan.id).limit(1))
+        partner = s.scalar(select(Bruker.id).where(Bruker.brukernavn == DEMO_PARTNER))
+    if eksisterende is not None:
+        if partner is not None:  # demoer laget før overgangen fantes, får den nå
+            demo_overgang(tj, eksisterende, bruker_id, partner)
+        return
+    with tj.sesjoner() as s:
         part = s.scalar(select(Part).where(Part.navn == "Bodø fengsel"))
         partner = s.scalar(select(Bruker.id).where(Bruker.brukernavn == DEMO_PARTNER))
         if part is None or partner is None:
@@ -230,7 +245,17 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
         tj, DEMO_PERSON, date(1990, 3, 14), part_id, bruker_id, avtale_id=avtale_id, fra="demo"
     )
     ansvarsgruppe.legg_til_medlem(tj, plan_id, partner, "", "Kontaktbetjent", bruker_id, "demo")
-    samtykke.registrer_samtykke(tj, plan_id, part_id, date.today(), bruker_id, "demo")
+    samtykke.registrer_samtykke(
+        tj,
+        plan_id,
+        part_id,
+        date.today(),
+        bruker_id,
+        "demo",
+        omfang="Opplysninger om bolig, helse, rus og oppfølging som trengs i planen",
+        formal="Planlegge bolig og oppfølging før og etter løslatelse",
+        form="skriftlig",
+    )
     idag = date.today()
     innhold = {
         "maal": "Egen leilighet i Mo i Rana og jobb på dagtid innen et halvt år.",
@@ -288,3 +313,4 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
         ],
     }
     lagring.lagre_versjon(tj, plan_id, innhold, bruker_id, 0, "Første versjon", "demo")
+    demo_overgang(tj, plan_id, bruker_id, partner)

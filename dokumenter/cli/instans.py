@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from dokumenter.cli import demo as demodata
+from dokumenter.cli.demo_overgang import DEMO_BOOPPFOLGER, DEMO_BOOPPFOLGER_PASSORD
 from dokumenter.cli.felles import feil, tjenester
 from dokumenter.infrastruktur import kryptering
 from dokumenter.infrastruktur.forsegling import lag_demo_segl
@@ -61,4 +62,9 @@ def demo() -> None:
     click.echo(
         f"Partnerportalen (/portal): «{demodata.DEMO_PARTNER}» / "
         f"«{demodata.DEMO_PARTNER_PASSORD}» (Bodø fengsel)."
+    )
+    click.echo(
+        "Demoplanen har en overgang fra institusjon til bolig som pågår (Planer → planen → "
+        f"Overgangen til bolig); booppfølgeren logger inn med «{DEMO_BOOPPFOLGER}» / "
+        f"«{DEMO_BOOPPFOLGER_PASSORD}»."
     )

@@ -1,5 +1,5 @@
-"""Kommandoene for cron: påminnelser om avvik, evalueringer og planer, og sletting av planer
-etter oppbevaringstiden."""
+"""Kommandoene for cron: påminnelser om avvik, evalueringer, planer og overganger, og sletting
+av planer etter oppbevaringstiden."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from dokumenter.avvik import varsler as avviksvarsler
 from dokumenter.cli.felles import NETTADRESSE, paminn, tjenester
 from dokumenter.evaluering import paminnelser as evalueringspaminnelser
+from dokumenter.overgang import paminnelser as overgangspaminnelser
 from dokumenter.planer import paminnelser as planpaminnelser
 from dokumenter.planer import sletting
 
@@ -76,3 +77,19 @@ def plan_slett_utlopte() -> None:
             "kjør kommandoen igjen når appen er rolig.",
             err=True,
         )
+
+
+@click.group("overgang", help="Overgangen fra institusjon til bolig.")
+def overgang() -> None:
+    pass
+
+
+@overgang.command(
+    "paminn",
+    help="Påminn om samarbeidsmøter, forfalte oppgaver og boligutfall som skal registreres, og "
+    "varsle sekundærkontakten når en kontakt har falt fra (for cron).",
+)
+@NETTADRESSE
+def overgangpaminn(nettadresse: str | None) -> None:
+
+    paminn(overgangspaminnelser.send_paminnelser, nettadresse, "ting i overgangene (e-poster)")

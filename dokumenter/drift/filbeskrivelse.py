@@ -31,6 +31,11 @@ FORMATNAVN = {
     "pdf": "PDF/A",
     "forseglet": "forseglet signert kopi",
     "skannet": "skannet signert kopi",
+    # Overgangsskjemaet (versjonen er skjemaets) og skriftlige samtykker, lagret som planens filer.
+    "skjema_docx": "overgangsskjema, DOCX",
+    "skjema_pdf": "overgangsskjema, PDF/A",
+    "skjema_skannet": "overgangsskjema, skannet signert kopi",
+    "samtykke_skannet": "skannet skriftlig samtykke",
 }
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from dokumenter.avvik import regler as avvik
-from dokumenter.felles import formatering
+from dokumenter.felles import formatering, smatall
 from dokumenter.infrastruktur import diagram
+from dokumenter.overgang.statistikk import Paragraf10
 
 MAL = "evalueringsrapport"
 
@@ -60,4 +61,23 @@ def _rapportverdier(
         "diagram_kvartal_tekst": diagram.alt_tekst(grunnlag["per_kvartal"], "Avvik per kvartal"),
         "diagram_paragraf": diagram.avvik_per_paragraf(grunnlag["per_paragraf"]),
         "diagram_paragraf_tekst": diagram.alt_tekst(grunnlag["per_paragraf"], "Avvik per paragraf"),
+        **_paragraf10(grunnlag["paragraf10"]),
+    }
+
+
+def _paragraf10(p10: Paragraf10) -> dict[str, Any]:
+    """§ 10-tallene i rapporten: tabellen med definisjonene og diagrammet, skjermet. Uten
+    planer knyttet til avtalen blir delen én setning."""
+    if p10.tall("omfattet").tekst == "0":
+        return {"paragraf10": [], "smatall_regel": "", "diagram_paragraf10": None}
+    rader = [(etikett, t.verdi, t.tekst) for etikett, t in p10.diagram()]
+    tittel = "Bolig fra dag én og etter 6 og 12 måneder"
+    return {
+        "paragraf10": [
+            {"navn": r.etikett, "antall": r.tall.tekst, "definisjon": r.definisjon}
+            for r in p10.rader
+        ],
+        "smatall_regel": smatall.REGEL,
+        "diagram_paragraf10": diagram.personer(rader, tittel),
+        "diagram_paragraf10_tekst": diagram.alt_tekst_personer(rader, tittel),
     }

@@ -25,6 +25,7 @@ from dokumenter.felles.tid import som_utc
 from dokumenter.felles.validering import les_dato, rens_tekst
 from dokumenter.infrastruktur.render import kontekst, render_docx
 from dokumenter.models import Avtale, Evaluering, SignertKopi
+from dokumenter.overgang import statistikk
 from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Arkivhendelse, Tjenester
 
@@ -54,7 +55,8 @@ def _periode(s: Session, avtale: Avtale, til: date) -> tuple[date, date]:
 
 
 def forslag(tj: Tjenester, avtale_id: int, dato: date | None = None) -> dict[str, Any]:
-    """Det evalueringsskjemaet fylles ut med: perioden og avvikene i den, talt opp."""
+    """Det evalueringsskjemaet fylles ut med: perioden, avvikene i den talt opp, og § 10-tallene
+    (personene avtalen omfattet og boligen deres) regnet ut av overgangene."""
     dato = dato or date.today()
     with tj.sesjoner() as s:
         avtale = s.get(Avtale, avtale_id)
@@ -63,6 +65,7 @@ def forslag(tj: Tjenester, avtale_id: int, dato: date | None = None) -> dict[str
         fra, til = _periode(s, avtale, dato)
     st = lesing.statistikk(tj, avtale_id, fra, til)
     return {
+        "paragraf10": statistikk.paragraf10(tj, avtale_id, fra, til),
         "periode_fra": fra,
         "periode_til": til,
         "avvik": st["liste"],
@@ -143,7 +146,10 @@ def evaluer(
             periode_fra=grunnlag["periode_fra"],
             periode_til=grunnlag["periode_til"],
             antall_avvik=grunnlag["antall_avvik"],
-            statistikk={k: grunnlag[k] for k in ("per_paragraf", "per_kategori", "per_kvartal")},
+            statistikk={
+                **{k: grunnlag[k] for k in ("per_paragraf", "per_kategori", "per_kvartal")},
+                "paragraf10": grunnlag["paragraf10"].som_json(),
+            },
             docx_sha256=docx_fil.sha256,
             docx_storrelse=docx_fil.storrelse,
             pdf_sha256=pdf_fil.sha256,

@@ -1,15 +1,18 @@
-"""Frister: neste årlige evaluering av samarbeidsavtaler, varsling og svarfrister for avvik.
+"""Frister: neste årlige evaluering av samarbeidsavtaler, varsling og svarfrister for avvik,
+og virkedager (uten helg og norske helligdager, fra pakken `holidays`).
 
 Rene funksjoner uten database; alle datoer er kalenderdatoer (norsk tid) uten klokkeslett.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+import holidays
 from dateutil.relativedelta import relativedelta
 
 T = TypeVar("T")
@@ -109,3 +112,39 @@ def forfalte_og_snart(
     forfalte.sort(key=lambda rad: rad[1])
     snart.sort(key=lambda rad: rad[1])
     return forfalte, snart
+
+
+# --- Virkedager -----------------------------------------------------------------------------
+
+
+@functools.cache
+def _helligdager(aar: int) -> frozenset[date]:
+    """Norske offentlige helligdager (1. og 17. mai, jul, påske, Kristi himmelfart og pinse)."""
+    return frozenset(holidays.country_holidays("NO", years=aar))
+
+
+def er_virkedag(d: date) -> bool:
+    """Mandag–fredag, og ikke en norsk helligdag."""
+    return d.weekday() < 5 and d not in _helligdager(d.year)
+
+
+def virkedager_mellom(fra: date, til: date) -> int:
+    """Virkedager etter `fra` til og med `til` (0 når `til` ikke er etter `fra`). Oppdaget en
+    fredag og sendt mandagen etter er én virkedag senere; skjærtorsdag til tirsdag etter
+    påske er én (tirsdagen)."""
+    if til <= fra:
+        return 0
+    return sum(1 for n in range(1, (til - fra).days + 1) if er_virkedag(fra + timedelta(days=n)))
+
+
+def legg_til_virkedager(fra: date, antall: int) -> date:
+    """Datoen `antall` virkedager etter `fra` (fristen for noe som skal skje innen så mange
+    virkedager)."""
+    if antall < 0:
+        raise ValueError(f"Antall virkedager kan ikke være negativt ({antall}).")
+    d = fra
+    while antall:
+        d += timedelta(days=1)
+        if er_virkedag(d):
+            antall -= 1
+    return d

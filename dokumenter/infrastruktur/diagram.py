@@ -1,4 +1,5 @@
-"""Søylediagrammer (PNG) over avvik til evalueringsrapporten, med tekstalternativ.
+"""Søylediagrammer (PNG) over avvik og over personer (der små tall er skjult) til
+evalueringsrapporten og oversiktene, med tekstalternativ.
 
 Diagrammene tegnes med matplotlib uten pyplot og uten GUI (Agg-lerretet direkte), så modulen
 endrer ingen global tilstand og kan brukes fra flere tråder. Utdataene er stabile: fast
@@ -75,12 +76,22 @@ def kvartal(d: date) -> str:
 
 
 def _diagram(
-    etiketter: list[str], verdier: list[int], tittel: str, aksetekst: str, liggende: bool
+    etiketter: list[str],
+    verdier: list[int | None],
+    tittel: str,
+    aksetekst: str,
+    liggende: bool,
+    merkelapper: list[str] | None = None,
 ) -> bytes:
+    """Søylene; en verdi None er et skjult tall (tegnes uten høyde, med merkelappen)."""
     if len(etiketter) != len(verdier):
         raise ValueError("Diagrammet må ha like mange etiketter som verdier.")
-    if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in verdier):
+    if any(
+        v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0) for v in verdier
+    ):
         raise ValueError("Verdiene i diagrammet må være hele tall som ikke er negative.")
+    merkelapper = merkelapper or [str(v) for v in verdier]
+    hoyder = [v or 0 for v in verdier]
     antall = len(etiketter)
     hoyde = HOYDE_CM
     if liggende and antall > 8:
@@ -95,22 +106,22 @@ def _diagram(
             akse.text(0.5, 0.5, TOMT, ha="center", va="center", fontsize=11, color="#404040")
         elif liggende:
             posisjoner = list(range(antall))
-            stolper = akse.barh(posisjoner, verdier, color=FARGE, height=0.6)
+            stolper = akse.barh(posisjoner, hoyder, color=FARGE, height=0.6)
             akse.set_yticks(posisjoner, [_bryt(e, 34) for e in etiketter])
             akse.invert_yaxis()  # første etikett øverst
             akse.set_xlabel(_en_linje(aksetekst))
             akse.xaxis.set_major_locator(MaxNLocator(integer=True))
-            akse.set_xlim(0, max(max(verdier), 1) * 1.12)
-            akse.bar_label(stolper, labels=[str(v) for v in verdier], padding=3)
+            akse.set_xlim(0, max(max(hoyder), 1) * 1.12)
+            akse.bar_label(stolper, labels=merkelapper, padding=3)
         else:
             posisjoner = list(range(antall))
-            stolper = akse.bar(posisjoner, verdier, color=FARGE, width=0.6)
+            stolper = akse.bar(posisjoner, hoyder, color=FARGE, width=0.6)
             bredde = max(6, min(18, 110 // antall))
             akse.set_xticks(posisjoner, [_bryt(e, bredde) for e in etiketter])
             akse.set_ylabel(_en_linje(aksetekst))
             akse.yaxis.set_major_locator(MaxNLocator(integer=True))
-            akse.set_ylim(0, max(max(verdier), 1) * 1.15)
-            akse.bar_label(stolper, labels=[str(v) for v in verdier], padding=2)
+            akse.set_ylim(0, max(max(hoyder), 1) * 1.15)
+            akse.bar_label(stolper, labels=merkelapper, padding=2)
         ut = io.BytesIO()
         # Uten «Software»-nøkkelen har PNG-filen ingen metadata (og ingen matplotlib-versjon).
         figur.savefig(ut, format="png", dpi=DPI, metadata={"Software": None})
@@ -148,6 +159,29 @@ def avvik_per_part(
     etiketter, verdier = [k for k, _ in par], [v for _, v in par]
     liggende = any(len(e) > LANG_ETIKETT for e in etiketter) or len(etiketter) > 8
     return _diagram(etiketter, verdier, tittel, "Antall avvik", liggende)
+
+
+def personer(
+    rader: list[tuple[str, int | None, str]], tittel: str, aksetekst: str = "Antall personer"
+) -> bytes:
+    """Liggende søyler over personer, i rekkefølgen de kommer: (etikett, antall eller None
+    når tallet er skjult, teksten ved søylen). Et skjult tall tegnes uten høyde, med teksten
+    (for eksempel «under 5») der søylen ville stått, så diagrammet ikke røper mer enn
+    tabellen."""
+    etiketter = [e for e, _, _ in rader]
+    return _diagram(
+        etiketter,
+        [v for _, v, _ in rader],
+        tittel,
+        aksetekst,
+        liggende=True,
+        merkelapper=[m for _, _, m in rader],
+    )
+
+
+def alt_tekst_personer(rader: list[tuple[str, int | None, str]], hva: str) -> str:
+    """Tekstalternativet til `personer`: «Hva: Fast bolig: 7, Midlertidig: under 5.»"""
+    return f"{_en_linje(hva)}: " + ", ".join(f"{_en_linje(e)}: {m}" for e, _, m in rader) + "."
 
 
 def alt_tekst(per: dict[str, int], hva: str) -> str:

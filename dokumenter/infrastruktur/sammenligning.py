@@ -1,8 +1,8 @@
 """Sammenligning av to versjoner av en avtale: endringer per paragraf (§) med ord-for-ord-markering.
 
-Rene funksjoner uten database: les avsnittene fra DOCX, sammenlign, og lag en DOCX med endringene.
-Lengden (over 400 linjer) er redline-algoritmen selv (paragrafer, avsnittspar, orddiff) og
-DOCX-en den skriver; delt opp ville den vært vanskeligere å følge fra avsnitt til markering.
+Rene funksjoner uten database: les avsnittene fra DOCX og sammenlign; DOCX-en med endringene
+lages i `redline.py`. Lengden (over 400 linjer) er redline-algoritmen selv (paragrafer, avsnittspar,
+orddiff); delt opp ville den vært vanskeligere å følge fra avsnitt til markering.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_UNDERLINE
 from docx.oxml.ns import qn
-from docx.shared import Cm, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -39,9 +37,6 @@ _PARAGRAF = re.compile(r"^\s*§\s*(\d+(?:\s?[a-z](?!\w))?)\s*[.:]?\s*(.*?)\s*$",
 _LIKHET = 0.5  # minste likhet for å regne to avsnitt som samme avsnitt med endringer
 _NOK_LIK = 0.8  # like nok til å slutte å lete etter et bedre par
 _MAKS_PAR_SOK = 2500  # øvre grense for likhetsberegninger i én blokk
-
-BLA = RGBColor(0x1F, 0x4E, 0xC8)
-ROD = RGBColor(0xC0, 0x00, 0x00)
 
 
 # --- Lesing av DOCX --------------------------------------------------------------------
@@ -394,138 +389,3 @@ def feltendringer(
         for n in navn
         if verdi(gamle.get(n)) != verdi(nye.get(n))
     ]
-
-
-# --- DOCX ------------------------------------------------------------------------------
-
-_STATUS_TEKST = {"uendret": "Uendret", "endret": "Endret", "ny": "Ny", "fjernet": "Fjernet"}
-
-
-def sammenligning_docx(
-    s: Sammenligning, tittel: str, undertittel: str, feltendringer: list[Feltendring]
-) -> bytes:
-    """En DOCX for Word: sammendrag, endrede felt og hele teksten med endringene markert."""
-    doc = Document()
-    _norsk_sprak(doc)
-    doc.core_properties.title = _xml(tittel)
-    doc.core_properties.language = "nb-NO"
-    stiler = {st.name for st in doc.styles if st.type == WD_STYLE_TYPE.PARAGRAPH}
-
-    doc.add_paragraph(_xml(tittel), style="Title")
-    if undertittel:
-        doc.add_paragraph(_xml(undertittel), style="Subtitle")
-    p = doc.add_paragraph("Tekst som er lagt til, er ")
-    _markert(p, "understreket og blå", "inn")
-    p.add_run(". Tekst som er fjernet, er ")
-    _markert(p, "gjennomstreket og rød", "ut")
-    p.add_run(
-        ". Tekst uten markering er lik i begge versjonene. Først kommer et sammendrag per "
-        "paragraf og feltverdiene som er endret, deretter hele avtaleteksten med endringene."
-    )
-
-    doc.add_heading("Sammendrag", level=1)
-    antall = s.antall
-    doc.add_paragraph(
-        f"Deler av avtalen: {antall['endret']} endret, {antall['ny']} ny, "
-        f"{antall['fjernet']} fjernet og {antall['uendret']} uendret. "
-        f"{s.ord_inn} ord er lagt til og {s.ord_ut} ord fjernet."
-    )
-    rader = []
-    for sek in s.seksjoner:
-        merknad = []
-        if sek.tidligere:
-            merknad.append(f"Tidligere {sek.tidligere}")
-        if sek.status == "endret":
-            merknad.append(f"{sek.ord_inn} ord lagt til, {sek.ord_ut} ord fjernet")
-        rader.append(
-            (sek.overskrift, _STATUS_TEKST.get(sek.status, sek.status), "; ".join(merknad))
-        )
-    _tabell(doc, ("Del av avtalen", "Status", "Merknad"), rader, (7.5, 2.5, 6.5), fet_kolonne=1)
-
-    doc.add_heading("Endrede feltverdier", level=1)
-    if feltendringer:
-        _tabell(
-            doc,
-            ("Felt", "Før", "Etter"),
-            [(f.etikett, _vis(f.fra), _vis(f.til)) for f in feltendringer],
-            (5.5, 5.5, 5.5),
-        )
-    else:
-        doc.add_paragraph("Ingen feltverdier er endret.")
-
-    doc.add_page_break()
-    doc.add_heading("Avtaleteksten med endringer", level=1)
-    for sek in s.seksjoner:
-        for a in sek.avsnitt:
-            stil = a.stil if a.stil in stiler else "Normal"
-            p = doc.add_paragraph(style=stil)
-            for op, tekst in a.tokens:
-                _markert(p, tekst, op)
-
-    ut = io.BytesIO()
-    doc.save(ut)
-    return ut.getvalue()
-
-
-def _markert(p: Any, tekst: str, op: str) -> None:
-    tekst = _xml(tekst)
-    if not tekst:
-        return
-    run = p.add_run(tekst)
-    if op == "inn":
-        run.font.underline = WD_UNDERLINE.SINGLE
-        run.font.color.rgb = BLA
-    elif op == "ut":
-        run.font.strike = True
-        run.font.color.rgb = ROD
-
-
-def _tabell(
-    doc: Any,
-    kolonner: Sequence[str],
-    rader: list[Sequence[str]],
-    bredder_cm: Sequence[float],
-    fet_kolonne: int | None = None,
-) -> None:
-    tabell = doc.add_table(rows=1, cols=len(kolonner))
-    tabell.style = "Table Grid"
-    tabell.autofit = False
-    for celle, tekst in zip(tabell.rows[0].cells, kolonner, strict=True):
-        celle.paragraphs[0].add_run(tekst).bold = True
-    for rad in rader:
-        celler = tabell.add_row().cells
-        for k, (celle, tekst) in enumerate(zip(celler, rad, strict=True)):
-            run = celle.paragraphs[0].add_run(_xml(tekst))
-            if k == fet_kolonne and tekst != "Uendret":
-                run.bold = True
-    for kolonne, bredde in zip(tabell.columns, bredder_cm, strict=True):
-        kolonne.width = Cm(bredde)
-        for celle in kolonne.cells:
-            celle.width = Cm(bredde)
-
-
-def _norsk_sprak(doc: Any) -> None:
-    """Sett nb-NO som språk i dokumentstandardene, så stavekontrollen i Word blir norsk."""
-    rpr = doc.styles.element.find(
-        qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr")
-    )
-    if rpr is None:
-        return
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang)
-    lang.set(qn("w:val"), "nb-NO")
-    lang.set(qn("w:eastAsia"), "nb-NO")
-
-
-def _vis(verdi: Any) -> str:
-    if verdi is None or verdi == "":
-        return "(tom)"
-    if isinstance(verdi, bool):
-        return "Ja" if verdi else "Nei"
-    return str(verdi)
-
-
-def _xml(tekst: Any) -> str:
-    return _ULOVLIGE_TEGN.sub("", "" if tekst is None else str(tekst))

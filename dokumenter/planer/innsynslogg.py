@@ -54,6 +54,23 @@ HANDLINGER = {
     "signering_pauset": "Signeringen ble satt på pause (for mange feil koder)",
     "signering_gjenopptatt": "Åpnet signeringen igjen",
     "evaluering_paminnet": "Påminnelse om revisjon sendt",
+    "samtykke_skannet": "Lastet opp det skriftlige samtykket (skannet)",
+    # Overgangen fra institusjon til bolig (dokumenter.overgang)
+    "overgang_startet": "Startet overgangen fra institusjon til bolig",
+    "overgang_lest": "Åpnet overgangen",
+    "overgang_endret": "Endret overgangen",
+    "mote_registrert": "Registrerte et møte i overgangen",
+    "oppgave_endret": "Endret en oppgave i overgangen",
+    "oppgaver_vist": "Så planens forfalte oppgaver på forsiden (nummer og oppgave)",
+    "oppgaver_i_kalender": "Planens oppgaver ble hentet til kalenderen (nummer og oppgave)",
+    "utfall_registrert": "Registrerte boligutfall",
+    "utfall_rettet": "Rettet boligutfall",
+    "kartlagt": "Registrerte kategori og behovsnivå",
+    "skjema_laget": "Laget overgangsskjemaet",
+    "kontakt_varslet": "Sekundærkontakten ble varslet om bytte av kontakt",
+    "samarbeidsmote_paminnet": "Påminnelse om samarbeidsmøte sendt",
+    "oppgave_paminnet": "Påminnelse om oppgave sendt",
+    "utfall_paminnet": "Påminnelse om å registrere boligutfall sendt",
 }
 
 
@@ -213,6 +230,13 @@ def _detaljer(d: dict[str, Any]) -> str:
         "til": "til",
         "grunn": "begrunnelse",
         "mistet_tilgang": "mistet tilgang",
+        "felt": "felt",
+        "oppgave": "oppgave",
+        "endring": "endring",
+        "punkt": "punkt",
+        "utfall": "utfall",
+        "rolle": "rolle",
+        "skjema": "skjema",
     }
     deler = []
     for k, etikett in navn.items():

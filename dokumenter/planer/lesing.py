@@ -28,6 +28,7 @@ from dokumenter.planer.regler import (
     AVTALER_SOM_KAN_KNYTTES,
     FILTYPER,
     IKKE_FUNNET,
+    PLANFILER,
     Person,
     person,
 )
@@ -120,7 +121,7 @@ def les(tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "") -> Planvisni
             avsluttet_grunn=plan.avsluttet_grunn,
             slettes_etter=plan.slettes_etter,
             versjoner=[(v.nummer, v.opprettet, v.grunn) for v in plan.versjoner],
-            dokumenter=list(plan.dokumenter),
+            dokumenter=[d for d in plan.dokumenter if d.type in PLANFILER],
             medlemmer=list(plan.medlemmer),
             samtykker=list(plan.samtykker),
             tilganger=list(plan.tilganger) if g.kan_endre else [],
@@ -160,12 +161,19 @@ def last_ned(
             sha256=dok.innhold_sha256,
         )
         endelse, mime = FILTYPER[dok.type]
-        tillegg = {"forseglet": " signert", "skannet": " signert (skannet)"}.get(dok.type, "")
-        return (
-            f"Individuell plan {plan.nummer} v{dok.versjon_nummer}{tillegg}.{endelse}",
-            mime,
-            data,
-        )
+        return f"{_filnavn(plan.nummer, dok)}.{endelse}", mime, data
+
+
+def _filnavn(nummer: str, dok: Plandokument) -> str:
+    v = dok.versjon_nummer
+    return {
+        "forseglet": f"Individuell plan {nummer} v{v} signert",
+        "skannet": f"Individuell plan {nummer} v{v} signert (skannet)",
+        "skjema_docx": f"Overgangsskjema {nummer} v{v}",
+        "skjema_pdf": f"Overgangsskjema {nummer} v{v}",
+        "skjema_skannet": f"Overgangsskjema {nummer} v{v} signert (skannet)",
+        "samtykke_skannet": f"Samtykke {nummer} (skannet)",
+    }.get(dok.type, f"Individuell plan {nummer} v{v}")
 
 
 def antall_for_avtale(tj: Tjenester, avtale_id: int) -> int:

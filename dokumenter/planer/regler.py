@@ -39,7 +39,17 @@ FILTYPER = {
     "pdf": ("pdf", "application/pdf"),
     "forseglet": ("pdf", "application/pdf"),
     "skannet": ("pdf", "application/pdf"),
+    # Overgangsskjemaet (dokumenter.overgang.skjema) og skannet skriftlig samtykke: også
+    # personens filer, kryptert og slettet med planen; de står ikke i planens dokumentliste.
+    "skjema_docx": (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "skjema_pdf": ("pdf", "application/pdf"),
+    "skjema_skannet": ("pdf", "application/pdf"),
+    "samtykke_skannet": ("pdf", "application/pdf"),
 }
+PLANFILER = ("docx", "pdf", "forseglet", "skannet")  # planens egne versjoner
 
 
 @dataclass(frozen=True)

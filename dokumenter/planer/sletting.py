@@ -11,7 +11,13 @@ from sqlalchemy import select
 from dokumenter.infrastruktur.db import sjekkpunkt
 from dokumenter.models import (
     Ansvarsgruppemedlem,
+    Boligutfall,
     Engangskode,
+    Kartlegging,
+    Overgang,
+    Overgangsmote,
+    Overgangsoppgave,
+    Overgangsskjema,
     Plan,
     Plandokument,
     Planlogg,
@@ -74,15 +80,23 @@ def _slett_rader_og_filer(
         filer = set(s.scalars(select(Plandokument.sha256).where(Plandokument.plan_id == plan_id)))
         runder = select(Signeringsrunde.id).where(Signeringsrunde.plan_id == plan_id)
         signatarer = select(Signatar.id).where(Signatar.runde_id.in_(runder))
+        overgang = select(Overgang.id).where(Overgang.plan_id == plan_id)
         teller: dict[str, int] = {}
+        # Rekkefølgen følger fremmednøklene: det som peker på noe, slettes før det.
         for modell, vilkar in (
+            (Overgangsskjema, Overgangsskjema.plan_id == plan_id),
+            (Boligutfall, Boligutfall.overgang_id.in_(overgang)),
+            (Overgangsoppgave, Overgangsoppgave.overgang_id.in_(overgang)),
+            (Overgangsmote, Overgangsmote.overgang_id.in_(overgang)),
+            (Overgang, Overgang.plan_id == plan_id),
+            (Kartlegging, Kartlegging.plan_id == plan_id),
+            (Samtykke, Samtykke.plan_id == plan_id),  # peker på den skannede kopien
             (Plandokument, Plandokument.plan_id == plan_id),
             (Engangskode, Engangskode.signatar_id.in_(signatarer)),
             (Signatar, Signatar.runde_id.in_(runder)),
             (Signeringsrunde, Signeringsrunde.plan_id == plan_id),
             (PlanVersjon, PlanVersjon.plan_id == plan_id),
             (Ansvarsgruppemedlem, Ansvarsgruppemedlem.plan_id == plan_id),
-            (Samtykke, Samtykke.plan_id == plan_id),
             (Plantilgang, Plantilgang.plan_id == plan_id),
             (Planlogg, Planlogg.plan_id == plan_id),
             (Plan, Plan.id == plan_id),
