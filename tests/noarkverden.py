@@ -90,9 +90,10 @@ def lag_noarkverden(tj, smtp_sink) -> Noarkverden:
         tj,
         avtale.id,
         {
-            "paragraf": "§ 4 Varsling før løslatelse",
+            "paragraf": "§ 6 Varsling før løslatelse",
             "kategori": "varsling",
             "hendelsesdato": date.today() - timedelta(days=3),
+            "oppdaget": date.today() - timedelta(days=3),
             "hva_skjedde": "Innsatt løslatt uten varsel til kommunen.",
             "person_ref": AVVIKSPERSON,
         },

@@ -132,6 +132,7 @@ def verden(tj):
             "jobb_id": 999,
             "melding_id": 999,
             "oppgave_id": 999,
+            "samtykke_id": 999,
         }
     return ider
 

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from dokumenter.models import Journalpost
 from tests.planverden import PERSON, lag_planverden
 from tests.test_plan_tilgangsmatrise import klient
 from web import create_app
@@ -70,6 +72,11 @@ def test_overgang_med_skjema_og_skannet_kopi(tj):
         content_type="multipart/form-data",
     )
     assert "Signert (skannet) PDF" in k.get(side).get_data(as_text=True)
+    with tj.sesjoner() as s:  # journalført som inngående i planens sak
+        poster = s.execute(select(Journalpost.tittel, Journalpost.journalposttype)).all()
+    assert any(
+        t.startswith("Overgangsskjema for individuell plan") and typ == "I" for t, typ in poster
+    )
 
     # Revisoren har lesetilgang: ser siden, men ingen knapper; endringer gir 403.
     leser = klient(app, "tilgang")

@@ -191,7 +191,12 @@ def signert_kopi(tj: Tjenester, s: Session, mappe: Saksmappe, h: Arkivhendelse) 
     else:
         pd = s.get(Plandokument, h.kilde_id)
         part = s.get(Plan, h.sak_id).part
-        navn = f"Individuell plan {mappe.plan_nummer}, versjon {pd.versjon_nummer}"
+        if h.art == "overgangsskjema":  # dokumenter.overgang: skannet, signert på papir
+            navn = (
+                f"Overgangsskjema for individuell plan {mappe.plan_nummer}, nr. {pd.versjon_nummer}"
+            )
+        else:
+            navn = f"Individuell plan {mappe.plan_nummer}, versjon {pd.versjon_nummer}"
         forseglet = pd.type == "forseglet"
         variant, fmt = _pdf(innhold, forseglet)
         storrelse = len(innhold) if innhold is not None else pd.storrelse

@@ -247,12 +247,13 @@ class Skjemasignering(motor.Signerbar[Skjemasak]):
         bruker_id: int | None,
         fra: str,
         **detaljer: Any,
-    ) -> int:
+    ) -> Plandokument:
         krev_apen(sak.plan)
         siste = _siste(s, sak.overgang.id)
         if siste is None:
             raise Valideringsfeil({"fil": "Lag overgangsskjemaet før du laster opp den signerte."})
-        s.add(_dokument(sak.plan.id, siste.nummer, "skjema_skannet", fil, data, bruker_id))
+        dokument = _dokument(sak.plan.id, siste.nummer, "skjema_skannet", fil, data, bruker_id)
+        s.add(dokument)
         logg(
             s,
             sak.plan.id,
@@ -263,7 +264,7 @@ class Skjemasignering(motor.Signerbar[Skjemasak]):
             skjema=siste.nummer,
             type="skannet",
         )
-        return siste.nummer
+        return dokument  # motoren journalfører raden (inngående i planens sak)
 
     def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None:
         """Overgangsskjemaet står ikke i søkeindeksen."""
@@ -317,4 +318,4 @@ def _fil(s: Session, plan_id: int, nummer: int, type_: str) -> Plandokument | No
 def last_opp_signert(tj: Tjenester, plan_id: int, pdf: bytes, bruker_id: int, fra: str = "") -> int:
     """Registrer den skannede kopien av siste versjon, signert av personen og institusjonen.
     Gir versjonen den gjelder."""
-    return motor.last_opp_skannet(tj, SKJEMA, plan_id, pdf, bruker_id, fra)
+    return motor.last_opp_skannet(tj, SKJEMA, plan_id, pdf, bruker_id, fra).versjon_nummer
