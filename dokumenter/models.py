@@ -148,6 +148,14 @@ class Avtale(Base):
         back_populates="avtale", order_by="Ansvarsoverforing.id"
     )
     hendelser: Mapped[list[Hendelse]] = relationship(order_by="Hendelse.id", viewonly=True)
+    # Bare gjeldende versjon, for sider som ikke skal laste alle versjonene (det kan være
+    # tusenvis); `siste_versjon` laster hele listen.
+    gjeldende: Mapped[AvtaleVersjon | None] = relationship(
+        primaryjoin="and_(Avtale.id == foreign(AvtaleVersjon.avtale_id), "
+        "Avtale.gjeldende_versjon == foreign(AvtaleVersjon.nummer))",
+        viewonly=True,
+        uselist=False,
+    )
 
     @property
     def siste_versjon(self) -> AvtaleVersjon | None:

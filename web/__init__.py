@@ -21,7 +21,7 @@ from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer.regler import STATUSER as PLANSTATUSER
 from dokumenter.signering.skannet import MAKS_SKANNET
 from dokumenter.tjenester import Tjenester, apne
-from web import feil, hoder, okt
+from web import feil, hoder, okt, sidevisning
 from web.lenker import Weblenker
 from web.okt import PORTALEN
 from web.oktlager import Oktlager
@@ -161,6 +161,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         )
         return {"grunnmal": "portal/base.html" if portal_side else "base.html"}
 
+    sidevisning.registrer(app)
     hoder.registrer(app, hsts=https)
     feil.registrer(app, MAKS_OPPLASTING, MAKS_SKANNET, FILOPPLASTING)
     return app

@@ -19,11 +19,12 @@ from dokumenter.brukere.visning import skrivere
 from dokumenter.evaluering.regler import BESLUTNINGER
 from dokumenter.felles.feil import Arkivfeil, Konflikt, Valideringsfeil
 from dokumenter.parter import visning as parter
-from dokumenter.sider.avtaleside import avtaleside
+from dokumenter.sider.avtaleside import Sideutvalg, avtaleside
 from dokumenter.signering.runder import SIDER
 from web import avtaleskjema as skjemaer
 from web import signeringsskjema as sig
 from web.arkiv import Skjermingsskjema
+from web.sidevisning import utvalg
 from web.skjema import valg, vis_feil
 from web.svar import UGYLDIG_SKJEMA, fil, som_melding
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
@@ -38,9 +39,19 @@ def _til_avtalen(avtale_id: int):
 @bp.route("/")
 @login_required
 def liste():
-    status = request.args.get("status", "")
+    a = request.args
+    ansvarlig = a.get("ansvarlig", "")
+    filter_ = visning.Avtalefilter(
+        status=a.get("status", ""),
+        partstype=a.get("partstype", ""),
+        ansvarlig_id=int(ansvarlig) if ansvarlig.isdigit() and len(ansvarlig) < 10 else None,
+        tekst=a.get("q", "")[:100],
+    )
     return render_template(
-        "avtaler/liste.html", avtaler=visning.liste(tj(), status), valgt_status=status
+        "avtaler/liste.html",
+        avtaler=visning.liste(tj(), filter_, utvalg(visning.AVTALELISTE)),
+        filter=filter_,
+        ansvarlige=skrivere(tj()),
     )
 
 
@@ -91,7 +102,9 @@ def _vis(
     opplastingsskjema: skjemaer.Opplastingsskjema | None = None,
     http_status: int = 200,
 ):
-    side = avtaleside(tj(), avtale_id, current_user.id)
+    side = avtaleside(
+        tj(), avtale_id, current_user.id, utvalg=Sideutvalg.fra_parametre(request.args)
+    )
     if side.tekstfeil:
         flash(side.tekstfeil, "feil")
     ansvarsskjema = skjemaer.Ansvarsskjema()
@@ -129,9 +142,9 @@ def vis(avtale_id: int):
 @bp.route("/<int:avtale_id>/endre", methods=["GET", "POST"])
 @skrivetilgang
 def endre(avtale_id: int):
-    avtale = visning.med_versjoner(tj(), avtale_id)
+    avtale = visning.hode(tj(), avtale_id)
     mal = tj().mal(produksjon.MAL)
-    gjeldende = avtale.siste_versjon.feltverdier if avtale.siste_versjon else {}
+    gjeldende = avtale.gjeldende.feltverdier if avtale.gjeldende else {}
     skjema = skjemaer.avtaleskjema(mal, velg_part=False)(
         data={**mal.standardverdier(), **gjeldende, "versjon": avtale.gjeldende_versjon}
     )
@@ -183,7 +196,7 @@ def _versjonsnummer(navn: str, standard: int) -> int:
 @bp.route("/<int:avtale_id>/sammenlign")
 @login_required
 def sammenlign(avtale_id: int):
-    avtale = visning.med_versjoner(tj(), avtale_id)
+    avtale = visning.hode(tj(), avtale_id)
     til = _versjonsnummer("til", avtale.gjeldende_versjon)
     fra_ = _versjonsnummer("fra", max(1, til - 1))
     resultat = sammenligning.sammenlign_versjoner(tj(), avtale_id, fra_, til)

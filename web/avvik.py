@@ -16,6 +16,7 @@ from dokumenter.avvik import lesing
 from dokumenter.avvik.regler import KATEGORIER, STATUSER
 from web import avvikssider
 from web.avvikssider import ANSATTE
+from web.sidevisning import utvalg
 from web.tilgang import bare_ansatte, skrivetilgang, tj
 
 # Ingen url_prefix: meldingen hører til avtalesiden (/avtaler/<id>/avvik/ny).
@@ -28,7 +29,7 @@ def liste():
     valgt = request.args.get("status", "")
     return render_template(
         "avvik/liste.html",
-        avvik=lesing.liste(tj(), valgt),
+        avvik=lesing.liste(tj(), valgt, utvalg(lesing.AVVIKSLISTE)),
         valgt_status=valgt,
         FILTER=lesing.FILTER,
         STATUSER=STATUSER,
@@ -39,7 +40,7 @@ def liste():
 @bp.route("/avtaler/<int:avtale_id>/avvik/ny", methods=["GET", "POST"])
 @skrivetilgang
 def ny(avtale_id: int):
-    avtale = visning.med_versjoner(tj(), avtale_id)
+    avtale = visning.hode(tj(), avtale_id)
     return avvikssider.ny(ANSATTE, avtale_id, avtale.part.navn, avtale.status, portal=False)
 
 

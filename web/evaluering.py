@@ -14,12 +14,14 @@ from dokumenter.avtaler import visning
 from dokumenter.avtaler.produksjon import FORMATER
 from dokumenter.avvik.regler import KATEGORIER
 from dokumenter.avvik.regler import STATUSER as AVVIKSSTATUSER
-from dokumenter.evaluering import kalender, lesing, skriving
+from dokumenter.evaluering import kalender, lesing, paminnelser, skriving
 from dokumenter.evaluering.regler import BESLUTNINGER, KAN_EVALUERES, MAKS_TEKST
 from dokumenter.felles import smatall
 from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.felles.formatering import dato_lang
+from dokumenter.felles.frister import FORFALT, SNART, VARSEL_DAGER
 from dokumenter.models import Evaluering
+from web.sidevisning import utvalg
 from web.skjema import valg, vis_feil
 from web.svar import fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
@@ -63,7 +65,7 @@ def _utfall(ev: Evaluering) -> str:
     if ev.beslutning == "viderefores":
         return f"Avtalen videreføres. Neste evaluering: {dato_lang(ev.neste_evaluering)}."
     if ev.beslutning == "revideres":
-        versjon = visning.med_versjoner(tj(), ev.avtale_id).gjeldende_versjon
+        versjon = visning.hode(tj(), ev.avtale_id).gjeldende_versjon
         return f"Avtalen er satt til revisjon, og versjon {versjon} er laget som nytt utkast."
     return "Avtalen er sagt opp og avsluttet."
 
@@ -71,7 +73,7 @@ def _utfall(ev: Evaluering) -> str:
 @bp.route("/avtaler/<int:avtale_id>/evaluering/ny", methods=["GET", "POST"])
 @skrivetilgang
 def ny(avtale_id: int):
-    avtale = visning.med_versjoner(tj(), avtale_id)
+    avtale = visning.hode(tj(), avtale_id)
     kan_evalueres = avtale.status in KAN_EVALUERES
     skjema = Evalueringsskjema()
     http_status = 200
@@ -108,6 +110,19 @@ def ny(avtale_id: int):
         AVVIKSSTATUSER=AVVIKSSTATUSER,
         SMATALL_REGEL=smatall.REGEL,
     ), http_status
+
+
+@bp.route("/evalueringer/frister")
+@login_required
+def frister():
+    """Alle evalueringer som er forfalt (eller forfaller snart), én side om gangen."""
+    hvilke = SNART if request.args.get("frist") == SNART else FORFALT
+    return render_template(
+        "evaluering/frister.html",
+        frister=paminnelser.frister_side(tj(), hvilke, utvalg=utvalg(paminnelser.FRISTLISTE)),
+        hvilke=hvilke,
+        VARSEL_DAGER=VARSEL_DAGER,
+    )
 
 
 @bp.route("/avtaler/<int:avtale_id>/evaluering.ics")

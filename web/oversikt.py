@@ -1,18 +1,23 @@
 """Forsiden: nøkkeltall (avtaler, avvik, evalueringer), brukerens forfalte oppgaver i
 overgangene, § 10-tallene for siste 12 måneder, diagrammet over avvik per part, oversikten
-over parter og avtalestatus per sektor, og lenken til kalenderabonnementet."""
+over parter og avtalestatus per sektor (de første radene, og én side av alle bak «vis
+alle»), og lenken til kalenderabonnementet."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, url_for
+import hashlib
+
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from dokumenter.avtaler.oversikt import KOLONNER, diagram_avvik_per_part
+from dokumenter.avtaler import oversikt as uc
 from dokumenter.evaluering.kalender import ny_kalendernokkel
 from dokumenter.felles import smatall
 from dokumenter.felles.frister import VARSEL_DAGER
 from dokumenter.infrastruktur import diagram
+from dokumenter.parter.typer import SEKTORER
 from dokumenter.sider.forside import forside as forsiden
+from web.sidevisning import utvalg
 from web.signeringsskjema import Knappeskjema
 from web.tilgang import bare_ansatte, fra, tj
 
@@ -26,8 +31,8 @@ def forside():
     f = forsiden(tj(), current_user.id, fra())
     return render_template(
         "oversikt.html",
-        grupper=f.grupper,
-        kolonner=KOLONNER,
+        sektorer=f.sektorer,
+        kolonner=uc.KOLONNER,
         tall=f.tall,
         evalueringer_forfalte=f.evalueringer_forfalte,
         evalueringer_snart=f.evalueringer_snart,
@@ -41,11 +46,31 @@ def forside():
     )
 
 
+@bp.route("/oversikt/parter")
+@login_required
+def parter():
+    """Alle parter (i én sektor, eventuelt i én kolonne), én side om gangen."""
+    sektor, kolonne = request.args.get("sektor", ""), request.args.get("kolonne", "")
+    return render_template(
+        "oversikt_parter.html",
+        rader=uc.parter_i_sektor(tj(), sektor, kolonne, utvalg(uc.PARTER_I_SEKTOR)),
+        sektor=sektor if sektor in SEKTORER else "",
+        kolonne=kolonne if kolonne in uc.KOLONNER else "",
+        sektorer=SEKTORER,
+        kolonner=uc.KOLONNER,
+    )
+
+
 @bp.route("/oversikt/avvik-per-part.png")
 @login_required
 def avvik_per_part() -> Response:
-    png, _alt = diagram_avvik_per_part(tj())
-    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, no-cache"})
+    """Diagrammet tegnes bare når tallene er endret: ETag er tallenes SHA-256."""
+    per_part = uc.avvik_per_part_12mnd(tj())
+    etag = hashlib.sha256(repr(sorted(per_part.items())).encode()).hexdigest()
+    hoder = {"Cache-Control": "private, no-cache", "ETag": f'"{etag}"'}
+    if request.if_none_match.contains(etag):
+        return Response(status=304, headers=hoder)
+    return Response(uc.tegn_avvik_per_part(per_part), mimetype="image/png", headers=hoder)
 
 
 @bp.route("/kalenderlenke", methods=["POST"])

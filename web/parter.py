@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField
@@ -13,6 +13,7 @@ from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.parter import visning
 from dokumenter.parter.skriving import endre_part, opprett_part
 from dokumenter.parter.typer import PARTSTYPER, SEKTORER
+from web.sidevisning import utvalg
 from web.signeringsskjema import Knappeskjema
 from web.skjema import valg, vis_feil
 from web.svar import UGYLDIG_SKJEMA, som_melding
@@ -57,7 +58,14 @@ def _data(skjema: Partskjema) -> dict:
 @bp.route("/")
 @login_required
 def liste():
-    return render_template("parter/liste.html", parter=visning.liste(tj()), sektorer=SEKTORER)
+    sektor, tekst = request.args.get("sektor", ""), request.args.get("q", "")[:100]
+    return render_template(
+        "parter/liste.html",
+        parter=visning.liste(tj(), sektor, tekst, utvalg(visning.PARTSLISTE)),
+        sektorer=SEKTORER,
+        valgt_sektor=sektor,
+        tekst=tekst,
+    )
 
 
 @bp.route("/ny", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ from dokumenter.noark import lesing as arkivlesing
 from dokumenter.planer import ansvarsgruppe, avslutning, innsynslogg, lagring, lesing, samtykke
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.runder import Signatarvalg
+from web.sidevisning import utvalg
 from web.svar import fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
@@ -95,7 +96,8 @@ def _bruker_id() -> int:
 
 @bp.route("/")
 def liste():
-    return render_template("planer/liste.html", planer=lesing.liste(tj(), _bruker_id(), fra()))
+    planer = lesing.liste(tj(), _bruker_id(), fra(), utvalg(lesing.PLANLISTE))
+    return render_template("planer/liste.html", planer=planer)
 
 
 @bp.route("/ny", methods=["GET", "POST"])

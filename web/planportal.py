@@ -10,6 +10,7 @@ from flask_login import current_user
 from dokumenter.planer import lesing as uc
 from dokumenter.planer import signering as plansignering
 from web.planer import kode_for, send_plandokument, signer_for, skjemafelt
+from web.sidevisning import utvalg
 from web.tilgang import fra, krev_partner, tj
 
 bp = Blueprint("planportal", __name__, url_prefix="/portal/planer")
@@ -29,7 +30,8 @@ def _bruker_id() -> int:
 
 @bp.route("/")
 def liste():
-    return render_template("portal/planer.html", planer=uc.liste(tj(), _bruker_id(), fra()))
+    planer = uc.liste(tj(), _bruker_id(), fra(), utvalg(uc.PLANLISTE))
+    return render_template("portal/planer.html", planer=planer)
 
 
 @bp.route("/<int:plan_id>")

@@ -31,6 +31,7 @@ from web import signeringsskjema as sig
 from web.auth import Innloggingsskjema, logg_ut_overalt, prov_innlogging, trygg_neste
 from web.avvikssider import PORTALEN
 from web.avviksskjema import melder
+from web.sidevisning import utvalg
 from web.skjema import vis_feil
 from web.svar import fil
 from web.tilgang import er_partner, fra, krev_partner, tj
@@ -168,7 +169,9 @@ def _avtaleside(
     avtale_id: int, kommentarskjema: Kommentarskjema | None = None, http_status: int = 200
 ):
     avtale = _avtale(avtale_id)
-    avvik = avvikslesing.for_avtale(tj(), avtale_id, melder())
+    avvik = avvikslesing.for_avtale(
+        tj(), avtale_id, melder(), utvalg(avvikslesing.AVTALENS_AVVIK, "a")
+    )
     return render_template(
         "portal/avtale.html",
         avtale=avtale,

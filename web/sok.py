@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from dokumenter.avtaler.skriving import STATUSER
@@ -10,6 +10,7 @@ from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer import innsynslogg as planer
 from dokumenter.sider import sok as uc
 from dokumenter.sok.skjema import FASETTER
+from web.sidevisning import utvalg
 from web.tilgang import bare_ansatte, fra, tj
 
 bp = bare_ansatte(Blueprint("sok", __name__))
@@ -65,19 +66,46 @@ def _sok(p: dict):
 @login_required
 def side():
     p = _parametre()
-    resultat = (
-        uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
+    sokeside = (
+        uc.sokeside(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
         if request.args
         else None
     )
     return render_template(
         "sok.html",
         p=p,
-        r=resultat,
+        r=sokeside.resultat if sokeside else None,
+        fasetter=sokeside.fasetter if sokeside else [],
         fasettnavn=FASETTNAVN,
         etikett=_etikett,
         treffadresse=treffadresse,
         foreldet=tj().indeks.foreldet(),
+    )
+
+
+@bp.route("/sok/fasett/<felt>")
+@login_required
+def fasett(felt: str):
+    """Alle verdiene av én fasett for søket, med antall treff, én side om gangen."""
+    if felt not in FASETTER:
+        abort(404)
+    p = _parametre()
+    del p["side"]
+    verdier = uc.fasettverdier(
+        tj(),
+        felt,
+        rolle=current_user.rolle,
+        bruker_id=current_user.id,
+        utvalg=utvalg(uc.FASETTVERDIER, "f"),
+        **p,
+    )
+    return render_template(
+        "sok_fasett.html",
+        p=p,
+        felt=felt,
+        verdier=verdier,
+        fasettnavn=FASETTNAVN,
+        etikett=_etikett,
     )
 
 

@@ -7,17 +7,27 @@ deres gir IkkeFunnet (404), aldri et svar som røper at den finnes.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.avtaler import lesing as avtaler
 from dokumenter.avtaler.livslop import PARTEN_SER, STATUSER, logg
 from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.felles.validering import rens_tekst
-from dokumenter.models import Avtale, Dokument, Kommentar, Signatar, Signeringsrunde, SignertKopi
+from dokumenter.models import (
+    Avtale,
+    AvtaleVersjon,
+    Dokument,
+    Kommentar,
+    Signatar,
+    Signeringsrunde,
+    SignertKopi,
+)
 from dokumenter.signering.runder import neste_signatar
 from dokumenter.tjenester import Tjenester
 
@@ -65,31 +75,51 @@ def _synlig(s: Session, avtale: Avtale, part_id: int) -> bool:
     return bool(s.scalar(select(SignertKopi.id).where(SignertKopi.avtale_id == avtale.id)))
 
 
-def _visning(s: Session, avtale: Avtale, bruker_id: int) -> PartnerAvtale:
-    sendt = avtale.status in PARTEN_SER
-    versjon = avtale.siste_versjon
-    pdf = versjon.dokument("pdf") if sendt and versjon else None
+def _visninger(s: Session, avtaler: Sequence[Avtale], bruker_id: int) -> list[PartnerAvtale]:
+    """Det parten ser av avtalene, med runder, kopier og kommentarer lest for alle avtalene
+    på én gang (ikke én runde spørringer per avtale)."""
+    ider = [a.id for a in avtaler]
     # Den aktive runden, ellers den siste fullførte (så parten ser hvem som signerte).
-    runde = s.scalar(
+    runder: dict[int, Signeringsrunde] = {}
+    for r in s.scalars(
         select(Signeringsrunde)
         .where(
-            Signeringsrunde.avtale_id == avtale.id,
+            Signeringsrunde.avtale_id.in_(ider),
             Signeringsrunde.status.in_(("aktiv", "pauset", "fullfort")),
         )
         .options(selectinload(Signeringsrunde.signatarer).selectinload(Signatar.bruker))
-        .order_by(Signeringsrunde.id.desc())
-        .limit(1)
-    )
-    neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
-    kopier = s.scalars(
-        select(SignertKopi).where(SignertKopi.avtale_id == avtale.id).order_by(SignertKopi.id)
-    ).all()
-    kommentarer = s.scalars(
+        .order_by(Signeringsrunde.id)
+    ):
+        runder[r.avtale_id] = r
+    kopier: dict[int, list[Kopi]] = defaultdict(list)
+    for k in s.scalars(
+        select(SignertKopi).where(SignertKopi.avtale_id.in_(ider)).order_by(SignertKopi.id)
+    ):
+        kopier[k.avtale_id].append(Kopi(k.id, k.versjon_nummer, k.type, k.sha256, k.opprettet))
+    kommentarer: dict[int, list[Kommentar]] = defaultdict(list)
+    for k in s.scalars(
         select(Kommentar)
-        .where(Kommentar.avtale_id == avtale.id)
+        .where(Kommentar.avtale_id.in_(ider))
         .options(selectinload(Kommentar.bruker))
         .order_by(Kommentar.id)
-    ).all()
+    ):
+        kommentarer[k.avtale_id].append(k)
+    return [
+        _visning(a, runder.get(a.id), kopier[a.id], kommentarer[a.id], bruker_id) for a in avtaler
+    ]
+
+
+def _visning(
+    avtale: Avtale,
+    runde: Signeringsrunde | None,
+    kopier: list[Kopi],
+    kommentarer: list[Kommentar],
+    bruker_id: int,
+) -> PartnerAvtale:
+    sendt = avtale.status in PARTEN_SER
+    versjon = avtale.gjeldende
+    pdf = versjon.dokument("pdf") if sendt and versjon else None
+    neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
     return PartnerAvtale(
         id=avtale.id,
         tittel=f"Samarbeidsavtale med {avtale.part.navn}",
@@ -104,7 +134,7 @@ def _visning(s: Session, avtale: Avtale, bruker_id: int) -> PartnerAvtale:
             (sig.bruker.navn, "Kommunen" if sig.side == "kommune" else avtale.part.navn, sig.status)
             for sig in (runde.signatarer if runde else [])
         ],
-        kopier=[Kopi(k.id, k.versjon_nummer, k.type, k.sha256, k.opprettet) for k in kopier],
+        kopier=kopier,
         kommentarer=[
             Kommentarvisning(k.bruker.navn, k.versjon_nummer, k.tekst, k.opprettet)
             for k in kommentarer
@@ -113,25 +143,33 @@ def _visning(s: Session, avtale: Avtale, bruker_id: int) -> PartnerAvtale:
     )
 
 
+_LAST = (
+    selectinload(Avtale.part),
+    selectinload(Avtale.gjeldende).selectinload(AvtaleVersjon.dokumenter),
+)
+
+
 def avtaler_for_partner(tj: Tjenester, part_id: int, bruker_id: int) -> list[PartnerAvtale]:
+    """Partens avtaler som er sendt til dem eller har en signert kopi."""
     with tj.sesjoner() as s:
+        har_kopi = exists().where(SignertKopi.avtale_id == Avtale.id)
         alle = s.scalars(
             select(Avtale)
-            .where(Avtale.part_id == part_id)
-            .options(selectinload(Avtale.part), selectinload(Avtale.versjoner))
+            .where(Avtale.part_id == part_id, or_(Avtale.status.in_(PARTEN_SER), har_kopi))
+            .options(*_LAST)
             .order_by(Avtale.id)
         ).all()
-        return [_visning(s, a, bruker_id) for a in alle if _synlig(s, a, part_id)]
+        return _visninger(s, alle, bruker_id)
 
 
 def avtale_for_partner(
     tj: Tjenester, avtale_id: int, part_id: int, bruker_id: int
 ) -> PartnerAvtale:
     with tj.sesjoner() as s:
-        avtale = s.get(Avtale, avtale_id)
+        avtale = s.get(Avtale, avtale_id, options=_LAST)
         if avtale is None or not _synlig(s, avtale, part_id):
             raise IkkeFunnet("Avtalen finnes ikke.")
-        return _visning(s, avtale, bruker_id)
+        return _visninger(s, [avtale], bruker_id)[0]
 
 
 def forhandsvisning(tj: Tjenester, avtale_id: int, part_id: int) -> list[tuple[str, str]]:
@@ -140,7 +178,7 @@ def forhandsvisning(tj: Tjenester, avtale_id: int, part_id: int) -> list[tuple[s
         avtale = s.get(Avtale, avtale_id)
         if avtale is None or avtale.part_id != part_id or avtale.status not in PARTEN_SER:
             raise IkkeFunnet("Avtalen finnes ikke.")
-        docx = avtale.siste_versjon.dokument("docx")
+        docx = avtale.gjeldende.dokument("docx")
         sha = docx.sha256
     return avtaler.forhandsvisning(tj, sha)
 

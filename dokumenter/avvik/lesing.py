@@ -3,17 +3,20 @@ bare egne avtalers avvik, og personreferansen bare ansatte med skrivetilgang."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.avtaler.lesing import les_og_logg
-from dokumenter.avvik.regler import STATUSER, Melder, er_forfalt, synlig_for
+from dokumenter.avvik.regler import STATUSER, Melder, synlig_for
 from dokumenter.brukere.roller import SKRIVEROLLER
 from dokumenter.felles.feil import IkkeFunnet
-from dokumenter.models import Avtale, Avvik, Avviksskjema
+from dokumenter.felles.sidevisning import Side, Sortering, Utvalg
+from dokumenter.infrastruktur.sidevis import hent_side
+from dokumenter.models import Avtale, Avvik, Avviksskjema, Part
 from dokumenter.tjenester import Tjenester
 
 
@@ -30,36 +33,108 @@ def _hent(s: Session, avvik_id: int, melder: Melder) -> Avvik:
 FORFALT = "forfalt"  # filter i listen: sendt, og svarfristen er ute
 IKKE_LUKKET = "ikke_lukket"  # filter i listen: alt som ikke er lukket (forsidens «åpne avvik»)
 FILTER = {IKKE_LUKKET: "Ikke lukket", FORFALT: "Forfalt (svarfristen er ute)", **STATUSER}
-# Listen: det som venter på noen først.
-_REKKEFOLGE = {FORFALT: 0, "aapen": 1, "sendt": 2, "besvart": 3, "lukket": 4}
+# Standardsorteringen: det som venter på noen først, så nyeste først.
+VENTER = "venter"
+AVVIKSLISTE = Sortering(
+    {
+        VENTER: False,
+        "nummer": True,
+        "part": False,
+        "kategori": False,
+        "hendelsesdato": True,
+        "status": False,
+        "svarfrist": False,
+    },
+    standard=VENTER,
+)
+_REKKEFOLGE = {"aapen": 1, "sendt": 2, "besvart": 3, "lukket": 4}  # forfalt er 0
+AVTALENS_AVVIK = Sortering({"nummer": True}, standard="nummer", per_side=20)
 
 
-def liste(tj: Tjenester, filter_: str = "", idag: date | None = None) -> list[tuple[Avvik, bool]]:
-    """Alle avvik for ansatte, (avvik, forfalt), det som venter på noen først."""
+@dataclass(frozen=True)
+class Avviksrad:
+    id: int
+    nummer: str
+    avtale_id: int
+    part: str
+    paragraf: str
+    kategori: str
+    hendelsesdato: date
+    status: str
+    svarfrist: date | None
+    forfalt: bool
+
+
+def _forfalt(idag: date) -> ColumnElement[bool]:
+    return and_(Avvik.status == "sendt", Avvik.svarfrist < idag)
+
+
+def liste(
+    tj: Tjenester, filter_: str = "", utvalg: Utvalg | None = None, idag: date | None = None
+) -> Side[Avviksrad]:
+    """Én side av alle avvik for ansatte; standard er det som venter på noen først
+    (forfalt, åpen, sendt, besvart, lukket), nyeste først innen hver."""
     idag = idag or date.today()
+    utvalg = utvalg or AVVIKSLISTE.utvalg({})
+    forfalt = _forfalt(idag)
+    sporring = (
+        select(
+            Avvik.id,
+            Avvik.nummer,
+            Avvik.avtale_id,
+            Part.navn,
+            Avvik.paragraf,
+            Avvik.kategori,
+            Avvik.hendelsesdato,
+            Avvik.status,
+            Avvik.svarfrist,
+            case((forfalt, True), else_=False),
+        )
+        .join(Avtale, Avvik.avtale_id == Avtale.id)
+        .join(Part, Avtale.part_id == Part.id)
+    )
+    if filter_ == FORFALT:
+        sporring = sporring.where(forfalt)
+    elif filter_ == IKKE_LUKKET:
+        sporring = sporring.where(Avvik.status != "lukket")
+    elif filter_ in STATUSER:
+        sporring = sporring.where(Avvik.status == filter_)
+    rekkefolge = case(
+        (forfalt, 0), *((Avvik.status == s, n) for s, n in _REKKEFOLGE.items()), else_=9
+    )
+    kolonner = {
+        # Innen samme gruppe: nyeste først (id synker), uansett retning på gruppene.
+        VENTER: [rekkefolge, -Avvik.id],
+        "nummer": [Avvik.id],
+        "part": [Part.navn],
+        "kategori": [Avvik.kategori],
+        "hendelsesdato": [Avvik.hendelsesdato],
+        "status": [rekkefolge],
+        "svarfrist": [Avvik.svarfrist],
+    }
     with tj.sesjoner() as s:
-        sporring = select(Avvik).options(selectinload(Avvik.avtale).selectinload(Avtale.part))
-        if filter_ == FORFALT:
-            sporring = sporring.where(Avvik.status == "sendt", Avvik.svarfrist < idag)
-        elif filter_ == IKKE_LUKKET:
-            sporring = sporring.where(Avvik.status != "lukket")
-        elif filter_ in STATUSER:
-            sporring = sporring.where(Avvik.status == filter_)
-        rader = [(a, er_forfalt(a, idag)) for a in s.scalars(sporring.order_by(Avvik.id.desc()))]
-    return sorted(rader, key=lambda r: _REKKEFOLGE[FORFALT if r[1] else r[0].status])
+        return hent_side(s, sporring, utvalg, kolonner, Avvik.id, lambda r: Avviksrad(*r))
 
 
-def for_avtale(tj: Tjenester, avtale_id: int, melder: Melder) -> list[Avvik]:
+def for_avtale(
+    tj: Tjenester, avtale_id: int, melder: Melder, utvalg: Utvalg | None = None
+) -> Side[Avvik]:
+    """Én side av avtalens avvik, nyeste først. Partnere ser bare egne avtalers avvik, og
+    ikke kommunens som ikke er sendt."""
+    utvalg = utvalg or AVTALENS_AVVIK.utvalg({})
     with tj.sesjoner() as s:
         avtale = s.get(Avtale, avtale_id)
         if avtale is None or (melder.side == "part" and avtale.part_id != melder.part_id):
             raise IkkeFunnet("Avtalen finnes ikke.")
-        rader = s.scalars(
-            select(Avvik).where(Avvik.avtale_id == avtale_id).order_by(Avvik.id.desc())
-        ).all()
-        rader = [a for a in rader if synlig_for(a, melder)]
+        sporring = select(Avvik).where(Avvik.avtale_id == avtale_id)
+        if melder.side == "part":  # samme regel som regler.synlig_for, i SQL
+            sporring = sporring.where(
+                or_(Avvik.status != "aapen", Avvik.meldt_av_side != "kommune")
+            )
+        side = hent_side(s, sporring, utvalg, {"nummer": [Avvik.id]}, Avvik.id, lambda r: r[0])
         s.expunge_all()  # personreferansen blankes på frakoblede objekter, aldri i basen
-        return [_skjul_person(a, melder) for a in rader]
+    side.rader = [_skjul_person(a, melder) for a in side.rader]
+    return side
 
 
 def hent(tj: Tjenester, avvik_id: int, melder: Melder) -> Avvik:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, select
 
 from dokumenter.evaluering.regler import KAN_EVALUERES
 from dokumenter.felles import formatering, frister
+from dokumenter.felles.sidevisning import Side, Sortering, Utvalg
 from dokumenter.felles.tid import naa, som_utc
 from dokumenter.infrastruktur.epost import Epost
-from dokumenter.models import Avtale
+from dokumenter.infrastruktur.sidevis import hent_side
+from dokumenter.models import Avtale, Part
 from dokumenter.tjenester import Tjenester
 
 PAMINNELSE_DAGER = 14
@@ -21,27 +23,54 @@ PAMINNELSE_DAGER = 14
 
 
 def frister_oversikt(tj: Tjenester, idag: date | None = None):
-    """(forfalte, snart): lister av (avtale_id, part, dato, dager) for inngåtte avtaler."""
+    """(forfalte, snart): lister av (avtale_id, part, dato, dager) for inngåtte avtaler.
+    Bare avtalene med frist innen varselperioden leses."""
     idag = idag or date.today()
     with tj.sesjoner() as s:
         rader = s.execute(
-            select(Avtale.id, Avtale.neste_evaluering, Avtale.part_id).where(
-                Avtale.status.in_(KAN_EVALUERES), Avtale.neste_evaluering.is_not(None)
-            )
+            _med_frist(idag + timedelta(days=frister.VARSEL_DAGER)).order_by(Avtale.id)
         ).all()
-        navn = {
-            a.id: a.part.navn
-            for a in s.scalars(
-                select(Avtale)
-                .where(Avtale.id.in_([r[0] for r in rader]))
-                .options(selectinload(Avtale.part))
-            )
-        }
+    navn = {r[0]: r[2] for r in rader}
     forfalte, snart = frister.forfalte_og_snart(((r[0], r[1]) for r in rader), idag)
     return (
         [(a, navn[a], d, n) for a, d, n in forfalte],
         [(a, navn[a], d, n) for a, d, n in snart],
     )
+
+
+def _med_frist(til: date, fra: date | None = None) -> Select[Any]:
+    sporring = (
+        select(Avtale.id, Avtale.neste_evaluering, Part.navn)
+        .join(Part, Avtale.part_id == Part.id)
+        .where(Avtale.status.in_(KAN_EVALUERES), Avtale.neste_evaluering <= til)
+    )
+    return sporring if fra is None else sporring.where(Avtale.neste_evaluering >= fra)
+
+
+FRISTLISTE = Sortering({"dato": False, "part": False}, standard="dato", per_side=50)
+
+
+def frister_side(
+    tj: Tjenester, hvilke: str, idag: date | None = None, utvalg: Utvalg | None = None
+) -> Side[tuple[int, str, date, int]]:
+    """Én side av evalueringene som er forfalt (`hvilke` = "forfalt", eldste først) eller
+    forfaller innen varselperioden ("snart", nærmeste først): (avtale_id, part, dato, dager)."""
+    idag = idag or date.today()
+    utvalg = utvalg or FRISTLISTE.utvalg({})
+    if hvilke == frister.FORFALT:
+        sporring = _med_frist(idag - timedelta(days=1))
+    else:
+        sporring = _med_frist(idag + timedelta(days=frister.VARSEL_DAGER), fra=idag)
+    kolonner = {"dato": [Avtale.neste_evaluering], "part": [Part.navn]}
+    with tj.sesjoner() as s:
+        return hent_side(
+            s,
+            sporring,
+            utvalg,
+            kolonner,
+            Avtale.id,
+            lambda r: (r[0], r[2], r[1], (r[1] - idag).days),
+        )
 
 
 def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list[str]]:

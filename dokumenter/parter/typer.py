@@ -43,3 +43,8 @@ PARTSTYPER = {
         Partstype("annet", "Annet", "samarbeidspart", "annet"),
     )
 }
+
+
+def typer_i_sektor(sektor: str) -> list[str]:
+    """Partstypene som hører til sektoren."""
+    return [t.kode for t in PARTSTYPER.values() if t.sektor == sektor]

@@ -4,20 +4,59 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.felles.feil import IkkeFunnet
+from dokumenter.felles.sidevisning import Side, Sortering, Utvalg
+from dokumenter.infrastruktur.sidevis import hent_side
 from dokumenter.models import Avtale, Bruker, Kontaktperson, Part
+from dokumenter.parter.typer import SEKTORER, typer_i_sektor
 from dokumenter.tjenester import Tjenester
 
 
-def liste(tj: Tjenester) -> list[Part]:
-    with tj.sesjoner() as s:
-        return list(
-            s.scalars(select(Part).options(selectinload(Part.kontaktpersoner)).order_by(Part.navn))
+@dataclass(frozen=True)
+class Partrad:
+    """En rad i partslisten."""
+
+    id: int
+    navn: str
+    type: str
+    orgnr: str
+    kontaktpersoner: tuple[str, ...]
+
+
+PARTSLISTE = Sortering({"navn": False, "type": False, "orgnr": False}, standard="navn")
+
+
+def liste(
+    tj: Tjenester, sektor: str = "", tekst: str = "", utvalg: Utvalg | None = None
+) -> Side[Partrad]:
+    """Én side av partene, med kontaktpersonene (én spørring for hele siden). `sektor` og
+    `tekst` (del av navnet eller organisasjonsnummeret) avgrenser."""
+    utvalg = utvalg or PARTSLISTE.utvalg({})
+    sporring = select(Part.id, Part.navn, Part.type, Part.orgnr)
+    if sektor in SEKTORER:
+        sporring = sporring.where(Part.type.in_(typer_i_sektor(sektor)))
+    tekst = tekst.strip()[:100].replace("%", "").replace("_", "")
+    if tekst:
+        sporring = sporring.where(
+            or_(Part.navn.ilike(f"%{tekst}%"), Part.orgnr == tekst.replace(" ", ""))
         )
+    kolonner = {"navn": [Part.navn], "type": [Part.type], "orgnr": [Part.orgnr]}
+    with tj.sesjoner() as s:
+        side = hent_side(s, sporring, utvalg, kolonner, Part.id, tuple)
+        kontakter: dict[int, list[str]] = {}
+        for part_id, navn in s.execute(
+            select(Kontaktperson.part_id, Kontaktperson.navn)
+            .where(Kontaktperson.part_id.in_([r[0] for r in side.rader]))
+            .order_by(Kontaktperson.id)
+        ):
+            kontakter.setdefault(part_id, []).append(navn)
+    return Side(
+        [Partrad(*r, tuple(kontakter.get(r[0], ()))) for r in side.rader], side.totalt, side.utvalg
+    )
 
 
 def valg(tj: Tjenester) -> list[tuple[int, str]]:

@@ -13,6 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from dokumenter.brukere.roller import ANSATTROLLER, PARTNER, SKRIVEROLLER
 from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
+from dokumenter.felles.sidevisning import Side, Sortering, Utvalg
+from dokumenter.infrastruktur.sidevis import hent_side
 from dokumenter.models import (
     Ansvarsgruppemedlem,
     Avtale,
@@ -75,26 +77,53 @@ class Planvisning:
 # --- Lese ------------------------------------------------------------------------------------
 
 
-def liste(tj: Tjenester, bruker_id: int, fra: str = "") -> list[Planrad]:
-    """Planene brukeren kan åpne; ingen andre nevnes. Listen viser navnet, så den logges
-    (én gang per plan, bruker og dag)."""
+PLANLISTE = Sortering(
+    dict.fromkeys(("nummer", "institusjon", "status", "koordinator", "revisjon"), False),
+    standard="nummer",
+)
+
+
+def liste(
+    tj: Tjenester, bruker_id: int, fra: str = "", utvalg: Utvalg | None = None
+) -> Side[Planrad]:
+    """Én side av planene brukeren kan åpne; ingen andre nevnes. Listen viser navnet, så
+    planene på siden logges (én gang per plan, bruker og dag). Navnet er kryptert og kan
+    ikke sorteres på; det dekrypteres bare for planene på siden."""
+    utvalg = utvalg or PLANLISTE.utvalg({})
     with tj.sesjoner() as s:
         ider = synlige_plan_ider(s, s.get(Bruker, bruker_id))
-        planer = s.scalars(select(Plan).where(Plan.id.in_(ider)).order_by(Plan.id)).all()
-        rader = [
-            Planrad(
-                id=p.id,
-                nummer=p.nummer,
-                navn=person(tj, p).navn,
-                institusjon=p.part.navn,
-                status=p.status,
-                koordinator=p.koordinator.navn,
-                neste_evaluering=p.neste_evaluering,
-            )
-            for p in planer
-        ]
-    logg_visninger(tj, bruker_id, ider, "listet", fra)
-    return rader
+        sporring = (
+            select(Plan, Part.navn, Bruker.navn)
+            .join(Part, Plan.part_id == Part.id)
+            .join(Bruker, Plan.koordinator_id == Bruker.id)
+            .where(Plan.id.in_(ider))
+        )
+        kolonner = {
+            "nummer": [Plan.id],
+            "institusjon": [Part.navn],
+            "status": [Plan.status],
+            "koordinator": [Bruker.navn],
+            "revisjon": [Plan.neste_evaluering],
+        }
+        side = hent_side(
+            s,
+            sporring,
+            utvalg,
+            kolonner,
+            Plan.id,
+            lambda r: Planrad(
+                id=r[0].id,
+                nummer=r[0].nummer,
+                navn=person(tj, r[0]).navn,
+                institusjon=r[1],
+                status=r[0].status,
+                koordinator=r[2],
+                neste_evaluering=r[0].neste_evaluering,
+            ),
+            totalt=len(ider),
+        )
+    logg_visninger(tj, bruker_id, [p.id for p in side.rader], "listet", fra)
+    return side
 
 
 @logger_nektet
