@@ -26,7 +26,7 @@ from web import signeringsskjema as sig
 from web.arkiv import Skjermingsskjema
 from web.sidevisning import utvalg
 from web.skjema import valg, vis_feil
-from web.svar import UGYLDIG_SKJEMA, fil, som_melding
+from web.svar import UGYLDIG_SKJEMA, fil, kjente, som_melding, uforanderlig_fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 bp = bare_ansatte(Blueprint("avtaler", __name__, url_prefix="/avtaler"))
@@ -313,8 +313,10 @@ def last_opp_signert(avtale_id: int):
 @bp.route("/signert/<int:kopi_id>")
 @login_required
 def last_ned_signert(kopi_id: int):
-    filnavn, data = signering.les_signert_kopi(tj(), kopi_id, current_user.id, fra=fra())
-    return fil(data, filnavn, "application/pdf")
+    filnavn, data = signering.les_signert_kopi(
+        tj(), kopi_id, current_user.id, fra=fra(), kjente=kjente()
+    )
+    return uforanderlig_fil(data, filnavn, "application/pdf")
 
 
 def _signeringsside(
@@ -383,5 +385,5 @@ def ansvar(avtale_id: int):
 @bp.route("/dokument/<int:dokument_id>")
 @login_required
 def last_ned(dokument_id: int):
-    dok, filnavn, data = lesing.les_dokument(tj(), dokument_id, current_user.id, fra())
-    return fil(data, filnavn, produksjon.FORMATER[dok.format][1], etag=dok.sha256)
+    dok, filnavn, data = lesing.les_dokument(tj(), dokument_id, current_user.id, fra(), kjente())
+    return uforanderlig_fil(data, filnavn, produksjon.FORMATER[dok.format][1])

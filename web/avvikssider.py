@@ -29,7 +29,7 @@ from web import avviksskjema as skjemaer
 from web.arkiv import Skjermingsskjema
 from web.signeringsskjema import Knappeskjema
 from web.skjema import vis_feil
-from web.svar import UGYLDIG_SKJEMA, epostfeil, fil
+from web.svar import UGYLDIG_SKJEMA, epostfeil, kjente, uforanderlig_fil
 from web.tilgang import fra, tj
 
 FORMATER = {
@@ -163,8 +163,10 @@ def lukk(sider: Avvikssider, avvik_id: int):
 
 
 def skjemafil(skjema_id: int, fmt: str):
-    filnavn, data = lesing.les_skjema(tj(), skjema_id, fmt, skjemaer.melder(), fra())
-    return fil(data, filnavn, FORMATER[fmt])
+    filnavn, data = lesing.les_skjema(
+        tj(), skjema_id, fmt, skjemaer.melder(), fra(), kjente=kjente()
+    )
+    return uforanderlig_fil(data, filnavn, FORMATER[fmt])
 
 
 def ny(sider: Avvikssider, avtale_id: int, avtale_navn: str, avtalestatus: str, portal: bool):

@@ -23,7 +23,7 @@ from dokumenter.felles.frister import FORFALT, SNART, VARSEL_DAGER
 from dokumenter.models import Evaluering
 from web.sidevisning import utvalg
 from web.skjema import valg, vis_feil
-from web.svar import fil
+from web.svar import fil, kjente, uforanderlig_fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 # Ingen url_prefix: skjemaet og innkallingen hører til avtalesiden.
@@ -135,5 +135,7 @@ def mote_ics(avtale_id: int):
 @bp.route("/evaluering/<int:evaluering_id>.<fmt>")
 @login_required
 def rapport(evaluering_id: int, fmt: str):
-    filnavn, data = lesing.les_rapport(tj(), evaluering_id, fmt, current_user.id, fra())
-    return fil(data, filnavn, FORMATER[fmt][1])
+    filnavn, data = lesing.les_rapport(
+        tj(), evaluering_id, fmt, current_user.id, fra(), kjente=kjente()
+    )
+    return uforanderlig_fil(data, filnavn, FORMATER[fmt][1])

@@ -33,7 +33,7 @@ from web.avvikssider import PORTALEN
 from web.avviksskjema import melder
 from web.sidevisning import utvalg
 from web.skjema import vis_feil
-from web.svar import fil
+from web.svar import kjente, uforanderlig_fil
 from web.tilgang import er_partner, fra, krev_partner, tj
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
@@ -261,16 +261,18 @@ def avsla(avtale_id: int):
 
 @bp.route("/dokument/<int:dokument_id>")
 def dokument(dokument_id: int):
-    filnavn, data = uc.les_pdf(tj(), dokument_id, current_user.part_id, current_user.id, fra=fra())
-    return fil(data, filnavn, "application/pdf")
+    filnavn, data = uc.les_pdf(
+        tj(), dokument_id, current_user.part_id, current_user.id, fra=fra(), kjente=kjente()
+    )
+    return uforanderlig_fil(data, filnavn, "application/pdf")
 
 
 @bp.route("/signert/<int:kopi_id>")
 def signert(kopi_id: int):
     filnavn, data = signering.les_signert_kopi(
-        tj(), kopi_id, current_user.id, part_id=current_user.part_id, fra=fra()
+        tj(), kopi_id, current_user.id, part_id=current_user.part_id, fra=fra(), kjente=kjente()
     )
-    return fil(data, filnavn, "application/pdf")
+    return uforanderlig_fil(data, filnavn, "application/pdf")
 
 
 # --- Avvik (visningene er felles med ansattsidene: web/avvikssider.py) ----------------------

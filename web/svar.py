@@ -3,16 +3,20 @@ meldinger på siden brukeren sendes tilbake til, og e-postfeil."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Response, flash, send_file
+from flask import Response, flash, request, send_file
 
 from dokumenter.felles.feil import Arkivfeil, Valideringsfeil
 from dokumenter.felles.validering import uten_formattegn
 
 UGYLDIG_SKJEMA = "Skjemaet er ugyldig. Last siden på nytt."
+# Filer som er adressert med sin SHA-256, endres aldri: nettleseren kan beholde dem et år
+# (private: de ligger bak innlogging og skal ikke i delte mellomlagre).
+UFORANDERLIG = "private, max-age=31536000, immutable"
 
 
 def fil(
@@ -28,6 +32,26 @@ def fil(
     )
     if privat:
         svar.headers["Cache-Control"] = "no-store"
+    return svar
+
+
+def kjente() -> frozenset[str]:
+    """SHA-256-ene klienten sier den har (If-None-Match), til brukstilfellenes `kjente`."""
+    return frozenset(request.if_none_match.as_set())
+
+
+def uforanderlig_fil(data: bytes | None, filnavn: str, mime: str) -> Response:
+    """En fil som er adressert med sin SHA-256 (dokumenter, signerte kopier, skjemaer,
+    rapporter): ETag er SHA-256, og nettleseren kan beholde den. `data` None betyr at
+    brukstilfellet fant filen blant `kjente()` (tilgangen er sjekket): 304 uten innhold."""
+    if data is None:
+        tagger = request.if_none_match.as_set()
+        svar = Response(status=304)
+        if len(tagger) == 1:
+            svar.set_etag(next(iter(tagger)))
+    else:
+        svar = fil(data, filnavn, mime, etag=hashlib.sha256(data).hexdigest())
+    svar.headers["Cache-Control"] = UFORANDERLIG
     return svar
 
 

@@ -3,6 +3,7 @@ nedlastinger."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from dokumenter.felles.feil import Arkivfeil, IkkeFunnet
@@ -14,11 +15,17 @@ from dokumenter.tjenester import Tjenester
 
 
 def les_dokument(
-    tj: Tjenester, dokument_id: int, bruker_id: int | None = None, fra: str = ""
-) -> tuple[Dokument, str, bytes]:
+    tj: Tjenester,
+    dokument_id: int,
+    bruker_id: int | None = None,
+    fra: str = "",
+    kjente: Collection[str] = (),
+) -> tuple[Dokument, str, bytes | None]:
     """Dokumentet, et filnavn å laste ned under, og innholdet (sjekket mot SHA-256).
 
-    Med bruker_id registreres nedlastingen i revisjonsloggen.
+    Med bruker_id registreres nedlastingen i revisjonsloggen. `kjente`: SHA-256 av filer
+    klienten alt har (If-None-Match); er dokumentet en av dem, er innholdet None, og ingenting
+    leses eller logges (tilgangen er sjekket som ellers).
     """
     with tj.sesjoner() as s:
         dok = s.get(Dokument, dokument_id)
@@ -28,6 +35,8 @@ def les_dokument(
         avtale_id = versjon.avtale_id
         filnavn = f"Samarbeidsavtale {versjon.avtale.part.navn} v{versjon.nummer}.{dok.format}"
         s.expunge_all()
+    if dok.sha256 in kjente:
+        return dok, filnavn, None
     if bruker_id is None:
         return dok, filnavn, tj.lager.les(dok.sha256)
     data = les_og_logg(

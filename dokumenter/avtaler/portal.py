@@ -8,7 +8,7 @@ deres gir IkkeFunnet (404), aldri et svar som røper at den finnes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -184,8 +184,13 @@ def forhandsvisning(tj: Tjenester, avtale_id: int, part_id: int) -> list[tuple[s
 
 
 def les_pdf(
-    tj: Tjenester, dokument_id: int, part_id: int, bruker_id: int, fra: str = ""
-) -> tuple[str, bytes]:
+    tj: Tjenester,
+    dokument_id: int,
+    part_id: int,
+    bruker_id: int,
+    fra: str = "",
+    kjente: Collection[str] = (),
+) -> tuple[str, bytes | None]:
     """PDF/A-en av gjeldende versjon, bare mens den er sendt til parten (gjennomgang/signering)."""
     with tj.sesjoner() as s:
         dok = s.get(Dokument, dokument_id)
@@ -198,7 +203,7 @@ def les_pdf(
             or avtale.gjeldende_versjon != versjon.nummer
         ):
             raise IkkeFunnet("Dokumentet finnes ikke.")
-    _, filnavn, data = avtaler.les_dokument(tj, dokument_id, bruker_id, fra)
+    _, filnavn, data = avtaler.les_dokument(tj, dokument_id, bruker_id, fra, kjente)
     return filnavn, data
 
 

@@ -9,6 +9,7 @@ våtsignert PDF (`last_opp_signert`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
@@ -370,15 +371,23 @@ def signerte_kopier(s: Session, avtale_id: int) -> list[SignertKopi]:
 
 
 def les_signert_kopi(
-    tj: Tjenester, kopi_id: int, bruker_id: int, part_id: int | None = None, fra: str = ""
-) -> tuple[str, bytes]:
-    """Filnavn og innhold (sjekket mot SHA-256). Med part_id (partnerbruker) bare egne."""
+    tj: Tjenester,
+    kopi_id: int,
+    bruker_id: int,
+    part_id: int | None = None,
+    fra: str = "",
+    kjente: Collection[str] = (),
+) -> tuple[str, bytes | None]:
+    """Filnavn og innhold (sjekket mot SHA-256). Med part_id (partnerbruker) bare egne.
+    Innholdet er None når klienten alt har filen (SHA-256 i `kjente`)."""
     with tj.sesjoner() as s:
         kopi = s.get(SignertKopi, kopi_id)
         if kopi is None or (part_id is not None and kopi.avtale.part_id != part_id):
             raise IkkeFunnet("Dokumentet finnes ikke.")
         navn = f"Samarbeidsavtale {kopi.avtale.part.navn} v{kopi.versjon_nummer} signert.pdf"
         sha, avtale_id, versjon = kopi.sha256, kopi.avtale_id, kopi.versjon_nummer
+    if sha in kjente:
+        return navn, None
     data = les_og_logg(tj, sha, avtale_id, bruker_id, fra, versjon=versjon, format="signert pdf")
     return navn, data
 

@@ -3,6 +3,7 @@ bare egne avtalers avvik, og personreferansen bare ansatte med skrivetilgang."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -153,9 +154,15 @@ def _skjul_person(avvik: Avvik, melder: Melder) -> Avvik:
 
 
 def les_skjema(
-    tj: Tjenester, skjema_id: int, format: str, melder: Melder, fra: str = ""
-) -> tuple[str, bytes]:
-    """(filnavn, innhold) for et avviksskjema; partnere bare for egne avtaler."""
+    tj: Tjenester,
+    skjema_id: int,
+    format: str,
+    melder: Melder,
+    fra: str = "",
+    kjente: Collection[str] = (),
+) -> tuple[str, bytes | None]:
+    """(filnavn, innhold) for et avviksskjema; partnere bare for egne avtaler. Innholdet er
+    None når klienten alt har filen (SHA-256 i `kjente`)."""
     if format not in ("pdf", "docx"):
         raise IkkeFunnet("Ukjent format.")
     with tj.sesjoner() as s:
@@ -166,6 +173,8 @@ def les_skjema(
         sha = skjema.pdf_sha256 if format == "pdf" else skjema.docx_sha256
         navn = f"Avviksskjema {avvik.nummer} ({skjema.anledning}).{format}"
         avtale_id, nummer = avvik.avtale_id, avvik.nummer
+    if sha in kjente:
+        return navn, None
     detaljer = {"format": f"avviksskjema {format}", "avvik": nummer}
     return navn, les_og_logg(tj, sha, avtale_id, melder.id, fra, **detaljer)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -25,8 +27,14 @@ def for_avtale(tj: Tjenester, avtale_id: int) -> list[Evaluering]:
 
 
 def les_rapport(
-    tj: Tjenester, evaluering_id: int, format: str, bruker_id: int, fra: str = ""
-) -> tuple[str, bytes]:
+    tj: Tjenester,
+    evaluering_id: int,
+    format: str,
+    bruker_id: int,
+    fra: str = "",
+    kjente: Collection[str] = (),
+) -> tuple[str, bytes | None]:
+    """(filnavn, innhold) for rapporten; innholdet er None når klienten alt har filen."""
     if format not in ("pdf", "docx"):
         raise IkkeFunnet("Ukjent format.")
     with tj.sesjoner() as s:
@@ -36,5 +44,7 @@ def les_rapport(
         sha = ev.pdf_sha256 if format == "pdf" else ev.docx_sha256
         navn = f"Evalueringsrapport {ev.avtale.part.navn} {ev.dato.isoformat()}.{format}"
         avtale_id = ev.avtale_id
+    if sha in kjente:
+        return navn, None
     data = les_og_logg(tj, sha, avtale_id, bruker_id, fra, format=f"evalueringsrapport {format}")
     return navn, data

@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.felles.feil import IkkeFunnet, IngenTilgang
 from dokumenter.models import (
@@ -205,7 +205,10 @@ def innsynslogg(tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "") -> I
         logg(s, plan_id, "innsyn_skrevet_ut", bruker_id, g, fra)
         s.flush()
         rader = s.scalars(
-            select(Planlogg).where(Planlogg.plan_id == plan.id).order_by(Planlogg.id)
+            select(Planlogg)
+            .where(Planlogg.plan_id == plan.id)
+            .options(selectinload(Planlogg.bruker))
+            .order_by(Planlogg.id)
         ).all()
         linjer = [
             Logglinje(
