@@ -35,6 +35,7 @@ from dokumenter.felles.validering import kontrollsiffer
 from dokumenter.infrastruktur import kryptering
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.models import Avtale
+from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer import lagring
@@ -92,7 +93,7 @@ def bygg(instans: Path, antall: int, fremdrift: bool = True) -> None:
     instans.mkdir(parents=True)
     inn = innstillinger(instans)
     kryptering.lag_nokkelfil(inn)
-    tj = apne(inn)
+    tj = koble_til(apne(inn))
     t0 = time.monotonic()
     oppdater = {n: getattr(indeksering, n) for n in INDEKSOPPDATERING}
     for navn in INDEKSOPPDATERING:  # indeksen bygges til slutt (se over)
@@ -199,6 +200,7 @@ def _avvik_og_evalueringer(
                     "paragraf": f"§ {rnd.randint(2, 9)}",
                     "kategori": rnd.choice(list(regler.KATEGORIER)),
                     "hendelsesdato": idag - timedelta(days=rnd.randint(1, 400)),
+                    "oppdaget": idag,
                     "hva_skjedde": AVVIKSTEKSTER[(n + k) % len(AVVIKSTEKSTER)],
                     "konsekvens": "Personen sto uten avklart bosted de første dagene.",
                     "strakstiltak": "Midlertidig botilbud ble ordnet samme dag.",

@@ -85,8 +85,10 @@ def test_tilgangen_sjekkes_for_304(tj, app, verden):
     annen_part = parter.opprett_part(
         tj, {"navn": "Annen part", "type": "fengsel", "orgnr": orgnr(999)}
     )
-    brukere.opprett_partnerbruker(tj, annen_part.id, "Ola Annen", "ola@annen.example", "passord-1a")
-    fremmed, _ = portal_inn(app, "ola@annen.example", "passord-1a")
+    brukere.opprett_partnerbruker(
+        tj, annen_part.id, "Ola Annen", "ola@annen.example", "Annen-part-lykt-91"
+    )
+    fremmed, _ = portal_inn(app, "ola@annen.example", "Annen-part-lykt-91")
     ansatt = app.test_client()
     logg_inn(ansatt, "kari")
     for navn, (for_ansatte, i_portalen) in _adresser(tj, verden).items():

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event
 
 from dokumenter.infrastruktur import kryptering
+from dokumenter.noark import koble_til
 from dokumenter.tjenester import Tjenester, apne
 from tests.conftest import lag_innstillinger
 from tests.test_web import logg_inn
@@ -48,6 +49,8 @@ def _ansattsider(v: Verden) -> dict[str, str]:
         "sektoroversikten": "/oversikt/parter?sektor=kriminalomsorgen",
         "evalueringsfristene": "/evalueringer/frister?frist=snart",
         "diagrammet": "/oversikt/avvik-per-part.png",
+        "statistikken": "/oversikt/vanskeligstilte",
+        "overgangen": f"/planer/{v.plan}/overgang",
     }
 
 
@@ -67,7 +70,7 @@ def _tjenester(rot, konverterer, smtp_sink, demosegl) -> Iterator[Tjenester]:
     shutil.copy(demosegl.nokkel, rot / "segl" / "nokkel.pem")
     shutil.copy(demosegl.sertifikat, rot / "segl" / "sertifikat.pem")
     kryptering.lag_nokkelfil(lag_innstillinger(rot))
-    tj = apne(lag_innstillinger(rot))
+    tj = koble_til(apne(lag_innstillinger(rot)))
     tj.konverterer = konverterer
     tj.smtp = smtp_sink.oppsett()
     try:
@@ -123,5 +126,6 @@ def test_like_mange_sporringer_med_3_og_60_avtaler(tellinger, hvem):
     liten, stor = tellinger[LITEN][hvem], tellinger[STOR][hvem]
     vokser = {side: (liten[side], stor[side]) for side in liten if stor[side] > liten[side]}
     assert vokser == {}, f"Flere spørringer med {STOR} enn med {LITEN} avtaler: {vokser}"
-    # Og ingen side er i nærheten av én spørring per rad.
-    assert max(stor.values()) < 40, stor
+    # Og et fast tak: avtalesiden (versjoner, avvik, planer, signering, arkivsaken og
+    # revisjonsloggen) er den dyreste med 55 setninger uansett antall avtaler.
+    assert max(stor.values()) < 70, stor

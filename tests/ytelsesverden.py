@@ -25,10 +25,10 @@ from dokumenter.planer import ansvarsgruppe, lagring, samtykke
 from dokumenter.sok import indeksering
 from dokumenter.tjenester import Tjenester
 from tests.conftest import PASSORD
-from tests.planverden import innhold
+from tests.planverden import SAMTYKKE, innhold
 
 PARTNER = "partner@fokus.example.no"
-PARTNERPASSORD = "partnerpassord-1"
+PARTNERPASSORD = "Sjoorm-partner-lykt-84"
 INDEKSOPPDATERING = ("oppdater_avtale", "oppdater_avvik", "oppdater_evaluering", "oppdater_plan")
 
 
@@ -99,7 +99,9 @@ def lag_verden(tj: Tjenester, antall: int) -> Verden:
                     pdf = tj.lager.les(s.get(Avtale, avtale.id).gjeldende.dokument("pdf").sha256)
                 tj.konverterer = FerdigPdf(pdf)
             if i % 3 != 2:
-                signering.last_opp_signert(tj, avtale.id, pdf, ansvarlig)
+                with tj.sesjoner() as s:  # skannet kopi med like mange sider som avtalen
+                    egen = tj.lager.les(s.get(Avtale, avtale.id).gjeldende.dokument("pdf").sha256)
+                signering.last_opp_signert(tj, avtale.id, egen, ansvarlig)
                 melder_i = Melder(ansvarlig, "saksbehandler")
                 a = avvik_skriving.registrer(tj, avtale.id, _avvik(i), melder_i)
                 avvik_skriving.send(tj, a.id, melder_i)
@@ -126,6 +128,7 @@ def _avvik(i: int) -> dict:
         "paragraf": f"§ {2 + i % 7}",
         "kategori": ("varsling", "bolig", "kontakt")[i % 3],
         "hendelsesdato": date.today() - timedelta(days=1 + i % 300),
+        "oppdaget": date.today(),
         "hva_skjedde": "En innsatt ble løslatt uten varsel til kommunen.",
     }
 
@@ -172,5 +175,5 @@ def _planer(tj: Tjenester, antall: int, avtale_id: int, deler: list[int], kari: 
         if not forste:
             forste = plan
             ansvarsgruppe.legg_til_medlem(tj, plan, partner, "", "Kontakt", kari, "test")
-            samtykke.registrer_samtykke(tj, plan, deler[0], date.today(), kari, "test")
+            samtykke.registrer_samtykke(tj, plan, deler[0], date.today(), kari, "test", **SAMTYKKE)
     return forste

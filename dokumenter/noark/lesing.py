@@ -22,7 +22,7 @@ from dokumenter.models import (
 )
 from dokumenter.noark import kodeverk as kv
 from dokumenter.noark.skjerming import avvik_skjermet as _avvik_skjermet
-from dokumenter.noark.skjerming import mappe_skjermet
+from dokumenter.noark.skjerming import mappe_skjermet, skjermede_avvik
 from dokumenter.tjenester import Tjenester
 
 MELDINGSSTATUS = {"ny": "I utboksen", "sendt": "Sendt", "kvittert": "Arkivert", "feilet": "Feilet"}
@@ -95,16 +95,15 @@ def _sak(tj: Tjenester, vilkar) -> Arkivsak | None:
             mappe.plan_nummer is not None,
             kassasjon,
         )
-        navn = dict(s.execute(select(Bruker.id, Bruker.navn)).all())
-        avvik_skjermet = {}
-        for jp, melding in s.execute(
+        rader = s.execute(
             select(Journalpost, Arkivmelding)
             .outerjoin(Arkivmelding, Arkivmelding.journalpost_id == Journalpost.id)
             .where(Journalpost.saksmappe_id == mappe.id)
             .order_by(Journalpost.journalpostnummer)
-        ):
-            if jp.avvik_id is not None and jp.avvik_id not in avvik_skjermet:
-                avvik_skjermet[jp.avvik_id] = _avvik_skjermet(s, jp.avvik_id)
+        ).all()
+        # Skjermingen av avvikene i saken i én spørring, ikke én per avvik.
+        avvik_skjermet = skjermede_avvik(s, (jp.avvik_id for jp, _ in rader if jp.avvik_id))
+        for jp, melding in rader:
             sak.journalposter.append(
                 Journallinje(
                     f"{saksnummer}-{jp.journalpostnummer}",
@@ -113,16 +112,19 @@ def _sak(tj: Tjenester, vilkar) -> Arkivsak | None:
                     jp.journaldato,
                     jp.tittel,
                     jp.korrespondansepart,
-                    skjermet or avvik_skjermet.get(jp.avvik_id, False),
+                    skjermet or jp.avvik_id in avvik_skjermet,
                     MELDINGSSTATUS.get(melding.status, "") if melding else "",
                     melding.arkivets_journalpostnummer if melding else "",
                 )
             )
-        for rad in s.scalars(
+        endringer = s.scalars(
             select(Skjermingsendring)
             .where(Skjermingsendring.saksmappe_id == mappe.id)
             .order_by(Skjermingsendring.id)
-        ):
+        ).all()
+        ider = {rad.bruker_id for rad in endringer}  # bare navnene som vises, ikke alle brukere
+        navn = dict(s.execute(select(Bruker.id, Bruker.navn).where(Bruker.id.in_(ider))).all())
+        for rad in endringer:
             sak.skjerming.append(
                 Skjermingslinje(
                     som_utc(rad.tidspunkt), navn.get(rad.bruker_id, ""), rad.skjermet, rad.grunn

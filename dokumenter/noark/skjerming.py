@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dokumenter.avtaler.livslop import logg
@@ -39,6 +41,25 @@ def mappe_skjermet(s: Session, mappe: Saksmappe) -> bool:
 
 def avvik_skjermet(s: Session, avvik_id: int) -> bool:
     return _siste(s, Skjermingsendring.avvik_id == avvik_id)
+
+
+def skjermede_avvik(s: Session, avvik_ider: Iterable[int]) -> set[int]:
+    """Hvilke av avvikene som er skjermet nå (den siste endringen per avvik), i én spørring."""
+    ider = set(avvik_ider)
+    if not ider:
+        return set()
+    siste = (
+        select(func.max(Skjermingsendring.id))
+        .where(Skjermingsendring.avvik_id.in_(ider))
+        .group_by(Skjermingsendring.avvik_id)
+    )
+    return set(
+        s.scalars(
+            select(Skjermingsendring.avvik_id).where(
+                Skjermingsendring.id.in_(siste), Skjermingsendring.skjermet.is_(True)
+            )
+        )
+    )
 
 
 def journalpost_skjermet(s: Session, jp: Journalpost, mappe: Saksmappe) -> bool:
