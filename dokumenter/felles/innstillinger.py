@@ -84,6 +84,9 @@ class Innstillinger:
     # Adressen lenkene i e-post peker til (aldri Host-headeren fra en forespørsel).
     nettadresse: str = STANDARD_NETTADRESSE
     port: int = 5000
+    # Arbeidsprosesser for `python -m web` (DOKUMENTER_ARBEIDERE); 0 = én per kjerne prosessen
+    # kan bruke.
+    arbeidere: int = 0
     # Demo (make run): e-post til en lokal demo-postkasse på /demo/epost i stedet for SMTP.
     demo: bool = False
     # Nettsidene nås bare over HTTPS (bak en proxy med TLS): øktkapselen får Secure og
@@ -146,6 +149,7 @@ class Innstillinger:
             hemmelig_nokkel=verdi("DOKUMENTER_SECRET_KEY") or None,
             nettadresse=verdi("DOKUMENTER_NETTADRESSE") or STANDARD_NETTADRESSE,
             port=_heltall(env, "PORT", 5000),
+            arbeidere=_heltall(env, "DOKUMENTER_ARBEIDERE", 0),
             demo=_ja_nei(env, "DOKUMENTER_DEMO"),
             https=_ja_nei(env, "DOKUMENTER_HTTPS"),
             loggnivaa=_valg(env, "DOKUMENTER_LOGGNIVAA", LOGGNIVAER, "INFO"),
