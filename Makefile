@@ -22,8 +22,11 @@ lint: $(BIN)/.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Rask utgave med små størrelser; fulle størrelser og tallene står i README «Ytelse». En liste
+# med kommandoer: nye benchmarker legges til som egne linjer.
 bench: $(BIN)/.ok .venv-uno/.ok
 	$(BIN)/python bench/generate.py
+	$(BIN)/python -m bench.web --avtaler 200 --brukere 1,5 --sekunder 15 --mappe bench/ut/web
 
 clean-instance:
 	rm -rf instance
