@@ -124,6 +124,7 @@ def verden(tj):
             "skjema_id": skjema_id,
             "evaluering_id": ev.id,
             "fmt": "pdf",
+            "felt": "part",  # søkets fasett (/sok/fasett/<felt>)
             "filename": "stil.css",
             # Planrutene prøves i test_plan_tilgangsmatrise.py; her bare CSRF-sjekken.
             "plan_id": 999,

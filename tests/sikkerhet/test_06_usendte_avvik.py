@@ -45,7 +45,7 @@ def test_partneren_ser_ikke_kommunens_avvik_for_det_er_sendt(
     som_partner = Melder(partner.id, "partner", part_id)
     with pytest.raises(IkkeFunnet):
         lesing.hent(tj, utkast.id, som_partner)
-    assert lesing.for_avtale(tj, avtale.id, som_partner) == []
+    assert list(lesing.for_avtale(tj, avtale.id, som_partner)) == []  # én side (Side)
 
     portal, _ = logg_inn(partner.epost, portal=True)
     assert portal.get(f"/portal/avvik/{utkast.id}").status_code == 404
