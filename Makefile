@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DOKUMENTER_INSTANS ?= $(CURDIR)/instance
 
-.PHONY: run test lint bench clean-instance
+.PHONY: run test lint bench bench-full clean-instance
 
 run: $(BIN)/.ok .venv-uno/.ok mk/.ordliste.ok
 	$(BIN)/dokumenter init
@@ -22,11 +22,36 @@ lint: $(BIN)/.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Rask utgave med små størrelser; fulle størrelser og tallene står i README «Ytelse». En liste
-# med kommandoer: nye benchmarker legges til som egne linjer.
+# Målingene, med små størrelser for en rask sjekk. En liste med kommandoer: nye benchmarker
+# legges til som egne linjer. Tallene står i README «Ytelse». `make bench-full` kjører dem med
+# fulle størrelser (standardverdiene i hvert skript, beskrevet i skriptets docstring), og tar
+# timer:
+#   generate.py --batch 200 --render 50 --varm 20 --kald 5
+#   archive.py --versjoner 10000 --lagringer 50
+#   search.py --antall 100000 --sporringer 400 --oppvarming 100 --kalde 100 --oppdateringer 12
+#   forsegling.py --antall 30
+#   sokekvalitet.py (begge settene: justering og holdt_ute)
+#   planer.py --planer 500 --avtaler 1000 --slett 50
+#   web.py --avtaler 10000 --brukere 1,20,50 --sekunder 60
+BENCH := PYTHONPATH=$(CURDIR) $(BIN)/python
+
 bench: $(BIN)/.ok .venv-uno/.ok
-	$(BIN)/python bench/generate.py
+	$(BENCH) bench/generate.py --batch 5 --render 10 --varm 5 --kald 1
+	$(BENCH) bench/archive.py --versjoner 200 --lagringer 20
+	$(BENCH) bench/search.py --antall 1000 --sporringer 60 --oppvarming 20 --kalde 20 --oppdateringer 2
+	$(BENCH) bench/forsegling.py --antall 5
+	$(BENCH) bench/sokekvalitet.py --sett holdt_ute
+	$(BENCH) bench/planer.py --planer 20 --avtaler 20 --slett 5
 	$(BIN)/python -m bench.web --avtaler 200 --brukere 1,5 --sekunder 15 --mappe bench/ut/web
+
+bench-full: $(BIN)/.ok .venv-uno/.ok
+	$(BENCH) bench/generate.py
+	$(BENCH) bench/archive.py
+	$(BENCH) bench/search.py
+	$(BENCH) bench/forsegling.py
+	$(BENCH) bench/sokekvalitet.py
+	$(BENCH) bench/planer.py
+	$(BIN)/python -m bench.web
 
 clean-instance:
 	rm -rf instance

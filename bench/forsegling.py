@@ -1,7 +1,9 @@
 """Måler forseglingen: segl + kontroll av en signert kopi, og kommandoen
 `dokumenter signatur verifiser` fra start til svar.
 
-    .venv/bin/python bench/forsegling.py [--antall 30]
+    PYTHONPATH=. .venv/bin/python bench/forsegling.py [--antall 30]
+
+Full størrelse (standard): `--antall 30`; rask runde (`make bench`): `--antall 5`.
 
 Skriver medianer i ms. «Før» er pyHankos SimpleSigner lest på nytt ved hver forsegling (slik
 koden gjorde før nøkkelen ble holdt i prosessen); de to måles vekselvis i samme kjøring, så

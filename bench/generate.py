@@ -1,7 +1,9 @@
 """Måler generering: DOCX-utfylling, varm og kald PDF/A-konvertering, og en batch på 200 avtaler.
 
-Kjør: `make bench` (eller `.venv/bin/python bench/generate.py [--batch 200]`). Skriver tallene ut;
-maskinen deles med andre, så se på medianer og forhold målt i samme kjøring.
+Kjør: `PYTHONPATH=. .venv/bin/python bench/generate.py`. Full størrelse (standard): `--batch 200
+--render 50 --varm 20 --kald 5`; rask runde (`make bench`): `--batch 5 --render 10 --varm 5
+--kald 1`. Skriver tallene ut; maskinen deles med andre, så se på medianer og forhold målt i
+samme kjøring.
 """
 
 from __future__ import annotations

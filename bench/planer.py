@@ -2,9 +2,10 @@
 (dekrypterer navnene), søk med én tilgangsgruppe per plan, og sletting med omskriving av
 indeksen.
 
-Kjør: `.venv/bin/python bench/planer.py [--planer 500] [--avtaler 1000]`. Lagring med ekte
-LibreOffice måles for seg; ellers står en ferdig PDF/A i for konverteringen (som i
-bench/archive.py), så tallene viser vår egen kode.
+Kjør: `PYTHONPATH=. .venv/bin/python bench/planer.py`. Full størrelse (standard): `--planer 500
+--avtaler 1000 --slett 50`; rask runde (`make bench`): `--planer 20 --avtaler 20 --slett 5`.
+Lagring med ekte LibreOffice måles for seg; ellers står en ferdig PDF/A i for konverteringen
+(som i bench/archive.py), så tallene viser vår egen kode.
 """
 
 from __future__ import annotations

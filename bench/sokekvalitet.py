@@ -1,8 +1,9 @@
 """Måler søkekvaliteten: gjenfinning av bøyde former og sammensatte ord, og presisjon blant de
 ti første treffene, på merkede par (spørring → relevante dokumenter).
 
-Kjør: `.venv/bin/python bench/sokekvalitet.py [--sett holdt_ute|justering] [--detaljer]` (i en
-git worktree med `PYTHONPATH=.`, ellers måles den installerte koden).
+Kjør: `PYTHONPATH=. .venv/bin/python bench/sokekvalitet.py [--sett holdt_ute|justering]
+[--detaljer]` (uten `PYTHONPATH=.` i en git worktree måles den installerte koden). Full
+størrelse (standard): begge settene; rask runde (`make bench`): `--sett holdt_ute`.
 
 To sett i `bench/sokekvalitet/`:
 - `justering.toml` – avsnitt fra prosjektets egne kilderapporter (`../shared/seeds/`), med
