@@ -1,7 +1,7 @@
 """Måler arkivet: lagring av en versjon, `verifiser`-gjennomstrømning og redline.
 
 Kjør: `PYTHONPATH=. .venv/bin/python bench/archive.py`. Full størrelse (standard): `--versjoner
-10000 --lagringer 50`; rask runde (`make bench`): `--versjoner 200 --lagringer 20`. Lagringen
+10000 --lagringer 50`; rask runde (`make bench`): `--versjoner 25 --lagringer 10`. Lagringen
 måles uten PDF-konvertering (en ferdig PDF/A, gjort unik per versjon, står i for LibreOffice),
 slik at tallet viser vår egen kode: utfylling, validering, fillager med fsync og databasen.
 """
