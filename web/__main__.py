@@ -18,6 +18,7 @@ from waitress import serve
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.infrastruktur import loggoppsett, prosesser
 from dokumenter.infrastruktur.smtpsink import SmtpSink
+from dokumenter.sok import vedlikehold
 from dokumenter.tjenester import apne
 from web import MAKS_FILOPPLASTING, create_app
 
@@ -39,9 +40,11 @@ if inn.demo:
     logging.getLogger("web").warning(
         "DEMO: e-post går til en lokal demo-postkasse: http://127.0.0.1:%s/demo/epost", inn.port
     )
+app = create_app(tj, **config)
+vedlikehold.start_jevnlig(tj, inn.indeks_intervall)  # søkeindeksens journal og helse
 try:
     serve(
-        create_app(tj, **config),
+        app,
         host="127.0.0.1",
         port=inn.port,
         threads=8,
