@@ -1,4 +1,6 @@
-"""Søk i arkivet: søkesiden og JSON-endepunktet, med de samme parameterne."""
+"""Søk i arkivet: søkesiden og JSON-endepunktet, med de samme parameterne. Lesemodellen
+(`dokumenter.sider.sok`) logger plantreff, begrenser samtidige søk (429) og sier fra om
+søkeindeksen."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from flask_login import current_user, login_required
 
 from dokumenter.avtaler.skriving import STATUSER
 from dokumenter.parter.typer import PARTSTYPER
-from dokumenter.planer import innsynslogg as planer
 from dokumenter.sider import sok as uc
 from dokumenter.sok.skjema import FASETTER
 from web.tilgang import bare_ansatte, fra, tj
@@ -49,27 +50,15 @@ def treffadresse(t) -> str:
 
 
 def _sok(p: dict):
-    """Søket, og planene som ble vist i treffene logges i planenes innsynslogg."""
-    r = uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
-    planer.logg_visninger(
-        tj(),
-        current_user.id,
-        [t.objekt_id for t in r.treff if t.art == "plan"],
-        "sokt_fram",
-        fra(),
-    )
-    return r
+    """Søket med brukerens tilgang; lesemodellen logger planene i treffene."""
+    return uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, fra=fra(), **p)
 
 
 @bp.route("/sok")
 @login_required
 def side():
     p = _parametre()
-    resultat = (
-        uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
-        if request.args
-        else None
-    )
+    resultat = _sok(p) if request.args else None
     return render_template(
         "sok.html",
         p=p,
@@ -77,7 +66,7 @@ def side():
         fasettnavn=FASETTNAVN,
         etikett=_etikett,
         treffadresse=treffadresse,
-        foreldet=tj().indeks.foreldet(),
+        indeksstatus=uc.indeksstatus(tj()),
     )
 
 
@@ -86,6 +75,7 @@ def side():
 def api():
     p = _parametre()
     r = _sok(p)
+    status = uc.indeksstatus(tj())
     return jsonify(
         {
             "sporring": p["sporring"],
@@ -93,7 +83,8 @@ def api():
             "totalt": r.totalt,
             "side": r.side,
             "sider": r.sider,
-            "indeks_foreldet": tj().indeks.foreldet() is not None,
+            "indeks_foreldet": status is not None,
+            "indeks_melding": status or "",
             "treff": [
                 {
                     "id": t.id,

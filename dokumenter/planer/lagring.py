@@ -48,7 +48,6 @@ from dokumenter.planer.regler import (
     person,
 )
 from dokumenter.planer.signering import trekk_aktiv_runde
-from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 # --- Opprette og lagre ------------------------------------------------------------------------
@@ -242,7 +241,7 @@ def lagre_versjon(
         versjon = PlanVersjon(
             plan_id=plan_id,
             nummer=nummer,
-            feltverdier=lagret,
+            innhold_kryptert=tj.chiffer.krypter_json(lagret),
             mal_versjon=mal.versjon,
             mal_sha256=malfil_.sha256,
             grunn=grunn,
@@ -270,7 +269,6 @@ def lagre_versjon(
             if (lagret := _med_token(s, plan_id, token)) is not None:
                 return lagret
         raise
-    sok.oppdater_plan(tj, plan_id)
     return resultat
 
 
