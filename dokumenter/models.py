@@ -475,8 +475,9 @@ class Evaluering(Base):
 
 
 # --- Individuelle planer -------------------------------------------------------------------
-# Personens navn og fødselsdato lagres kryptert (dokumenter.kryptering); filene i arkivet
-# likeså. Hvem som kan åpne en plan, avgjøres bare av dokumenter.plantilgang.
+# Personens navn og fødselsdato og innholdet i hver versjon lagres kryptert
+# (infrastruktur.kryptering); filene i arkivet likeså. Hvem som kan åpne en plan, avgjøres
+# bare av planer.tilgang.
 
 
 class Plan(Base):

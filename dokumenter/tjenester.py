@@ -377,9 +377,9 @@ class Tjenester:
             logger.exception("Arbeid i bakgrunnen feilet: %s", oppgave)
 
     def lukk(self) -> None:
-        self.stopp.set()
+        self.stopp.set()  # en gjenoppbygging av indeksen stopper da (og forkastes)
         for trad in list(self._bakgrunn.values()):
-            trad.join(300)
+            trad.join(60)
         if "sokekjorer" in self.__dict__:
             self.sokekjorer.lukk()
         self.indeks.lukk_alle()

@@ -61,10 +61,10 @@ def maling(monkeypatch):
         tall["docx"] += 1
         return ekte_docx(docx)
 
-    def commit(self, rens=False):
+    def commit(self):
         tall["skrevet"] += self.skrevet
         tall["fjernet"] += self.fjernet
-        return ekte_commit(self, rens)
+        return ekte_commit(self)
 
     monkeypatch.setattr(tekster, "fra_docx", fra_docx)
     monkeypatch.setattr(Skriver, "commit", commit)

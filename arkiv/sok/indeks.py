@@ -39,6 +39,7 @@ from arkiv.sok.skjema import MOTORFELT, Felt, Skjemadefinisjon, lag_skjema
 from arkiv.sok.skriving import (
     DELINDEKSER,
     IndeksFeil,
+    MaBygges,
     Skriver,
     apne,
     er_last,
@@ -51,6 +52,7 @@ __all__ = [
     "Felt",
     "IndeksFeil",
     "Indeksdokument",
+    "MaBygges",
     "Resultat",
     "Skjemadefinisjon",
     "Sokeindeks",
@@ -60,7 +62,7 @@ __all__ = [
 ]
 Treff, Resultat, tolk = soking.Treff, soking.Resultat, soking.tolk
 
-LAS_VENTETID = 10.0  # leses ved hvert kall, så tester kan sette den ned
+LAS_VENTETID = 60.0  # leses ved hvert kall, så tester kan sette den ned
 FORELDET = "FORELDET"
 SKRIVELAS = "SKRIVELAS"  # all skriving til den aktive generasjonen, og byttet av generasjon
 BYGGELAS = "BYGGELAS"  # én gjenoppbygging om gangen
@@ -307,25 +309,25 @@ class Sokeindeks:
             raise
 
     @contextmanager
-    def skriver(self, ventetid: float | None = None, rens: bool = False) -> Iterator[Skriver]:
+    def skriver(self, ventetid: float | None = None) -> Iterator[Skriver]:
         """En `Skriver` for den aktive generasjonen under skrivelåsen; alt committes til
         slutt, eller ingenting. `ventetid` på låsen er `LAS_VENTETID` om ikke annet er gitt.
         `IndeksFeil` når indeksen mangler (og ikke skal lages) eller har andre felt."""
         with self.skrivelas(LAS_VENTETID if ventetid is None else ventetid):
             if not self.finnes():
                 if not self.opprett_ved_behov:
-                    raise IndeksFeil("Søkeindeksen mangler og må bygges på nytt.")
+                    raise MaBygges("Søkeindeksen mangler og må bygges på nytt.")
                 self._aktiver(self._ny_generasjon(None))
             with self._skriver_i(self._aktiv) as skriver:
                 avvik = skriver.avvik()
                 if avvik:
-                    raise IndeksFeil(
+                    raise MaBygges(
                         f"Indeksen er bygd med andre felt enn nå ({', '.join(avvik)}) og må "
                         "bygges på nytt."
                     )
                 yield skriver
-                if skriver.skrevet or skriver.fjernet or rens:
-                    skriver.commit(rens=rens)
+                if skriver.skrevet or skriver.fjernet:
+                    skriver.commit()
                 else:  # ingenting endret: ingen ny indeksgenerasjon på disk
                     skriver.avbryt()
 
@@ -336,14 +338,6 @@ class Sokeindeks:
         er tatt, så det som skrives alltid er databasens nyeste tilstand."""
         with self.skriver() as skriver:
             skriver.synkroniser(art, objekt_id, hent())
-
-    def fjern_objekter(self, art: str, ider: Iterable[int], rens: bool = False) -> dict[int, int]:
-        """Fjern alle versjoner av objektene; gir antall fjernede dokumenter per id. Med `rens`
-        skrives indeksen om uten dem (tregere, men ingen rester i segmentfilene)."""
-        if not self.finnes():
-            return {}
-        with self.skriver(rens=rens) as skriver:
-            return {objekt_id: skriver.fjern(art, objekt_id) for objekt_id in ider}
 
     def bygg_pa_nytt(
         self,
@@ -435,13 +429,17 @@ class Sokeindeks:
         side: int = 1,
         per_side: int = 20,
         minnedokumenter: Iterable[Indeksdokument] = (),
+        minnetilgang: Iterable[str] | None = None,
     ) -> Resultat:
         """Søk med rangering «eksakt først»: treff på ordene selv (bøyd) kommer foran treff
         bare via et ledd i et sammensatt ord. Totalt og fasetter telles over alle treff.
 
         `minnedokumenter` søkes i tillegg, i en indeks i minnet (aldri på disk), med samme
         analyse, samme ordliste for sammensatte ord og samme idf som indeksen, og flettes inn
-        i treffene, totalt og fasettene (se `soking.py`)."""
+        i treffene, totalt og fasettene (se `soking.py`). `minnetilgang` er gruppene som gjelder
+        for dem (standard: `tilgang`); `tilgang` gjelder da bare indeksen."""
+        tilgang = sorted(set(tilgang))
+        minnetilgang = tilgang if minnetilgang is None else sorted(set(minnetilgang))
         hoved = None
         if self.finnes():
             hoved = self._soker("gjeldende" if bare_gjeldende else "alle")
@@ -450,10 +448,11 @@ class Sokeindeks:
             hoved,
             skjema,
             self.definisjon,
-            soking.Sporsmal(sporring, sorted(set(tilgang)), filtre or {}, sorter_dato),
+            soking.Sporsmal(sporring, tilgang, filtre or {}, sorter_dato),
             side,
             per_side,
             [d for d in minnedokumenter if d.gjeldende or not bare_gjeldende],
+            minnetilgang,
         )
 
     def lukk(self) -> None:

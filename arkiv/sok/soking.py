@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -157,27 +157,26 @@ def sok(
     side: int,
     per_side: int,
     minnedokumenter: list[Any],
+    minnetilgang: list[str],
 ) -> Resultat:
-    """Søket over indeksen (`hoved`, None når den mangler) og `minnedokumenter`."""
+    """Søket over indeksen (`hoved`, None når den mangler) med tilgangsgruppene i `sp`, og
+    over `minnedokumenter` med gruppene i `minnetilgang`."""
     fasetter = definisjon.fasetter
-    if not sp.tilgang or (hoved is None and not minnedokumenter):
-        return Resultat([], 0, 1, 0, fasetter={f: [] for f in fasetter})
+    sp = replace(sp, filtre={f: v for f, v in sp.filtre.items() if f in fasetter and v != ""})
     idf = hoved.searcher if hoved is not None and hoved.searcher.doc_count() else None
-    kilder = [hoved] if hoved is not None else []
-    if minnedokumenter:
-        kilder.append(Soker.i_minnet(skjema, minnedokumenter, idf))
+    kilder: list[tuple[Soker, list[str]]] = []
+    if hoved is not None and sp.tilgang:
+        kilder.append((hoved, sp.tilgang))
+    if minnedokumenter and minnetilgang:
+        kilder.append((Soker.i_minnet(skjema, minnedokumenter, idf), minnetilgang))
+    if not kilder:
+        return Resultat([], 0, 1, 0, fasetter={f: [] for f in fasetter})
     q, melding = tolk(sp.sporring, skjema, definisjon.sokbare)
     try:
-        q = utvid(q, [k.searcher.reader() for k in kilder])
+        q = utvid(q, [k.searcher.reader() for k, _ in kilder])
     except Budsjettfeil as e:
         return Resultat([], 0, 1, 0, fasetter={f: [] for f in fasetter}, melding=str(e))
-    sp = Sporsmal(
-        sp.sporring,
-        sp.tilgang,
-        {f: v for f, v in sp.filtre.items() if f in fasetter and v != ""},
-        sp.sorter_dato,
-    )
-    kjoringer = [_Kjoring(k, q, sp, definisjon) for k in kilder]
+    kjoringer = [_Kjoring(k, q, replace(sp, tilgang=g), definisjon) for k, g in kilder]
     totalt = sum(k.totalt for k in kjoringer)
     sider = max(1, -(-totalt // per_side))
     side = min(max(1, side), sider)

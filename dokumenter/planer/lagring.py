@@ -5,8 +5,9 @@ Alt som åpner en plan går gjennom `_apne`, som spør `plantilgang.grunnlag` og
 handlingen i innsynsloggen (`Planlogg`) med grunnlaget. Uten grunnlag er svaret det samme
 som for en plan som ikke finnes, og ingenting om planen (heller ikke navnet) nevnes.
 
-Personens navn og fødselsdato står kryptert på planen; planens filer er kryptert i arkivet
-(dokumenter.kryptering). Versjonene har bare innholdet, og søkeindeksen får aldri navnet.
+Personens navn og fødselsdato står kryptert på planen, innholdet i hver versjon kryptert i
+versjonen, og planens filer kryptert i arkivet (infrastruktur.kryptering). Planene er aldri i
+søkeindeksen; søket dekrypterer dem (se sider.sok).
 """
 
 from __future__ import annotations

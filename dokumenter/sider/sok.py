@@ -87,6 +87,7 @@ def _sok(
     vedlikehold.sikre(tj)  # mangler indeksen, bygges den i bakgrunnen (søkesiden sier fra)
     grupper = [ANSATTE] if rolle in ANSATTROLLER else []
     planer: list[Indeksdokument] = []
+    plangrupper: list[str] = []
     if bruker_id is not None and grupper:
         with tj.sesjoner() as s:
             ider = synlige_plan_ider(s, s.get(Bruker, bruker_id))
@@ -101,10 +102,13 @@ def _sok(
                 )
             ):
                 planer += arter.plandokumenter(tj, plan, bare_gjeldende)
-        grupper += [f"plan:{i}" for i in ider]
+        plangrupper = [f"plan:{i}" for i in ider]
+    # Indeksen søkes bare med ANSATTE (en plan skal aldri komme derfra, heller ikke fra en
+    # indeks bygd før planene ble tatt ut); planene bare med sine egne grupper.
     return tj.indeks.sok(
         sporring,
         grupper,
+        minnetilgang=plangrupper,
         filtre=filtre,
         bare_gjeldende=bare_gjeldende,
         sorter_dato=sorter_dato,

@@ -16,14 +16,14 @@ kom underveis fra journalen før den nye generasjonen tas i bruk.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from arkiv.lager import feilpunkt
 from arkiv.sok.analyse import Leksikon
-from arkiv.sok.indeks import IndeksFeil
+from arkiv.sok.indeks import IndeksFeil, MaBygges
 from arkiv.sok.skriving import Skriver
 from dokumenter.models import AvtaleVersjon
 from dokumenter.sok import arter, journal
@@ -46,9 +46,6 @@ def behandle_ventende(tj: Tjenester, ventetid: float = VENTETID) -> int:
     er den bygd med andre felt, bygges den på nytt i bakgrunnen."""
     if not journal.ventende(tj, grense=1):
         return 0
-    if not tj.indeks.finnes() or tj.indeks.avvik():
-        bygg_i_bakgrunnen(tj)
-        return 0
     utfort = 0
     try:
         while jobber := journal.ventende(tj):
@@ -62,6 +59,9 @@ def behandle_ventende(tj: Tjenester, ventetid: float = VENTETID) -> int:
             utfort += len(jobber)
             if len(jobber) < journal.MAKS_PER_RUNDE:
                 break
+    except MaBygges as e:
+        logger.warning("%s Bygges på nytt i bakgrunnen; jobbene står i journalen.", e)
+        bygg_i_bakgrunnen(tj)
     except IndeksFeil as e:
         logger.warning("Søkeindeksen ble ikke oppdatert nå (jobbene står i journalen): %s", e)
     except Exception:
@@ -102,7 +102,7 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
     startet = journal.naa()
     # Ordlisten (delord) lagres i indeksens skjema. Planene er ikke i indeksen, så ingen ord
     # fra en plan havner der.
-    leksikon = Leksikon.fra_tekster(d.tekstinnhold() for d in arter.alle_dokumenter(tj, fremdrift))
+    leksikon = Leksikon.fra_tekster(d.tekstinnhold() for d in _avbrytbar(tj, fremdrift))
     innhentet: list[int] = []
 
     def innhent(skriver: Skriver) -> None:
@@ -110,11 +110,17 @@ def reindekser(tj: Tjenester, fremdrift: Callable[[int], None] | None = None) ->
         utfor(tj, skriver, jobber)
         innhentet.extend(j.id for j in jobber)
 
-    antall = tj.indeks.bygg_pa_nytt(
-        arter.alle_dokumenter(tj, fremdrift), leksikon=leksikon, innhent=innhent
-    )
+    antall = tj.indeks.bygg_pa_nytt(_avbrytbar(tj, fremdrift), leksikon=leksikon, innhent=innhent)
     journal.merk_behandlet(tj, innhentet)
     return antall
+
+
+def _avbrytbar(tj: Tjenester, fremdrift: Callable[[int], None] | None) -> Iterator:
+    """Alle dokumentene; stopper (og generasjonen forkastes) når tjenestene lukkes."""
+    for dok in arter.alle_dokumenter(tj, fremdrift):
+        if tj.stopp.is_set():
+            raise IndeksFeil("Gjenoppbyggingen ble avbrutt fordi programmet avsluttes.")
+        yield dok
 
 
 def antall_versjoner(tj: Tjenester) -> int:

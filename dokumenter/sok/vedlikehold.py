@@ -88,9 +88,10 @@ def ved_oppstart(tj: Tjenester) -> str | None:
 
 
 def sikre(tj: Tjenester) -> None:
-    """Billig sjekk før et søk: mangler indeksen eller har den andre felt, startes en
-    gjenoppbygging i bakgrunnen (om ingen allerede bygger)."""
-    if not tj.indeks.finnes() or tj.indeks.avvik():
+    """Billig sjekk før et søk: mangler indeksen, eller er den merket foreldet (av oppstarten,
+    eller av et søk som så at den har andre felt), startes en gjenoppbygging i bakgrunnen (om
+    ingen allerede bygger)."""
+    if not tj.indeks.finnes() or tj.indeks.foreldet() is not None:
         indeksering.bygg_i_bakgrunnen(tj)
 
 
