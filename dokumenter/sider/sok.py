@@ -30,16 +30,6 @@ from dokumenter.tjenester import Tjenester
 ANSATTE = "ansatte"
 
 
-def tilgangsgrupper(tj: Tjenester, rolle: str, bruker_id: int | None = None) -> list[str]:
-    """Tilgangsgruppene brukeren søker med: ansatte ser avtalene, avvikene og evalueringene,
-    og planene `plantilgang` sier at de kan åpne (avgjort ved hvert søk)."""
-    grupper = [ANSATTE] if rolle in ANSATTROLLER else []
-    if bruker_id is not None and grupper:
-        with tj.sesjoner() as s:
-            grupper += [f"plan:{i}" for i in synlige_plan_ider(s, s.get(Bruker, bruker_id))]
-    return grupper
-
-
 def sok(
     tj: Tjenester,
     sporring: str,
