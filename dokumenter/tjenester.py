@@ -401,7 +401,7 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
     inn.arkiv.mkdir(parents=True, exist_ok=True)
     stram_inn_rettigheter(inn)
     if migrer:
-        # Nøkkelen hentes bare om en migrering må kryptere planinnhold (0009).
+        # Nøkkelen hentes bare om en migrering må kryptere planinnhold (0012).
         oppgrader(inn.database_url, plannokkel=lambda: Chiffer.fra_innstillinger(inn))
     motor = lag_motor(inn.database_url)
     tj = Tjenester(

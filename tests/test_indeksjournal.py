@@ -95,7 +95,7 @@ def test_en_jobb_for_noe_som_ikke_er_endret_skriver_ingenting(tj, avtale, maling
 
 
 def test_versjoner_uten_lagret_tekst_faar_den_en_gang(tj, avtale, maling):
-    with tj.transaksjon() as s:  # som versjoner lagret før tabellen fantes (migrering 0009)
+    with tj.transaksjon() as s:  # som versjoner lagret før tabellen fantes (migrering 0012)
         s.execute(delete(Versjonstekst))
     indeksering.reindekser(tj)
     assert maling["docx"] == 6

@@ -3,7 +3,7 @@ klartekst i databasen (`planversjon.feltverdier`) og i søkeindeksen; bare navne
 fødselsdatoen var kryptert. Og siden planene lå i den felles indeksen, påvirket de idf for
 alle, så rekkefølgen på en brukers treff kunne røpe ord i planer brukeren ikke kan se.
 
-Nå er innholdet kryptert med plannøkkelen (migrering 0009 krypterer det som finnes), planene er
+Nå er innholdet kryptert med plannøkkelen (migrering 0012 krypterer det som finnes), planene er
 aldri i indeksen, og søket dekrypterer bare planene brukeren kan åpne og søker i dem i minnet,
 med idf fra indeksen (som ikke har noen plan).
 """
@@ -67,7 +67,7 @@ def test_planinnholdet_er_kryptert_i_databasen_og_aldri_i_indeksen(tj):
 @pytest.mark.begge_databaser
 def test_migreringen_krypterer_eksisterende_planversjoner_og_kan_gaa_tilbake(database_url):
     cfg = alembic_config(database_url)
-    forrige = ScriptDirectory.from_config(cfg).get_revision("0009").down_revision
+    forrige = ScriptDirectory.from_config(cfg).get_revision("0012").down_revision
     if database_url.startswith("postgresql"):  # malen er allerede migrert til siste versjon
         command.downgrade(cfg, forrige)
     command.upgrade(cfg, forrige)

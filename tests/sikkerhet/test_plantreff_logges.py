@@ -79,6 +79,10 @@ def test_ingen_side_viser_planen_uten_en_linje_i_innsynsloggen(tj):
         "evaluering_id": 1,
         "fmt": "pdf",
         "nokkel": "x",
+        **dict.fromkeys(
+            ("jobb_id", "kontakt_id", "medlem_id", "melding_id", "oppgave_id", "samtykke_id"), 1
+        ),
+        "tilgang_id": 1,
     }
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
     regler = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]

@@ -33,6 +33,7 @@ from dokumenter.sider import sok
 from dokumenter.sok import arter, indeksering, journal, vedlikehold
 from dokumenter.sok.skjema import SOKESKJEMA
 from dokumenter.tjenester import apne
+from tests.conftest import PASSORD
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
@@ -180,7 +181,8 @@ def test_slettet_indeks_sier_fra_bygges_i_bakgrunnen_og_lagringer_gaar_ikke_tapt
     a, b = avtaler
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
     k = app.test_client()
-    assert k.post("/logg-inn", data={"brukernavn": "kari", "passord": "testpassord-123"})
+    innlogget = k.post("/logg-inn", data={"brukernavn": "kari", "passord": PASSORD})
+    assert innlogget.status_code == 302
     with _treg_gjenoppbygging(monkeypatch, 1.5):
         shutil.rmtree(tj.indeks.mappe)
         data = k.get("/api/sok?q=løslatelse").get_json()
