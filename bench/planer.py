@@ -114,7 +114,9 @@ def main() -> None:
         for i in range(args.planer):
             p = planer_lagring.opprett(tj, f"Person {i}", date(1980, 1, 1), part.id, koord.id)
             planer_lagring.lagre_versjon(tj, p, innhold(), koord.id, 0)
-        fag = brukere.opprett_bruker(tj, "fag", "Fagperson", "saksbehandler", "passord-123")
+        fag = brukere.opprett_bruker(
+            tj, "fag", "Fagperson", "saksbehandler", "bench-hval-myr-lykt-58"
+        )
         for i in range(args.tilgang):
             p = planer_lagring.opprett(tj, f"Fag {i}", date(1985, 1, 1), part.id, fag.id)
             for v in range(3):
