@@ -208,6 +208,17 @@ class Dokument(Base):
     versjon: Mapped[AvtaleVersjon] = relationship(back_populates="dokumenter")
 
 
+class Versjonstekst(Base):
+    """Teksten i en avtaleversjons DOCX, hentet ut én gang (ved lagring, eller første gang
+    søkeindeksen trenger den), så ingen DOCX leses to ganger. Avledet av en uforanderlig fil:
+    en rad endres aldri, men kan slettes og hentes ut på nytt."""
+
+    __tablename__ = "versjonstekst"
+
+    versjon_id: Mapped[int] = mapped_column(ForeignKey("avtaleversjon.id"), primary_key=True)
+    tekst: Mapped[str] = mapped_column(Text)
+
+
 class Ansvarsoverforing(Base):
     __tablename__ = "ansvarsoverforing"
 
@@ -472,8 +483,9 @@ class Evaluering(Base):
 
 
 # --- Individuelle planer -------------------------------------------------------------------
-# Personens navn og fødselsdato lagres kryptert (dokumenter.kryptering); filene i arkivet
-# likeså. Hvem som kan åpne en plan, avgjøres bare av dokumenter.plantilgang.
+# Personens navn og fødselsdato og innholdet i hver versjon lagres kryptert
+# (infrastruktur.kryptering); filene i arkivet likeså. Hvem som kan åpne en plan, avgjøres
+# bare av planer.tilgang.
 
 
 class Plan(Base):
@@ -521,7 +533,8 @@ class PlanVersjon(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     nummer: Mapped[int] = mapped_column(Integer)
-    feltverdier: Mapped[dict] = mapped_column(JSON)
+    # Feltverdiene (JSON) kryptert med plannøkkelen, som navnet; se `planer.regler.feltverdier`.
+    innhold_kryptert: Mapped[str] = mapped_column(Text)
     mal_versjon: Mapped[int] = mapped_column(Integer)
     mal_sha256: Mapped[str] = mapped_column(String(64))
     grunn: Mapped[str] = mapped_column(String(500), default="")
@@ -1025,3 +1038,17 @@ class Kartlegging(Base):
     behovsniva: Mapped[int] = mapped_column(Integer)
     registrert_av_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"))
     registrert: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Indeksjobb(Base):
+    """Søkeindeksens journal: «dette objektet er endret», skrevet i samme transaksjon som
+    endringen. Jobben utføres etter commit, og står til den er utført (ved oppstart, jevnlig og
+    før en ny indeksgenerasjon tas i bruk). Utførte jobber ryddes bort etter et døgn."""
+
+    __tablename__ = "indeksjobb"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    art: Mapped[str] = mapped_column(String(20))  # avtale | avvik | evaluering
+    objekt_id: Mapped[int] = mapped_column(Integer)
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+    behandlet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,10 +1,12 @@
-"""Det en brukstilfelle trenger: databasesesjoner, fillageret, malene, PDF/A-konvertereren og
-porten til arkivet (`Journal`: journalføring etter Noark 5, implementert i `dokumenter.noark`)."""
+"""Det en brukstilfelle trenger: databasesesjoner, fillageret, malene, PDF/A-konvertereren,
+porten til arkivet (`Journal`: journalføring etter Noark 5, implementert i `dokumenter.noark`),
+søkeindeksen og søkenes kjører, og arbeid som skal gjøres etter commit eller i bakgrunnen."""
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from arkiv.lager import Fillager, Gjenoppretting, LagerFeil, LagretFil, feilpunkt, gjenopprett
 from arkiv.sok.indeks import Sokeindeks
+from arkiv.sok.kjorer import Sokekjorer
 from dokumenter.felles.feil import Arkivfeil, Oppsettsfeil
 from dokumenter.felles.innstillinger import Innstillinger, SmtpOppsett
 from dokumenter.felles.lenker import Lenker, Stilenker
@@ -31,6 +34,8 @@ from dokumenter.infrastruktur.kryptering import Chiffer
 from dokumenter.infrastruktur.maler import Mal, les_mal
 from dokumenter.infrastruktur.passord import Hasher
 from dokumenter.models import (
+    Avtale,
+    Avvik,
     Avviksskjema,
     Dokument,
     Evaluering,
@@ -44,6 +49,14 @@ from dokumenter.sok.skjema import SOKESKJEMA
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 KORT_VENTETID = 0.5  # sekunder en lesing venter på skrivelåsen for å logge, før køen på disk
+ETTER_COMMIT = "etter_commit"  # nøkkelen i Session.info
+
+
+def etter_commit(s: Session, oppgave: Callable[[Tjenester], object]) -> None:
+    """Kjør `oppgave(tj)` når transaksjonen `s` er committet (i `Tjenester.arkiver`: når
+    filene også er på plass), én gang uansett hvor ofte den meldes. Rulles transaksjonen
+    tilbake, kjøres den ikke. En feil i oppgaven logges; det brukeren gjorde, står."""
+    s.info.setdefault(ETTER_COMMIT, {})[oppgave] = None
 
 
 class Konverterer(Protocol):
@@ -122,9 +135,13 @@ class Tjenester:
     lenker: Lenker = field(init=False, repr=False)
     # Journalføringen (dokumenter.noark); kobles til av skallene.
     journal: Journal = field(default_factory=IkkeKobletJournal, repr=False)
+    # Tråder i bakgrunnen (navn -> tråd); `lukk` venter på dem. `stopp` ber dem avslutte.
+    _bakgrunn: dict[str, threading.Thread] = field(default_factory=dict, init=False, repr=False)
+    stopp: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lenker = Stilenker(self.innstillinger.nettadresse)
+        self._bakgrunnslas = threading.Lock()
 
     def send_epost(self, epost: Epost) -> str | None:
         """Send e-post; returnerer en norsk feilmelding i stedet for å kaste. Kalles etter
@@ -183,13 +200,21 @@ class Tjenester:
     def mal(self, navn: str) -> Mal:
         return les_mal(self.innstillinger.maler, navn)
 
+    @cached_property
+    def sokekjorer(self) -> Sokekjorer:
+        """Søkene kjøres her, av noen få egne tråder med tidsgrense (se arkiv/sok/kjorer.py)."""
+        return Sokekjorer()
+
     @contextmanager
     def transaksjon(self) -> Iterator[Session]:
         """En skrivetransaksjon: committes ved suksess og rulles tilbake ved feil. Etter en
-        vellykket commit skrives eventuelle loggposter fra køen på disk inn (se `loggko`)."""
-        with self.skrivesesjoner() as s, s.begin():
+        vellykket commit skrives eventuelle loggposter fra køen på disk inn (se `loggko`), og
+        det som er meldt med `etter_commit`, kjøres."""
+        etter: list[Callable[[Tjenester], object]] = []
+        with self._transaksjon(etter) as s:
             yield s
         self._tom_loggko_stille()
+        self._etter_commit(etter)
 
     @contextmanager
     def kort_transaksjon(self, ventetid: float = KORT_VENTETID) -> Iterator[Session]:
@@ -270,24 +295,43 @@ class Tjenester:
         except Exception as e:  # noqa: BLE001 - postene ligger trygt på disk til neste gang
             logger.warning("Kunne ikke skrive loggkøen inn i databasen ennå: %s", e)
 
+    @contextmanager
+    def _transaksjon(self, etter: list[Callable[[Tjenester], object]]) -> Iterator[Session]:
+        with self.skrivesesjoner() as s:
+            with s.begin():
+                yield s
+            etter.extend(s.info.pop(ETTER_COMMIT, {}))
+
+    def _etter_commit(self, oppgaver: list[Callable[[Tjenester], object]]) -> None:
+        for oppgave in oppgaver:
+            try:
+                oppgave(self)
+            except Exception:
+                logger.exception("Arbeid etter commit feilet: %s", oppgave)
+
     def arkiver(
         self, innhold: Sequence[bytes], registrer: Callable[[Session, list[LagretFil]], T]
     ) -> T:
         """Den krasjsikre rekkefølgen (docs/architecture.md): filene til ventemappen, lenket
         inn i lageret, så én transaksjon der `registrer` knytter dem til databasen; etter
-        commit fjernes bare ventemappen. Kaster `registrer` (eller commit), fjernes de nye
-        filene igjen og ingenting er endret."""
+        commit fjernes bare ventemappen, og så kjøres det som er meldt med `etter_commit`
+        (søkeindeksen). Kaster `registrer` (eller commit), fjernes de nye filene igjen og
+        ingenting er endret."""
+        etter: list[Callable[[Tjenester], object]] = []
         with self.lager.innlegg() as innlegg:
             filer = [innlegg.lagre(data) for data in innhold]
             try:
                 innlegg.forbered()
                 feilpunkt("for_commit")
-                with self.transaksjon() as s:
+                with self._transaksjon(etter) as s:
                     resultat = registrer(s, filer)
             except BaseException:
                 innlegg.forkast(self.er_registrert)
                 raise
             innlegg.fullfor()
+        feilpunkt("etter_filene")
+        self._tom_loggko_stille()
+        self._etter_commit(etter)
         return resultat
 
     def er_registrert(self, sha: str) -> bool:
@@ -306,7 +350,39 @@ class Tjenester:
                 )
             )
 
+    def i_bakgrunnen(self, navn: str, oppgave: Callable[[], object]) -> bool:
+        """Start `oppgave` i en egen tråd, om ikke en tråd med samme navn allerede går.
+        Returnerer om den ble startet. `lukk` venter på trådene."""
+        with self._bakgrunnslas:
+            gammel = self._bakgrunn.get(navn)
+            if gammel is not None and gammel.is_alive():
+                return False
+            trad = threading.Thread(target=self._kjor, args=(oppgave,), name=navn, daemon=True)
+            self._bakgrunn[navn] = trad
+            trad.start()
+            return True
+
+    def venter_bakgrunn(self, navn: str, tidsgrense: float | None = None) -> bool:
+        """Vent på bakgrunnstråden `navn`; True når den er ferdig (eller ikke finnes)."""
+        trad = self._bakgrunn.get(navn)
+        if trad is not None:
+            trad.join(tidsgrense)
+        return trad is None or not trad.is_alive()
+
+    @staticmethod
+    def _kjor(oppgave: Callable[[], object]) -> None:
+        try:
+            oppgave()
+        except Exception:
+            logger.exception("Arbeid i bakgrunnen feilet: %s", oppgave)
+
     def lukk(self) -> None:
+        self.stopp.set()  # en gjenoppbygging av indeksen stopper da (og forkastes)
+        for trad in list(self._bakgrunn.values()):
+            trad.join(60)
+        if "sokekjorer" in self.__dict__:
+            self.sokekjorer.lukk()
+        self.indeks.lukk_alle()
         if self._konverterer is not None:
             self._konverterer.lukk()
             self._konverterer = None
@@ -325,19 +401,23 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
     inn.arkiv.mkdir(parents=True, exist_ok=True)
     stram_inn_rettigheter(inn)
     if migrer:
-        oppgrader(inn.database_url)
+        # Nøkkelen hentes bare om en migrering må kryptere planinnhold (0012).
+        oppgrader(inn.database_url, plannokkel=lambda: Chiffer.fra_innstillinger(inn))
     motor = lag_motor(inn.database_url)
     tj = Tjenester(
         inn,
         lag_sesjonsfabrikk(motor),
         lag_sesjonsfabrikk(motor, skriv=True),
         Fillager(inn.arkiv, Lagerfeil),
-        Sokeindeks(inn.indeksmappe, SOKESKJEMA),
+        # En slettet indeks skal bygges fra arkivet, ikke begynnes på igjen av neste lagring.
+        Sokeindeks(inn.indeksmappe, SOKESKJEMA, opprett_ved_behov=False),
         inn.smtp,
     )
     rydd_avbrutte_lagringer(tj)
     prosesser.stopp_foreldrelose(inn.instans / prosesser.MAPPE)  # etter en SIGKILL
     tj._tom_loggko_stille()
+    if not tj.indeks.finnes() and _ingenting_a_indeksere(tj):
+        tj.indeks.opprett_tom()  # en ny instans: en tom indeks, ingenting å bygge
     return tj
 
 
@@ -356,6 +436,11 @@ def stram_inn_rettigheter(inn: Innstillinger) -> None:
             fil = Path(rot) / navn
             if not fil.is_symlink() and fil.stat().st_mode & 0o077:
                 fil.chmod(0o600)
+
+
+def _ingenting_a_indeksere(tj: Tjenester) -> bool:
+    with tj.sesjoner() as s:
+        return not any(s.scalar(select(m.id).limit(1)) for m in (Avtale, Avvik, Evaluering))
 
 
 def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:

@@ -20,6 +20,7 @@ from dokumenter.noark.kodeverk import SKJERMINGSHJEMMEL
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.planer.regler import STATUSER as PLANSTATUSER
 from dokumenter.signering.skannet import MAKS_SKANNET
+from dokumenter.sok import vedlikehold
 from dokumenter.tjenester import Tjenester, apne
 from web import feil, hoder, okt, sidevisning
 from web.lenker import Weblenker
@@ -164,4 +165,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     sidevisning.registrer(app)
     hoder.registrer(app, hsts=https)
     feil.registrer(app, MAKS_OPPLASTING, MAKS_SKANNET, FILOPPLASTING)
+    # Søkeindeksen: endringer som ble stående i journalen (en prosess som døde) tas inn; en
+    # indeks som mangler eller ikke hører til arkivet, bygges på nytt i bakgrunnen.
+    vedlikehold.ved_oppstart(tj)
     return app

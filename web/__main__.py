@@ -18,6 +18,7 @@ import sys
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.infrastruktur import loggoppsett
 from dokumenter.infrastruktur.smtpsink import SmtpSink
+from dokumenter.sok import vedlikehold
 from dokumenter.tjenester import Tjenester
 from web import MAKS_FILOPPLASTING, arbeidere, create_app
 
@@ -39,7 +40,10 @@ if inn.demo:
 
 
 def lag_app(tj: Tjenester):
-    """Appen i én arbeider; i demo sender den e-post til hovedprosessens sink."""
+    """Appen i én arbeider; i demo sender den e-post til hovedprosessens sink. Hver arbeider
+    utfører søkeindeksens journal jevnlig (jobbene tas under indeksens lås, så to arbeidere
+    gjør ikke det samme to ganger)."""
+    vedlikehold.start_jevnlig(tj, inn.indeks_intervall)
     if sink is not None:
         tj.smtp = sink.oppsett()
     return create_app(tj, **config)

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from dokumenter.avtaler.skriving import STATUSER
 from dokumenter.parter.typer import PARTSTYPER
-from dokumenter.planer import innsynslogg as planer
 from dokumenter.sider import sok as uc
 from dokumenter.sok.skjema import FASETTER
 from web.sidevisning import utvalg
@@ -50,16 +49,8 @@ def treffadresse(t) -> str:
 
 
 def _sok(p: dict):
-    """Søket, og planene som ble vist i treffene logges i planenes innsynslogg."""
-    r = uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
-    planer.logg_visninger(
-        tj(),
-        current_user.id,
-        [t.objekt_id for t in r.treff if t.art == "plan"],
-        "sokt_fram",
-        fra(),
-    )
-    return r
+    """Søket med brukerens tilgang; lesemodellen logger planene i treffene."""
+    return uc.sok(tj(), rolle=current_user.rolle, bruker_id=current_user.id, fra=fra(), **p)
 
 
 @bp.route("/sok")
@@ -67,7 +58,7 @@ def _sok(p: dict):
 def side():
     p = _parametre()
     sokeside = (
-        uc.sokeside(tj(), rolle=current_user.rolle, bruker_id=current_user.id, **p)
+        uc.sokeside(tj(), rolle=current_user.rolle, bruker_id=current_user.id, fra=fra(), **p)
         if request.args
         else None
     )
@@ -79,7 +70,7 @@ def side():
         fasettnavn=FASETTNAVN,
         etikett=_etikett,
         treffadresse=treffadresse,
-        foreldet=tj().indeks.foreldet(),
+        indeksstatus=uc.indeksstatus(tj()),
     )
 
 
@@ -97,6 +88,7 @@ def fasett(felt: str):
         rolle=current_user.rolle,
         bruker_id=current_user.id,
         utvalg=utvalg(uc.FASETTVERDIER, "f"),
+        fra=fra(),
         **p,
     )
     return render_template(
@@ -114,6 +106,7 @@ def fasett(felt: str):
 def api():
     p = _parametre()
     r = _sok(p)
+    status = uc.indeksstatus(tj())
     return jsonify(
         {
             "sporring": p["sporring"],
@@ -121,7 +114,8 @@ def api():
             "totalt": r.totalt,
             "side": r.side,
             "sider": r.sider,
-            "indeks_foreldet": tj().indeks.foreldet() is not None,
+            "indeks_foreldet": status is not None,
+            "indeks_melding": status or "",
             "treff": [
                 {
                     "id": t.id,

@@ -205,13 +205,24 @@ class _MetningScorer(BaseScorer):
 
 class Metning(WeightingModel):
     """BM25 uten lengdenormalisering: idf · tf·(k1+1)/(tf+k1). Leser ikke feltlengder per
-    dokument, og blokkgrensene er eksakte, så Whoosh hopper over flere blokker."""
+    dokument, og blokkgrensene er eksakte, så Whoosh hopper over flere blokker.
 
-    def __init__(self, k1: float = 1.2) -> None:
+    `idf_fra`: en annen søker idf hentes fra (en indeks i minnet får poeng som kan
+    sammenlignes med indeksen på disk, og som ikke avhenger av de andre dokumentene i minnet).
+    """
+
+    def __init__(self, k1: float = 1.2, idf_fra=None) -> None:
         self.k1 = k1
+        self.idf_fra = idf_fra
 
     def supports_block_quality(self) -> bool:
         return True
+
+    def idf(self, searcher, fieldname: str, text) -> float:
+        # Searcher.idf (med buffer) spør hit.
+        if self.idf_fra is not None:
+            return self.idf_fra.idf(fieldname, text)
+        return super().idf(searcher, fieldname, text)
 
     def scorer(self, searcher, fieldname: str, text, qf: int = 1) -> _MetningScorer:
         idf = searcher.get_parent().idf(fieldname, text)

@@ -20,6 +20,7 @@ from whoosh import query
 from whoosh.matching import FilterMatcher
 
 from arkiv.sok.analyse import Metning
+from arkiv.sok.budsjett import sjekk_frist
 
 TERMBUFFER = 512  # dekodede postlister per søker (én indeksgenerasjon)
 
@@ -70,6 +71,7 @@ class Vektorsok:
                 m = m.child
             if hasattr(m, "_read_ids") and hasattr(m, "_read_weights"):
                 while not m._atend:
+                    sjekk_frist()
                     m._read_ids()
                     m._read_weights()
                     ider.append(np.asarray(m._ids, dtype=np.int64) + forskyvning)
@@ -108,6 +110,7 @@ class Vektorsok:
                 poeng[ider] = q.boost * idf * tf * (self.k1 + 1) / (tf + self.k1)
             return treff, poeng
         if type(q) in (query.Or, query.And, query.AndNot, query.AndMaybe, query.Require):
+            sjekk_frist()
             deler = [self.vurder(d) for d in q.children()]
             if any(d is None for d in deler):
                 return None
@@ -148,6 +151,8 @@ class Vektorsok:
                 leser = s.reader()
                 nokkel = (felt, _segment_id(leser))
                 koder = self.segmentbuffer.koder.get(nokkel)
+                if koder is None and not leser.doc_count_all():  # tom indeks
+                    koder = np.zeros(0, dtype=np.int64)
                 if koder is None:
                     koder = np.fromiter(
                         (

@@ -16,6 +16,7 @@ from dokumenter.felles import frister
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa
 from dokumenter.models import Avtale, Hendelse, Signeringsrunde, SignertKopi
+from dokumenter.sok import indeksering
 
 STATUSER = {
     "utkast": "Utkast",
@@ -139,6 +140,7 @@ def bytt_status(
     if avtale.status == "til_signering" and til != "inngaatt":
         trekk_runde(s, avtale.id, bruker_id, fra, f"Avtalen ble satt til «{STATUSER[til]}».")
     logg(s, avtale.id, "status_endret", bruker_id, fra, **detaljer)
+    indeksering.meld(s, "avtale", avtale.id)  # «status» i indeksen
     avtale.status = til
     avtale.status_begrunnelse = begrunnelse
     if bruker_id is not None:

@@ -52,6 +52,7 @@ class Produsert:
     variant: str
     mal: LagretFil
     filer: dict[str, LagretFil]  # format -> fil
+    tekst: str = ""  # teksten i DOCX-en, for søket (lagres med versjonen)
 
 
 def produser(

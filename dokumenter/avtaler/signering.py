@@ -28,7 +28,6 @@ from dokumenter.models import Avtale, AvtaleVersjon, Bruker, Hendelse, Signering
 from dokumenter.signering import motor
 from dokumenter.signering.koder import pauseposter
 from dokumenter.signering.runder import FRIST_DAGER, PAMINNELSE_DAGER, SIDER, Signatarvalg
-from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
 
 MAKS_SIGNERERE = 10
@@ -270,9 +269,6 @@ class Avtalesignering(motor.Signerbar[Avtale]):
             hvem,
             tj.lenker.avtale(sak.id),
         )
-
-    def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None:
-        sok.oppdater_avtale(tj, objekt_id)
 
 
 AVTALE = Avtalesignering()

@@ -25,7 +25,7 @@ from dokumenter.models import (
     Dokument,
     Part,
 )
-from dokumenter.sok import indeksering as sok
+from dokumenter.sok import indeksering, tekster
 from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 T = TypeVar("T")
@@ -85,6 +85,8 @@ def _ny_versjon(
     )
     s.add(versjon)
     s.flush()
+    tekster.registrer(s, versjon.id, p.tekst)
+    indeksering.meld(s, "avtale", avtale_id)
     logg(s, avtale_id, "ny_versjon", bruker_id, fra, versjon=nummer, grunn=grunn)
     logg(
         s,
@@ -142,11 +144,13 @@ def _produser_og_registrer(
     verdier: dict[str, Any],
     registrer: Callable[[Session, Produsert], T],
 ) -> T:
-    """Lag dokumentene og arkiver dem krasjsikkert sammen med registreringen."""
+    """Lag dokumentene og arkiver dem krasjsikkert sammen med registreringen (og teksten
+    til søket, hentet ut av DOCX-en her, én gang)."""
     variant, malfil, docx, pdf = produser(tj, mal, part, verdier)
+    tekst = tekster.fra_docx(docx)
     return tj.arkiver(
         [malfil, docx, pdf],
-        lambda s, f: registrer(s, Produsert(variant, f[0], {"docx": f[1], "pdf": f[2]})),
+        lambda s, f: registrer(s, Produsert(variant, f[0], {"docx": f[1], "pdf": f[2]}, tekst)),
     )
 
 
@@ -197,7 +201,6 @@ def opprett_utkast(
     )
     if isinstance(resultat, AvtaleVersjon):
         return _avtale(tj, resultat.avtale_id)
-    sok.oppdater_avtale(tj, resultat.id)
     return resultat
 
 
@@ -253,7 +256,6 @@ def lagre_versjon(
             ),
         ),
     )
-    sok.oppdater_avtale(tj, avtale_id)
     return versjon
 
 
@@ -278,7 +280,6 @@ def sett_status(
         bytt_status(s, avtale, status, bruker_id, fra, begrunnelse, avsluttet_dato=avsluttet_dato)
         if status == "til_gjennomgang":  # sendt til parten: utgående journalpost
             tj.journal.registrer(s, Arkivhendelse(status, "avtale", avtale_id, bruker_id))
-    sok.oppdater_avtale(tj, avtale_id)
     return avtale
 
 
@@ -325,5 +326,5 @@ def overfor_ansvar(
         avtale.ansvarlig_id = til.id
         avtale.endret_av_id = bruker_id
         avtale.endret = naa()
-    sok.oppdater_avtale(tj, avtale_id)
+        indeksering.meld(s, "avtale", avtale_id)  # «ansvarlig» i indeksen
     return avtale

@@ -18,7 +18,7 @@ from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import som_utc
 from dokumenter.infrastruktur.render import kontekst, render_docx
 from dokumenter.models import Avtale, Avvik, Avviksskjema, Bruker
-from dokumenter.sok import indeksering as sok
+from dokumenter.sok import indeksering
 from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 MAL = "avviksskjema"
@@ -70,6 +70,7 @@ def _nytt_skjema(
         for navn, verdi in endringer.items():
             setattr(avvik, navn, verdi)
         avvik.status = anledning
+        indeksering.meld(s, "avvik", avvik_id)
         nummer = len(avvik.skjemaer) + 1
         skjema = Avviksskjema(
             avvik_id=avvik_id,
@@ -98,7 +99,6 @@ def _nytt_skjema(
         )
 
     tj.arkiver([docx, pdf], registrer)
-    sok.oppdater_avvik(tj, avvik_id)
 
 
 def _skjemaverdier(s: Session, avvik: Avvik) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.felles.tid import naa
 from dokumenter.felles.validering import les_dato, rens_tekst
 from dokumenter.models import Avtale, Avvik
-from dokumenter.sok import indeksering as sok
+from dokumenter.sok import indeksering
 from dokumenter.tjenester import Tjenester
 
 _FODSELSNUMMER = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
@@ -139,8 +139,8 @@ def registrer(
         )
         s.add(avvik)
         s.flush()
+        indeksering.meld(s, "avvik", avvik.id)
         logg(s, avtale_id, "avvik_meldt", melder.id, fra, avvik=avvik.nummer, side=melder.side)
-    sok.oppdater_avvik(tj, avvik.id)
     return avvik
 
 

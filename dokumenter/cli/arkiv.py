@@ -10,10 +10,11 @@ import click
 
 from arkiv.kontroll import Kontrollrapport
 from arkiv.lager import LagerFeil
+from arkiv.sok.indeks import IndeksFeil
 from dokumenter.cli.felles import feil, tjenester
 from dokumenter.drift import arkivdrift
 from dokumenter.felles.innstillinger import Innstillinger
-from dokumenter.sok import indeksering as sok
+from dokumenter.sok import indeksering, journal, vedlikehold
 from dokumenter.tjenester import Tjenester
 
 
@@ -93,16 +94,42 @@ def gjenopprett(src: Path) -> None:
     sys.exit(0 if r.ren else 1)
 
 
-@gruppe.command("reindekser", help="Bygg søkeindeksen på nytt fra arkivet alene.")
-def reindekser() -> None:
+@gruppe.command(
+    "reindekser",
+    help="Bygg søkeindeksen på nytt fra arkivet alene (lagringer kan fortsette imens).",
+)
+@click.option(
+    "--bare-ventende",
+    is_flag=True,
+    help="Bare utfør endringene som venter i indeksens journal, og rydd i den (for cron). "
+    "Indeksen bygges på nytt bare om den mangler eller ikke hører til arkivet.",
+)
+def reindekser(bare_ventende: bool) -> None:
     tj = tjenester()
     try:
-        n = sok.antall_versjoner(tj)
+        if bare_ventende:
+            grunn = vedlikehold.kontroller(tj)
+            if grunn is None:
+                _bare_ventende(tj)
+                return
+            click.echo(f"{grunn} Bygger den på nytt.")
+        n = indeksering.antall_versjoner(tj)
         with click.progressbar(length=2 * n, label="Leser tekstene og indekserer") as linje:
-            antall = sok.reindekser(tj, fremdrift=linje.update)
+            antall = indeksering.reindekser(tj, fremdrift=linje.update)
+    except IndeksFeil as e:
+        feil(str(e))
     finally:
         tj.lukk()
     click.echo(f"Søkeindeksen er bygget på nytt: {antall} versjoner.")
+
+
+def _bare_ventende(tj) -> None:
+    utfort = indeksering.behandle_ventende(tj, ventetid=60)
+    ryddet = journal.rydd(tj)
+    igjen = journal.status(tj).ventende
+    click.echo(f"Søkeindeksen: {utfort} endringer tatt inn, {ryddet} gamle journalrader ryddet.")
+    if igjen:
+        feil(f"{igjen} endringer venter fortsatt (se loggen).")
 
 
 @gruppe.command(

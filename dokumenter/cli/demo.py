@@ -15,7 +15,7 @@ from dokumenter.felles.validering import kontrollsiffer
 from dokumenter.models import Avtale, Bruker, Part
 from dokumenter.parter import skriving as parter
 from dokumenter.planer import ansvarsgruppe, lagring, samtykke
-from dokumenter.sok import indeksering as sok
+from dokumenter.sok import indeksering
 from dokumenter.tjenester import Tjenester
 
 DEMO_BRUKER = "prosjektleder"
@@ -132,7 +132,7 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
     _demo_plan(tj, bruker.id)
     if nye_avtaler:
         _demo_avvik(tj, bruker.id)
-        sok.reindekser(tj)  # ordlisten for sammensatte ord bygges fra de nye tekstene
+        indeksering.reindekser(tj)  # ordlisten for sammensatte ord bygges fra de nye tekstene
     return nye_parter, nye_avtaler
 
 

@@ -68,7 +68,7 @@ def plan_slett_utlopte() -> None:
         click.echo("Ingen planer å slette.")
         return
     click.echo(f"Slettet {len(r.planer)} planer: {', '.join(r.planer)}")
-    click.echo(f"  Filer i arkivet: {r.filer}. Dokumenter i søkeindeksen: {r.indeksdokumenter}.")
+    click.echo(f"  Filer i arkivet: {r.filer}.")
     for tabell, antall in sorted(r.rader.items()):
         click.echo(f"  {tabell}: {antall} rader")
     if r.databasefil_renset is False:

@@ -16,7 +16,7 @@ from arkiv.lager import Fillager, LagerFeil
 from dokumenter.drift import filbeskrivelse
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
-from dokumenter.sok import indeksering as sok
+from dokumenter.sok import indeksering
 from dokumenter.tjenester import Tjenester, apne
 
 
@@ -127,7 +127,7 @@ def gjenopprett(
     try:
         rapport = verifiser(tj)
         if rapport.ren:
-            sok.reindekser(tj)  # søkeindeksen er avledet og følger ikke med i kopien
+            indeksering.reindekser(tj)  # søkeindeksen er avledet og følger ikke med i kopien
         return rapport
     finally:
         tj.lukk()

@@ -26,7 +26,7 @@ from dokumenter.felles.validering import les_dato, rens_tekst
 from dokumenter.infrastruktur.render import kontekst, render_docx
 from dokumenter.models import Avtale, Evaluering, SignertKopi
 from dokumenter.overgang import statistikk
-from dokumenter.sok import indeksering as sok
+from dokumenter.sok import indeksering
 from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 logger = logging.getLogger(__name__)
@@ -162,6 +162,7 @@ def evaluer(
         tj.journal.registrer(
             s, Arkivhendelse("evaluering", "avtale", avtale_id, bruker_id, evaluering.id)
         )
+        indeksering.meld(s, "evaluering", evaluering.id)
         logg(
             s,
             avtale_id,
@@ -195,8 +196,6 @@ def evaluer(
                 f"Evalueringen er lagret og avtalen satt til revisjon, men utkastet til ny "
                 f"versjon kunne ikke lages ({e}). Endre avtalen for å lage det."
             )
-    sok.oppdater_evaluering(tj, evaluering.id)
-    sok.oppdater_avtale(tj, avtale_id)
     return evaluering
 
 

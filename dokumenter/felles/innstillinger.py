@@ -70,6 +70,8 @@ class Innstillinger:
     uno_venv: Path
     # Søkeindeksen; standard <instans>/indeks.
     indeks: Path | None = None
+    # Sekunder mellom hver gang nettprosessen sjekker søkeindeksen og tar inn ventende endringer.
+    indeks_intervall: int = 30
     # Individuelle planer slettes så mange dager etter at de er avsluttet.
     plan_oppbevaring_dager: int = 3650
     # None: e-post er ikke satt opp (se web/__main__.py for demo-postkassen).
@@ -137,6 +139,7 @@ class Innstillinger:
             arkiv=Path(verdi("DOKUMENTER_ARKIV") or rot / "arkiv"),
             uno_venv=Path(verdi("UNOSERVER_VENV") or REPO_ROT / ".venv-uno"),
             indeks=Path(verdi("DOKUMENTER_INDEKS")) if verdi("DOKUMENTER_INDEKS") else None,
+            indeks_intervall=_heltall(env, "DOKUMENTER_INDEKS_INTERVALL", 30),
             plan_oppbevaring_dager=_heltall(env, "DOKUMENTER_PLAN_OPPBEVARING_DAGER", 3650),
             smtp=_smtp(env),
             segl_nokkel=Path(verdi("DOKUMENTER_SEGL_NOKKEL"))

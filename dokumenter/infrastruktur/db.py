@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -74,13 +76,17 @@ def lag_sesjonsfabrikk(motor: Engine, skriv: bool = False) -> sessionmaker[Sessi
     return sessionmaker(bind, expire_on_commit=False)
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, plannokkel: Callable[[], Any] | None = None) -> Config:
+    """Alembic-oppsettet. `plannokkel` gir nøkkelen (et `Chiffer`) til migreringer som må
+    kryptere eller dekryptere planinnhold; den hentes bare når det finnes slike rader."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRERINGER))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if plannokkel is not None:
+        cfg.attributes["plannokkel"] = plannokkel
     return cfg
 
 
-def oppgrader(url: str) -> None:
+def oppgrader(url: str, plannokkel: Callable[[], Any] | None = None) -> None:
     """Kjør alle migreringer fram til siste versjon."""
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url, plannokkel), "head")

@@ -1,6 +1,6 @@
-"""Kryptering på applikasjonsnivå for individuelle planer: personens navn og fødselsdato i
-databasen og planens filer i arkivet. En kopi av databasefilen eller arkivmappen alene røper
-dem ikke; nøkkelen ligger utenfor begge.
+"""Kryptering på applikasjonsnivå for individuelle planer: personens navn og fødselsdato og
+innholdet i hver versjon (feltverdiene) i databasen, og planens filer i arkivet. En kopi av
+databasefilen eller arkivmappen alene røper dem ikke; nøkkelen ligger utenfor begge.
 
 Nøkkelen kommer fra DOKUMENTER_PLANNOKKEL (Fernet-nøkler, kommaseparert: den første
 krypterer, alle kan dekryptere, så en nøkkel kan byttes ut), ellers fra filen
@@ -9,7 +9,9 @@ krypterer, alle kan dekryptere, så en nøkkel kan byttes ut), ellers fra filen
 
 from __future__ import annotations
 
+import json
 import os
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -64,6 +66,13 @@ class Chiffer:
 
     def dekrypter_tekst(self, token: str) -> str:
         return self.dekrypter(token.encode("ascii")).decode("utf-8")
+
+    def krypter_json(self, verdi: Any) -> str:
+        """JSON (nøklene sortert) kryptert som tekst, for en databasekolonne."""
+        return self.krypter_tekst(json.dumps(verdi, ensure_ascii=False, sort_keys=True))
+
+    def dekrypter_json(self, token: str) -> Any:
+        return json.loads(self.dekrypter_tekst(token))
 
 
 def lag_nokkelfil(inn: Innstillinger) -> bool:

@@ -266,9 +266,6 @@ class Skjemasignering(motor.Signerbar[Skjemasak]):
         )
         return dokument  # motoren journalfører raden (inngående i planens sak)
 
-    def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None:
-        """Overgangsskjemaet står ikke i søkeindeksen."""
-
     # Rundene brukes ikke for skjemaet: alt som bare gjelder dem, avvises.
     def til_signering(self, *_: Any) -> tuple[int, str]:
         raise Valideringsfeil({"signatarer": PAPIR})

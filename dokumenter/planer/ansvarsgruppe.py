@@ -17,7 +17,6 @@ from dokumenter.models import (
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.regler import krev_apen
 from dokumenter.planer.signering import trekk_runde_uten_tilgang
-from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
 
 # --- Ansvarsgruppe, samtykke og tilganger ---------------------------------------------------
@@ -71,9 +70,7 @@ def fjern_medlem(
         navn = medlem.bruker.navn
         plan.medlemmer.remove(medlem)
         logg(s, plan_id, "medlem_fjernet", bruker_id, g, fra, medlem=navn)
-        endret = trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
-    if endret:
-        sok.oppdater_plan(tj, plan_id)
+        trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
 
 
 @logger_nektet
@@ -175,5 +172,4 @@ def overfor_koordinator(
         )
         trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
         navn = ny.navn
-    sok.oppdater_plan(tj, plan_id)  # «ansvarlig» i indeksen
     return navn

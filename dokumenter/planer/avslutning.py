@@ -8,7 +8,6 @@ from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.validering import les_dato, rens_tekst
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.signering import trekk_aktiv_runde
-from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
 
 # --- Avslutte, innsyn og sletting ------------------------------------------------------------
@@ -51,5 +50,4 @@ def avslutt(
             slettes_etter=plan.slettes_etter.isoformat(),
         )
         slettes = plan.slettes_etter
-    sok.oppdater_plan(tj, plan_id)
     return slettes

@@ -5,8 +5,9 @@ Alt som åpner en plan går gjennom `_apne`, som spør `plantilgang.grunnlag` og
 handlingen i innsynsloggen (`Planlogg`) med grunnlaget. Uten grunnlag er svaret det samme
 som for en plan som ikke finnes, og ingenting om planen (heller ikke navnet) nevnes.
 
-Personens navn og fødselsdato står kryptert på planen; planens filer er kryptert i arkivet
-(dokumenter.kryptering). Versjonene har bare innholdet, og søkeindeksen får aldri navnet.
+Personens navn og fødselsdato står kryptert på planen, innholdet i hver versjon kryptert i
+versjonen, og planens filer kryptert i arkivet (infrastruktur.kryptering). Planene er aldri i
+søkeindeksen; søket dekrypterer dem (se sider.sok).
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from dokumenter.planer.regler import (
     person,
 )
 from dokumenter.planer.signering import trekk_aktiv_runde
-from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Arkivhendelse, Tjenester
 
 # --- Opprette og lagre ------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def lagre_versjon(
         versjon = PlanVersjon(
             plan_id=plan_id,
             nummer=nummer,
-            feltverdier=lagret,
+            innhold_kryptert=tj.chiffer.krypter_json(lagret),
             mal_versjon=mal.versjon,
             mal_sha256=malfil_.sha256,
             grunn=grunn,
@@ -270,7 +270,6 @@ def lagre_versjon(
             if (lagret := _med_token(s, plan_id, token)) is not None:
                 return lagret
         raise
-    sok.oppdater_plan(tj, plan_id)
     return resultat
 
 

@@ -32,6 +32,7 @@ from dokumenter.planer.regler import (
     IKKE_FUNNET,
     PLANFILER,
     Person,
+    feltverdier,
     person,
 )
 from dokumenter.planer.tilgang import Grunnlag, synlige_plan_ider
@@ -144,7 +145,7 @@ def les(tj: Tjenester, plan_id: int, bruker_id: int, fra: str = "") -> Planvisni
             koordinator_id=plan.koordinator_id,
             grunnlag=g,
             versjon=plan.gjeldende_versjon,
-            feltverdier=dict(versjon.feltverdier) if versjon else {},
+            feltverdier=feltverdier(tj, versjon) if versjon else {},
             neste_evaluering=plan.neste_evaluering,
             avsluttet_dato=plan.avsluttet_dato,
             avsluttet_grunn=plan.avsluttet_grunn,

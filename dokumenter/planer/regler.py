@@ -1,15 +1,14 @@
-"""Planenes faste regler: statuser, feltene systemet fyller inn, filtyper og personen
-(navn og fødselsdato, som bare står kryptert)."""
+"""Planenes faste regler: statuser, feltene systemet fyller inn, filtyper, personen (navn og
+fødselsdato) og innholdet i hver versjon, som begge bare står kryptert."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dokumenter.felles.feil import Valideringsfeil
-from dokumenter.models import (
-    Plan,
-)
+from dokumenter.models import Plan, PlanVersjon
 from dokumenter.tjenester import Tjenester
 
 MAL = "individuell_plan"
@@ -63,6 +62,11 @@ def person(tj: Tjenester, plan: Plan) -> Person:
         tj.chiffer.dekrypter_tekst(plan.navn_kryptert),
         date.fromisoformat(tj.chiffer.dekrypter_tekst(plan.fodselsdato_kryptert)),
     )
+
+
+def feltverdier(tj: Tjenester, versjon: PlanVersjon) -> dict[str, Any]:
+    """Innholdet i versjonen, dekryptert."""
+    return tj.chiffer.dekrypter_json(versjon.innhold_kryptert)
 
 
 def krev_apen(plan: Plan) -> None:

@@ -25,7 +25,6 @@ from dokumenter.planer.regler import krev_apen
 from dokumenter.planer.signering import trekk_runde_uten_tilgang
 from dokumenter.planer.tilgang import gjeldende_samtykke
 from dokumenter.signering.skannet import sjekk_skannet_pdf
-from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
 
 FORMER = {"skriftlig": "Skriftlig", "muntlig": "Muntlig"}
@@ -134,7 +133,6 @@ def trekk_samtykke(
             mistet_tilgang=mistet,
         )
         trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
-    sok.oppdater_plan(tj, plan_id)
     return mistet
 
 

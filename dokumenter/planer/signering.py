@@ -30,7 +30,6 @@ from dokumenter.planer.tilgang import Grunnlag, gjeldende_samtykke, grunnlag
 from dokumenter.signering import motor
 from dokumenter.signering.koder import pauseposter
 from dokumenter.signering.runder import FRIST_DAGER, PAMINNELSE_DAGER, Signatarvalg
-from dokumenter.sok import indeksering as sok
 from dokumenter.tjenester import Tjenester
 
 MAKS_SIGNERERE = 12
@@ -254,9 +253,6 @@ class Plansignering(motor.Signerbar[Plansak]):
             "",
             tj.lenker.plan(plan.id),
         )
-
-    def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None:
-        sok.oppdater_plan(tj, objekt_id)
 
 
 PLAN = Plansignering()

@@ -1,5 +1,5 @@
-"""Sletting av avsluttede planer når oppbevaringstiden er ute: indeksen, radene og filene,
-med en sletterapport uten personopplysninger."""
+"""Sletting av avsluttede planer når oppbevaringstiden er ute: radene og filene, med en
+sletterapport uten personopplysninger."""
 
 from __future__ import annotations
 
@@ -36,20 +36,19 @@ class Sletterapport:
     planer: list[str] = field(default_factory=list)  # plannumre
     rader: dict[str, int] = field(default_factory=dict)
     filer: int = 0
-    indeksdokumenter: int = 0
     databasefil_renset: bool | None = None  # None: ikke SQLite
 
 
 def slett_utlopte(
     tj: Tjenester, idag: date | None = None, utfort_av: str = "systemet"
 ) -> Sletterapport:
-    """Slett avsluttede planer der oppbevaringstiden er ute: databaserader, filer i arkivet
-    (også signerte kopier), søkeindeksen. Igjen står en sletterapport uten personopplysninger.
+    """Slett avsluttede planer der oppbevaringstiden er ute: databaserader og filer i arkivet
+    (også signerte kopier). Igjen står en sletterapport uten personopplysninger. Planene er
+    aldri i søkeindeksen (de søkes dekryptert, i minnet), så den trenger ingen omskriving.
 
-    Rekkefølgen: (1) planene merkes «slettes», så ingen kan åpne dem; (2) de fjernes fra
-    indeksen, som skrives om én gang uten dem (ingen rester i segmentfilene); (3) radene
-    slettes, én transaksjon per plan; (4) filene. Stopper noe underveis, står planene som
-    «slettes» og tas med ved neste kjøring."""
+    Rekkefølgen: (1) planene merkes «slettes», så ingen kan åpne dem; (2) radene slettes, én
+    transaksjon per plan; (3) filene. Stopper noe underveis, står planene som «slettes» og
+    tas med ved neste kjøring."""
     idag = idag or date.today()
     rapport = Sletterapport()
     with tj.transaksjon() as s:
@@ -61,16 +60,15 @@ def slett_utlopte(
         ider = [p.id for p in planer]
     if not ider:
         return rapport
-    fjernet = tj.indeks.fjern_objekter("plan", ider, rens=True)
     for plan_id in ider:
-        _slett_rader_og_filer(tj, plan_id, fjernet.get(plan_id, 0), utfort_av, rapport)
+        _slett_rader_og_filer(tj, plan_id, utfort_av, rapport)
     # SQLite: de slettede sidene kan ellers bli liggende i -wal-filen til neste sjekkpunkt.
     rapport.databasefil_renset = sjekkpunkt(tj.sesjoner.kw["bind"])
     return rapport
 
 
 def _slett_rader_og_filer(
-    tj: Tjenester, plan_id: int, indeks: int, utfort_av: str, rapport: Sletterapport
+    tj: Tjenester, plan_id: int, utfort_av: str, rapport: Sletterapport
 ) -> None:
     with tj.transaksjon() as s:
         plan = s.get(Plan, plan_id)
@@ -110,7 +108,7 @@ def _slett_rader_og_filer(
                 avsluttet_dato=avsluttet,
                 rader=teller,
                 filer=len(filer),
-                indeksdokumenter=indeks,
+                indeksdokumenter=0,  # planene er ikke i søkeindeksen
                 utfort_av=utfort_av[:100],
             )
         )
@@ -123,4 +121,3 @@ def _slett_rader_og_filer(
     for k, v in teller.items():
         rapport.rader[k] = rapport.rader.get(k, 0) + v
     rapport.filer += len(filer)
-    rapport.indeksdokumenter += indeks

@@ -138,8 +138,6 @@ class Signerbar(Protocol[K]):
         """E-post til kommunen (den som startet runden og den ansvarlige) når runden er satt på
         pause etter for mange feil engangskoder."""
 
-    def oppdater_indeks(self, tj: Tjenester, objekt_id: int) -> None: ...
-
 
 class _AlleredeFullfort(Exception):
     """En annen prosess registrerte den signerte kopien først."""
@@ -218,7 +216,6 @@ def start_runde(
             signatarer=[v.bruker_id for v in valg],
         )
         runde_id = runde.id
-    art.oppdater_indeks(tj, objekt_id)
     return runde, varsle_neste(tj, art, runde_id)
 
 
@@ -384,7 +381,6 @@ def fullfor_runde(tj: Tjenester, art: Signerbar, runde_id: int) -> list[str]:
         kopi_sha256 = tj.arkiver([art.til_arkivet(tj, forseglet)], registrer)
     except _AlleredeFullfort:  # filen forkastes; ingenting er endret
         return []
-    art.oppdater_indeks(tj, objekt_id)
     with tj.sesjoner() as s:
         runde = s.get(Signeringsrunde, runde_id)
         sak = art.apne(s, objekt_id, None, "systemet", endre=False)
@@ -411,7 +407,6 @@ def last_opp_skannet(
         return kopi
 
     kopi = tj.arkiver([art.til_arkivet(tj, pdf)], registrer)
-    art.oppdater_indeks(tj, objekt_id)
     return kopi
 
 
@@ -464,7 +459,6 @@ def send_paminnelser(tj: Tjenester, art: Signerbar) -> Paminnelsesrapport:
             with tj.transaksjon() as s:
                 sak = art.apne(s, objekt_id, None, "systemet", endre=False)
                 art.ved_utlop(s, sak, s.get(Signeringsrunde, runde_id))
-            art.oppdater_indeks(tj, objekt_id)
             r.utlopt.append(runde_id)
         elif skal_paminnes(neste, dager):
             paminnelse = neste.varslet is not None or neste.sist_paminnet is not None

@@ -5,19 +5,28 @@ testes her, og en ekte en ville tatt sekunder å starte for hvert barn)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
 import sys
 import textwrap
 
+from pypdf import PdfWriter
+
 from dokumenter.felles.innstillinger import REPO_ROT
 
 
 class StubbKonverterer:
-    """Gir en «PDF» som er unik for hvert dokument; ingen prosess å rydde."""
+    """Gir en ekte, liten PDF (én tom side) som er unik for hvert dokument; ingen prosess å
+    rydde. Ekte, fordi avtalens PDF får avviksskjemaet lagt bak seg (`legg_ved`)."""
 
     def til_pdfa(self, docx: bytes, timeout: float = 60) -> bytes:
-        return b"%PDF-1.7\n% stubb\n" + hashlib.sha256(docx).hexdigest().encode()
+        skriver = PdfWriter()
+        skriver.add_blank_page(72, 72)
+        skriver.add_metadata({"/Subject": hashlib.sha256(docx).hexdigest()})
+        ut = io.BytesIO()
+        skriver.write(ut)
+        return ut.getvalue()
 
     def lukk(self) -> None:
         pass

@@ -11,12 +11,12 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from dokumenter import tjenester
 from dokumenter.avtaler import produksjon, skriving
 from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.drift import arkivdrift
 from dokumenter.models import Avtale, AvtaleVersjon
 from dokumenter.parter import skriving as parter
-from dokumenter.sok import indeksering
 from tests.conftest import PASSORD
 from tests.sikkerhet.krasjbarn import StubbKonverterer
 from web import create_app
@@ -102,10 +102,11 @@ def test_svaret_gikk_tapt_etter_commit(stubb, avtale, klient, monkeypatch):
     url = f"/avtaler/{avtale.id}/endre"
     data = _skjema(klient, url)
 
-    def brutt(*_a, **_k):
-        raise ConnectionResetError("forbindelsen ble brutt")
+    def brutt(navn: str) -> None:
+        if navn == "etter_filene":  # commit og filene er på plass; svaret har ikke gått ut
+            raise ConnectionResetError("forbindelsen ble brutt")
 
-    monkeypatch.setattr(indeksering, "oppdater_avtale", brutt)
+    monkeypatch.setattr(tjenester, "feilpunkt", brutt)
     with pytest.raises(ConnectionResetError):
         klient.post(url, data=data)
     monkeypatch.undo()
