@@ -22,8 +22,8 @@ from dokumenter.drift import arkivdrift
 from dokumenter.models import Ansvarsgruppemedlem, Bruker, Overgangsoppgave, Plan, Plandokument
 from dokumenter.overgang import skriving as overgang
 from dokumenter.planer import ansvarsgruppe, lesing
-from tests.conftest import PASSORD
-from tests.planverden import KJENNEORD, PERSON, RELASJONER, lag_planverden
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import KJENNEORD, PERSON, RELASJONER, lag_planverden
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
@@ -50,8 +50,8 @@ ENDRING = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def verden(tj):
+def lag_verden(tj):
+    """Planverdenen, en ekstra ansatt med tilgang og id-ene rutene prøves med."""
     v = lag_planverden(tj)
     koord = v.brukere["koordinator"]
     ekstra = brukere.opprett_bruker(tj, "ekstra", "Ekstra Ansatt", "saksbehandler", PASSORD)
@@ -85,6 +85,17 @@ def verden(tj):
     }
     v.nummer = nummer
     return v
+
+
+@pytest.fixture
+def oppskrift():
+    """Verdenen bygges én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_verden
+
+
+@pytest.fixture
+def verden(forberedt):
+    return forberedt
 
 
 def klient(app, rolle):

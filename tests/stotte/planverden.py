@@ -11,7 +11,7 @@ from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.parter import skriving as parter
 from dokumenter.planer import ansvarsgruppe, lagring, samtykke
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 
 PERSON = "Ola Nordmann-Testesen"
 FODT = date(1988, 5, 17)
