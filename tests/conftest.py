@@ -74,6 +74,7 @@ def database_url(request: pytest.FixtureRequest, databasetype: str, tmp_path: Pa
 
 @pytest.fixture(scope="session")
 def konverterer():
+    """Én varm LibreOffice for kjøringen (per xdist-arbeider), delt av alle instansene."""
     k = VarmKonverterer(REPO_ROT / ".venv-uno")
     yield k
     k.lukk()
@@ -119,6 +120,7 @@ def instanskopi(
     oppskrift,
     instanslager: Instanslager,
 ):
+    """Testens egen kopi av den ferdige instansen for `oppskrift`, i `tmp_path`: (tj, data)."""
     postgres = request.getfixturevalue("postgres") if databasetype == "postgresql" else None
     mal = instanslager.mal(oppskrift, postgres)
     tj, data = instanslager.kopi(mal, tmp_path, postgres)
