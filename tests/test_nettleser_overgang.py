@@ -37,9 +37,8 @@ from dokumenter.models import Avtale
 from dokumenter.overgang import paminnelser
 from dokumenter.overgang.regler import MINSTELISTE
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from tests.nettleser import chromium, kjorende_app
-from tests.test_nettleser_signering import Postkasse, ny_side
+from tests.stotte.nettleser import Postkasse, chromium, kjorende_app, ny_side
+from tests.stotte.oppsett import PASSORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 playwright = pytest.importorskip("playwright.sync_api")
