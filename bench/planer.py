@@ -35,7 +35,7 @@ from dokumenter.planer import lagring as planer_lagring
 from dokumenter.planer import sletting as planer_sletting
 from dokumenter.sider import sok as sok
 from dokumenter.tjenester import apne
-from tests.planverden import innhold
+from tests.stotte.planverden import innhold
 
 
 def median_ms(f, n: int) -> tuple[float, float]:

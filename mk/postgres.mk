@@ -1,5 +1,5 @@
-# PostgreSQL for testene som kjører mot begge databasene (tests/postgres.py starter en kastbar
-# klynge på 127.0.0.1 og en ledig port, som systembrukeren postgres).
+# PostgreSQL for testene som kjører mot begge databasene (tests/stotte/postgres.py starter en
+# kastbar klynge på 127.0.0.1 og en ledig port, som systembrukeren postgres).
 #
 # Debians postgresql-pakke hentes med apt bare når initdb mangler; ellers gjør målet ingenting.
 # Pakken oppretter (og starter, der init-systemet tillater det) en standardklynge på port 5432.

@@ -1,7 +1,12 @@
-"""Felles testoppsett: ekte SQLite (og PostgreSQL), ekte arkiv på disk og én varm LibreOffice.
+"""Fixturene: ekte SQLite (og PostgreSQL), ekte arkiv på disk, én varm LibreOffice, SMTP-sinken,
+nettsidene og nettleseren. Hjelperne testene importerer, står i tests/stotte/.
 
 Tester merket `begge_databaser` kjøres både mot SQLite og mot en kastbar PostgreSQL som
-startes én gang per kjøring (tests/postgres.py); hver test får sin egen database.
+startes én gang per kjøring (tests/stotte/postgres.py); hver test får sin egen database.
+
+Hver test får sin egen instans (`tj`), kopiert fra en ferdig instans som bygges én gang per
+kjøring (tests/stotte/instans.py). En testmodul som trenger en ferdig verden, overstyrer
+`oppskrift` og leser det oppskriften returnerte fra `forberedt`.
 """
 
 from __future__ import annotations
@@ -12,54 +17,42 @@ from pathlib import Path
 
 import pytest
 
-from dokumenter.brukere import kontoer as brukere
-from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
-from dokumenter.infrastruktur import kryptering
+from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.infrastruktur.db import oppgrader
 from dokumenter.infrastruktur.forsegling import Segl, lag_demo_segl
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
+from dokumenter.infrastruktur.maler import les_mal
 from dokumenter.infrastruktur.smtpsink import SmtpSink
-from dokumenter.noark import koble_til
-from dokumenter.tjenester import Tjenester, apne
+from dokumenter.tjenester import Tjenester
+from tests.stotte.instans import MIGRERT, Instanslager
+from tests.stotte.maler import MALMAPPE
+from tests.stotte.nettleser import chromium, kjorende_app
+from tests.stotte.oppsett import lag_saksbehandler
+from tests.stotte.postgres import start_postgres
+from tests.stotte.web import innlogget
+from web import create_app
 
-PASSORD = "Hvalross-fjord-lykt-73"
-
-
-def lag_innstillinger(
-    rot: Path, maler: Path | None = None, database_url: str | None = None
-) -> Innstillinger:
-    return Innstillinger(
-        instans=rot,
-        database_url=database_url or f"sqlite:///{rot / 'dokumenter.sqlite3'}",
-        maler=maler or REPO_ROT / "maler",
-        arkiv=rot / "arkiv",
-        uno_venv=REPO_ROT / ".venv-uno",
-        nettadresse="http://localhost",
-        passordprofil="test",
-    )
-
-
-@pytest.fixture(scope="session")
-def konverterer():
-    k = VarmKonverterer(REPO_ROT / ".venv-uno")
-    yield k
-    k.lukk()
+# --- Databaser --------------------------------------------------------------------------
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+    if "databasetype" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
         "begge_databaser"
     ):
-        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+        metafunc.parametrize("databasetype", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def databasetype(request: pytest.FixtureRequest) -> str:
+    """«sqlite», eller «postgresql» for den andre runden av tester merket `begge_databaser`."""
+    return getattr(request, "param", "sqlite")
 
 
 @pytest.fixture(scope="session")
 def postgres():
     """Én kastbar PostgreSQL-klynge for hele kjøringen, med en ferdig migrert maldatabase."""
-    from tests.postgres import start_postgres
-
     server = start_postgres()
-    oppgrader(server.ny_database("migrert"))
+    oppgrader(server.ny_database(MIGRERT))
     yield server
     server.stopp()
 
@@ -68,11 +61,23 @@ _databaser = itertools.count()
 
 
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if getattr(request, "param", "sqlite") == "postgresql":
+def database_url(request: pytest.FixtureRequest, databasetype: str, tmp_path: Path) -> str:
+    """En database for testen alene: tom SQLite, eller en kopi av den migrerte PostgreSQL-malen."""
+    if databasetype == "postgresql":
         server = request.getfixturevalue("postgres")
-        return server.ny_database(f"test_{next(_databaser)}", mal="migrert")
+        return server.ny_database(f"test_{next(_databaser)}", mal=MIGRERT)
     return f"sqlite:///{tmp_path / 'dokumenter.sqlite3'}"
+
+
+# --- Delte tjenester for kjøringen --------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def konverterer():
+    """Én varm LibreOffice for kjøringen (per xdist-arbeider), delt av alle instansene."""
+    k = VarmKonverterer(REPO_ROT / ".venv-uno")
+    yield k
+    k.lukk()
 
 
 @pytest.fixture(scope="session")
@@ -87,25 +92,51 @@ def demosegl(tmp_path_factory: pytest.TempPathFactory) -> Segl:
     return lag_demo_segl(tmp_path_factory.mktemp("segl"), "Testkommune (DEMO)")
 
 
-@pytest.fixture
-def tj(
-    tmp_path: Path,
-    konverterer: VarmKonverterer,
-    database_url: str,
-    smtp_sink: SmtpSink,
+@pytest.fixture(scope="session")
+def instanslager(
+    tmp_path_factory: pytest.TempPathFactory,
     demosegl: Segl,
-) -> Tjenester:
-    (tmp_path / "segl").mkdir()
-    shutil.copy(demosegl.nokkel, tmp_path / "segl" / "nokkel.pem")
-    shutil.copy(demosegl.sertifikat, tmp_path / "segl" / "sertifikat.pem")
-    kryptering.lag_nokkelfil(lag_innstillinger(tmp_path))
-    t = koble_til(apne(lag_innstillinger(tmp_path, database_url=database_url)))
-    t.konverterer = konverterer
-    t.smtp = smtp_sink.oppsett()
-    smtp_sink.tom()
-    yield t
-    t._konverterer = None  # den delte konvertereren lukkes av sin egen fixture
-    t.lukk()
+    smtp_sink: SmtpSink,
+    konverterer: VarmKonverterer,
+) -> Instanslager:
+    return Instanslager(tmp_path_factory.mktemp("instanser"), demosegl, smtp_sink, konverterer)
+
+
+# --- Instansen for hver test --------------------------------------------------------------
+
+
+@pytest.fixture
+def oppskrift():
+    """Det instansen skal inneholde før testen; None er en tom, migrert instans. Moduler som
+    trenger en ferdig verden, overstyrer denne med en funksjon `(tj) -> data`."""
+    return None
+
+
+@pytest.fixture
+def instanskopi(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    databasetype: str,
+    oppskrift,
+    instanslager: Instanslager,
+):
+    """Testens egen kopi av den ferdige instansen for `oppskrift`, i `tmp_path`: (tj, data)."""
+    postgres = request.getfixturevalue("postgres") if databasetype == "postgresql" else None
+    mal = instanslager.mal(oppskrift, postgres)
+    tj, data = instanslager.kopi(mal, tmp_path, postgres)
+    yield tj, data
+    instanslager.lukk(tj)
+
+
+@pytest.fixture
+def tj(instanskopi) -> Tjenester:
+    return instanskopi[0]
+
+
+@pytest.fixture
+def forberedt(instanskopi):
+    """Det `oppskrift` returnerte (en kopi for denne testen)."""
+    return instanskopi[1]
 
 
 @pytest.fixture
@@ -118,8 +149,41 @@ def kopi_av_maler(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def saksbehandler(tj: Tjenester):
-    return brukere.opprett_bruker(tj, "kari", "Kari Saksbehandler", "saksbehandler", PASSORD)
+    return lag_saksbehandler(tj)
 
 
-def filer_i_arkivet(tj: Tjenester) -> list[Path]:
-    return [p for p in tj.innstillinger.arkiv.rglob("*") if p.is_file()]
+# --- Nettsidene ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(tj: Tjenester):
+    return create_app(tj, TESTING=True)
+
+
+@pytest.fixture
+def klient(app, saksbehandler):
+    """Testklienten, logget inn som saksbehandleren Kari."""
+    return innlogget(app, "kari")
+
+
+@pytest.fixture
+def nettleser():
+    """Debians chromium via Playwright; hver test lager sine egne kontekster."""
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def server(tj: Tjenester, grunnlag):
+    """Appen på en ledig port, etter at modulens `grunnlag` er lagt inn; gir adressen."""
+    with kjorende_app(tj) as adresse:
+        yield adresse
+
+
+# --- Malene -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mal(request: pytest.FixtureRequest):
+    """Malen testmodulen handler om (modulens `MAL`), lest fra maler/."""
+    return les_mal(MALMAPPE, request.module.MAL)

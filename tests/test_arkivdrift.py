@@ -17,9 +17,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from arkiv.lager import LagerFeil
-from dokumenter.avtaler import lesing, produksjon, skriving
+from dokumenter.avtaler import lesing, skriving
 from dokumenter.brukere import kontoer as brukere
-from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.drift import arkivdrift
 from dokumenter.felles import feil
 from dokumenter.felles.innstillinger import REPO_ROT
@@ -27,21 +27,42 @@ from dokumenter.models import Avtale, AvtaleVersjon, Dokument, Hendelse
 from dokumenter.parter import skriving as parter
 from dokumenter.sider import sok as sok
 from dokumenter.tjenester import apne
-from tests.conftest import PASSORD, filer_i_arkivet, lag_innstillinger
+from tests.stotte.avtaler import avtalefelt
+from tests.stotte.oppsett import (
+    PASSORD,
+    filer_i_arkivet,
+    hent,
+    hent_bruker,
+    lag_innstillinger,
+    lag_saksbehandler,
+)
 
 pytestmark = pytest.mark.libreoffice
 
 
-def felt(tj, **endring):
-    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT, **endring}
-
-
-@pytest.fixture
-def avtale(tj, saksbehandler):
+def lag_avtale(tj):
+    """Saksbehandleren og et utkast til avtale med Bodø fengsel (én versjon, DOCX og PDF)."""
+    saksbehandler = lag_saksbehandler(tj)
     part = parter.opprett_part(
         tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": fiktivt_orgnr(1)}
     )
-    return skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id, fra="test")
+    return skriving.opprett_utkast(tj, part.id, avtalefelt(tj), saksbehandler.id, fra="test").id
+
+
+@pytest.fixture
+def oppskrift():
+    """Byggingen over kjøres én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_avtale
+
+
+@pytest.fixture
+def saksbehandler(tj):
+    return hent_bruker(tj, "kari")
+
+
+@pytest.fixture
+def avtale(tj, forberedt):
+    return hent(tj, Avtale, forberedt)
 
 
 def tell(tj, modell):
@@ -82,7 +103,9 @@ def test_versjoner_dokumenter_og_logg_kan_ikke_endres_eller_slettes(tj, avtale):
 def test_revisjonslogg_for_hele_livslopet(tj, avtale, saksbehandler):
 
     ola = brukere.opprett_bruker(tj, "ola", "Ola", "saksbehandler", PASSORD)
-    skriving.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id, "Ny", 1, fra="web 10.0.0.7")
+    skriving.lagre_versjon(
+        tj, avtale.id, avtalefelt(tj), saksbehandler.id, "Ny", 1, fra="web 10.0.0.7"
+    )
     skriving.sett_status(tj, avtale.id, "til_gjennomgang", saksbehandler.id, fra="web 10.0.0.7")
     skriving.overfor_ansvar(tj, avtale.id, ola.id, saksbehandler.id, "Overtar", fra="cli")
     with tj.sesjoner() as s:
@@ -113,7 +136,7 @@ def test_samtidig_lagring_en_vinner_ingen_overskrives(tj, avtale, saksbehandler)
             v = skriving.lagre_versjon(
                 tj,
                 avtale.id,
-                felt(tj, varslingsfrist_dager=frist),
+                avtalefelt(tj, varslingsfrist_dager=frist),
                 saksbehandler.id,
                 forventet_versjon=1,
             )
@@ -138,7 +161,7 @@ def test_sikkerhetskopi_mens_noen_lagrer_og_gjenoppretting(tj, avtale, saksbehan
         n = 1
         while not stopp.is_set():
             skriving.lagre_versjon(
-                tj, avtale.id, felt(tj, varslingsfrist_dager=n), saksbehandler.id
+                tj, avtale.id, avtalefelt(tj, varslingsfrist_dager=n), saksbehandler.id
             )
             n += 1
 
@@ -200,7 +223,7 @@ KRASJBARN = textwrap.dedent(
     from dokumenter.avtaler import produksjon, skriving
     from dokumenter.cli.demo import AVTALEFELT
     from dokumenter.tjenester import apne
-    from tests.conftest import lag_innstillinger
+    from tests.stotte.oppsett import lag_innstillinger
     from pathlib import Path
 
     tj = apne(lag_innstillinger(Path(sys.argv[1])))
@@ -292,7 +315,7 @@ def test_full_disk_gir_tydelig_feil_og_endrer_ingenting(tj, avtale, saksbehandle
         tj.lager = Fillager(mappe)
         for_versjoner, for_hendelser = tell(tj, AvtaleVersjon), tell(tj, Hendelse)
         with pytest.raises(LagerFeil, match="Kunne ikke skrive til arkivet.*No space left"):
-            skriving.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id)
+            skriving.lagre_versjon(tj, avtale.id, avtalefelt(tj), saksbehandler.id)
         assert (tell(tj, AvtaleVersjon), tell(tj, Hendelse)) == (for_versjoner, for_hendelser)
         assert tell(tj, Dokument) == 2
         assert [p for p in mappe.rglob("*") if p.is_file()] == []
@@ -308,6 +331,6 @@ def test_arkivmappe_som_ikke_kan_skrives_gir_tydelig_feil(tj, avtale, saksbehand
     tj.lager = Fillager(blokkert)
     for_tilstand = (tell(tj, AvtaleVersjon), tell(tj, Dokument), tell(tj, Hendelse))
     with pytest.raises(LagerFeil, match="Kunne ikke skrive til arkivet"):
-        skriving.lagre_versjon(tj, avtale.id, felt(tj), saksbehandler.id)
+        skriving.lagre_versjon(tj, avtale.id, avtalefelt(tj), saksbehandler.id)
     assert (tell(tj, AvtaleVersjon), tell(tj, Dokument), tell(tj, Hendelse)) == for_tilstand
     assert blokkert.read_text() == "fil der arkivet skulle vært"

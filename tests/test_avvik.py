@@ -22,6 +22,7 @@ from dokumenter.models import Avtale, Avvik, Avviksskjema, Bruker
 from dokumenter.parter import skriving as parter
 from dokumenter.sider import sok as sporring
 from dokumenter.sok import indeksering
+from tests.stotte.oppsett import hent, hent_bruker, lag_saksbehandler
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://localhost"  # nettadressen i testenes innstillinger
@@ -42,8 +43,10 @@ def data(**endring):
     }
 
 
-@pytest.fixture
-def oppsett(tj, saksbehandler):
+def lag_oppsett(tj):
+    """Saksbehandleren med e-post, Bodø og Mo med hver sin partnerbruker, og en inngått avtale
+    med Bodø (svarfrist 14 dager)."""
+    saksbehandler = lag_saksbehandler(tj)
     with tj.transaksjon() as s:
         s.get(Bruker, saksbehandler.id).epost = "kari@kommune.example.no"
     bodo = parter.opprett_part(
@@ -75,11 +78,28 @@ def oppsett(tj, saksbehandler):
     signering.last_opp_signert(tj, avtale.id, pdf, saksbehandler.id)
     kommune = Melder(saksbehandler.id, "saksbehandler")
     return (
-        avtale,
+        avtale.id,
         kommune,
         Melder(partner.id, "partner", bodo.id),
         Melder(annen.id, "partner", mo.id),
     )
+
+
+@pytest.fixture
+def oppskrift():
+    """Byggingen over kjøres én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_oppsett
+
+
+@pytest.fixture
+def saksbehandler(tj):
+    return hent_bruker(tj, "kari")
+
+
+@pytest.fixture
+def oppsett(tj, forberedt):
+    avtale_id, *meldere = forberedt
+    return (hent(tj, Avtale, avtale_id), *meldere)
 
 
 @pytest.mark.begge_databaser

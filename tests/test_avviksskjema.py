@@ -1,21 +1,17 @@
-"""Avviksskjemaet: malsjekk, utfylling med fiendtlig tekst, svar- og lukkedelen, og PDF/A."""
+"""Avviksskjemaet: utfylling med fiendtlig tekst, svar- og lukkedelen, og PDF/A."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import zipfile
 from datetime import date
 
 import pytest
-from docx import Document
 from pypdf import PdfReader
 
 from dokumenter.felles.feil import Valideringsfeil
-from dokumenter.felles.innstillinger import REPO_ROT
-from dokumenter.infrastruktur.maler import les_mal, sjekk
-from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from tests.stotte.maler import avsnitt, fyll_ut, tekst
 
 MAL = "avviksskjema"
 FIENTLIG = "Varsel sendt <w:t>&\"' {{ ikke_kode }} ]]>\x00\x07\x1b"
@@ -60,46 +56,8 @@ LUKKET = {
 }
 
 
-@pytest.fixture(scope="module")
-def mal():
-    return les_mal(REPO_ROT / "maler", MAL)
-
-
 def lag(mal, verdier: dict) -> bytes:
-    """Som brukstilfellet: valider mot manifestet, bygg konteksten og fyll malen."""
-    part = PartData("Bodø fengsel", "fengsel", "Fengsel", "974760673", "Storgata 1, Bodø")
-    rene = mal.valider(verdier)
-    ctx = kontekst(mal, part, rene, mal.variant_for(part.type), date(2026, 11, 26))
-    return render_docx(mal, ctx)
-
-
-def avsnitt(data: bytes) -> list[str]:
-    """Teksten i dokumentet, ett avsnitt per element: brødtekst, tabellceller og bunntekst."""
-    doc = Document(io.BytesIO(data))
-    deler = [p.text for p in doc.paragraphs]
-    deler += [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-    deler += [p.text for s in doc.sections for p in s.footer.paragraphs]
-    return deler
-
-
-def tekst(data: bytes) -> str:
-    return "\n".join(avsnitt(data))
-
-
-def test_malsjekken_finner_ingen_feil():
-    assert sjekk(REPO_ROT / "maler", MAL) == []
-
-
-def test_malfilen_er_bygget_av_skriptet(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        "bygg_avviksskjema", REPO_ROT / "tools" / "bygg_avviksskjema.py"
-    )
-    modul = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modul)
-    modul.lagre(modul.bygg(), tmp_path / "avviksskjema.docx")
-    assert (tmp_path / "avviksskjema.docx").read_bytes() == (
-        REPO_ROT / "maler" / "avviksskjema.docx"
-    ).read_bytes(), "maler/avviksskjema.docx er utdatert: kjør tools/bygg_avviksskjema.py"
+    return fyll_ut(mal, verdier, date(2026, 11, 26))
 
 
 def test_meldt_avvik_uten_svar(mal):

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from dokumenter.avtaler import oversikt, produksjon, signering, skriving
+from dokumenter.avtaler import oversikt, produksjon, skriving
 from dokumenter.avvik import skriving as avvik
 from dokumenter.avvik.regler import Melder
 from dokumenter.brukere import kontoer as brukere
@@ -22,19 +22,17 @@ from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Avtale, AvtaleVersjon, Bruker, Evaluering
 from dokumenter.parter import skriving as parter
 from dokumenter.sider import sok as sok
+from tests.stotte.avtaler import inngatt_avtale
+from tests.stotte.oppsett import hent, hent_bruker, lag_saksbehandler
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://localhost"  # nettadressen i testenes innstillinger
 
 
-def inngatt_avtale(tj, bruker_id, navn, nr, type_="fengsel"):
+def ny_inngatt_avtale(tj, bruker_id, navn, nr, type_="fengsel"):
+    """En ny part og en inngått avtale med den."""
     part = parter.opprett_part(tj, {"navn": navn, "type": type_, "orgnr": fiktivt_orgnr(nr)})
-    verdier = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
-    avtale = skriving.opprett_utkast(tj, part.id, verdier, bruker_id)
-    with tj.sesjoner() as s:
-        pdf = tj.lager.les(s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256)
-    signering.last_opp_signert(tj, avtale.id, pdf, bruker_id)
-    return avtale
+    return hent(tj, Avtale, inngatt_avtale(tj, part.id, bruker_id))
 
 
 def data(**endring):
@@ -49,11 +47,12 @@ def data(**endring):
     }
 
 
-@pytest.fixture
-def avtale(tj, saksbehandler):
+def lag_avtale(tj):
+    """Saksbehandleren med e-post og en inngått avtale med Bodø med tre avvik meldt i dag."""
+    saksbehandler = lag_saksbehandler(tj)
     with tj.transaksjon() as s:
         s.get(Bruker, saksbehandler.id).epost = "kari@kommune.example.no"
-    a = inngatt_avtale(tj, saksbehandler.id, "Bodø fengsel", 1)
+    a = ny_inngatt_avtale(tj, saksbehandler.id, "Bodø fengsel", 1)
     kommune = Melder(saksbehandler.id, "saksbehandler")
     # Perioden for første evaluering starter da avtalen ble signert (i dag).
     for dato, paragraf, kategori in (
@@ -73,7 +72,23 @@ def avtale(tj, saksbehandler):
             },
             kommune,
         )
-    return a
+    return a.id
+
+
+@pytest.fixture
+def oppskrift():
+    """Byggingen over kjøres én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_avtale
+
+
+@pytest.fixture
+def saksbehandler(tj):
+    return hent_bruker(tj, "kari")
+
+
+@pytest.fixture
+def avtale(tj, forberedt):
+    return hent(tj, Avtale, forberedt)
 
 
 def status(tj, avtale_id):
@@ -116,7 +131,7 @@ def test_revisjon_gir_nytt_utkast_og_oppsigelse_avslutter(tj, avtale, saksbehand
     with pytest.raises(Valideringsfeil, match="inngåtte"):
         evaluering_skriving.evaluer(tj, avtale.id, data(), saksbehandler.id)
 
-    annen = inngatt_avtale(tj, saksbehandler.id, "Mo fengsel", 2)
+    annen = ny_inngatt_avtale(tj, saksbehandler.id, "Mo fengsel", 2)
     with pytest.raises(Valideringsfeil, match="sies opp"):
         evaluering_skriving.evaluer(tj, annen.id, data(beslutning="sies_opp"), saksbehandler.id)
     evaluering_skriving.evaluer(
@@ -177,7 +192,7 @@ def test_frister_paminnelser_og_kalender(tj, avtale, saksbehandler, smtp_sink):
 
 @pytest.mark.begge_databaser
 def test_forsidens_tall_fra_kjent_historikk(tj, avtale, saksbehandler):
-    klinikk = inngatt_avtale(
+    klinikk = ny_inngatt_avtale(
         tj, saksbehandler.id, "Nordlandsklinikken", 2, "behandlingsinstitusjon"
     )
     utkast = skriving.opprett_utkast(

@@ -3,7 +3,6 @@ validering av rader og bilder, og PDF/A."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import zipfile
@@ -15,7 +14,6 @@ from docx import Document
 from pypdf import PdfReader
 
 from dokumenter.felles.feil import Valideringsfeil
-from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.infrastruktur import diagram
 from dokumenter.infrastruktur.maler import (
     MAKS_BILDE,
@@ -25,7 +23,7 @@ from dokumenter.infrastruktur.maler import (
     les_mal,
     sjekk,
 )
-from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from tests.stotte.maler import avsnitt, endre_tekst, fyll_ut, tekst
 
 MAL = "evalueringsrapport"
 FIENTLIG = "Lukket <w:t>&\"' {{ ikke_kode }} ]]>\x00\x07\x1b"
@@ -63,11 +61,6 @@ AVVIK = [
 ]
 
 
-@pytest.fixture(scope="module")
-def mal():
-    return les_mal(REPO_ROT / "maler", MAL)
-
-
 def verdier_med_avvik(avvik: list[tuple]) -> dict:
     """Som brukstilfellet: rader, antall per paragraf og kategori, diagrammer og alt-tekst."""
     per_kvartal = dict.fromkeys(("2025 K4", "2026 K1", "2026 K2", "2026 K3", "2026 K4"), 0)
@@ -101,23 +94,7 @@ INGEN = {**FELLES, "antall_avvik": 0, "avvik": [], "per_paragraf": [], "per_kate
 
 
 def lag(mal, verdier: dict) -> bytes:
-    """Som brukstilfellet: valider mot manifestet, bygg konteksten og fyll malen."""
-    part = PartData("Bodø fengsel", "fengsel", "Fengsel", "974760673", "Storgata 1, Bodø")
-    rene = mal.valider(verdier)
-    ctx = kontekst(mal, part, rene, mal.variant_for(part.type), date(2026, 12, 1))
-    return render_docx(mal, ctx)
-
-
-def avsnitt(data: bytes) -> list[str]:
-    doc = Document(io.BytesIO(data))
-    deler = [p.text for p in doc.paragraphs]
-    deler += [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-    deler += [p.text for s in doc.sections for p in s.footer.paragraphs]
-    return deler
-
-
-def tekst(data: bytes) -> str:
-    return "\n".join(avsnitt(data))
+    return fyll_ut(mal, verdier, date(2026, 12, 1))
 
 
 def tabell_med(data: bytes, overskrift: str) -> list[list[str]]:
@@ -136,24 +113,6 @@ def dokument_xml(data: bytes) -> str:
 # --- Malsjekk -------------------------------------------------------------------------
 
 
-def test_malsjekken_finner_ingen_feil():
-    assert sjekk(REPO_ROT / "maler", MAL) == []
-
-
-def test_malfilen_er_bygget_av_skriptet(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        "bygg_evalueringsrapport", REPO_ROT / "tools" / "bygg_evalueringsrapport.py"
-    )
-    modul = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modul)
-    modul.lagre(modul.bygg(), tmp_path / "evalueringsrapport.docx")
-    assert (tmp_path / "evalueringsrapport.docx").read_bytes() == (
-        REPO_ROT / "maler" / "evalueringsrapport.docx"
-    ).read_bytes(), (
-        "maler/evalueringsrapport.docx er utdatert: kjør tools/bygg_evalueringsrapport.py"
-    )
-
-
 def test_manifestet_har_liste_og_bildefelt(mal):
     felt = {f.navn: f for f in mal.felt}
     assert felt["avvik"].type == "liste"
@@ -165,32 +124,23 @@ def test_manifestet_har_liste_og_bildefelt(mal):
     assert felt["diagram_kvartal"].alt_felt == "diagram_kvartal_tekst"
 
 
-def _endre_tekst(mappe, gammel: str, ny: str) -> None:
-    sti = mappe / f"{MAL}.docx"
-    doc = Document(str(sti))
-    avsnitt = list(doc.paragraphs)
-    avsnitt += [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-    funnet = False
-    for p in avsnitt:
-        for r in p.runs:
-            if gammel in r.text:
-                r.text = r.text.replace(gammel, ny)
-                funnet = True
-    assert funnet, f"fant ikke {gammel!r} i malen"
-    doc.save(str(sti))
-
-
 def test_lokkevariabler_er_ikke_udeklarerte_felt(kopi_av_maler):
     # Malen bruker {%tr for a in avvik %} … {{ a.nummer }}: «a» er ingen felt.
     assert sjekk(kopi_av_maler, MAL) == []
-    _endre_tekst(kopi_av_maler, "{%tr for a in avvik %}", "{%tr for rad in avvik %}")
-    _endre_tekst(kopi_av_maler, "{{ a.", "{{ rad.")
+    endre_tekst(kopi_av_maler, MAL, "{%tr for a in avvik %}", "{%tr for rad in avvik %}", alle=True)
+    endre_tekst(kopi_av_maler, MAL, "{{ a.", "{{ rad.", alle=True)
     assert sjekk(kopi_av_maler, MAL) == []
 
 
 def test_udeklarert_kolonne_og_liste(kopi_av_maler):
-    _endre_tekst(kopi_av_maler, "{{ a.status }}", "{{ a.tilstand }}")
-    _endre_tekst(kopi_av_maler, "{%tr for k in per_kategori %}", "{%tr for k in kategorier %}")
+    endre_tekst(kopi_av_maler, MAL, "{{ a.status }}", "{{ a.tilstand }}", alle=True)
+    endre_tekst(
+        kopi_av_maler,
+        MAL,
+        "{%tr for k in per_kategori %}",
+        "{%tr for k in kategorier %}",
+        alle=True,
+    )
     feil = sjekk(kopi_av_maler, MAL)
     assert any("kolonnen «tilstand» brukes i løkken over «avvik»" in f for f in feil), feil
     assert any("«kategorier» brukes i malen, men er ikke deklarert" in f for f in feil), feil

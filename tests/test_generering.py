@@ -12,15 +12,17 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from dokumenter.avtaler import batch, produksjon, skriving
-from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import batch, skriving
+from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.felles import feil
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.formatering import orgnr
 from dokumenter.infrastruktur.maler import MalFeil
 from dokumenter.models import Avtale, AvtaleVersjon, Dokument
 from dokumenter.parter import skriving as parter
-from tests.conftest import filer_i_arkivet
+from tests.stotte.avtaler import avtalefelt
+from tests.stotte.maler import endre_tekst
+from tests.stotte.oppsett import filer_i_arkivet
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.begge_databaser]
 
@@ -36,10 +38,6 @@ def ny_part(tj, navn, type_, nr, kontakter=()):
             "kontaktpersoner": [{"navn": k} for k in kontakter],
         },
     )
-
-
-def felt(tj, **endring):
-    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT, **endring}
 
 
 def docx_tekst(data: bytes) -> str:
@@ -58,7 +56,10 @@ def dokumentene(tj, avtale_id):
 def test_fengsel_far_kriminalomsorgsteksten_i_docx_og_pdfa(tj, saksbehandler):
     part = ny_part(tj, "Bodø fengsel", "fengsel", 1, ["Åse Ødegård", "Pål Bråten"])
     avtale = skriving.opprett_utkast(
-        tj, part.id, felt(tj, gyldig_fra="2007-06-01", varslingsfrist_dager=45), saksbehandler.id
+        tj,
+        part.id,
+        avtalefelt(tj, gyldig_fra="2007-06-01", varslingsfrist_dager=45),
+        saksbehandler.id,
     )
     filer = dokumentene(tj, avtale.id)
     dok_docx, docx = filer["docx"]
@@ -116,7 +117,7 @@ def test_alle_fengsler_far_samme_tekst_og_klinikker_helseteksten(tj, saksbehandl
         start=1,
     ):
         part = ny_part(tj, navn, type_, nr)
-        a = skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+        a = skriving.opprett_utkast(tj, part.id, avtalefelt(tj), saksbehandler.id)
         tekst = docx_tekst(dokumentene(tj, a.id)["docx"][1])
         tekster[navn] = tekst.replace(navn, "X").replace(orgnr(part.orgnr), "N")
     # Alt utenom partens navn og organisasjonsnummer er likt for to fengsler.
@@ -132,7 +133,7 @@ def test_fiendtlig_tekst_escapes_og_kontrolltegn_fjernes(tj, saksbehandler):
     a = skriving.opprett_utkast(
         tj,
         part.id,
-        felt(tj, saerlige_bestemmelser=hilsen, kommune_enhet="R&D <enhet>"),
+        avtalefelt(tj, saerlige_bestemmelser=hilsen, kommune_enhet="R&D <enhet>"),
         saksbehandler.id,
     )
     tekst = docx_tekst(dokumentene(tj, a.id)["docx"][1])
@@ -159,35 +160,33 @@ def test_ugyldige_felt_skriver_ingenting(tj, saksbehandler):
         {"gyldig_fra": "2007-13-45"},
     ):
         with pytest.raises(Valideringsfeil):
-            skriving.opprett_utkast(tj, part.id, felt(tj, **endring), saksbehandler.id)
+            skriving.opprett_utkast(tj, part.id, avtalefelt(tj, **endring), saksbehandler.id)
     assert _tilstand(tj) == ((0, 0, 0), [])
 
 
 def test_mal_med_syntaksfeil_gir_melding_og_skriver_ingenting(tj, saksbehandler, kopi_av_maler):
-    from tests.test_maler import _endre_tekst
-
-    _endre_tekst(kopi_av_maler, "{{ varslingsfrist_dager }}", "{% if %}")
+    endre_tekst(kopi_av_maler, "samarbeidsavtale", "{{ varslingsfrist_dager }}", "{% if %}")
     tj.innstillinger = dataclasses.replace(tj.innstillinger, maler=kopi_av_maler)
     part = ny_part(tj, "Bodø fengsel", "fengsel", 1)
     with pytest.raises(MalFeil, match="samarbeidsavtale.docx kunne ikke fylles ut"):
-        skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+        skriving.opprett_utkast(tj, part.id, avtalefelt(tj), saksbehandler.id)
     assert _tilstand(tj) == ((0, 0, 0), [])
 
 
 def test_ny_versjon_beholder_den_gamle(tj, saksbehandler):
     part = ny_part(tj, "Bodø fengsel", "fengsel", 1)
-    a = skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+    a = skriving.opprett_utkast(tj, part.id, avtalefelt(tj), saksbehandler.id)
     v2 = skriving.lagre_versjon(
         tj,
         a.id,
-        felt(tj, varslingsfrist_dager=60),
+        avtalefelt(tj, varslingsfrist_dager=60),
         saksbehandler.id,
         "Ny frist",
         forventet_versjon=1,
     )
     assert v2.nummer == 2
     with pytest.raises(feil.Konflikt):
-        skriving.lagre_versjon(tj, a.id, felt(tj), saksbehandler.id, forventet_versjon=1)
+        skriving.lagre_versjon(tj, a.id, avtalefelt(tj), saksbehandler.id, forventet_versjon=1)
     with tj.sesjoner() as s:
         versjoner = s.get(Avtale, a.id).versjoner
         assert [v.feltverdier["varslingsfrist_dager"] for v in versjoner] == [30, 60]
@@ -198,7 +197,7 @@ def test_ny_versjon_beholder_den_gamle(tj, saksbehandler):
 def test_generer_alle_rapporterer_feil_og_fullforer_resten(tj, saksbehandler):
     for nr, navn in enumerate(("Bodø fengsel", "Mosjøen fengsel"), start=1):
         part = ny_part(tj, navn, "fengsel", nr)
-        skriving.opprett_utkast(tj, part.id, felt(tj), saksbehandler.id)
+        skriving.opprett_utkast(tj, part.id, avtalefelt(tj), saksbehandler.id)
     ny_part(tj, "Trondheim fengsel", "fengsel", 3)  # ingen avtale, og ingen kontaktperson gitt
     ny_part(tj, "Nordlandsklinikken", "behandlingsinstitusjon", 4)
     sett = []

@@ -1,9 +1,8 @@
-"""Malen for individuell plan: bygget av skriptet, og utfylt gjennom validering og render med
+"""Malen for individuell plan: utfylt gjennom validering og render med
 alle seksjoner, listefeltene, signaturlinjene, tolken og antall eksemplarer (uten LibreOffice)."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 from datetime import date
@@ -12,10 +11,8 @@ import pytest
 from docx import Document
 
 from dokumenter.felles.feil import Valideringsfeil
-from dokumenter.felles.innstillinger import REPO_ROT
-from dokumenter.infrastruktur.maler import les_mal, sjekk
-from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
 from dokumenter.infrastruktur.sammenligning import TABELLRAD, avsnitt_fra_docx
+from tests.stotte.maler import fyll_ut
 
 MAL = "individuell_plan"
 
@@ -131,17 +128,8 @@ MINST = {
 }
 
 
-@pytest.fixture(scope="module")
-def mal():
-    return les_mal(REPO_ROT / "maler", MAL)
-
-
 def lag(mal, verdier: dict) -> bytes:
-    """Som brukstilfellet: valider mot manifestet, bygg konteksten og fyll malen."""
-    part = PartData("Bodø fengsel", "fengsel", "Fengsel", "974760673", "Storgata 1, Bodø")
-    rene = mal.valider(verdier)
-    ctx = kontekst(mal, part, rene, mal.variant_for(part.type), date(2026, 3, 15))
-    return render_docx(mal, ctx)
+    return fyll_ut(mal, verdier, date(2026, 3, 15))
 
 
 def avsnitt(data: bytes) -> list[tuple[str, str]]:
@@ -160,22 +148,6 @@ def rader(data: bytes) -> list[str]:
 
 
 # --- Malfilen og manifestet -----------------------------------------------------------
-
-
-def test_malsjekken_finner_ingen_feil():
-    assert sjekk(REPO_ROT / "maler", MAL) == []
-
-
-def test_malfilen_er_bygget_av_skriptet(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        "bygg_individuell_plan", REPO_ROT / "tools" / "bygg_individuell_plan.py"
-    )
-    modul = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modul)
-    modul.lagre(modul.bygg(), tmp_path / "individuell_plan.docx")
-    assert (tmp_path / "individuell_plan.docx").read_bytes() == (
-        REPO_ROT / "maler" / "individuell_plan.docx"
-    ).read_bytes(), "maler/individuell_plan.docx er utdatert: kjør tools/bygg_individuell_plan.py"
 
 
 def test_manifestet(mal):

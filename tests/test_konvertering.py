@@ -70,11 +70,11 @@ def dokument() -> bytes:
     return lag_docx()
 
 
-@pytest.fixture(scope="module")
-def varm():
-    k = VarmKonverterer()
-    yield k
-    k.lukk()
+@pytest.fixture
+def varm(konverterer):
+    """Kjøringens varme konverterer (conftest.py): testene under dreper og bytter serveren
+    dens, og den starter en ny ved neste konvertering."""
+    return konverterer
 
 
 def test_finn_soffice():

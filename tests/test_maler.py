@@ -1,24 +1,45 @@
-"""Malsjekken og manifestet, mot den ekte mønsteravtalen og ødelagte kopier av den."""
+"""Malsjekken og manifestet: for hver mal i maler/ (sjekken er grønn, og DOCX-filen er bygget
+av skriptet sitt), og mot den ekte mønsteravtalen og ødelagte kopier av den."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 
 import pytest
-from docx import Document
 
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.infrastruktur.maler import MalFeil, alle_maler, les_mal, sjekk
+from tests.stotte.maler import MANIFESTER, endre_tekst
 
 MAL = "samarbeidsavtale"
 
 
-def test_alle_maler_stemmer_med_manifestet():
-    mappe = REPO_ROT / "maler"
-    assert MAL in alle_maler(mappe)
-    for navn in alle_maler(mappe):
-        assert sjekk(mappe, navn) == []
+# --- Hver mal -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("manifest", MANIFESTER, ids=lambda p: p.stem)
+def test_malen_stemmer_med_manifestet(manifest):
+    mappe, navn = manifest.parent, manifest.stem
+    assert navn in alle_maler(mappe)
+    assert sjekk(mappe, navn) == []
+
+
+@pytest.mark.parametrize("manifest", MANIFESTER, ids=lambda p: p.stem)
+def test_malfilen_er_bygget_av_skriptet(manifest, tmp_path):
+    navn = manifest.stem
+    skript = REPO_ROT / "tools" / f"bygg_{navn}.py"
+    spec = importlib.util.spec_from_file_location(f"bygg_{navn}", skript)
+    modul = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(modul)
+    modul.lagre(modul.bygg(), tmp_path / f"{navn}.docx")
+    assert (tmp_path / f"{navn}.docx").read_bytes() == manifest.with_suffix(".docx").read_bytes(), (
+        f"maler/{navn}.docx er utdatert: kjør tools/bygg_{navn}.py"
+    )
+
+
+# --- Mønsteravtalen -------------------------------------------------------------------
 
 
 def test_variant_velges_fra_partstype():
@@ -32,31 +53,15 @@ def test_variant_velges_fra_partstype():
     assert all(o == ordlister[0] for o in ordlister)
 
 
-def _endre_tekst(mappe, gammel: str, ny: str, alle: bool = False) -> None:
-    """Erstatt tekst i løpene i malen: første forekomst, eller alle."""
-    sti = mappe / f"{MAL}.docx"
-    doc = Document(str(sti))
-    avsnitt = list(doc.paragraphs)
-    avsnitt += [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-    funnet = False
-    for p in avsnitt:
-        for r in p.runs:
-            if gammel in r.text and (alle or not funnet):
-                r.text = r.text.replace(gammel, ny, -1 if alle else 1)
-                funnet = True
-    assert funnet, f"fant ikke {gammel!r} i malen"
-    doc.save(str(sti))
-
-
 def test_syntaksfeil_gir_malnavn_og_linje(kopi_av_maler):
-    _endre_tekst(kopi_av_maler, "{{ varslingsfrist_dager }}", "{{ varslingsfrist_dager ")
+    endre_tekst(kopi_av_maler, MAL, "{{ varslingsfrist_dager }}", "{{ varslingsfrist_dager ")
     feil = sjekk(kopi_av_maler, MAL)
     assert len(feil) == 1
     assert re.match(r"samarbeidsavtale\.docx, linje \d+ \(«.*»\): syntaksfeil", feil[0])
 
 
 def test_udeklarert_og_ubrukt_felt(kopi_av_maler):
-    _endre_tekst(kopi_av_maler, "varslingsfrist_dager", "varslingsfrist", alle=True)
+    endre_tekst(kopi_av_maler, MAL, "varslingsfrist_dager", "varslingsfrist", alle=True)
     feil = sjekk(kopi_av_maler, MAL)
     assert any("«varslingsfrist» brukes i malen, men er ikke deklarert" in f for f in feil)
     assert any("«varslingsfrist_dager» er deklarert" in f and "brukes aldri" in f for f in feil)

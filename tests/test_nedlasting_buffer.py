@@ -13,10 +13,8 @@ from sqlalchemy import func, select
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.models import Avtale, Avviksskjema, Evaluering, Hendelse, Plandokument, SignertKopi
 from dokumenter.parter import skriving as parter
-from tests.test_web import logg_inn
-from tests.test_web_signering import portal_inn
-from tests.ytelsesverden import PARTNER, PARTNERPASSORD, Verden, lag_verden, orgnr
-from web import create_app
+from tests.stotte.web import logg_inn, portal_inn
+from tests.stotte.ytelsesverden import PARTNER, PARTNERPASSORD, Verden, lag_verden, orgnr
 from web.svar import UFORANDERLIG
 
 pytestmark = pytest.mark.libreoffice
@@ -25,11 +23,6 @@ pytestmark = pytest.mark.libreoffice
 @pytest.fixture
 def verden(tj) -> Verden:
     return lag_verden(tj, 3)
-
-
-@pytest.fixture
-def app(tj):
-    return create_app(tj, TESTING=True)
 
 
 def _adresser(tj, v: Verden) -> dict[str, tuple[str, str]]:

@@ -7,14 +7,15 @@ from docx import Document
 
 from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from tests.nettleser import chromium, kjorende_app
+from tests.stotte.oppsett import PASSORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def server(tj, saksbehandler):
+def grunnlag(tj, saksbehandler):
+    """Saksbehandleren Kari og Mosjøen fengsel med en kontaktperson."""
     parter.opprett_part(
         tj,
         {
@@ -24,16 +25,12 @@ def server(tj, saksbehandler):
             "kontaktpersoner": [{"navn": "Åse Ødegård", "rolle": "Sosialkonsulent"}],
         },
     )
-    with kjorende_app(tj) as adresse:
-        yield adresse
 
 
 @pytest.fixture
-def side():
-    pytest.importorskip("playwright.sync_api")
-    with chromium() as nettleser:
-        kontekst = nettleser.new_context(accept_downloads=True, locale="nb-NO")
-        yield kontekst.new_page()
+def side(nettleser):
+    kontekst = nettleser.new_context(accept_downloads=True, locale="nb-NO")
+    return kontekst.new_page()
 
 
 def test_logg_inn_lag_utkast_og_last_ned(server, side):

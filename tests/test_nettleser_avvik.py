@@ -17,9 +17,8 @@ from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.models import Avtale
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from tests.nettleser import chromium, kjorende_app
-from tests.test_nettleser_signering import Postkasse, ny_side
+from tests.stotte.nettleser import Postkasse, melding, ny_side
+from tests.stotte.oppsett import PASSORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -57,26 +56,9 @@ def grunnlag(tj):
     return avtale.id
 
 
-@pytest.fixture
-def server(tj, grunnlag):
-    with kjorende_app(tj) as adresse:
-        yield adresse
-
-
-@pytest.fixture
-def nettleser():
-    with chromium() as b:
-        yield b
-
-
 def status(side):
     """Statusmerket i faktalisten øverst (avtalen eller avviket), uten begrunnelsen etter."""
     return side.locator("dl.fakta dt:text-is('Status') + dd .status")
-
-
-def melding(side, tekst: str):
-    """Statusmeldingen (flash) som inneholder `tekst`."""
-    return side.get_by_role("status").filter(has_text=tekst)
 
 
 def test_avvik_og_evaluering_i_nettleseren(server, nettleser, tj, grunnlag, smtp_sink):

@@ -37,9 +37,8 @@ from dokumenter.models import Avtale
 from dokumenter.overgang import paminnelser
 from dokumenter.overgang.regler import MINSTELISTE
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from tests.nettleser import chromium, kjorende_app
-from tests.test_nettleser_signering import Postkasse, ny_side
+from tests.stotte.nettleser import Postkasse, melding, ny_side
+from tests.stotte.oppsett import PASSORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -75,12 +74,6 @@ def grunnlag(tj):
     return avtale.id
 
 
-@pytest.fixture
-def server(tj, grunnlag):
-    with kjorende_app(tj) as adresse:
-        yield adresse
-
-
 @pytest.fixture(autouse=True)
 def romslig_ventetid():
     expect.set_options(timeout=20_000)
@@ -88,20 +81,13 @@ def romslig_ventetid():
     expect.set_options(timeout=None)
 
 
-def melding(side, tekst: str):
-    return side.get_by_role("status").filter(has_text=tekst)
-
-
 def fase(side, navn: str):
     faser = side.get_by_role("region", name="Fasene")
     return faser.get_by_role("listitem").filter(has=side.get_by_text(navn, exact=True))
 
 
-def test_en_hel_overgang(server, tj, grunnlag, smtp_sink):
-    post = Postkasse(smtp_sink)
-    with chromium() as nettleser:
-        kari = ny_side(nettleser)
-        _overgangen(server, kari, tj, post, grunnlag)
+def test_en_hel_overgang(server, nettleser, tj, grunnlag, smtp_sink):
+    _overgangen(server, ny_side(nettleser), tj, Postkasse(smtp_sink), grunnlag)
 
 
 def _overgangen(server, kari, tj, post, avtale_id):

@@ -18,10 +18,9 @@ import pytest
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from tests.nettleser import chromium, kjorende_app
-from tests.planverden import FODT, PERSON
-from tests.test_nettleser_signering import Postkasse, kontroller, ny_side
+from tests.stotte.nettleser import Postkasse, kontroller, melding, ny_side
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import FODT, PERSON
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -63,18 +62,6 @@ def grunnlag(tj):
     return Grunnlag(fengsel.id, fiona.id)
 
 
-@pytest.fixture
-def server(tj, grunnlag):
-    with kjorende_app(tj) as adresse:
-        yield adresse
-
-
-@pytest.fixture
-def nettleser():
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture(autouse=True)
 def romslig_ventetid():
     """expect() venter like lenge som handlingene (20 s), så søkeindeksen og e-posten rekker
@@ -87,11 +74,6 @@ def romslig_ventetid():
 def status(side):
     """Statusfeltet i faktalisten øverst på plansiden (ansatt og portal)."""
     return side.locator("dl.nokkelinfo dt:text-is('Status') + dd")
-
-
-def melding(side, tekst: str):
-    """Statusmeldingen (flash) som inneholder `tekst`."""
-    return side.get_by_role("status").filter(has_text=tekst)
 
 
 def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag, smtp_sink):

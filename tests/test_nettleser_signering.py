@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,10 @@ import pytest
 from dokumenter.avtaler import produksjon, skriving
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import fiktivt_orgnr
-from dokumenter.infrastruktur.forsegling import Verifikasjon, verifiser
-from dokumenter.infrastruktur.smtpsink import Mottatt, SmtpSink
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from tests.nettleser import chromium, kjorende_app
-from tests.test_web import AVTALEFELT
+from tests.stotte.nettleser import Postkasse, kontroller, ny_side
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.web import AVTALEFELT
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 playwright = pytest.importorskip("playwright.sync_api")
@@ -32,18 +29,6 @@ KODE = re.compile(r"signere samarbeidsavtalen med .+ er (\d{6})\.")
 PART = "Mosjøen fengsel"
 TITTEL = f"Samarbeidsavtale med {PART}"
 KOMMENTAR = "Vi ønsker 45 dagers varsel før løslatelse."
-
-
-class Postkasse:
-    """Leser e-postene til hver adresse i rekkefølge, så en uventet e-post gir en tydelig feil."""
-
-    def __init__(self, sink: SmtpSink) -> None:
-        self.sink = sink
-        self.lest: Counter[str] = Counter()
-
-    def neste(self, til: str) -> Mottatt:
-        self.lest[til] += 1
-        return self.sink.vent_pa(til, self.lest[til], timeout=15)[self.lest[til] - 1]
 
 
 @pytest.fixture
@@ -68,24 +53,6 @@ def grunnlag(tj):
     return avtale.id
 
 
-@pytest.fixture
-def server(tj, grunnlag):
-    with kjorende_app(tj) as adresse:
-        yield adresse
-
-
-@pytest.fixture
-def nettleser():
-    with chromium() as b:
-        yield b
-
-
-def ny_side(nettleser):
-    kontekst = nettleser.new_context(accept_downloads=True, locale="nb-NO")
-    kontekst.set_default_timeout(20_000)
-    return kontekst.new_page()
-
-
 def status(side):
     """Statusfeltet i faktalisten øverst på avtalesiden (ansatt og portal)."""
     return side.locator("dl.fakta dt:text-is('Status') + dd")
@@ -97,12 +64,6 @@ def last_ned(side, lenke) -> bytes:
     fil = nedlasting.value
     assert fil.suggested_filename.endswith(".pdf"), fil.suggested_filename
     return Path(fil.path()).read_bytes()
-
-
-def kontroller(pdf: bytes, sertifikat: Path) -> Verifikasjon:
-    """`verifiser` fra testtråden, der Playwrights synkrone API har en asyncio-løkke gående
-    (forsegling.py tåler det)."""
-    return verifiser(pdf, [sertifikat])
 
 
 def byte_range(pdf: bytes) -> tuple[int, int, int, int]:

@@ -18,7 +18,7 @@ from dokumenter.models import Arkivmelding, Avtale, Journalpost, Saksmappe
 from dokumenter.noark.etterregistrering import etterregistrer
 from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import IkkeKobletJournal
-from tests.planverden import PERSON, lag_planverden
+from tests.stotte.planverden import PERSON, lag_planverden
 
 pytestmark = pytest.mark.libreoffice
 

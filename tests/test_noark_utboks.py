@@ -24,7 +24,7 @@ from dokumenter.models import Arkivmelding
 from dokumenter.noark import utboks
 from dokumenter.noark.transport import Mappetransport, lag_transport
 from dokumenter.noark.xml import FIKS_KV, FIKS_OPPRETT, XSI
-from tests.noarkverden import lag_meldinger
+from tests.stotte.noarkverden import lag_meldinger
 
 pytestmark = pytest.mark.libreoffice
 

@@ -1,5 +1,5 @@
 """Arkivuttrekket hele veien, på SQLite og PostgreSQL: demodataene og arkivverdenen
-(`tests/noarkverden.py`) eksporteres, og hver XML-fil valideres mot Arkivverkets skjemaer,
+(`tests/stotte/noarkverden.py`) eksporteres, og hver XML-fil valideres mot Arkivverkets skjemaer,
 hver sjekksum og hvert antall stemmer, skjermede planer er skjult i offentlig journal, ingen
 person står noe sted i uttrekket, og den kasserte planen er registrert uten filer. En
 endret byte, en fjernet fil eller et endret antall gjør at kontrollen feiler med navn."""
@@ -24,7 +24,7 @@ from dokumenter.noark.kodeverk import JOURNALPOSTTYPER
 from dokumenter.noark.kontroll import kontroller
 from dokumenter.noark.uttrekk import Utvalg, lag_uttrekk
 from dokumenter.noark.xml import FIKS_OPPRETT, NOARK5, NS
-from tests.noarkverden import lag_noarkverden
+from tests.stotte.noarkverden import lag_noarkverden
 
 pytestmark = pytest.mark.libreoffice
 

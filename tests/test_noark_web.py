@@ -14,9 +14,9 @@ from sqlalchemy import select
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.models import Arkivmelding, Skjermingsendring, Uttrekksjobb
 from dokumenter.noark import utboks
-from tests.conftest import PASSORD
-from tests.noarkverden import lag_meldinger
-from tests.test_web import csrf, logg_inn
+from tests.stotte.noarkverden import lag_meldinger
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.web import csrf, logg_inn
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice

@@ -23,7 +23,7 @@ from dokumenter.models import (
 from dokumenter.overgang import kartlegging, lesing, oppgaver, paminnelser, skriving, utfall
 from dokumenter.overgang.regler import MINSTELISTE, forfalte_punkter, gjeldende_fase
 from dokumenter.planer import ansvarsgruppe, avslutning, sletting
-from tests.planverden import lag_planverden
+from tests.stotte.planverden import lag_planverden
 
 pytestmark = pytest.mark.libreoffice
 

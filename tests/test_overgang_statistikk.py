@@ -18,9 +18,8 @@ from dokumenter.evaluering import skriving as evaluering
 from dokumenter.models import Avtale
 from dokumenter.overgang import kartlegging, oversikt, skriving, statistikk, utfall
 from dokumenter.planer import lagring
-from tests.conftest import PASSORD
-from tests.planverden import PERSON, lag_planverden
-from tests.test_plan_tilgangsmatrise import klient
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import PERSON, klient_for, lag_planverden
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
@@ -156,7 +155,7 @@ def test_oversikten_skjermer_en_person_alene_i_en_kategori(tj, verden):
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
     brukere.opprett_bruker(tj, "leser", "Leser", "lesetilgang", PASSORD)
     for rolle in ("koordinator", "annen_ansatt", "admin_uten_tilgang"):
-        k = klient(app, rolle)
+        k = klient_for(app, rolle)
         side = k.get("/oversikt/vanskeligstilte").get_data(as_text=True)
         assert "I fare for å miste boligen" in side and "under 5" in side
         for hemmelig in (PERSON, "Person 20", "IP-", "/planer/1"):
@@ -166,10 +165,10 @@ def test_oversikten_skjermer_en_person_alene_i_en_kategori(tj, verden):
         assert svar.mimetype == "text/csv" and not re.search(
             r"Person \d", svar.get_data(as_text=True)
         )
-    assert klient(app, "partner_medlem").get("/oversikt/vanskeligstilte").status_code == 403
+    assert klient_for(app, "partner_medlem").get("/oversikt/vanskeligstilte").status_code == 403
     assert app.test_client().get("/oversikt/vanskeligstilte").status_code == 302
     # Forsiden har § 10-tallene for alle avtaler, skjermet, uten personer.
-    forside = klient(app, "annen_ansatt").get("/").get_data(as_text=True)
+    forside = klient_for(app, "annen_ansatt").get("/").get_data(as_text=True)
     assert "Fra institusjon til bolig siste 12 måneder" in forside
     assert "Endte i midlertidig botilbud" in forside and not re.search(r"Person \d", forside)
     assert koord  # koordinatoren finnes

@@ -1,43 +1,22 @@
-"""Malen for overgangsskjemaet: bygget av skriptet, i samsvar med manifestet, og utfylt med
-alle delene (plikter, kontakter, avtaler, oppgaver, inventar og signaturlinjer)."""
+"""Malen for overgangsskjemaet utfylt med alle delene (plikter, kontakter, avtaler, oppgaver,
+inventar og signaturlinjer). Malsjekken og «bygget av skriptet» står i test_maler.py, for hver
+mal."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from datetime import date
 
-import pytest
 from docx import Document
 
-from dokumenter.felles.innstillinger import REPO_ROT
-from dokumenter.infrastruktur.maler import les_mal, sjekk
-from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
+from tests.stotte.maler import fyll_ut
 
-
-@pytest.fixture(scope="module")
-def mal():
-    return les_mal(REPO_ROT / "maler", "overgangsskjema")
-
-
-def test_malsjekken_finner_ingen_feil():
-    assert sjekk(REPO_ROT / "maler", "overgangsskjema") == []
-
-
-def test_malfilen_er_bygget_av_skriptet(tmp_path):
-    spec = importlib.util.spec_from_file_location(
-        "bygg_overgangsskjema", REPO_ROT / "tools" / "bygg_overgangsskjema.py"
-    )
-    modul = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(modul)
-    modul.lagre(modul.bygg(), tmp_path / "ut.docx")
-    assert (tmp_path / "ut.docx").read_bytes() == (
-        REPO_ROT / "maler" / "overgangsskjema.docx"
-    ).read_bytes(), "maler/overgangsskjema.docx er utdatert: kjør tools/bygg_overgangsskjema.py"
+MAL = "overgangsskjema"
 
 
 def test_utfylt_skjema_har_alle_delene(mal):
-    verdier = mal.valider(
+    data = fyll_ut(
+        mal,
         {
             "kommune_navn": "Rana kommune",
             "plan_nummer": "IP-2026-001",
@@ -59,11 +38,10 @@ def test_utfylt_skjema_har_alle_delene(mal):
             "avtaler": [],
             "inventar": [{"gjenstand": "Seng", "antall": "1", "tilstand": "God"}],
             "tilstand": "Pent",
-        }
+        },
+        date(2027, 1, 4),
     )
-    part = PartData("Bodø fengsel", "fengsel", "fengsel", "974760673", "Bodø")
-    ctx = kontekst(mal, part, verdier, mal.variant_for("fengsel"), date(2027, 1, 4))
-    doc = Document(io.BytesIO(render_docx(mal, ctx)))
+    doc = Document(io.BytesIO(data))
     tekst = "\n".join(p.text for p in doc.paragraphs)
     celler = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Ola & <Nordmann>" in celler

@@ -12,7 +12,6 @@ relasjonene over).
 from __future__ import annotations
 
 import logging
-import re
 
 import pytest
 from sqlalchemy import select
@@ -22,8 +21,8 @@ from dokumenter.drift import arkivdrift
 from dokumenter.models import Ansvarsgruppemedlem, Bruker, Overgangsoppgave, Plan, Plandokument
 from dokumenter.overgang import skriving as overgang
 from dokumenter.planer import ansvarsgruppe, lesing
-from tests.conftest import PASSORD
-from tests.planverden import KJENNEORD, PERSON, RELASJONER, lag_planverden
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import KJENNEORD, PERSON, RELASJONER, klient_for, lag_planverden
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
@@ -50,8 +49,8 @@ ENDRING = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def verden(tj):
+def lag_verden(tj):
+    """Planverdenen, en ekstra ansatt med tilgang og id-ene rutene prøves med."""
     v = lag_planverden(tj)
     koord = v.brukere["koordinator"]
     ekstra = brukere.opprett_bruker(tj, "ekstra", "Ekstra Ansatt", "saksbehandler", PASSORD)
@@ -87,18 +86,15 @@ def verden(tj):
     return v
 
 
-def klient(app, rolle):
-    k = app.test_client()
-    if rolle == "anonym":
-        return k
-    partner = rolle.startswith("partner_")
-    side = "/portal/logg-inn" if partner else "/logg-inn"
-    data = {"brukernavn": RELASJONER[rolle], "passord": PASSORD}
-    if m := re.search(r'name="csrf_token"[^>]*value="([^"]+)"', k.get(side).get_data(as_text=True)):
-        data["csrf_token"] = m.group(1)
-    svar = k.post(side, data=data)
-    assert svar.status_code == 302, (rolle, svar.status_code)
-    return k
+@pytest.fixture
+def oppskrift():
+    """Verdenen bygges én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_verden
+
+
+@pytest.fixture
+def verden(forberedt):
+    return forberedt
 
 
 def forventet(endepunkt: str, rolle: str) -> set[int] | str:
@@ -119,7 +115,7 @@ def forventet(endepunkt: str, rolle: str) -> set[int] | str:
 def test_hver_planrute_for_hver_rolle_og_relasjon(tj, verden, caplog):
     caplog.set_level(logging.DEBUG)
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
-    klienter = {rolle: klient(app, rolle) for rolle in ROLLER}
+    klienter = {rolle: klient_for(app, rolle) for rolle in ROLLER}
     regler = [
         r
         for r in app.url_map.iter_rules()
@@ -166,7 +162,7 @@ def test_sok_over_http_viser_planen_bare_med_tilgang(tj, verden):
         ("admin_uten_tilgang", 0),
         ("annen_ansatt", 0),
     ):
-        k = klient(app, rolle)
+        k = klient_for(app, rolle)
         svar = k.get(f"/api/sok?q={KJENNEORD}")
         assert svar.status_code == 200
         assert svar.get_json()["totalt"] == antall, rolle
@@ -176,15 +172,15 @@ def test_sok_over_http_viser_planen_bare_med_tilgang(tj, verden):
             assert svar.get_json()["treff"] == []
             assert all(v["antall"] == 0 for f in svar.get_json()["fasetter"].values() for v in f)
     # Planlisten viser bare planene brukeren har tilgang til.
-    assert PERSON in klient(app, "koordinator").get("/planer/").get_data(as_text=True)
+    assert PERSON in klient_for(app, "koordinator").get("/planer/").get_data(as_text=True)
     for rolle in ("admin_uten_tilgang", "annen_ansatt"):
-        side = klient(app, rolle).get("/planer/").get_data(as_text=True)
+        side = klient_for(app, rolle).get("/planer/").get_data(as_text=True)
         assert PERSON not in side and verden.nummer not in side
-    portal = klient(app, "partner_samme_inst").get("/portal/planer/").get_data(as_text=True)
+    portal = klient_for(app, "partner_samme_inst").get("/portal/planer/").get_data(as_text=True)
     assert PERSON not in portal
-    assert PERSON in klient(app, "partner_medlem").get("/portal/planer/").get_data(as_text=True)
+    assert PERSON in klient_for(app, "partner_medlem").get("/portal/planer/").get_data(as_text=True)
     # Avtalesiden viser et tall, ikke hvem.
-    side = klient(app, "admin_uten_tilgang").get(f"/avtaler/{verden.avtale_id}")
+    side = klient_for(app, "admin_uten_tilgang").get(f"/avtaler/{verden.avtale_id}")
     tekst = side.get_data(as_text=True)
     assert "1 individuell plan er laget under denne avtalen" in tekst
     assert PERSON not in tekst and verden.nummer not in tekst
@@ -218,7 +214,7 @@ def test_feil_nokkel_gir_tydelig_melding_og_ingen_data(tj, verden):
     from dokumenter.infrastruktur.kryptering import Chiffer
 
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
-    k = klient(app, "koordinator")
+    k = klient_for(app, "koordinator")
     tj._chiffer = Chiffer([Fernet.generate_key().decode()])  # en annen nøkkel enn dataene har
     svar = k.get(f"/planer/{verden.plan_id}")
     tekst = svar.get_data(as_text=True)
@@ -234,7 +230,7 @@ def test_id_fra_en_plan_virker_ikke_under_en_annen(tj, verden):
     """Koordinatoren for plan A kan ikke bruke A sine id-er under plan B (som hen ikke har
     tilgang til), og heller ikke B sin id med A sine dokumenter."""
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
-    k = klient(app, "koordinator")
+    k = klient_for(app, "koordinator")
     b, ider = verden.annen_plan_id, verden.ider
     for metode, url in (
         ("GET", f"/planer/{b}"),

@@ -34,8 +34,8 @@ from dokumenter.planer.tilgang import grunnlag, synlige_plan_ider
 from dokumenter.sider import sok as sok_sporring
 from dokumenter.signering.runder import Signatarvalg
 from dokumenter.sok import indeksering
-from tests.conftest import PASSORD
-from tests.planverden import FODT, KJENNEORD, PERSON, SAMTYKKE, innhold, lag_planverden
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import FODT, KJENNEORD, PERSON, SAMTYKKE, innhold, lag_planverden
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://localhost"  # nettadressen i testenes innstillinger
@@ -43,8 +43,14 @@ KAN_LESE = {"koordinator", "medlem", "tilgang", "partner_medlem"}
 
 
 @pytest.fixture
-def verden(tj):
-    return lag_planverden(tj)
+def oppskrift():
+    """Planverdenen bygges én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_planverden
+
+
+@pytest.fixture
+def verden(forberedt):
+    return forberedt
 
 
 def sjekkpunkt(tj):

@@ -1,4 +1,5 @@
-"""Den kastbare PostgreSQL-en (tests/postgres.py): start, egne databaser, migreringer og en rad."""
+"""Den kastbare PostgreSQL-en (tests/stotte/postgres.py): start, egne databaser, migreringer
+og en rad."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dokumenter.infrastruktur.db import alembic_config, oppgrader
 from dokumenter.models import Part
 from dokumenter.parter.skriving import opprett_part
 from dokumenter.tjenester import apne
-from tests.postgres import start_postgres
+from tests.stotte.postgres import start_postgres
 
 PART = {
     "navn": "Bodø fengsel",

@@ -13,8 +13,6 @@ from lxml import etree
 
 from dokumenter.avtaler import produksjon as avtaler
 from dokumenter.cli.demo import AVTALEFELT
-from dokumenter.felles.innstillinger import REPO_ROT
-from dokumenter.infrastruktur.maler import les_mal
 from dokumenter.infrastruktur.redline import sammenligning_docx
 from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
 from dokumenter.infrastruktur.sammenligning import (
@@ -27,11 +25,7 @@ from dokumenter.infrastruktur.sammenligning import (
 
 SAERLIG = "Partene møtes hver mandag. Kommunen & fengselet deler kostnaden <50/50>."
 FIENTLIG = "Tillegg & <b>fet</b> \x07 «slutt»"
-
-
-@pytest.fixture(scope="module")
-def mal():
-    return les_mal(REPO_ROT / "maler", avtaler.MAL)
+MAL = avtaler.MAL
 
 
 @pytest.fixture(scope="module")

@@ -10,20 +10,22 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from dokumenter.avtaler import livslop, portal, produksjon, signering, skriving
+from dokumenter.avtaler import livslop, portal, signering, skriving
 from dokumenter.avtaler.livslop import UlovligOvergang
 from dokumenter.brukere import innlogging, invitasjoner, kontoer
-from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.felles import frister
 from dokumenter.felles.feil import ForMangeForsok, IkkeFunnet, Valideringsfeil
 from dokumenter.felles.tid import naa
 from dokumenter.infrastruktur import forsegling
 from dokumenter.models import (
     Avtale,
+    Bruker,
     Engangskode,
     Hendelse,
     Kommentar,
     Kontaktperson,
+    Part,
     Signatar,
     Signeringsrunde,
     SignertKopi,
@@ -31,13 +33,11 @@ from dokumenter.models import (
 from dokumenter.parter import skriving as parter
 from dokumenter.signering import skannet
 from dokumenter.signering.runder import Signatarvalg
+from tests.stotte.avtaler import avtalefelt
+from tests.stotte.oppsett import hent, hent_bruker, lag_saksbehandler
 
 pytestmark = pytest.mark.libreoffice
 NETT = "http://localhost"  # nettadressen i testenes innstillinger
-
-
-def felt(tj, **endring):
-    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT, **endring}
 
 
 def tell(tj, modell):
@@ -50,9 +50,9 @@ def status(tj, avtale_id):
         return s.get(Avtale, avtale_id).status
 
 
-@pytest.fixture
-def oppsett(tj, saksbehandler):
+def lag_oppsett(tj):
     """To institusjoner med hver sin partnerbruker; avtale med Bodø fengsel i utkast."""
+    saksbehandler = lag_saksbehandler(tj)
     bodo = parter.opprett_part(
         tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": fiktivt_orgnr(1)}
     )
@@ -65,15 +65,36 @@ def oppsett(tj, saksbehandler):
     )
     with tj.transaksjon() as s:  # saksbehandleren trenger e-post for varsler
         s.get(type(saksbehandler), saksbehandler.id).epost = "kari@kommune.example.no"
-    saksbehandler.epost = "kari@kommune.example.no"
     a = kontoer.opprett_partnerbruker(
         tj, bodo.id, "Kåre Ødegård", "kare@bodo.example.no", "passord-12345"
     )
     b = kontoer.opprett_partnerbruker(
         tj, klinikk.id, "Berit Klinikk", "berit@klinikk.example.no", "passord-12345"
     )
-    avtale = skriving.opprett_utkast(tj, bodo.id, felt(tj), saksbehandler.id, fra="test")
-    return avtale, a, b, klinikk
+    avtale = skriving.opprett_utkast(tj, bodo.id, avtalefelt(tj), saksbehandler.id, fra="test")
+    return avtale.id, a.id, b.id, klinikk.id
+
+
+@pytest.fixture
+def oppskrift():
+    """Byggingen over kjøres én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_oppsett
+
+
+@pytest.fixture
+def saksbehandler(tj):
+    return hent_bruker(tj, "kari")
+
+
+@pytest.fixture
+def oppsett(tj, forberedt):
+    avtale, a, b, klinikk = forberedt
+    return (
+        hent(tj, Avtale, avtale),
+        hent(tj, Bruker, a),
+        hent(tj, Bruker, b),
+        hent(tj, Part, klinikk),
+    )
 
 
 def kode_fra(smtp_sink, til):
@@ -187,7 +208,7 @@ def test_endring_under_signering_trekker_runden(tj, oppsett, saksbehandler, smtp
     avtale, partner, _, _ = oppsett
     runde, _ = start(tj, avtale, saksbehandler, partner)
     signer_med_kode(tj, smtp_sink, avtale.id, saksbehandler)
-    skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.lagre_versjon(tj, avtale.id, avtalefelt(tj, varslingsfrist_dager=45), saksbehandler.id)
     with tj.sesjoner() as s:
         assert s.get(Signeringsrunde, runde.id).status == "trukket"
         assert s.get(Avtale, avtale.id).status == "utkast"
@@ -308,11 +329,13 @@ def test_skannet_kopi_sjekkes_og_gir_inngatt(tj, oppsett, saksbehandler):
         neste = s.get(Avtale, avtale.id).neste_evaluering
     assert neste == frister.neste_evaluering(date.today(), 12) and neste.month == 12
     with pytest.raises(Valideringsfeil, match="kan ikke endres"):
-        skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+        skriving.lagre_versjon(
+            tj, avtale.id, avtalefelt(tj, varslingsfrist_dager=45), saksbehandler.id
+        )
     skriving.sett_status(tj, avtale.id, "til_revisjon", saksbehandler.id)
     skriving.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)  # revisjon avbrutt
     skriving.sett_status(tj, avtale.id, "til_revisjon", saksbehandler.id)
-    skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.lagre_versjon(tj, avtale.id, avtalefelt(tj, varslingsfrist_dager=45), saksbehandler.id)
     with pytest.raises(UlovligOvergang):  # versjon 2 er ikke signert
         skriving.sett_status(tj, avtale.id, "inngaatt", saksbehandler.id)
 
@@ -341,7 +364,7 @@ def test_partner_ser_bare_det_som_er_sendt_til_egen_institusjon(tj, oppsett, sak
         with pytest.raises(IkkeFunnet):
             kall()
     # En eldre versjons PDF er heller ikke å få, selv for riktig institusjon.
-    skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.lagre_versjon(tj, avtale.id, avtalefelt(tj, varslingsfrist_dager=45), saksbehandler.id)
     with pytest.raises(IkkeFunnet):
         portal.les_pdf(tj, vist.pdf_id, partner.part_id, partner.id)
     assert tell(tj, Kommentar) == 1

@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 import pytest
 
 from arkiv.sok.indeks import Felt, Indeksdokument, IndeksFeil, Skjemadefinisjon, Sokeindeks
-from dokumenter.avtaler import produksjon, skriving
-from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.avtaler import skriving
+from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.parter import skriving as parter
 from dokumenter.sider import sok as sok_sporring
 from dokumenter.sok import indeksering, journal
 from dokumenter.sok.skjema import SOKESKJEMA, domenefelt
+from tests.stotte.avtaler import avtalefelt
 
 DOMENEFELT = ("part", "partstype", "sektor", "status", "ansvarlig")
 
@@ -170,10 +171,6 @@ def test_flere_prosesser_skriver_samtidig_uten_laasefeil_eller_tap(indeks):
 # --- gjennom brukstilfellene, med ekte avtaler -------------------------------------------
 
 
-def felt(tj, **endring):
-    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT, **endring}
-
-
 @pytest.fixture
 def to_avtaler(tj, saksbehandler):
     fengsel = parter.opprett_part(
@@ -183,8 +180,8 @@ def to_avtaler(tj, saksbehandler):
         tj,
         {"navn": "Nordlandsklinikken", "type": "behandlingsinstitusjon", "orgnr": fiktivt_orgnr(2)},
     )
-    a = skriving.opprett_utkast(tj, fengsel.id, felt(tj), saksbehandler.id)
-    b = skriving.opprett_utkast(tj, klinikk.id, felt(tj), saksbehandler.id)
+    a = skriving.opprett_utkast(tj, fengsel.id, avtalefelt(tj), saksbehandler.id)
+    b = skriving.opprett_utkast(tj, klinikk.id, avtalefelt(tj), saksbehandler.id)
     return a, b
 
 
@@ -196,7 +193,7 @@ def test_versjoner_indekseres_i_samme_brukstilfelle(tj, saksbehandler, to_avtale
     assert [t.objekt_id for t in sok_sporring.sok(tj, "utskrivningen", "lesetilgang").treff] == [
         b.id
     ]
-    skriving.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=45), saksbehandler.id)
+    skriving.lagre_versjon(tj, a.id, avtalefelt(tj, varslingsfrist_dager=45), saksbehandler.id)
     skriving.sett_status(tj, a.id, "til_gjennomgang", saksbehandler.id)
     r = sok_sporring.sok(tj, "løslatelse", "saksbehandler")
     assert [(t.versjon, t.felt["status"]) for t in r.treff] == [(2, "til_gjennomgang")]
@@ -216,7 +213,9 @@ def test_last_indeks_lagrer_versjonen_jobben_venter_og_cron_tar_den_inn(
     a, _ = to_avtaler
     with tj.indeks.skrivelas(ventetid=0):  # en annen prosess skriver (eller bytter generasjon)
         t0 = time.monotonic()
-        v = skriving.lagre_versjon(tj, a.id, felt(tj, varslingsfrist_dager=60), saksbehandler.id)
+        v = skriving.lagre_versjon(
+            tj, a.id, avtalefelt(tj, varslingsfrist_dager=60), saksbehandler.id
+        )
         assert time.monotonic() - t0 < indeksering.VENTETID + 3  # ingen venter i 60 s
     assert v.nummer == 2
     assert journal.status(tj).ventende == 1  # står i journalen, ikke tapt

@@ -15,10 +15,9 @@ from sqlalchemy import event
 from dokumenter.infrastruktur import kryptering
 from dokumenter.noark import koble_til
 from dokumenter.tjenester import Tjenester, apne
-from tests.conftest import lag_innstillinger
-from tests.test_web import logg_inn
-from tests.test_web_signering import portal_inn
-from tests.ytelsesverden import PARTNER, PARTNERPASSORD, Verden, lag_verden
+from tests.stotte.oppsett import lag_innstillinger
+from tests.stotte.web import logg_inn, portal_inn
+from tests.stotte.ytelsesverden import PARTNER, PARTNERPASSORD, Verden, lag_verden
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice

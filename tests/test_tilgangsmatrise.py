@@ -15,16 +15,17 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from dokumenter.avtaler import produksjon, signering, skriving
+from dokumenter.avtaler import signering, skriving
 from dokumenter.avvik import lesing
 from dokumenter.avvik import skriving as avvik_skriving
 from dokumenter.avvik.regler import Melder
 from dokumenter.brukere import kontoer as brukere
-from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
+from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.evaluering import skriving as evaluering
 from dokumenter.models import Avtale, Bruker
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
+from tests.stotte.avtaler import avtalefelt
+from tests.stotte.oppsett import PASSORD
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
@@ -52,12 +53,7 @@ ANSATTE = ("admin", "saksbehandler", "lesetilgang")
 ROLLER = ("anonym", "partner_a", "partner_b", *ANSATTE)
 
 
-def felt(tj):
-    return {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
-
-
-@pytest.fixture
-def verden(tj):
+def lag_verden(tj):
     """To institusjoner med hver sin partnerbruker, hver med én avtale til gjennomgang og én
     inngått (skannet kopi), og én ansatt per rolle."""
     for rolle in ANSATTE:
@@ -78,9 +74,9 @@ def verden(tj):
             },
         )
         brukere.opprett_partnerbruker(tj, part.id, f"Partner {navn}", epost, PASSORD)
-        til_gjennomgang = skriving.opprett_utkast(tj, part.id, felt(tj), leder.id)
+        til_gjennomgang = skriving.opprett_utkast(tj, part.id, avtalefelt(tj), leder.id)
         skriving.sett_status(tj, til_gjennomgang.id, "til_gjennomgang", leder.id)
-        inngatt = skriving.opprett_utkast(tj, part.id, felt(tj), leder.id)
+        inngatt = skriving.opprett_utkast(tj, part.id, avtalefelt(tj), leder.id)
         with tj.sesjoner() as s:
             a = s.get(Avtale, til_gjennomgang.id)
             pdf = a.siste_versjon.dokument("pdf")
@@ -136,6 +132,17 @@ def verden(tj):
             "samtykke_id": 999,
         }
     return ider
+
+
+@pytest.fixture
+def oppskrift():
+    """Verdenen bygges én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_verden
+
+
+@pytest.fixture
+def verden(forberedt):
+    return forberedt
 
 
 def klient(app, rolle):

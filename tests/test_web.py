@@ -12,76 +12,10 @@ from sqlalchemy import func, select
 
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.models import Avtale, AvtaleVersjon, Part
-from tests.conftest import PASSORD, filer_i_arkivet
-from web import create_app
+from tests.stotte.oppsett import PASSORD, filer_i_arkivet
+from tests.stotte.web import AVTALEFELT, csrf, logg_inn, ny_part, part_id, post_skjema
 
 ORGNR = "974760673"
-
-
-@pytest.fixture
-def app(tj):
-    return create_app(tj, TESTING=True)
-
-
-@pytest.fixture
-def klient(app, saksbehandler):
-    k = app.test_client()
-    logg_inn(k, "kari")
-    return k
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def logg_inn(k, brukernavn, passord=PASSORD):
-    side = k.get("/logg-inn").get_data(as_text=True)
-    return k.post(
-        "/logg-inn",
-        data={"brukernavn": brukernavn, "passord": passord, "csrf_token": csrf(side)},
-        follow_redirects=True,
-    )
-
-
-def post_skjema(k, url, data, follow_redirects=True):
-    side = k.get(url).get_data(as_text=True)
-    return k.post(url, data={**data, "csrf_token": csrf(side)}, follow_redirects=follow_redirects)
-
-
-def ny_part(k, **endring):
-    data = {
-        "navn": "Bodø fengsel",
-        "type": "fengsel",
-        "orgnr": "974 760 673",
-        "adresse": "Bodø",
-        "kontaktpersoner-0-navn": "Åse Ødegård",
-        "kontaktpersoner-0-rolle": "Sosialkonsulent",
-        "kontaktpersoner-0-epost": "ase@example.no",
-        "kontaktpersoner-0-telefon": "900 00 001",
-        **endring,
-    }
-    return post_skjema(k, "/parter/ny", data)
-
-
-AVTALEFELT = {
-    "kommune_navn": "Rana kommune",
-    "kommune_enhet": "Rustjenesten",
-    "kommune_adresse": "",
-    "kommune_kontakt_navn": "Kari Fjellheim",
-    "kommune_kontakt_telefon": "75 14 50 00",
-    "kommune_kontakt_epost": "rus@example.no",
-    "varslingsfrist_dager": "30",
-    "avvik_svarfrist_dager": "28",
-    "gyldig_fra": "2007-06-01",
-    "oppsigelsestid_maaneder": "3",
-    "evaluering_maaned": "desember",
-    "saerlige_bestemmelser": "",
-}
-
-
-def part_id(tj, navn="Bodø fengsel"):
-    with tj.sesjoner() as s:
-        return s.scalar(select(Part.id).where(Part.navn == navn))
 
 
 def antall(tj, modell):

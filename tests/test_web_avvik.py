@@ -12,17 +12,16 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
-from dokumenter.avtaler import produksjon, signering, skriving
+from dokumenter.avtaler import produksjon, skriving
 from dokumenter.avvik import lesing
 from dokumenter.avvik import skriving as avvik_skriving
 from dokumenter.avvik.regler import Melder
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import AVTALEFELT
 from dokumenter.models import Avtale, Avvik, Evaluering
-from tests.conftest import PASSORD
-from tests.test_web import csrf, logg_inn
-from tests.test_web_signering import lag_part, portal_inn
-from web import create_app
+from tests.stotte.avtaler import inngatt_avtale
+from tests.stotte.oppsett import PASSORD, hent_bruker
+from tests.stotte.web import PARTNERPASSORD, csrf, html, innlogget, lag_part, portal_inn, post
 
 pytestmark = pytest.mark.libreoffice
 
@@ -32,23 +31,7 @@ ANNE = "a@bodo.example"
 BJORN = "b@mo.example"
 
 
-@pytest.fixture
-def app(tj):
-    return create_app(tj, TESTING=True)
-
-
-def inngatt_avtale(tj, part_id: int, ansvarlig_id: int) -> int:
-    """En avtale fra mønsteravtalen, gjort «inngått» med en skannet kopi."""
-    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
-    avtale = skriving.opprett_utkast(tj, part_id, felt, ansvarlig_id)
-    with tj.sesjoner() as s:
-        pdf = tj.lager.les(s.get(Avtale, avtale.id).siste_versjon.dokument("pdf").sha256)
-    signering.last_opp_signert(tj, avtale.id, pdf, ansvarlig_id)
-    return avtale.id
-
-
-@pytest.fixture
-def verden(tj):
+def lag_verden(tj):
     """Kari (saksbehandler), Lesa (lesetilgang), Bodø og Mo med hver sin partnerbruker, og en
     inngått avtale med Bodø som Kari er ansvarlig for."""
     kari = brukere.opprett_bruker(
@@ -57,25 +40,20 @@ def verden(tj):
     brukere.opprett_bruker(tj, "lesa", "Lesa Leser", "lesetilgang", PASSORD)
     bodo = lag_part(tj, "Bodø fengsel", 1, ANNE)
     mo = lag_part(tj, "Mo fengsel", 2, BJORN)
-    brukere.opprett_partnerbruker(tj, bodo, "Anne Bodø", ANNE, "partnerpassord-1")
-    brukere.opprett_partnerbruker(tj, mo, "Bjørn Mo", BJORN, "partnerpassord-1")
-    return {"kari": kari, "bodo": bodo, "mo": mo, "aid": inngatt_avtale(tj, bodo, kari.id)}
+    brukere.opprett_partnerbruker(tj, bodo, "Anne Bodø", ANNE, PARTNERPASSORD)
+    brukere.opprett_partnerbruker(tj, mo, "Bjørn Mo", BJORN, PARTNERPASSORD)
+    return {"kari": kari.id, "bodo": bodo, "mo": mo, "aid": inngatt_avtale(tj, bodo, kari.id)}
 
 
-def ansatt(app, brukernavn: str):
-    k = app.test_client()
-    logg_inn(k, brukernavn)
-    return k
+@pytest.fixture
+def oppskrift():
+    """Byggingen over kjøres én gang per kjøring; hver test får en kopi (conftest.py)."""
+    return lag_verden
 
 
-def post(k, side: str, url: str, data: dict, **kw):
-    """Post et skjema med CSRF-nøkkelen fra siden det står på."""
-    t = csrf(k.get(side).get_data(as_text=True))
-    return k.post(url, data={**data, "csrf_token": t}, **kw)
-
-
-def html(svar) -> str:
-    return svar.get_data(as_text=True)
+@pytest.fixture
+def verden(tj, forberedt):
+    return {**forberedt, "kari": hent_bruker(tj, "kari")}
 
 
 def avviksdata(**endring) -> dict:
@@ -108,7 +86,7 @@ def hent(tj, avvik_id: int) -> Avvik:
 
 def test_kommunen_melder_parten_svarer_i_portalen_kommunen_lukker(app, tj, verden, smtp_sink):
     aid = verden["aid"]
-    kari = ansatt(app, "kari")
+    kari = innlogget(app, "kari")
 
     side = html(kari.get(f"/avtaler/{aid}"))
     assert 'aria-labelledby="avvik"' in side and "Ingen avvik er meldt." in side
@@ -241,7 +219,7 @@ def test_parten_melder_i_portalen_og_kommunen_svarer(app, tj, verden, smtp_sink)
     assert f"http://localhost/avvik/{avvik_id}" in smtp_sink.vent_pa(KARI)[0].tekst
     assert "Svar på avviket" not in side  # parten svarer ikke på sitt eget avvik
 
-    kari = ansatt(app, "kari")
+    kari = innlogget(app, "kari")
     side = html(kari.get(f"/avvik/{avvik_id}"))
     assert "Svar på avviket" in side and "Lukk avviket" not in side
     svar = post(
@@ -260,7 +238,7 @@ def test_lesetilgang_ser_men_far_403_pa_alt_som_endrer(app, tj, verden):
     aid = verden["aid"]
     kari_melder = Melder(verden["kari"].id, "saksbehandler")
     a = avvik_skriving.registrer(tj, aid, avviksdata(), kari_melder)
-    lesa = ansatt(app, "lesa")
+    lesa = innlogget(app, "lesa")
     assert a.nummer in html(lesa.get("/avvik/"))
     side = html(lesa.get(f"/avvik/{a.id}"))
     assert a.nummer in side and PERSONREF not in side  # bare for skrivetilgang
@@ -286,7 +264,7 @@ def test_nye_ruter_nekter_feil_side(app, tj, verden):
     aid = verden["aid"]
     a = avvik_skriving.registrer(tj, aid, avviksdata(), Melder(verden["kari"].id, "saksbehandler"))
     anne, _ = portal_inn(app, ANNE)
-    kari = ansatt(app, "kari")
+    kari = innlogget(app, "kari")
     for url in (
         "/avvik/",
         f"/avvik/{a.id}",
@@ -366,7 +344,7 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
             .values(neste_evaluering=date.today() + timedelta(days=30))
         )
 
-    kari = ansatt(app, "kari")
+    kari = innlogget(app, "kari")
     side = html(kari.get("/"))
     tall = {
         tekst.strip(): int(n)
@@ -428,7 +406,7 @@ def test_moteinnkalling_og_kalenderabonnement(app, tj, verden):
     with tj.sesjoner() as s:
         neste = s.get(Avtale, aid).neste_evaluering
     assert neste is not None  # satt da avtalen ble inngått
-    kari = ansatt(app, "kari")
+    kari = innlogget(app, "kari")
     side = html(kari.get(f"/avtaler/{aid}"))
     assert "Last ned møteinnkalling (.ics)" in side
     ics = kari.get(f"/avtaler/{aid}/evaluering.ics")
@@ -464,7 +442,7 @@ def test_evaluering_som_revideres_gir_versjon_n_pluss_1(app, tj, verden):
     a = avvik_skriving.registrer(
         tj, aid, avviksdata(hendelsesdato=date.today().isoformat()), kommune
     )
-    kari = ansatt(app, "kari")
+    kari = innlogget(app, "kari")
     side = html(kari.get(f"/avtaler/{aid}"))
     assert (
         f'href="/avtaler/{aid}/evaluering/ny"' in side and "Avtalen er ikke evaluert ennå." in side

@@ -13,8 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from dokumenter.models import Journalpost
-from tests.planverden import PERSON, lag_planverden
-from tests.test_plan_tilgangsmatrise import klient
+from tests.stotte.planverden import PERSON, klient_for, lag_planverden
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.libreoffice
 def test_overgang_med_skjema_og_skannet_kopi(tj):
     v = lag_planverden(tj)
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
-    k = klient(app, "koordinator")
+    k = klient_for(app, "koordinator")
     side = f"/planer/{v.plan_id}/overgang"
     assert "Start overgangen" in k.get(side).get_data(as_text=True)
     assert k.post(side + "/start").status_code == 302
@@ -79,7 +78,7 @@ def test_overgang_med_skjema_og_skannet_kopi(tj):
     )
 
     # Revisoren har lesetilgang: ser siden, men ingen knapper; endringer gir 403.
-    leser = klient(app, "tilgang")
+    leser = klient_for(app, "tilgang")
     html = leser.get(side).get_data(as_text=True)
     assert "Storgata 1" in html and "Registrer møtet" not in html and "disabled" in html
     assert leser.post(side + "/moter", data={}).status_code == 403

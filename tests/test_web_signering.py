@@ -13,21 +13,24 @@ from sqlalchemy import select
 
 from dokumenter.avtaler import produksjon, signering, skriving
 from dokumenter.brukere import kontoer as brukere
-from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.models import Avtale, Bruker, Kommentar, Kontaktperson, SignertKopi
-from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from tests.test_web import AVTALEFELT, csrf, logg_inn, ny_part, part_id, post_skjema
-from web import create_app
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.web import (
+    AVTALEFELT,
+    PARTNERPASSORD,
+    csrf,
+    innlogget,
+    lag_part,
+    logg_inn,
+    ny_part,
+    part_id,
+    portal_inn,
+    post_skjema,
+    token,
+)
 
-PARTNERPASSORD = "partnerpassord-1"
 KODE = re.compile(r"signere samarbeidsavtalen med .+ er (\d{6})\.")
 LENKE = re.compile(r"http://localhost/portal/invitasjon/\S+")
-
-
-@pytest.fixture
-def app(tj):
-    return create_app(tj, TESTING=True)
 
 
 @pytest.fixture
@@ -40,22 +43,7 @@ def kari(tj):
 
 @pytest.fixture
 def ansatt(app, kari):
-    k = app.test_client()
-    logg_inn(k, "kari")
-    return k
-
-
-def lag_part(tj, navn: str, nr: int, epost: str) -> int:
-    part = parter.opprett_part(
-        tj,
-        {
-            "navn": navn,
-            "type": "fengsel",
-            "orgnr": fiktivt_orgnr(nr),
-            "kontaktpersoner": [{"navn": f"Kontakt {navn}", "rolle": "Leder", "epost": epost}],
-        },
-    )
-    return part.id
+    return innlogget(app, "kari")
 
 
 @pytest.fixture
@@ -66,17 +54,6 @@ def to_parter(tj):
     brukere.opprett_partnerbruker(tj, a, "Anne Bodø", "a@bodo.example", PARTNERPASSORD)
     brukere.opprett_partnerbruker(tj, b, "Bjørn Mo", "b@mo.example", PARTNERPASSORD)
     return a, b
-
-
-def portal_inn(app, epost: str, passord: str = PARTNERPASSORD, url: str = "/portal/logg-inn"):
-    k = app.test_client()
-    side = k.get(url).get_data(as_text=True)
-    svar = k.post(url, data={"brukernavn": epost, "passord": passord, "csrf_token": csrf(side)})
-    return k, svar
-
-
-def token(k, url: str = "/portal/") -> str:
-    return csrf(k.get(url).get_data(as_text=True))
 
 
 def bruker_id(tj, brukernavn: str) -> int:

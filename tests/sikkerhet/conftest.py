@@ -1,5 +1,6 @@
-"""Felles for sikkerhetstestene: appen, én ansatt, én administrator, én partnerbruker og
-innlogging gjennom de ekte skjemaene (med CSRF) fra en valgt adresse."""
+"""Felles for sikkerhetstestene: én ansatt, én administrator, én partnerbruker og innlogging
+gjennom de ekte skjemaene (med CSRF) fra en valgt adresse. Appen (`app`) kommer fra
+tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -19,16 +20,10 @@ from dokumenter.brukere import kontoer
 from dokumenter.cli.demo import fiktivt_orgnr
 from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
-from web import create_app
+from tests.stotte.oppsett import PASSORD
 
 PARTNER = "anne@bodo.example.no"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-@pytest.fixture
-def app(tj):
-    return create_app(tj, TESTING=True)
 
 
 @pytest.fixture

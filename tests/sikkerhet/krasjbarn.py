@@ -39,7 +39,7 @@ BARN = textwrap.dedent(
     from dokumenter.avtaler import produksjon, skriving
     from dokumenter.cli.demo import AVTALEFELT
     from dokumenter.tjenester import apne
-    from tests.conftest import lag_innstillinger
+    from tests.stotte.oppsett import lag_innstillinger
     from tests.sikkerhet.krasjbarn import StubbKonverterer
 
     tj = apne(lag_innstillinger(Path(sys.argv[1])))

@@ -20,8 +20,8 @@ from dokumenter.models import Engangskode, Hendelse, Planlogg, Signeringsrunde
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.koder import FEIL_KODER_PER_RUNDE, KODE_MAKS_FORSOK, KODER_PER_DOGN
 from dokumenter.signering.runder import Signatarvalg
-from tests.conftest import PASSORD
-from tests.planverden import RELASJONER, lag_planverden
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import RELASJONER, lag_planverden
 
 KODE = re.compile(r"er (\d{6})\.")
 

@@ -14,7 +14,7 @@ from dokumenter.brukere import innlogging, invitasjoner, kontoer, kontologg, okt
 from dokumenter.brukere.passord import passordfeil
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Bruker, Kontaktperson
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 
 SVAKE = [
     "aaaaaaaaaa",

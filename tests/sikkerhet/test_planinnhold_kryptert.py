@@ -23,7 +23,7 @@ from dokumenter.infrastruktur.kryptering import Chiffer
 from dokumenter.planer import lagring
 from dokumenter.sider import sok
 from dokumenter.sok import indeksering
-from tests.planverden import KJENNEORD, innhold, lag_planverden
+from tests.stotte.planverden import KJENNEORD, innhold, lag_planverden
 
 HEMMELIG = "rusbehandlingsavdelingen"  # står bare i planen
 

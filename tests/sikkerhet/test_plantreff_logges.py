@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.models import Plan, Plandokument, Planlogg
 from dokumenter.planer import ansvarsgruppe
-from tests.conftest import PASSORD
-from tests.planverden import KJENNEORD, PERSON, lag_planverden
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import KJENNEORD, PERSON, lag_planverden
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice

@@ -33,7 +33,7 @@ from dokumenter.sider import sok
 from dokumenter.sok import arter, indeksering, journal, vedlikehold
 from dokumenter.sok.skjema import SOKESKJEMA
 from dokumenter.tjenester import apne
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 from web import create_app
 
 pytestmark = pytest.mark.libreoffice
@@ -56,7 +56,7 @@ BARN = textwrap.dedent(
     from dokumenter.avtaler import produksjon, skriving
     from dokumenter.cli.demo import AVTALEFELT
     from dokumenter.tjenester import apne
-    from tests.conftest import lag_innstillinger
+    from tests.stotte.oppsett import lag_innstillinger
 
     class FerdigPdf:  # står i for LibreOffice, så barnet starter raskt og etterlater ingenting
         def __init__(self, pdf):

@@ -28,7 +28,7 @@ from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import apne
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 
 pytestmark = pytest.mark.libreoffice
 
@@ -38,7 +38,7 @@ BARN = textwrap.dedent(
     from pathlib import Path
     from dokumenter.infrastruktur import prosesser
     from dokumenter.tjenester import apne
-    from tests.conftest import lag_innstillinger
+    from tests.stotte.oppsett import lag_innstillinger
 
     prosesser.avslutt_ved_signal()  # som appen og kommandolinjen
     tj = apne(lag_innstillinger(Path(sys.argv[1])))

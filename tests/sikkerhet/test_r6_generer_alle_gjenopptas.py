@@ -30,7 +30,7 @@ BARN = textwrap.dedent(
     from dokumenter.avtaler import batch
     from dokumenter.cli.demo import AVTALEFELT
     from dokumenter.tjenester import apne
-    from tests.conftest import lag_innstillinger
+    from tests.stotte.oppsett import lag_innstillinger
     from tests.sikkerhet.krasjbarn import StubbKonverterer
 
     class Doende(StubbKonverterer):

@@ -17,8 +17,8 @@ from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.drift import arkivdrift
 from dokumenter.models import Avtale, AvtaleVersjon
 from dokumenter.parter import skriving as parter
-from tests.conftest import PASSORD
 from tests.sikkerhet.krasjbarn import StubbKonverterer
+from tests.stotte.oppsett import PASSORD
 from web import create_app
 
 SKJEMAFELT = {
@@ -160,7 +160,7 @@ def test_samtidig_innsending_med_samme_nokkel(stubb, avtale, saksbehandler):
 def test_planversjon_sendt_to_ganger_lagres_en_gang(stubb):
     from dokumenter.models import PlanVersjon
     from dokumenter.planer import lagring
-    from tests.planverden import innhold, lag_planverden
+    from tests.stotte.planverden import innhold, lag_planverden
 
     verden = lag_planverden(stubb, med_versjon=False)
     koord = verden.brukere["koordinator"]

@@ -23,8 +23,8 @@ from dokumenter.infrastruktur import loggko
 from dokumenter.models import Avtale, Hendelse
 from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import apne
-from tests.conftest import PASSORD
 from tests.sikkerhet.krasjbarn import StubbKonverterer
+from tests.stotte.oppsett import PASSORD
 from web import create_app
 
 

@@ -30,7 +30,7 @@ from arkiv.sok.kjorer import Opptatt, Sokekjorer
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.sider import sok
 from dokumenter.sok.skjema import SOKESKJEMA, domenefelt
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 from web import create_app
 
 FIENDTLIG = " OR ".join(f"*{c}*" for c in "abcdefghijklmnoprstuvyæøå" * 4)[:500]

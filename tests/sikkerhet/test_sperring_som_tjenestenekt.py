@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from dokumenter.brukere import innlogging
 from dokumenter.felles.feil import ForMangeForsok
 from dokumenter.models import Innloggingsforsok
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 
 
 def forsok(tj, brukernavn: str, passord: str, ip: str) -> str:

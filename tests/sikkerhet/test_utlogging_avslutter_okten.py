@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from dokumenter.brukere import kontoer, okter
 from dokumenter.models import Okt, Part
 from dokumenter.tjenester import apne
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 from web import create_app
 
 KAPSEL = "okt"

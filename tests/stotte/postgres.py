@@ -249,7 +249,7 @@ def _initier(server: PostgresServer) -> None:
     # standardklyngen i /var/run/postgresql.
     tillegg = {**INNSTILLINGER, "unix_socket_directories": f"'{server.mappe}'"}
     with (server.data / "postgresql.conf").open("a") as f:
-        f.write("\n# tests/postgres.py\n")
+        f.write("\n# tests/stotte/postgres.py\n")
         f.writelines(f"{k} = {v}\n" for k, v in tillegg.items())
 
 

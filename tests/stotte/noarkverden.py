@@ -23,8 +23,8 @@ from dokumenter.parter import skriving as parter
 from dokumenter.planer import avslutning, lagring, sletting
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.runder import Signatarvalg
-from tests.conftest import PASSORD
-from tests.planverden import innhold
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import innhold
 
 PLANPERSON = "Sigrid Kasserudsen"  # planen som kasseres
 AVVIKSPERSON = "Petter Personsen"  # personreferansen i avviket

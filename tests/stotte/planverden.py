@@ -3,6 +3,7 @@ tjenester og fengselet, og en bruker for hver rolle og relasjon til planen."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +12,7 @@ from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.parter import skriving as parter
 from dokumenter.planer import ansvarsgruppe, lagring, samtykke
-from tests.conftest import PASSORD
+from tests.stotte.oppsett import PASSORD
 
 PERSON = "Ola Nordmann-Testesen"
 FODT = date(1988, 5, 17)
@@ -146,3 +147,18 @@ def lag_planverden(tj, med_versjon: bool = True) -> Planverden:
         lagring.lagre_versjon(tj, plan_id, innhold(), leder, 0, "Første versjon", "test")
     annen = lagring.opprett(tj, "Annen Person", date(1970, 1, 1), mo.id, ider["annen_ansatt"])
     return Planverden(plan_id, avtale.id, bodo.id, mo.id, ider, annen)
+
+
+def klient_for(app, rolle: str):
+    """En ny testklient logget inn som `rolle` (en nøkkel i RELASJONER), eller anonym."""
+    k = app.test_client()
+    if rolle == "anonym":
+        return k
+    partner = rolle.startswith("partner_")
+    side = "/portal/logg-inn" if partner else "/logg-inn"
+    data = {"brukernavn": RELASJONER[rolle], "passord": PASSORD}
+    if m := re.search(r'name="csrf_token"[^>]*value="([^"]+)"', k.get(side).get_data(as_text=True)):
+        data["csrf_token"] = m.group(1)
+    svar = k.post(side, data=data)
+    assert svar.status_code == 302, (rolle, svar.status_code)
+    return k

@@ -24,8 +24,8 @@ from dokumenter.parter import skriving as parter
 from dokumenter.planer import ansvarsgruppe, lagring, samtykke
 from dokumenter.sok import indeksering
 from dokumenter.tjenester import Tjenester
-from tests.conftest import PASSORD
-from tests.planverden import SAMTYKKE, innhold
+from tests.stotte.oppsett import PASSORD
+from tests.stotte.planverden import SAMTYKKE, innhold
 
 PARTNER = "partner@fokus.example.no"
 PARTNERPASSORD = "Sjoorm-partner-lykt-84"

@@ -1,0 +1,1 @@
+"""Hjelpere for testene. Fixturene står i tests/conftest.py; alt testfilene importerer, står her."""
