@@ -85,7 +85,7 @@ def test_avvik_og_evaluering_i_nettleseren(server, nettleser, tj, grunnlag, smtp
     kari.get_by_label("Paragraf i avtalen").select_option(label="§ 6 Varsling før løslatelse")
     kari.get_by_label("Kategori").select_option(label="Varsling før løslatelse eller utskrivning")
     kari.get_by_label("Dato for hendelsen").fill(date.today().isoformat())
-    kari.get_by_label("Oppdaget").fill(date.today().isoformat())
+    kari.get_by_role("textbox", name="Oppdaget (påkrevd)").fill(date.today().isoformat())
     hva = kari.get_by_label("Hva skjedde?")
     expect(hva).to_have_accessible_description(re.compile("Ikke skriv navn"))
     hva.fill("En innsatt ble løslatt uten varsel til kommunen.")
