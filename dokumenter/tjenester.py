@@ -1,6 +1,10 @@
 """Det en brukstilfelle trenger: databasesesjoner, fillageret, malene, PDF/A-konvertereren,
 porten til arkivet (`Journal`: journalføring etter Noark 5, implementert i `dokumenter.noark`),
-søkeindeksen og søkenes kjører, og arbeid som skal gjøres etter commit eller i bakgrunnen."""
+søkeindeksen og søkenes kjører, og arbeid som skal gjøres etter commit eller i bakgrunnen.
+
+Modulen er over 400 linjer fordi den er samlepunktet for alt en prosess holder åpent
+(database, lager, indeks, konverterer, nøkler, porten til arkivet) og rekkefølgen ved
+lagring; delt opp ville rekkefølgen stått flere steder."""
 
 from __future__ import annotations
 

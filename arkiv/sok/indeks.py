@@ -12,7 +12,10 @@ som fasetter (og kan filtreres på), og hvilke som kan søkes med `felt:verdi`.
 Her står dokumentene og `Sokeindeks` (åpning, status, generasjoner og skriving under lås);
 skjemaet er `skjema.py`, selve søket `soking.py`, skriverne `skriving.py` og grensene for hva
 et søk får koste `budsjett.py` og `kjorer.py`.
-"""
+
+
+Modulen er over 400 linjer fordi generasjonene, låsen og byttet mellom dem må leses
+sammen for å se at en lagring aldri venter på en gjenoppbygging."""
 
 from __future__ import annotations
 
