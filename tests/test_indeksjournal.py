@@ -102,3 +102,23 @@ def test_versjoner_uten_lagret_tekst_faar_den_en_gang(tj, avtale, maling):
     indeksering.reindekser(tj)
     assert maling["docx"] == 6  # lagret første gang
     assert sok.sok(tj, "løslatelse", "admin").totalt == 1
+
+
+def test_lagringen_slar_ikke_sammen_segmenter_det_gjor_vedlikeholdet(tj, avtale, saksbehandler):
+    """Sammenslåingen (noen hundre ms) ligger i vedlikeholdet, ikke i lagringen: etter mange
+    lagringer står segmentene til `sla_sammen` slår dem sammen, og søket gir det samme."""
+    from whoosh import index
+
+    def segmenter() -> int:
+        mappe = tj.indeks.mappe / "aktiv" / "gjeldende"
+        return len(index.open_dir(str(mappe)).reader().leaf_readers())
+
+    for n in range(8, 16):
+        skriving.lagre_versjon(tj, avtale.id, felt(tj, varslingsfrist_dager=n), saksbehandler.id)
+    for_sammenslaing = segmenter()
+    treff = [t.versjon for t in sok.sok(tj, "løslatelse", "admin").treff]
+    assert for_sammenslaing >= 8
+    assert tj.indeks.sla_sammen() == 2  # begge delindeksene
+    assert segmenter() < for_sammenslaing
+    assert [t.versjon for t in sok.sok(tj, "løslatelse", "admin").treff] == treff == [14]
+    assert tj.indeks.sla_sammen(minst=for_sammenslaing) == 0  # ingenting å gjøre

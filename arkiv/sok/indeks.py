@@ -41,6 +41,7 @@ from arkiv.sok.analyse import Leksikon
 from arkiv.sok.skjema import MOTORFELT, Felt, Skjemadefinisjon, lag_skjema
 from arkiv.sok.skriving import (
     DELINDEKSER,
+    SEGMENTER_FOR_VEDLIKEHOLD,
     IndeksFeil,
     MaBygges,
     Skriver,
@@ -333,6 +334,26 @@ class Sokeindeks:
                     skriver.commit()
                 else:  # ingenting endret: ingen ny indeksgenerasjon på disk
                     skriver.avbryt()
+
+    def sla_sammen(self, minst: int = SEGMENTER_FOR_VEDLIKEHOLD, ventetid: float = 1.0) -> int:
+        """Slå sammen de små segmentene i den aktive generasjonen når hver delindeks har
+        `minst` (for vedlikeholdet, så lagringene slipper). Gir antall delindekser som ble
+        slått sammen; 0 når låsen er opptatt eller indeksen mangler."""
+        try:
+            with self.skrivelas(ventetid):
+                if not self.finnes():
+                    return 0
+                slatt = 0
+                for navn in DELINDEKSER:
+                    w = apne(self._aktiv / navn).writer()
+                    if len(w.segments) >= minst:
+                        w.commit(merge=True)
+                        slatt += 1
+                    else:
+                        w.cancel()
+                return slatt
+        except IndeksFeil:
+            return 0
 
     def erstatt_objekt(
         self, art: str, objekt_id: int, hent: Callable[[], Iterable[Indeksdokument]]

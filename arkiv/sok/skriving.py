@@ -29,7 +29,11 @@ if TYPE_CHECKING:
     from arkiv.sok.indeks import Indeksdokument, Skjemadefinisjon
 
 DELINDEKSER = ("alle", "gjeldende")
-SEGMENTER_FOR_SAMMENSLAING = 8
+# Små segmenter slås sammen av vedlikeholdet (`Sokeindeks.sla_sammen`), så en lagring bare
+# skriver sitt eget segment; blir det likevel så mange som dette (ingen vedlikeholdstråd,
+# som i en kommando som lagrer mye), slår lagringen dem sammen selv.
+SEGMENTER_FOR_SAMMENSLAING = 24
+SEGMENTER_FOR_VEDLIKEHOLD = 4
 
 
 class IndeksFeil(Exception):
@@ -168,8 +172,7 @@ class Skriver:
         # Feiler den andre commit-en, er delindeksene ulike til jobben kjøres igjen (den står
         # i journalen til begge er skrevet).
         for w in self._w.values():
-            # Små segmenter slås sammen først når det er mange av dem: da er de fleste
-            # oppdateringer raske, og sammenslåingen (noen hundre ms) sjelden.
+            # Sammenslåingen (noen hundre ms) gjøres av vedlikeholdet, ikke av lagringen.
             w.commit(merge=len(w.segments) >= SEGMENTER_FOR_SAMMENSLAING)
 
     def avbryt(self) -> None:

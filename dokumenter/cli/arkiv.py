@@ -126,6 +126,7 @@ def reindekser(bare_ventende: bool) -> None:
 def _bare_ventende(tj) -> None:
     utfort = indeksering.behandle_ventende(tj, ventetid=60)
     ryddet = journal.rydd(tj)
+    tj.indeks.sla_sammen(ventetid=60)  # små segmenter fra lagringene (som i webprosessene)
     igjen = journal.status(tj).ventende
     click.echo(f"Søkeindeksen: {utfort} endringer tatt inn, {ryddet} gamle journalrader ryddet.")
     if igjen:

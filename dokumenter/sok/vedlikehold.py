@@ -96,14 +96,15 @@ def sikre(tj: Tjenester) -> None:
 
 
 def start_jevnlig(tj: Tjenester, intervall: float) -> bool:
-    """Sjekk indeksen, utfør ventende jobber og rydd i journalen hvert `intervall` sekund,
-    i en tråd til `tj.lukk()`."""
+    """Sjekk indeksen, utfør ventende jobber, rydd i journalen og slå sammen indeksens små
+    segmenter hvert `intervall` sekund, i en tråd til `tj.lukk()`."""
 
     def runder() -> None:
         while not tj.stopp.wait(intervall):
             try:
                 ved_oppstart(tj)
                 journal.rydd(tj)
+                tj.indeks.sla_sammen()  # lagringene skriver bare sitt eget segment
             except Exception:
                 logger.exception("Vedlikeholdet av søkeindeksen feilet; prøver igjen")
 
