@@ -142,6 +142,8 @@ class Tjenester:
     # Tråder i bakgrunnen (navn -> tråd); `lukk` venter på dem. `stopp` ber dem avslutte.
     _bakgrunn: dict[str, threading.Thread] = field(default_factory=dict, init=False, repr=False)
     stopp: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    # > 0 mens et samlet arbeid (generer-alle) lar indeksjobbene vente til det er ferdig.
+    indeks_samlet: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.lenker = Stilenker(self.innstillinger.nettadresse)

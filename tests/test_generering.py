@@ -213,3 +213,49 @@ def test_generer_alle_rapporterer_feil_og_fullforer_resten(tj, saksbehandler):
     with tj.sesjoner() as s:
         assert s.scalar(select(func.count()).select_from(Avtale)) == 2
         assert s.scalar(select(func.count()).select_from(AvtaleVersjon)) == 2
+
+
+def test_generer_alle_skriver_sokeindeksen_en_gang_til_slutt(tj, saksbehandler, monkeypatch):
+    """Hver lagring melder en jobb i journalen; generer-alle utfører dem samlet til slutt (én
+    skriving av indeksen, ikke én per part), og alle avtalene finnes i søket etterpå."""
+    from arkiv.sok.skriving import Skriver
+    from dokumenter.sider import sok
+    from dokumenter.sok import journal
+
+    skrivinger = []
+    ekte = Skriver.commit
+    monkeypatch.setattr(Skriver, "commit", lambda self: (skrivinger.append(1), ekte(self))[1])
+    navn = ("Bodø fengsel", "Mosjøen fengsel", "Ravneberget fengsel")
+    for nr, n in enumerate(navn, start=1):
+        ny_part(tj, n, "fengsel", nr, ["Kari Kontakt"])
+    rapport = batch.generer_alle(tj, "fengsel", saksbehandler.id, ekstra=avtalefelt(tj))
+    assert sorted(rapport.ok) == sorted(navn) and not rapport.feil
+    assert len(skrivinger) == 1
+    assert journal.status(tj).ventende == 0
+    treff = sok.sok(tj, "løslatelse", "admin").treff
+    assert sorted(t.felt["part"] for t in treff) == sorted(navn)
+
+
+def test_avviksskjemaet_bak_avtalen_konverteres_en_gang_for_samme_avtale(tj, saksbehandler):
+    """Vedlegg 2 (det tomme avviksskjemaet) er likt for hver versjon av en avtale: den andre
+    lagringen konverterer bare avtalen, og PDF-en har fortsatt vedlegget bak seg."""
+
+    class Tellende:
+        def __init__(self, ekte) -> None:
+            self.ekte, self.kall = ekte, 0
+
+        def til_pdfa(self, docx: bytes, timeout: float = 60) -> bytes:
+            self.kall += 1
+            return self.ekte.til_pdfa(docx, timeout)
+
+    tellende = Tellende(tj.konverterer)
+    tj.konverterer = tellende
+    part = ny_part(tj, "Bodø fengsel", "fengsel", 1, ["Kari Kontakt"])
+    a = skriving.opprett_utkast(tj, part.id, avtalefelt(tj), saksbehandler.id)
+    assert tellende.kall == 2  # avtalen og skjemaet
+    skriving.lagre_versjon(tj, a.id, avtalefelt(tj, varslingsfrist_dager=60), saksbehandler.id)
+    assert tellende.kall == 3  # bare avtalen
+    with tj.sesjoner() as s:
+        pdfer = [v.dokument("pdf").sha256 for v in s.get(Avtale, a.id).versjoner]
+    sider = [len(PdfReader(io.BytesIO(tj.lager.les(p))).pages) for p in pdfer]
+    assert sider[0] == sider[1] > 4  # avtalen med vedlegg 2 begge gangene

@@ -21,6 +21,7 @@ from dokumenter.avtaler.skriving import lagre_versjon, opprett_utkast
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Part
 from dokumenter.parter.typer import PARTSTYPER
+from dokumenter.sok import indeksering
 from dokumenter.tjenester import Tjenester
 
 
@@ -94,7 +95,11 @@ def generer_alle(
         for navn, _ in rapport.hoppet_over:
             fremdrift(navn)
     # Like mange tråder som konvertereren har LibreOffice-prosesser (en pool gir parallellitet).
-    with ThreadPoolExecutor(max_workers=getattr(tj.konverterer, "antall", 1)) as utforer:
+    # Søkeindeksen skrives én gang til slutt, ikke én gang per part.
+    with (
+        indeksering.samlet(tj),
+        ThreadPoolExecutor(max_workers=getattr(tj.konverterer, "antall", 1)) as utforer,
+    ):
         for (_, navn, _), melding in zip(
             parter, utforer.map(lambda p: en_part(*p), parter), strict=True
         ):

@@ -82,8 +82,28 @@ def avviksskjema_vedlegg(tj: Tjenester, part: PartData, verdier: dict[str, Any])
         "avtale_dato": str(verdier.get("gyldig_fra") or ""),
         "blankett": "ja",
     }
-    ctx = kontekst(mal, part, felt, mal.variant_for(part.type), date.today())
-    return tj.konverterer.til_pdfa(render_docx(mal, ctx))
+    idag = date.today()
+    # Skjemaet er likt for hver versjon av samme avtale, så konvertereren gjør det én gang per
+    # dag; bufferen hører til konvertereren (en annen konverterer lager sine egne).
+    nokkel = (str(mal.fil), mal.fil.stat().st_mtime_ns, mal.versjon, repr(part), repr(felt), idag)
+    buffer = _buffer(tj.konverterer)
+    if (pdf := buffer.get(nokkel)) is None:
+        ctx = kontekst(mal, part, felt, mal.variant_for(part.type), idag)
+        pdf = tj.konverterer.til_pdfa(render_docx(mal, ctx))
+        if len(buffer) >= VEDLEGG_I_BUFFER:
+            buffer.pop(next(iter(buffer)))
+        buffer[nokkel] = pdf
+    return pdf
+
+
+VEDLEGG_I_BUFFER = 64  # tomme avviksskjemaer (PDF/A) per konverterer
+
+
+def _buffer(konverterer: object) -> dict[tuple, bytes]:
+    try:
+        return vars(konverterer).setdefault("_avviksskjemaer", {})
+    except TypeError:  # ingen __dict__: ingen buffer
+        return {}
 
 
 def registrer_mal(s: Session, mal: Mal, fil: LagretFil) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def behandle_ventende(tj: Tjenester, ventetid: float = VENTETID) -> int:
     """Utfør jobbene som venter; gir antallet. Kaster aldri: det brukeren gjorde, er lagret,
     og en jobb som ikke ble utført, står i journalen til neste gang. Mangler indeksen, eller
     er den bygd med andre felt, bygges den på nytt i bakgrunnen."""
-    if not journal.ventende(tj, grense=1):
+    if tj.indeks_samlet or not journal.ventende(tj, grense=1):
         return 0
     utfort = 0
     try:
@@ -67,6 +68,20 @@ def behandle_ventende(tj: Tjenester, ventetid: float = VENTETID) -> int:
     except Exception:
         logger.exception("Søkeindeksen ble ikke oppdatert (jobbene står i journalen)")
     return utfort
+
+
+@contextmanager
+def samlet(tj: Tjenester) -> Iterator[None]:
+    """Jobbene fra lagringene i blokken utføres samlet når den er ferdig: én skriving av
+    indeksen i stedet for én per lagring (for generer-alle). Imens står de i journalen, så et
+    avbrudd mister ingenting, og søkesiden sier fra om jobber som har ventet en stund."""
+    tj.indeks_samlet += 1
+    try:
+        yield
+    finally:
+        tj.indeks_samlet -= 1
+        if not tj.indeks_samlet:
+            behandle_ventende(tj)
 
 
 def utfor(tj: Tjenester, skriver: Skriver, jobber: list[journal.Jobb]) -> None:
