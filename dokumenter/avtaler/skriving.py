@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from dokumenter.avtaler import varsler
 from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
 from dokumenter.avtaler.produksjon import FORMATER, MAL, Produsert, produser, registrer_mal
 from dokumenter.brukere.roller import SKRIVEROLLER, krev_skrivetilgang
@@ -267,8 +268,9 @@ def sett_status(
     begrunnelse: str = "",
     fra: str = "",
     avsluttet_dato: date | None = None,
-) -> Avtale:
-    """Flytt avtalen ett steg i livsløpet (se `livslop.OVERGANGER`); ulovlige steg nektes."""
+) -> list[str]:
+    """Flytt avtalen ett steg i livsløpet (se `livslop.OVERGANGER`); ulovlige steg nektes.
+    Sendt til gjennomgang: partens portalbrukere får e-post. Gir e-postfeilene."""
     begrunnelse = rens_tekst(begrunnelse, flerlinjet=True)
     if len(begrunnelse) > 2000:
         raise Valideringsfeil({"begrunnelse": "Begrunnelsen kan ha høyst 2000 tegn."})
@@ -280,7 +282,9 @@ def sett_status(
         bytt_status(s, avtale, status, bruker_id, fra, begrunnelse, avsluttet_dato=avsluttet_dato)
         if status == "til_gjennomgang":  # sendt til parten: utgående journalpost
             tj.journal.registrer(s, Arkivhendelse(status, "avtale", avtale_id, bruker_id))
-    return avtale
+    if status == "til_gjennomgang":
+        return varsler.til_gjennomgang(tj, avtale_id, bruker_id)
+    return []
 
 
 def overfor_ansvar(

@@ -14,9 +14,11 @@ from dokumenter.models import (
     Bruker,
     Plantilgang,
 )
+from dokumenter.planer import varsler
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.regler import krev_apen
 from dokumenter.planer.signering import trekk_runde_uten_tilgang
+from dokumenter.planer.tilgang import gjeldende_samtykke
 from dokumenter.tjenester import Tjenester
 
 # --- Ansvarsgruppe, samtykke og tilganger ---------------------------------------------------
@@ -32,7 +34,9 @@ def legg_til_medlem(
     rolle: str,
     bruker_id: int,
     fra: str = "",
-) -> None:
+) -> list[str]:
+    """Legg en ansatt eller partnerbruker til i ansvarsgruppen. En partnerbruker hos en part
+    med gjeldende samtykke får planen delt med seg (e-post); gir e-postfeilene."""
     tjeneste, rolle = rens_tekst(tjeneste)[:200], rens_tekst(rolle)[:200]
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
@@ -56,6 +60,15 @@ def legg_til_medlem(
         logg(
             s, plan_id, "medlem_lagt_til", bruker_id, g, fra, medlem=medlem.navn, tjeneste=tjeneste
         )
+        delt = (
+            medlem.rolle == PARTNER
+            and medlem.part_id is not None
+            and gjeldende_samtykke(s, plan_id, medlem.part_id) is not None
+        )
+        medlem_id, part_id = medlem.id, medlem.part_id
+    if not delt:
+        return []
+    return varsler.delt(tj, plan_id, part_id, [medlem_id], bruker_id)
 
 
 @logger_nektet

@@ -123,6 +123,34 @@ def send_med_utfall(
     return utfall
 
 
+def registrer_uten_mottaker(
+    tj: Tjenester,
+    hendelse: str,
+    objekt_type: str,
+    objekt_id: int | None,
+    feil: str,
+    utlost_av: int | None = None,
+) -> None:
+    """Et varsel som ikke kunne sendes fordi ingen kunne få det (for eksempel ingen av partens
+    brukere har tilgang ennå); det står som feilet på objektets side."""
+    if hendelse not in HENDELSER or objekt_type not in OBJEKTTYPER:
+        raise ValueError(f"Ukjent varsel: {hendelse} om {objekt_type}")
+    with tj.transaksjon() as s:
+        s.add(
+            Varsel(
+                bruker_id=None,
+                adresse="",
+                hendelse=hendelse,
+                objekt_type=objekt_type,
+                objekt_id=objekt_id,
+                utlost_av_id=utlost_av,
+                status="feilet",
+                feil=feil,
+                tidspunkt=naa(),
+            )
+        )
+
+
 def brukere_som_mottakere(s: Session, *vilkar: Any) -> list[Mottaker]:
     """Aktive brukere som oppfyller vilkårene, som mottakere (sortert på navn)."""
     return [
