@@ -34,8 +34,7 @@ TILLATT: dict[str, set[str]] = {
     # Overgangen hører til planen og bruker planens tilgang og innsynslogg.
     "overgang": GRUNN | {"avtaler", "brukere", "parter", "planer", "signering", "sok", "varsler"},
     # Evalueringen henter § 10-tallene (bare opptellinger) fra overgangen.
-    "evaluering": GRUNN
-    | {"avtaler", "avvik", "brukere", "overgang", "parter", "sok", "varsler"},
+    "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "overgang", "parter", "sok", "varsler"},
     # Overføring av ansvar når noen slutter: flytter avtaler, avvik, planer og signeringer.
     "overforing": GRUNN
     | {"avtaler", "avvik", "brukere", "parter", "planer", "signering", "sok", "varsler"},

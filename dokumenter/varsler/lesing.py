@@ -3,13 +3,16 @@ på objektets side, så den som sendte ser at mottakeren ikke fikk beskjed)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dokumenter.felles.tid import naa
 from dokumenter.models import Varsel
+from dokumenter.tjenester import Tjenester
+from dokumenter.varsler.utsending import HENDELSER
 
 MAKS_HISTORIKK = 200
 FEIL_VISES_I = timedelta(days=30)
@@ -41,3 +44,19 @@ def feilet_for(s: Session, objekt_type: str, objekt_id: int) -> list[Varsel]:
             .order_by(Varsel.id.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class Varselfeil:
+    tidspunkt: datetime
+    hendelse: str  # slik den vises («Avtale sendt til gjennomgang»)
+    feil: str
+
+
+def feil_for_objekt(tj: Tjenester, objekt_type: str, objekt_id: int) -> list[Varselfeil]:
+    """Varslene om objektet som ikke gikk de siste 30 dagene, til objektets side."""
+    with tj.sesjoner() as s:
+        return [
+            Varselfeil(v.tidspunkt, HENDELSER.get(v.hendelse, v.hendelse), v.feil)
+            for v in feilet_for(s, objekt_type, objekt_id)
+        ]
