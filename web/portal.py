@@ -37,7 +37,7 @@ from web.svar import kjente, uforanderlig_fil
 from web.tilgang import er_partner, fra, krev_partner, tj
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
-APNE_SIDER = {"portal.logg_inn", "portal.invitasjon"}
+APNE_SIDER = {"portal.logg_inn", "portal.invitasjon", "portal.kontolenke"}
 KOPITYPER = {"forseglet": "Signert elektronisk (forseglet av kommunen)", "skannet": "Skannet"}
 
 
@@ -120,6 +120,21 @@ def logg_ut():
 @bp.route("/konto/passord", methods=["GET", "POST"])
 def passord():
     return konto.passordside("portal.oversikt")
+
+
+@bp.route("/konto/epost", methods=["GET", "POST"])
+def epost():
+    return konto.epostside("portal.oversikt")
+
+
+@bp.route("/konto/varsler")
+def varsler():
+    return konto.varselside()
+
+
+@bp.route("/konto/lenke/<nokkel>", methods=["GET", "POST"])
+def kontolenke(nokkel: str):
+    return konto.lenkeside(nokkel, "portal.logg_inn")
 
 
 @bp.route("/invitasjon/<nokkel>", methods=["GET", "POST"], endpoint="invitasjon")

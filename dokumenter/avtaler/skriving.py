@@ -287,6 +287,33 @@ def sett_status(
     return []
 
 
+def flytt_ansvar(
+    s: Session, avtale: Avtale, til: Bruker, utfort_av: int | None, merknad: str, fra: str
+) -> None:
+    """Gjør `til` ansvarlig for avtalen, med Ansvarsoverforing og hendelsen «ansvar_overfort»
+    (i kallerens transaksjon; brukes også når noen slutter, `overforing`)."""
+    s.add(
+        Ansvarsoverforing(
+            avtale=avtale,
+            fra_id=avtale.ansvarlig_id,
+            til_id=til.id,
+            merknad=merknad,
+            utfort_av_id=utfort_av,
+        )
+    )
+    logg(
+        s,
+        avtale.id,
+        "ansvar_overfort",
+        utfort_av,
+        fra,
+        fra_bruker=avtale.ansvarlig_id,
+        til_bruker=til.id,
+        merknad=merknad,
+    )
+    avtale.ansvarlig_id = til.id
+
+
 def overfor_ansvar(
     tj: Tjenester,
     avtale_id: int,
@@ -308,26 +335,7 @@ def overfor_ansvar(
             raise Valideringsfeil({"til": "Velg en aktiv saksbehandler eller administrator."})
         if til.id == avtale.ansvarlig_id:
             raise Valideringsfeil({"til": f"{til.navn} er allerede ansvarlig."})
-        s.add(
-            Ansvarsoverforing(
-                avtale=avtale,
-                fra_id=avtale.ansvarlig_id,
-                til_id=til.id,
-                merknad=merknad,
-                utfort_av_id=bruker_id,
-            )
-        )
-        logg(
-            s,
-            avtale_id,
-            "ansvar_overfort",
-            bruker_id,
-            fra,
-            fra_bruker=avtale.ansvarlig_id,
-            til_bruker=til.id,
-            merknad=merknad,
-        )
-        avtale.ansvarlig_id = til.id
+        flytt_ansvar(s, avtale, til, bruker_id, merknad, fra)
         avtale.endret_av_id = bruker_id
         avtale.endret = naa()
         indeksering.meld(s, "avtale", avtale_id)  # «ansvarlig» i indeksen

@@ -224,6 +224,44 @@ def start_runde(
     return runde, varsle_neste(tj, art, runde_id, utlost_av=bruker_id)
 
 
+def erstatt_signerer(
+    s: Session,
+    art: Signerbar,
+    objekt_id: int,
+    fra_bruker: int,
+    til: Bruker,
+    utfort_av: int | None,
+    fra: str,
+    grunn: str,
+) -> int | None:
+    """Overføring av ansvar: den ventende kommune-signereren `fra_bruker` i den gjeldende runden
+    byttes med `til` (samme plass i rekkefølgen), og det logges på saken. Gir runde-id-en når
+    noe ble byttet (kalleren varsler den nye etter commit med `varsle_neste`), ellers None."""
+    runde = gjeldende_runde(s, art, objekt_id)
+    if runde is None:
+        return None
+    sig = next(
+        (x for x in runde.signatarer if x.bruker_id == fra_bruker and x.status == "venter"), None
+    )
+    if sig is None:
+        return None
+    sak = art.apne(s, objekt_id, None, "systemet", endre=False)
+    if sig.side != "kommune":
+        raise Valideringsfeil({"signatarer": "Bare kommunens signerere kan overføres."})
+    if any(x.bruker_id == til.id for x in runde.signatarer):
+        raise Valideringsfeil(
+            {"signatarer": f"{til.navn} signerer allerede i runden for {art.beskrivelse(sak)}."}
+        )
+    art.sjekk_erstatter(s, sak, sig.side, til)
+    forrige = sig.bruker.navn
+    sig.bruker_id, sig.varslet, sig.sist_paminnet = til.id, None, None
+    art.logg(
+        s, sak, "signerer_erstattet", utfort_av, fra, fra_signerer=forrige, til=til.navn,
+        grunn=grunn,
+    )  # fmt: skip
+    return runde.id
+
+
 def varsle_neste(
     tj: Tjenester,
     art: Signerbar,
