@@ -9,7 +9,7 @@ import secrets
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 from dokumenter.brukere import administrasjon, kontoer
@@ -36,7 +36,7 @@ class Kontoskjema(FlaskForm):
         validators=[Length(max=254)],
     )
     telefon = StringField("Telefon", validators=[Length(max=40)])
-    rolle = SelectField("Rolle", choices=list(ROLLER.items()))
+    rolle = SelectField("Rolle", choices=[SelectChoice(k, v) for k, v in ROLLER.items()])
 
 
 @bp.route("/")
@@ -89,7 +89,7 @@ def endre(bruker_id: int):
     konto = administrasjon.hent(tj(), current_user.id, bruker_id)
     skjema = Kontoskjema(data=konto.__dict__ if request.method == "GET" else None)
     if konto.rolle == PARTNER:
-        skjema.rolle.choices = [(PARTNER, "Partnerbruker")]
+        skjema.rolle.choices = [SelectChoice(PARTNER, "Partnerbruker")]
     status = 200
     if skjema.validate_on_submit():
         try:
