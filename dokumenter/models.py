@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -41,6 +42,7 @@ class Bruker(Base):
     brukernavn: Mapped[str] = mapped_column(String(254), unique=True)  # partnere: e-post
     navn: Mapped[str] = mapped_column(String(200))
     epost: Mapped[str] = mapped_column(String(254), default="")
+    telefon: Mapped[str] = mapped_column(String(40), default="", server_default=text("''"))
     rolle: Mapped[str] = mapped_column(String(20))
     passord_hash: Mapped[str] = mapped_column(String(200))
     aktiv: Mapped[bool] = mapped_column(default=True)
@@ -86,6 +88,47 @@ class Kontologg(Base):
     fra: Mapped[str] = mapped_column(String(100), default="")
     detaljer: Mapped[dict] = mapped_column(JSON, default=dict)
     tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+
+class Kontolenke(Base):
+    """Engangslenke for en konto: nytt passord (satt i gang av en administrator) eller
+    bekreftelse av en ny e-postadresse (sendt til den nye adressen). Bare SHA-256 av nøkkelen
+    lagres; en ny lenke av samme slag gjør eldre, ubrukte lenker ugyldige."""
+
+    __tablename__ = "kontolenke"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("bruker.id"), index=True)
+    formal: Mapped[str] = mapped_column(String(20))  # "passord" | "epost"
+    nokkel_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ny_epost: Mapped[str] = mapped_column(String(254), default="")
+    utloper: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    brukt: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opprettet_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
+
+    bruker: Mapped[Bruker] = relationship(foreign_keys=[bruker_id])
+
+
+class Varsel(Base):
+    """Én e-post systemet har sendt eller prøvd å sende (dokumenter.varsler): til hvem, om
+    hvilken hendelse og hvilket objekt, når, og om den gikk (med feilen). Ingen meldingstekst:
+    den kan ha personopplysninger. Kan bare få nye rader (triggere i basen)."""
+
+    __tablename__ = "varsel"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bruker_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"), index=True)
+    adresse: Mapped[str] = mapped_column(String(254), default="")
+    hendelse: Mapped[str] = mapped_column(String(40))
+    objekt_type: Mapped[str] = mapped_column(String(20), default="")  # avtale|avvik|plan|bruker
+    objekt_id: Mapped[int | None] = mapped_column(Integer)
+    utlost_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
+    status: Mapped[str] = mapped_column(String(10))  # "sendt" | "feilet"
+    feil: Mapped[str] = mapped_column(Text, default="")
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa, index=True)
+
+    __table_args__ = (Index("ix_varsel_objekt", "objekt_type", "objekt_id"),)
 
 
 class Part(Base):
@@ -428,9 +471,13 @@ class Avvik(Base):
     lukket_merknad: Mapped[str] = mapped_column(Text, default="")
     lukket_av_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"))
     sist_paminnet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Den som følger opp avviket for kommunen: den ansatte som meldte det, ellers den
+    # ansvarlige for avtalen da parten meldte det. Flyttes ved overføring av ansvar.
+    oppfolger_id: Mapped[int | None] = mapped_column(ForeignKey("bruker.id"), index=True)
 
     avtale: Mapped[Avtale] = relationship()
     meldt_av: Mapped[Bruker] = relationship(foreign_keys=[meldt_av_id])
+    oppfolger: Mapped[Bruker | None] = relationship(foreign_keys=[oppfolger_id])
     besvart_av: Mapped[Bruker | None] = relationship(foreign_keys=[besvart_av_id])
     skjemaer: Mapped[list[Avviksskjema]] = relationship(order_by="Avviksskjema.nummer")
 

@@ -22,17 +22,22 @@ TILLATT: dict[str, set[str]] = {
     # Sammensetningen av tjenestene kjenner søkets feltdefinisjon (sok.skjema, uten egne
     # importer fra dokumenter); se MODULUNNTAK.
     "tjenester": {"felles", "infrastruktur", "models"},
-    "brukere": GRUNN,
-    "signering": GRUNN,
-    "parter": GRUNN | {"brukere"},
+    # Varslene (e-postregelen og varselloggen) brukes av alle domenene.
+    "varsler": GRUNN,
+    "brukere": GRUNN | {"varsler"},
+    "signering": GRUNN | {"varsler"},
+    "parter": GRUNN | {"brukere", "varsler"},
     "sok": GRUNN | {"parter"},
-    "avtaler": GRUNN | {"brukere", "parter", "signering", "sok"},
-    "avvik": GRUNN | {"avtaler", "brukere", "parter", "sok"},
-    "planer": GRUNN | {"avtaler", "brukere", "parter", "signering", "sok"},
+    "avtaler": GRUNN | {"brukere", "parter", "signering", "sok", "varsler"},
+    "avvik": GRUNN | {"avtaler", "brukere", "parter", "sok", "varsler"},
+    "planer": GRUNN | {"avtaler", "brukere", "parter", "signering", "sok", "varsler"},
     # Overgangen hører til planen og bruker planens tilgang og innsynslogg.
-    "overgang": GRUNN | {"avtaler", "brukere", "parter", "planer", "signering", "sok"},
+    "overgang": GRUNN | {"avtaler", "brukere", "parter", "planer", "signering", "sok", "varsler"},
     # Evalueringen henter § 10-tallene (bare opptellinger) fra overgangen.
-    "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "overgang", "parter", "sok"},
+    "evaluering": GRUNN | {"avtaler", "avvik", "brukere", "overgang", "parter", "sok", "varsler"},
+    # Overføring av ansvar når noen slutter: flytter avtaler, avvik, planer og signeringer.
+    "overforing": GRUNN
+    | {"avtaler", "avvik", "brukere", "parter", "planer", "signering", "sok", "varsler"},
     "drift": GRUNN | {"sok"},
     # Noark 5 ligger over domenene: den leser dem og registrerer det de gjør. Domenene når den
     # bare gjennom porten `Tjenester.journal`.
@@ -45,11 +50,13 @@ TILLATT: dict[str, set[str]] = {
         "brukere",
         "evaluering",
         "noark",
+        "overforing",
         "overgang",
         "parter",
         "planer",
         "signering",
         "sok",
+        "varsler",
     },
     "cli": GRUNN
     | {
@@ -59,12 +66,14 @@ TILLATT: dict[str, set[str]] = {
         "drift",
         "evaluering",
         "noark",
+        "overforing",
         "overgang",
         "parter",
         "planer",
         "signering",
         "sok",
         "sider",
+        "varsler",
     },
     "__main__": {"cli"},
 }

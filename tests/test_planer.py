@@ -133,8 +133,8 @@ def test_hver_lesing_og_nedlasting_logges_med_grunnlag_og_avvisning(tj, verden):
 def test_trukket_samtykke_fjerner_partnerens_tilgang_med_en_gang(tj, verden):
     partner, koord = verden.brukere["partner_medlem"], verden.brukere["koordinator"]
     assert lesing.les(tj, verden.plan_id, partner).id == verden.plan_id
-    mistet = samtykke.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord, "test")
-    assert mistet == ["Fengselsbetjent Fiona"]
+    trukket = samtykke.trekk_samtykke(tj, verden.plan_id, verden.bodo_id, koord, "test")
+    assert trukket.mistet == ["Fengselsbetjent Fiona"]
     with pytest.raises(IkkeFunnet):
         lesing.les(tj, verden.plan_id, partner)
     with tj.sesjoner() as s:

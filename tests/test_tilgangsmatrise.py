@@ -37,6 +37,9 @@ OFFENTLIGE = {
     "auth.oppgavekalender",
     "portal.logg_inn",
     "portal.invitasjon",
+    # Engangslenkene for nytt passord og ny e-postadresse: nøkkelen er tilgangen.
+    "kontolenke.vis",
+    "portal.kontolenke",
 }
 UTLOGGING = {"auth.logg_ut", "portal.logg_ut"}
 SKRIVING = {
@@ -48,7 +51,10 @@ SKRIVING = {
 }  # fmt: skip
 # Arkivuttrekk og utboksen til sak/arkiv: bare administratorer.
 BARE_ADMIN = {"arkiv.side", "arkiv.start_uttrekk", "arkiv.jobb", "arkiv.last_ned",
-              "arkiv.send_igjen"}  # fmt: skip
+              "arkiv.send_igjen",
+              # Brukeradministrasjonen.
+              "brukere.liste", "brukere.ny", "brukere.endre", "brukere.deaktiver",
+              "brukere.aktiver", "brukere.nytt_passord", "brukere.overfor"}  # fmt: skip
 ANSATTE = ("admin", "saksbehandler", "lesetilgang")
 ROLLER = ("anonym", "partner_a", "partner_b", *ANSATTE)
 
@@ -130,6 +136,7 @@ def lag_verden(tj):
             "melding_id": 999,
             "oppgave_id": 999,
             "samtykke_id": 999,
+            "bruker_id": leder.id,  # brukeradministrasjonen (ingen av klientene)
         }
     return ider
 

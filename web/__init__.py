@@ -105,6 +105,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         auth,
         avtaler,
         avvik,
+        brukere,
         evaluering,
         konto,
         overgang,
@@ -123,6 +124,8 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     blueprints = (
         auth.bp,
         konto.bp,
+        konto.lenker,
+        brukere.bp,
         oversikt.bp,
         parter.bp,
         avtaler.bp,

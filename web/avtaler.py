@@ -21,12 +21,13 @@ from dokumenter.felles.feil import Arkivfeil, Konflikt, Valideringsfeil
 from dokumenter.parter import visning as parter
 from dokumenter.sider.avtaleside import Sideutvalg, avtaleside
 from dokumenter.signering.runder import SIDER
+from dokumenter.varsler import lesing as varsellesing
 from web import avtaleskjema as skjemaer
 from web import signeringsskjema as sig
 from web.arkiv import Skjermingsskjema
 from web.sidevisning import utvalg
 from web.skjema import valg, vis_feil
-from web.svar import UGYLDIG_SKJEMA, fil, kjente, som_melding, uforanderlig_fil
+from web.svar import UGYLDIG_SKJEMA, epostfeil, fil, kjente, som_melding, uforanderlig_fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 bp = bare_ansatte(Blueprint("avtaler", __name__, url_prefix="/avtaler"))
@@ -126,6 +127,7 @@ def _vis(
         SIGNATARSTATUS=sig.SIGNATARSTATUS,
         RUNDESTATUS=sig.RUNDESTATUS,
         SIDER=SIDER,
+        varselfeil=varsellesing.feil_for_objekt(tj(), "avtale", avtale_id),
         idag=date.today(),
         AVVIKSSTATUSER=AVVIKSSTATUSER,
         KATEGORIER=KATEGORIER,
@@ -229,7 +231,7 @@ def status(avtale_id: int):
             flash("Skriv datoen som åååå-mm-dd.", "feil")
             return _til_avtalen(avtale_id)
     with som_melding():
-        skriving.sett_status(
+        feil = skriving.sett_status(
             tj(),
             avtale_id,
             skjema.status.data,
@@ -239,6 +241,9 @@ def status(avtale_id: int):
             avsluttet_dato=dato,
         )
         flash(f"Status er satt til «{STATUSER[skjema.status.data]}».", "ok")
+        if skjema.status.data == "til_gjennomgang" and not feil:
+            flash("Partens brukere i portalen har fått e-post.", "ok")
+        epostfeil(feil)
     return _til_avtalen(avtale_id)
 
 
@@ -258,7 +263,7 @@ def send_til_signering(avtale_id: int):
         flash("Skjemaet har feil. Rett opp feltene som er merket.", "feil")
         return _vis(avtale_id, signeringsskjema=skjema, http_status=400)
     try:
-        _, epostfeil = signering.start_runde(
+        _, feil = signering.start_runde(
             tj(),
             avtale_id,
             valgt,
@@ -270,9 +275,11 @@ def send_til_signering(avtale_id: int):
     except Valideringsfeil as e:
         vis_feil(skjema, e)
         return _vis(avtale_id, signeringsskjema=skjema, http_status=400)
-    flash("Avtalen er sendt til signering. Den første signereren har fått e-post.", "ok")
-    for f in epostfeil:
-        flash(f"E-post ble ikke sendt: {f}", "feil")
+    if feil:
+        flash("Avtalen er sendt til signering.", "ok")
+    else:
+        flash("Avtalen er sendt til signering. Den første signereren har fått e-post.", "ok")
+    epostfeil(feil)
     return _til_avtalen(avtale_id)
 
 

@@ -115,7 +115,11 @@ def signeringsskjema(
     """Skjemaet med kandidatene (kommunens signerere og partens portalbrukere) i hver rad;
     `innsendt` leser verdiene fra forespørselen, ellers foreslås en rekkefølge."""
     choices = [SelectChoice("", "Ingen")] + [
-        SelectChoice(f"{side}:{b.id}", b.navn, optgroup=SIDER[side])
+        SelectChoice(
+            f"{side}:{b.id}",
+            b.navn if b.epost else f"{b.navn} (mangler e-postadresse, kan ikke signere)",
+            optgroup=SIDER[side],
+        )
         for side in ("kommune", "part")
         for b in kandidater[side]
     ]
@@ -124,11 +128,15 @@ def signeringsskjema(
         rad.person.choices = choices
     if not innsendt:
         # Forslag: deg selv først for kommunen, så partens eneste portalbruker.
-        if any(b.id == bruker_id for b in kandidater["kommune"]):
+        # Bare den som har e-postadresse (varselet og engangskoden går dit).
+        if any(b.id == bruker_id and b.epost for b in kandidater["kommune"]):
             skjema.rader[0].person.data = f"kommune:{bruker_id}"
-        if len(kandidater["part"]) == 1:
+        if len(kandidater["part"]) == 1 and kandidater["part"][0].epost:
             skjema.rader[1].person.data = f"part:{kandidater['part'][0].id}"
     skjema.har_partbrukere = bool(kandidater["part"])
+    skjema.uten_epost = [
+        b.navn for side in ("kommune", "part") for b in kandidater[side] if not b.epost
+    ]
     return skjema
 
 

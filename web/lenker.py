@@ -33,3 +33,6 @@ class Weblenker:
 
     def invitasjon(self, nokkel: str) -> str:
         return self._url("portal.invitasjon", nokkel=nokkel)
+
+    def kontolenke(self, nokkel: str, partner: bool = False) -> str:
+        return self._url("portal.kontolenke" if partner else "kontolenke.vis", nokkel=nokkel)

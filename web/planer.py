@@ -23,7 +23,7 @@ from dokumenter.planer import ansvarsgruppe, avslutning, innsynslogg, lagring, l
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.runder import Signatarvalg
 from web.sidevisning import utvalg
-from web.svar import fil
+from web.svar import epostfeil, fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 bp = bare_ansatte(Blueprint("planer", __name__, url_prefix="/planer"))
@@ -230,7 +230,12 @@ def _handling(plan_id: int, utfor, ok: str, anker: str = ""):
     except Arkivfeil as e:
         flash(f"Ikke lagret: {e}", "feil")
     else:
+        if isinstance(resultat, samtykke.Trukket):
+            resultat, feil = resultat.mistet, resultat.epostfeil
+        else:
+            feil = resultat if isinstance(resultat, list) else []
         flash(ok(resultat) if callable(ok) else ok, "info")
+        epostfeil(feil)
     return redirect(url_for("planer.vis", plan_id=plan_id) + (f"#{anker}" if anker else ""))
 
 
@@ -383,7 +388,8 @@ def send_til_signering(plan_id: int):
         valg.append(Signatarvalg(int(bruker), side, request.form.get(f"rolle_{i}", "")))
 
     def melding(feil: list[str]) -> str:
-        return "Planen er sendt til signering." + (" " + " ".join(feil) if feil else "")
+        ok = "" if feil else " Den første signereren har fått e-post."
+        return "Planen er sendt til signering." + ok
 
     return _handling(
         plan_id,

@@ -37,7 +37,7 @@ from web.svar import kjente, uforanderlig_fil
 from web.tilgang import er_partner, fra, krev_partner, tj
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
-APNE_SIDER = {"portal.logg_inn", "portal.invitasjon"}
+APNE_SIDER = {"portal.logg_inn", "portal.invitasjon", "portal.kontolenke"}
 KOPITYPER = {"forseglet": "Signert elektronisk (forseglet av kommunen)", "skannet": "Skannet"}
 
 
@@ -122,6 +122,21 @@ def passord():
     return konto.passordside("portal.oversikt")
 
 
+@bp.route("/konto/epost", methods=["GET", "POST"])
+def epost():
+    return konto.epostside("portal.oversikt")
+
+
+@bp.route("/konto/varsler")
+def varsler():
+    return konto.varselside()
+
+
+@bp.route("/konto/lenke/<nokkel>", methods=["GET", "POST"])
+def kontolenke(nokkel: str):
+    return konto.lenkeside(nokkel, "portal.logg_inn")
+
+
 @bp.route("/invitasjon/<nokkel>", methods=["GET", "POST"], endpoint="invitasjon")
 def invitasjon_side(nokkel: str):
     bruker = invitasjon(tj(), nokkel[:200])
@@ -156,12 +171,15 @@ def _ugyldig_invitasjon():
 
 @bp.route("/")
 def oversikt():
+    """Én liste per tilstand: en avtale står bare ett sted (en avtale som revideres og signeres
+    på nytt, står under «Til signering» selv om den har signerte kopier fra før)."""
     avtaler = uc.avtaler_for_partner(tj(), current_user.part_id, current_user.id)
+    aktive = ("til_gjennomgang", "til_signering")
     return render_template(
         "portal/oversikt.html",
         til_gjennomgang=[a for a in avtaler if a.status == "til_gjennomgang"],
         til_signering=[a for a in avtaler if a.status == "til_signering"],
-        signerte=[a for a in avtaler if a.kopier],
+        signerte=[a for a in avtaler if a.kopier and a.status not in aktive],
     )
 
 
@@ -199,13 +217,15 @@ def kommenter(avtale_id: int):
     if not skjema.validate_on_submit():
         return _avtaleside(avtale_id, skjema, 400)
     try:
-        uc.kommenter(
+        feil = uc.kommenter(
             tj(), avtale_id, current_user.part_id, current_user.id, skjema.tekst.data, fra=fra()
         )
     except Valideringsfeil as e:
         vis_feil(skjema, e)
         return _avtaleside(avtale_id, skjema, 400)
     flash("Kommentaren er sendt til kommunen.", "ok")
+    if feil:  # den som kommenterte, ser bare at kommunen ikke fikk e-post; detaljene står der
+        flash("Kommunen fikk ikke e-post om kommentaren, men den står på avtalen.", "info")
     return redirect(url_for("portal.avtale", avtale_id=avtale_id))
 
 

@@ -17,6 +17,8 @@ HENDELSESTYPER = {
     "signering_startet": "Sendt til signering",
     "kode_sendt": "Engangskode sendt",
     "signert": "Signert",
+    "avvik_overfort": "Avvik overført til ny oppfølger",
+    "signerer_erstattet": "Signerer byttet (overføring av ansvar)",
     "signering_avvist": "Signering avslått",
     "signering_trukket": "Signeringsrunde trukket",
     "signering_pauset": "Signering satt på pause (for mange feil koder)",

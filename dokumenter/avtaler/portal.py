@@ -16,6 +16,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.avtaler import lesing as avtaler
+from dokumenter.avtaler import varsler
 from dokumenter.avtaler.livslop import PARTEN_SER, STATUSER, logg
 from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.felles.validering import rens_tekst
@@ -209,8 +210,9 @@ def les_pdf(
 
 def kommenter(
     tj: Tjenester, avtale_id: int, part_id: int, bruker_id: int, tekst: str, fra: str = ""
-) -> None:
-    """Partens kommentar til versjonen som er sendt til gjennomgang."""
+) -> list[str]:
+    """Partens kommentar til versjonen som er sendt til gjennomgang. Den ansvarlige i kommunen
+    får e-post; gir e-postfeilene (for kommunens øyne: de står også på avtalesiden)."""
     tekst = rens_tekst(tekst, flerlinjet=True)
     if not tekst:
         raise Valideringsfeil({"tekst": "Skriv en kommentar."})
@@ -231,3 +233,4 @@ def kommenter(
             )
         )
         logg(s, avtale_id, "kommentar", bruker_id, fra, versjon=avtale.gjeldende_versjon)
+    return varsler.kommentert(tj, avtale_id, bruker_id)

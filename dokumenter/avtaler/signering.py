@@ -22,13 +22,13 @@ from dokumenter.brukere.roller import PARTNER, SKRIVEROLLER
 from dokumenter.felles import formatering
 from dokumenter.felles.feil import IkkeFunnet, IngenTilgang, Valideringsfeil
 from dokumenter.felles.tid import som_utc
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.infrastruktur.forsegling import Sporhendelse
 from dokumenter.models import Avtale, AvtaleVersjon, Bruker, Hendelse, Signeringsrunde, SignertKopi
 from dokumenter.signering import motor
 from dokumenter.signering.koder import pauseposter
 from dokumenter.signering.runder import FRIST_DAGER, PAMINNELSE_DAGER, SIDER, Signatarvalg
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 MAKS_SIGNERERE = 10
 
@@ -97,23 +97,29 @@ class Avtalesignering(motor.Signerbar[Avtale]):
                 raise Valideringsfeil(
                     {"signatarer": "En valgt signerer finnes ikke eller er deaktivert."}
                 )
-            if v.side == "kommune" and b.rolle not in SKRIVEROLLER:
-                raise Valideringsfeil(
-                    {
-                        "signatarer": f"{b.navn} kan ikke signere for kommunen "
-                        "(krever skrivetilgang)."
-                    }
-                )
-            if v.side == "part" and (b.rolle != PARTNER or b.part_id != sak.part_id):
-                raise Valideringsfeil(
-                    {"signatarer": f"{b.navn} er ikke kontaktperson med tilgang hos parten."}
-                )
-            if v.side not in SIDER:
-                raise Valideringsfeil({"signatarer": "Ukjent side; velg kommunen eller parten."})
+            self.sjekk_erstatter(s, sak, v.side, b)
         if not {"kommune", "part"} <= {v.side for v in valg}:
             raise Valideringsfeil(
                 {"signatarer": "Minst én må signere for kommunen og minst én for parten."}
             )
+
+    def sjekk_erstatter(self, s: Session, sak: Avtale, side: str, ny: Bruker) -> None:
+        """Én signerer: kommunens må ha skrivetilgang, partens være partnerbruker hos parten,
+        og begge må ha en e-postadresse (varselet og engangskoden går dit)."""
+        if side not in SIDER:
+            raise Valideringsfeil({"signatarer": "Ukjent side; velg kommunen eller parten."})
+        if not ny.aktiv:
+            raise Valideringsfeil({"signatarer": f"{ny.navn} er deaktivert."})
+        if side == "kommune" and ny.rolle not in SKRIVEROLLER:
+            raise Valideringsfeil(
+                {"signatarer": f"{ny.navn} kan ikke signere for kommunen (krever skrivetilgang)."}
+            )
+        if side == "part" and (ny.rolle != PARTNER or ny.part_id != sak.part_id):
+            raise Valideringsfeil(
+                {"signatarer": f"{ny.navn} er ikke kontaktperson med tilgang hos parten."}
+            )
+        if not ny.epost:
+            raise Valideringsfeil({"signatarer": mangler_epost(ny.navn)})
 
     def varsel(
         self,
@@ -123,14 +129,15 @@ class Avtalesignering(motor.Signerbar[Avtale]):
         runde: Signeringsrunde,
         neste: Any,
         paminnelse: bool,
-    ) -> Epost | str:
-        til, navn, part = neste.bruker.epost, neste.bruker.navn, sak.part.navn
-        if not til:
-            return f"{navn} har ingen e-postadresse og er ikke varslet."
+    ) -> Melding | str:
+        navn, part = neste.bruker.navn, sak.part.navn
         lenke = tj.lenker.signer_avtale(sak.id, partner=neste.bruker.rolle == PARTNER)
         frist = formatering.dato_lang(som_utc(runde.frist).date())
-        return Epost(
-            til=til,
+        return Melding(
+            mottaker=Mottaker.bruker(neste.bruker),
+            hendelse="signering_paminnelse" if paminnelse else "signering_tur",
+            objekt_type="avtale",
+            objekt_id=sak.id,
             emne=("Påminnelse: " if paminnelse else "")
             + f"Samarbeidsavtale med {part} til signering",
             tekst=(
@@ -221,10 +228,13 @@ class Avtalesignering(motor.Signerbar[Avtale]):
 
     def etter_fullfort(
         self, tj: Tjenester, sak: Avtale, runde: Signeringsrunde, sha256: str
-    ) -> list[Epost]:
+    ) -> list[Melding]:
         return [
-            Epost(
-                til=sig.bruker.epost,
+            Melding(
+                mottaker=Mottaker.bruker(sig.bruker),
+                hendelse="signert",
+                objekt_type="avtale",
+                objekt_id=sak.id,
                 emne=f"Signert: {self.tittel(sak)}",
                 tekst=(
                     f"Alle har signert versjon {runde.versjon_nummer}. Den signerte kopien (PDF "
@@ -234,17 +244,17 @@ class Avtalesignering(motor.Signerbar[Avtale]):
                 ),
             )
             for sig in runde.signatarer
-            if sig.bruker.epost
         ]
 
     def ved_avslag(
         self, tj: Tjenester, s: Session, sak: Avtale, navn: str, grunn: str
-    ) -> Epost | str:
+    ) -> Melding | str:
         ansvarlig, part = sak.ansvarlig, sak.part.navn
-        if not ansvarlig.epost:
-            return f"{ansvarlig.navn} har ingen e-postadresse og er ikke varslet."
-        return Epost(
-            til=ansvarlig.epost,
+        return Melding(
+            mottaker=Mottaker.bruker(ansvarlig),
+            hendelse="signering_avslatt",
+            objekt_type="avtale",
+            objekt_id=sak.id,
             emne=f"Signering avslått: samarbeidsavtale med {part}",
             tekst=(
                 f"{navn} har avslått å signere samarbeidsavtalen med {part}.\n\n"
@@ -260,11 +270,13 @@ class Avtalesignering(motor.Signerbar[Avtale]):
 
     def ved_pause(
         self, tj: Tjenester, s: Session, sak: Avtale, runde: Signeringsrunde
-    ) -> list[Epost]:
+    ) -> list[Melding]:
         neste = next((sig for sig in runde.signatarer if sig.status == "venter"), None)
         hvem = f" hos {neste.bruker.navn}" if neste else ""
         return pauseposter(
-            {runde.opprettet_av, sak.ansvarlig},
+            [runde.opprettet_av, sak.ansvarlig],
+            "avtale",
+            sak.id,
             f"samarbeidsavtalen med {sak.part.navn}",
             hvem,
             tj.lenker.avtale(sak.id),
@@ -272,6 +284,15 @@ class Avtalesignering(motor.Signerbar[Avtale]):
 
 
 AVTALE = Avtalesignering()
+
+
+def mangler_epost(navn: str) -> str:
+    return (
+        f"{navn} har ingen e-postadresse og kan ikke velges som signerer: varselet og "
+        "engangskoden sendes på e-post. En administrator legger den inn under Brukere."
+    )
+
+
 _SPORTEKST = {
     "opprettet": "Avtalen opprettet",
     "ny_versjon": "Versjon {versjon} lagret",

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from dokumenter.avtaler import varsler
 from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
 from dokumenter.avtaler.produksjon import FORMATER, MAL, Produsert, produser, registrer_mal
 from dokumenter.brukere.roller import SKRIVEROLLER, krev_skrivetilgang
@@ -267,8 +268,9 @@ def sett_status(
     begrunnelse: str = "",
     fra: str = "",
     avsluttet_dato: date | None = None,
-) -> Avtale:
-    """Flytt avtalen ett steg i livsløpet (se `livslop.OVERGANGER`); ulovlige steg nektes."""
+) -> list[str]:
+    """Flytt avtalen ett steg i livsløpet (se `livslop.OVERGANGER`); ulovlige steg nektes.
+    Sendt til gjennomgang: partens portalbrukere får e-post. Gir e-postfeilene."""
     begrunnelse = rens_tekst(begrunnelse, flerlinjet=True)
     if len(begrunnelse) > 2000:
         raise Valideringsfeil({"begrunnelse": "Begrunnelsen kan ha høyst 2000 tegn."})
@@ -280,7 +282,36 @@ def sett_status(
         bytt_status(s, avtale, status, bruker_id, fra, begrunnelse, avsluttet_dato=avsluttet_dato)
         if status == "til_gjennomgang":  # sendt til parten: utgående journalpost
             tj.journal.registrer(s, Arkivhendelse(status, "avtale", avtale_id, bruker_id))
-    return avtale
+    if status == "til_gjennomgang":
+        return varsler.til_gjennomgang(tj, avtale_id, bruker_id)
+    return []
+
+
+def flytt_ansvar(
+    s: Session, avtale: Avtale, til: Bruker, utfort_av: int | None, merknad: str, fra: str
+) -> None:
+    """Gjør `til` ansvarlig for avtalen, med Ansvarsoverforing og hendelsen «ansvar_overfort»
+    (i kallerens transaksjon; brukes også når noen slutter, `overforing`)."""
+    s.add(
+        Ansvarsoverforing(
+            avtale=avtale,
+            fra_id=avtale.ansvarlig_id,
+            til_id=til.id,
+            merknad=merknad,
+            utfort_av_id=utfort_av,
+        )
+    )
+    logg(
+        s,
+        avtale.id,
+        "ansvar_overfort",
+        utfort_av,
+        fra,
+        fra_bruker=avtale.ansvarlig_id,
+        til_bruker=til.id,
+        merknad=merknad,
+    )
+    avtale.ansvarlig_id = til.id
 
 
 def overfor_ansvar(
@@ -304,26 +335,7 @@ def overfor_ansvar(
             raise Valideringsfeil({"til": "Velg en aktiv saksbehandler eller administrator."})
         if til.id == avtale.ansvarlig_id:
             raise Valideringsfeil({"til": f"{til.navn} er allerede ansvarlig."})
-        s.add(
-            Ansvarsoverforing(
-                avtale=avtale,
-                fra_id=avtale.ansvarlig_id,
-                til_id=til.id,
-                merknad=merknad,
-                utfort_av_id=bruker_id,
-            )
-        )
-        logg(
-            s,
-            avtale_id,
-            "ansvar_overfort",
-            bruker_id,
-            fra,
-            fra_bruker=avtale.ansvarlig_id,
-            til_bruker=til.id,
-            merknad=merknad,
-        )
-        avtale.ansvarlig_id = til.id
+        flytt_ansvar(s, avtale, til, bruker_id, merknad, fra)
         avtale.endret_av_id = bruker_id
         avtale.endret = naa()
         indeksering.meld(s, "avtale", avtale_id)  # «ansvarlig» i indeksen

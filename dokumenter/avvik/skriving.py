@@ -131,6 +131,8 @@ def registrer(
             nummer=f"{aar}-{(antall or 0) + 1:03d}",
             meldt_av_side=melder.side,
             meldt_av_id=melder.id,
+            # Kommunens oppfølger: den ansatte som meldte, ellers den ansvarlige for avtalen.
+            oppfolger_id=melder.id if melder.side == "kommune" else avtale.ansvarlig_id,
             status="aapen",
             svar_forklaring="",
             svar_tiltak="",
@@ -186,7 +188,7 @@ def send(
         sendt=naa(),
         sen_begrunnelse=begrunnelse if sen else "",
     )
-    return _varsle(tj, avvik_id, til_mottaker=True)
+    return _varsle(tj, avvik_id, til_mottaker=True, utlost_av=melder.id).feil
 
 
 def besvar(
@@ -224,7 +226,7 @@ def besvar(
         besvart_av_id=melder.id,
         besvart=naa(),
     )
-    return _varsle(tj, avvik_id, til_mottaker=False)
+    return _varsle(tj, avvik_id, til_mottaker=False, utlost_av=melder.id).feil
 
 
 def lukk(tj: Tjenester, avvik_id: int, merknad: str, melder: Melder, fra: str = "") -> None:

@@ -15,9 +15,10 @@ from dokumenter.brukere.roller import PARTNER
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa, som_utc
 from dokumenter.felles.validering import epost_feil
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.models import Bruker, Invitasjon, Kontaktperson
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler import utsending
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 INVITASJON_GYLDIG = timedelta(days=7)
 
@@ -79,21 +80,29 @@ def inviter_partner(
             )
         )
         part = kp.part.navn
+        mottaker = Mottaker.bruker(bruker)
     lenke = tj.lenker.invitasjon(nokkel)
-    feil = tj.send_epost(
-        Epost(
-            til=epost,
-            emne=f"Invitasjon til avtaleportalen for {part}",
-            tekst=(
-                f"Hei {bruker.navn},\n\nDu er invitert til kommunens avtaleportal som "
-                f"kontaktperson for {part}. Der kan du lese, kommentere og signere "
-                f"samarbeidsavtaler og laste ned signerte kopier.\n\n"
-                f"Sett passordet ditt her (lenken virker én gang, i "
-                f"{INVITASJON_GYLDIG.days} dager):\n{lenke}\n"
-            ),
-        )
+    feil = utsending.send(
+        tj,
+        [
+            Melding(
+                mottaker=mottaker,
+                hendelse="invitasjon",
+                objekt_type="bruker",
+                objekt_id=mottaker.bruker_id,
+                emne=f"Invitasjon til avtaleportalen for {part}",
+                tekst=(
+                    f"Hei {bruker.navn},\n\nDu er invitert til kommunens avtaleportal som "
+                    f"kontaktperson for {part}. Der kan du lese, kommentere og signere "
+                    f"samarbeidsavtaler og laste ned signerte kopier.\n\n"
+                    f"Sett passordet ditt her (lenken virker én gang, i "
+                    f"{INVITASJON_GYLDIG.days} dager):\n{lenke}\n"
+                ),
+            )
+        ],
+        utlost_av=bruker_id,
     )
-    return bruker, feil
+    return bruker, feil[0] if feil else None
 
 
 def invitasjon(tj: Tjenester, nokkel: str) -> Bruker | None:

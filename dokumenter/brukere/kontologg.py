@@ -19,6 +19,11 @@ HANDLINGER = {
     "rolle_endret": "Fikk ny rolle (alle økter avsluttet)",
     "deaktivert": "Deaktivert (alle økter avsluttet)",
     "aktivert": "Aktivert",
+    "opprettet": "Konto opprettet",
+    "ansvar_overfort": "Ansvar overført til etterfølger (kalenderlenken trukket)",
+    "konto_endret": "Navn, e-post eller telefon endret",
+    "passordlenke_sendt": "Lenke for nytt passord sendt",
+    "epostlenke_sendt": "Lenke for å bekrefte ny e-postadresse sendt",
 }
 # En adresse der brukeren har logget inn så nylig, er «kjent» for kontoen (brukere.innlogging).
 KJENT_I = timedelta(days=30)

@@ -20,6 +20,7 @@ from dokumenter.tjenester import Tjenester
 
 DEMO_BRUKER = "prosjektleder"
 DEMO_PASSORD = "rana-demo-fjellbekk-2026"
+DEMO_EPOST = "prosjektleder@example.no"
 
 
 def fiktivt_orgnr(lopenummer: int) -> str:
@@ -83,8 +84,11 @@ def last_demodata(tj: Tjenester, med_dokumenter: bool = True) -> tuple[int, int]
         bruker = s.scalar(select(Bruker).where(Bruker.brukernavn == DEMO_BRUKER))
     if bruker is None:
         bruker = brukere.opprett_bruker(
-            tj, DEMO_BRUKER, "Prosjektleder (demo)", "admin", DEMO_PASSORD
+            tj, DEMO_BRUKER, "Prosjektleder (demo)", "admin", DEMO_PASSORD, DEMO_EPOST
         )
+    elif not bruker.epost:  # demoer laget før prosjektlederen fikk e-post (han skal signere)
+        with tj.transaksjon() as s:
+            s.get(Bruker, bruker.id).epost = DEMO_EPOST
     nye_parter = nye_avtaler = 0
     for i, (navn, type_, adresse, status, begrunnelse) in enumerate(PARTER, start=1):
         with tj.sesjoner() as s:

@@ -11,10 +11,11 @@ from dokumenter.evaluering.regler import KAN_EVALUERES
 from dokumenter.felles import formatering, frister
 from dokumenter.felles.sidevisning import Side, Sortering, Utvalg
 from dokumenter.felles.tid import naa, som_utc
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.infrastruktur.sidevis import hent_side
 from dokumenter.models import Avtale, Part
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler import utsending
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 PAMINNELSE_DAGER = 14
 
@@ -75,34 +76,35 @@ def frister_side(
 
 def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list[str]]:
     """E-post til den ansvarlige for evalueringer som er forfalt eller innen 60 dager, høyst
-    hver 14. dag per avtale, med møteinnkallingen (.ics-lenke)."""
+    hver 14. dag per avtale, med møteinnkallingen (.ics-lenke). En påminnelse teller, og
+    datoen noteres, bare når e-posten faktisk gikk; ellers prøver jobben igjen neste gang."""
     forfalte, snart = frister_oversikt(tj, idag)
     antall, feil = 0, []
     for avtale_id, part, dato, dager in forfalte + snart:
-        with tj.transaksjon() as s:
+        with tj.sesjoner() as s:
             avtale = s.get(Avtale, avtale_id)
             sist = avtale.evaluering_paminnet
             if sist is not None and som_utc(sist) > naa() - timedelta(days=PAMINNELSE_DAGER):
                 continue
-            avtale.evaluering_paminnet = naa()
-            til = avtale.ansvarlig.epost
-        if not til:
-            feil.append(f"Ansvarlig for avtalen med {part} har ingen e-postadresse.")
-            continue
+            mottaker = Mottaker.bruker(avtale.ansvarlig)
         tilstand = f"forfalt for {-dager} dager siden" if dager < 0 else f"om {dager} dager"
         lenke = tj.lenker.avtale(avtale_id)
-        f = tj.send_epost(
-            Epost(
-                til=til,
-                emne=f"Evaluering av avtalen med {part}: {formatering.dato_lang(dato)}",
-                tekst=(
-                    f"Den årlige evalueringen av samarbeidsavtalen med {part} er {tilstand} "
-                    f"({formatering.dato_lang(dato)}). Møteinnkalling (.ics) og "
-                    f"evalueringsskjema:\n{lenke}\n"
-                ),
-            )
+        melding = Melding(
+            mottaker=mottaker,
+            hendelse="evaluering_forfaller",
+            objekt_type="avtale",
+            objekt_id=avtale_id,
+            emne=f"Evaluering av avtalen med {part}: {formatering.dato_lang(dato)}",
+            tekst=(
+                f"Den årlige evalueringen av samarbeidsavtalen med {part} er {tilstand} "
+                f"({formatering.dato_lang(dato)}). Møteinnkalling (.ics) og "
+                f"evalueringsskjema:\n{lenke}\n"
+            ),
         )
-        antall += 1
-        if f:
-            feil.append(f)
+        utfall = utsending.send_med_utfall(tj, [melding])
+        feil += utfall.feil
+        if utfall.noen_sendt:
+            with tj.transaksjon() as s:
+                s.get(Avtale, avtale_id).evaluering_paminnet = naa()
+            antall += 1
     return antall, feil

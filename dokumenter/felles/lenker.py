@@ -22,6 +22,8 @@ class Lenker(Protocol):
 
     def invitasjon(self, nokkel: str) -> str: ...
 
+    def kontolenke(self, nokkel: str, partner: bool = False) -> str: ...
+
 
 class Stilenker:
     def __init__(self, nettadresse: str) -> None:
@@ -44,3 +46,6 @@ class Stilenker:
 
     def invitasjon(self, nokkel: str) -> str:
         return self._sti(f"/invitasjon/{nokkel}", partner=True)
+
+    def kontolenke(self, nokkel: str, partner: bool = False) -> str:
+        return self._sti(f"/konto/lenke/{nokkel}", partner)

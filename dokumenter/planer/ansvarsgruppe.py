@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from dokumenter.brukere.roller import ANSATTROLLER, PARTNER, SKRIVEROLLER
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa
@@ -12,11 +14,14 @@ from dokumenter.felles.validering import les_dato, rens_tekst
 from dokumenter.models import (
     Ansvarsgruppemedlem,
     Bruker,
+    Plan,
     Plantilgang,
 )
+from dokumenter.planer import varsler
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.regler import krev_apen
 from dokumenter.planer.signering import trekk_runde_uten_tilgang
+from dokumenter.planer.tilgang import Grunnlag, gjeldende_samtykke
 from dokumenter.tjenester import Tjenester
 
 # --- Ansvarsgruppe, samtykke og tilganger ---------------------------------------------------
@@ -32,7 +37,9 @@ def legg_til_medlem(
     rolle: str,
     bruker_id: int,
     fra: str = "",
-) -> None:
+) -> list[str]:
+    """Legg en ansatt eller partnerbruker til i ansvarsgruppen. En partnerbruker hos en part
+    med gjeldende samtykke får planen delt med seg (e-post); gir e-postfeilene."""
     tjeneste, rolle = rens_tekst(tjeneste)[:200], rens_tekst(rolle)[:200]
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
@@ -56,6 +63,15 @@ def legg_til_medlem(
         logg(
             s, plan_id, "medlem_lagt_til", bruker_id, g, fra, medlem=medlem.navn, tjeneste=tjeneste
         )
+        delt = (
+            medlem.rolle == PARTNER
+            and medlem.part_id is not None
+            and gjeldende_samtykke(s, plan_id, medlem.part_id) is not None
+        )
+        medlem_id, part_id = medlem.id, medlem.part_id
+    if not delt:
+        return []
+    return varsler.delt(tj, plan_id, part_id, [medlem_id], bruker_id)
 
 
 @logger_nektet
@@ -157,19 +173,40 @@ def overfor_koordinator(
             )
         if ny.id == plan.koordinator_id:
             raise Valideringsfeil({"bruker_id": f"{ny.navn} er allerede koordinator."})
-        forrige = plan.koordinator.navn
-        plan.koordinator_id = ny.id
-        logg(
-            s,
-            plan_id,
-            "koordinator_byttet",
-            bruker_id,
-            g,
-            fra,
-            fra_koordinator=forrige,
-            til=ny.navn,
-            grunn=grunn,
-        )
+        bytt_koordinator(s, plan, ny, bruker_id, g, grunn, fra)
         trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
         navn = ny.navn
     return navn
+
+
+OVERFORING = "Overføring av ansvar (administrator, når koordinatoren slutter)"
+
+
+def bytt_koordinator(
+    s: Session,
+    plan: Plan,
+    ny: Bruker,
+    bruker_id: int | None,
+    g: Grunnlag | str,
+    grunn: str,
+    fra: str,
+) -> None:
+    """Gjør `ny` til koordinator og logg det i innsynsloggen (i kallerens transaksjon). Ved
+    overføring når noen slutter (`overforing`) er grunnlaget `OVERFORING`: administratoren
+    åpner ikke planen, hen flytter bare koordinatorrollen. Den forrige koordinatoren mister
+    tilgangen (`planer.tilgang`), med mindre hen har et annet grunnlag."""
+    forrige = plan.koordinator.navn
+    plan.koordinator_id = ny.id
+    s.flush()
+    s.refresh(plan, ["koordinator"])
+    logg(
+        s,
+        plan.id,
+        "koordinator_byttet",
+        bruker_id,
+        g,
+        fra,
+        fra_koordinator=forrige,
+        til=ny.navn,
+        grunn=grunn,
+    )

@@ -50,6 +50,7 @@ HANDLINGER = {
     "signering_avvist": "Avslo å signere",
     "signert_kopi": "Signert kopi registrert",
     "runde_trukket": "Signeringsrunden ble trukket",
+    "signerer_erstattet": "Signerer byttet (overføring av ansvar)",
     "runde_utlopt": "Signeringsrunden utløp uten alle signaturer",
     "signering_pauset": "Signeringen ble satt på pause (for mange feil koder)",
     "signering_gjenopptatt": "Åpnet signeringen igjen",

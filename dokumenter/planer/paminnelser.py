@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from dokumenter.felles import formatering
 from dokumenter.felles.tid import naa, som_utc
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.models import (
     Plan,
 )
 from dokumenter.planer.innsynslogg import logg
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler import utsending
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 # --- Revisjon: påminnelser til koordinatoren --------------------------------------------------
 
@@ -23,7 +24,8 @@ PAMINN_HVER = 14  # høyst så ofte per plan
 
 def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list[str]]:
     """E-post til koordinatoren når planens revisjonsdato nærmer seg eller er passert, høyst
-    hver 14. dag per plan. E-posten nevner bare plannummeret, aldri personen."""
+    hver 14. dag per plan. E-posten nevner bare plannummeret, aldri personen. En påminnelse
+    teller (og logges) bare når e-posten faktisk gikk; ellers prøver jobben igjen neste gang."""
     idag = idag or date.today()
     with tj.sesjoner() as s:
         ider = s.scalars(
@@ -34,31 +36,35 @@ def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list
         ).all()
     antall, feil = 0, []
     for plan_id in ider:
-        with tj.transaksjon() as s:
+        with tj.sesjoner() as s:
             plan = s.get(Plan, plan_id)
             sist = plan.evaluering_paminnet
             if sist is not None and som_utc(sist) > naa() - timedelta(days=PAMINN_HVER):
                 continue
-            plan.evaluering_paminnet = naa()
-            logg(s, plan_id, "evaluering_paminnet", None, "Systemet", "systemet")
-            til, nummer, dato = plan.koordinator.epost, plan.nummer, plan.neste_evaluering
-        if not til:
-            feil.append(f"Koordinatoren for plan {nummer} har ingen e-postadresse.")
-            continue
+            mottaker, nummer, dato = (
+                Mottaker.bruker(plan.koordinator),
+                plan.nummer,
+                plan.neste_evaluering,
+            )
         dager = (dato - idag).days
         tilstand = f"passert for {-dager} dager siden" if dager < 0 else f"om {dager} dager"
-        f = tj.send_epost(
-            Epost(
-                til=til,
-                emne=f"Revisjon av individuell plan {nummer}",
-                tekst=(
-                    f"Individuell plan {nummer} skal revideres {formatering.dato_lang(dato)} "
-                    f"({tilstand}). Kall inn ansvarsgruppen og lagre en ny versjon:\n"
-                    f"{tj.lenker.plan(plan_id)}\n"
-                ),
-            )
+        melding = Melding(
+            mottaker=mottaker,
+            hendelse="plan_revisjon",
+            objekt_type="plan",
+            objekt_id=plan_id,
+            emne=f"Revisjon av individuell plan {nummer}",
+            tekst=(
+                f"Individuell plan {nummer} skal revideres {formatering.dato_lang(dato)} "
+                f"({tilstand}). Kall inn ansvarsgruppen og lagre en ny versjon:\n"
+                f"{tj.lenker.plan(plan_id)}\n"
+            ),
         )
-        antall += 1
-        if f:
-            feil.append(f)
+        utfall = utsending.send_med_utfall(tj, [melding])
+        feil += utfall.feil
+        if utfall.noen_sendt:
+            with tj.transaksjon() as s:
+                s.get(Plan, plan_id).evaluering_paminnet = naa()
+                logg(s, plan_id, "evaluering_paminnet", None, "Systemet", "systemet")
+            antall += 1
     return antall, feil

@@ -6,6 +6,7 @@ et skriftlig samtykke lastes opp skannet og lagres kryptert som planens andre fi
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from dokumenter.models import (
     Plandokument,
     Samtykke,
 )
+from dokumenter.planer import varsler
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.regler import krev_apen
 from dokumenter.planer.signering import trekk_runde_uten_tilgang
@@ -57,6 +59,12 @@ def _innhold(omfang: object, formal: object, form: object, vitne: object) -> dic
     return ut
 
 
+@dataclass
+class Trukket:
+    mistet: list[str]  # navnene på dem som mistet tilgangen
+    epostfeil: list[str]
+
+
 @logger_nektet
 def registrer_samtykke(
     tj: Tjenester,
@@ -69,9 +77,10 @@ def registrer_samtykke(
     formal: str = "",
     form: str = "",
     vitne: str = "",
-) -> None:
+) -> list[str]:
     """Personen samtykker til at taushetsbelagte opplysninger (omfang) deles med parten til et
-    formål, skriftlig eller muntlig (med vitne)."""
+    formål, skriftlig eller muntlig (med vitne). Partens brukere i ansvarsgruppen og
+    koordinatoren får e-post (bare plannummeret); gir e-postfeilene."""
     innhold = _innhold(omfang, formal, form, vitne)
     try:
         dato = les_dato(gitt)
@@ -101,14 +110,25 @@ def registrer_samtykke(
             gitt=dato.isoformat(),
             form=FORMER[innhold["form"]],
         )
+        delt_med = _partnere_i_gruppen(plan, part_id)
+    return varsler.delt(tj, plan_id, part_id, delt_med, bruker_id)
+
+
+def _partnere_i_gruppen(plan, part_id: int) -> list[int]:
+    return [
+        m.bruker_id
+        for m in plan.medlemmer
+        if m.bruker.rolle == PARTNER and m.bruker.part_id == part_id
+    ]
 
 
 @logger_nektet
 def trekk_samtykke(
     tj: Tjenester, plan_id: int, part_id: int, bruker_id: int, fra: str = ""
-) -> list[str]:
+) -> Trukket:
     """Personen trekker samtykket for en part: partens brukere mister tilgangen med en gang.
-    Returnerer navnene på dem som mistet tilgangen (de står også i loggen)."""
+    De og koordinatoren får e-post (bare plannummeret). Gir navnene på dem som mistet
+    tilgangen (de står også i loggen) og e-postfeilene."""
     with tj.transaksjon() as s:
         plan, _, g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
         samtykke = gjeldende_samtykke(s, plan_id, part_id)
@@ -133,7 +153,8 @@ def trekk_samtykke(
             mistet_tilgang=mistet,
         )
         trekk_runde_uten_tilgang(s, plan, bruker_id, g, fra)
-    return mistet
+        berort = _partnere_i_gruppen(plan, part_id)
+    return Trukket(mistet, varsler.samtykke_trukket(tj, plan_id, part_id, berort, bruker_id))
 
 
 @logger_nektet

@@ -22,7 +22,6 @@ from arkiv.lager import LagretFil
 from dokumenter.brukere.roller import PARTNER, SKRIVEROLLER
 from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.felles.tid import naa, som_utc
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.infrastruktur.forsegling import Sporhendelse
 from dokumenter.models import Bruker, Plan, Plandokument, Planlogg, Signeringsrunde
 from dokumenter.planer.innsynslogg import HANDLINGER, apne_med_tilgang, logg, logger_nektet
@@ -31,6 +30,7 @@ from dokumenter.signering import motor
 from dokumenter.signering.koder import pauseposter
 from dokumenter.signering.runder import FRIST_DAGER, PAMINNELSE_DAGER, Signatarvalg
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 MAKS_SIGNERERE = 12
 SYSTEMET = "Systemet"  # grunnlaget i innsynsloggen for det jobbene gjør
@@ -92,39 +92,52 @@ class Plansignering(motor.Signerbar[Plansak]):
         return tj.chiffer.krypter(data)
 
     def sjekk_signatarer(self, s: Session, sak: Plansak, valg: list[Signatarvalg]) -> None:
-        plan = sak.plan
         if not valg:
             raise Valideringsfeil({"signatarer": "Velg minst én som skal signere."})
         if len(valg) > MAKS_SIGNERERE:
             raise Valideringsfeil({"signatarer": f"Høyst {MAKS_SIGNERERE} signerere i én runde."})
         if len({v.bruker_id for v in valg}) != len(valg):
             raise Valideringsfeil({"signatarer": "Samme person kan bare stå én gang."})
-        medlemmer = {m.bruker_id for m in plan.medlemmer}
         for v in valg:
             b = s.get(Bruker, v.bruker_id)
             if b is None or not b.aktiv:
                 raise Valideringsfeil({"signatarer": "En valgt signerer finnes ikke."})
-            if v.side == "kommune":
-                if b.rolle not in SKRIVEROLLER or (
-                    b.id != plan.koordinator_id and b.id not in medlemmer
-                ):
-                    raise Valideringsfeil(
-                        {"signatarer": f"{b.navn} må være koordinator eller i ansvarsgruppen."}
-                    )
-            elif v.side == "part":
-                if (
-                    b.rolle != PARTNER
-                    or b.id not in medlemmer
-                    or gjeldende_samtykke(s, plan.id, b.part_id) is None
-                ):
-                    raise Valideringsfeil(
-                        {
-                            "signatarer": f"{b.navn} må være i ansvarsgruppen, og personen må ha "
-                            "samtykket til deling med institusjonen."
-                        }
-                    )
-            else:
-                raise Valideringsfeil({"signatarer": "Ukjent side; velg kommunen eller parten."})
+            self.sjekk_erstatter(s, sak, v.side, b)
+
+    def sjekk_erstatter(self, s: Session, sak: Plansak, side: str, ny: Bruker) -> None:
+        """Én signerer: for kommunen koordinatoren eller en ansatt i ansvarsgruppen med
+        skrivetilgang, for parten en partnerbruker i ansvarsgruppen med gjeldende samtykke;
+        begge med e-postadresse (varselet og engangskoden går dit)."""
+        plan = sak.plan
+        medlem = any(m.bruker_id == ny.id for m in plan.medlemmer)
+        if not ny.aktiv:
+            raise Valideringsfeil({"signatarer": f"{ny.navn} er deaktivert."})
+        if side == "kommune":
+            if ny.rolle not in SKRIVEROLLER or (ny.id != plan.koordinator_id and not medlem):
+                raise Valideringsfeil(
+                    {"signatarer": f"{ny.navn} må være koordinator eller i ansvarsgruppen."}
+                )
+        elif side == "part":
+            if (
+                ny.rolle != PARTNER
+                or not medlem
+                or gjeldende_samtykke(s, plan.id, ny.part_id) is None
+            ):
+                raise Valideringsfeil(
+                    {
+                        "signatarer": f"{ny.navn} må være i ansvarsgruppen, og personen må ha "
+                        "samtykket til deling med institusjonen."
+                    }
+                )
+        else:
+            raise Valideringsfeil({"signatarer": "Ukjent side; velg kommunen eller parten."})
+        if not ny.epost:
+            raise Valideringsfeil(
+                {
+                    "signatarer": f"{ny.navn} har ingen e-postadresse og kan ikke velges som "
+                    "signerer: varselet og engangskoden sendes på e-post."
+                }
+            )
 
     def varsel(
         self,
@@ -134,16 +147,17 @@ class Plansignering(motor.Signerbar[Plansak]):
         runde: Signeringsrunde,
         neste: Any,
         paminnelse: bool,
-    ) -> Epost | str:
+    ) -> Melding | str:
         plan, bruker = sak.plan, neste.bruker
         if grunnlag(s, plan, bruker) is None:  # fjernet, samtykke trukket, deaktivert
             trekk_runde_uten_tilgang(s, plan, None, SYSTEMET, "systemet")
             return f"{bruker.navn} har ikke lenger tilgang; signeringsrunden er trukket."
-        if not bruker.epost:
-            return f"{bruker.navn} har ingen e-postadresse og er ikke varslet."
         lenke = tj.lenker.plan(plan.id, partner=bruker.rolle == PARTNER)
-        return Epost(
-            til=bruker.epost,
+        return Melding(
+            mottaker=Mottaker.bruker(bruker),
+            hendelse="signering_paminnelse" if paminnelse else "signering_tur",
+            objekt_type="plan",
+            objekt_id=plan.id,
             emne=("Påminnelse: " if paminnelse else "")
             + f"Individuell plan {plan.nummer} til signering",
             tekst=(
@@ -221,17 +235,18 @@ class Plansignering(motor.Signerbar[Plansak]):
 
     def etter_fullfort(
         self, tj: Tjenester, sak: Plansak, runde: Signeringsrunde, sha256: str
-    ) -> list[Epost]:
+    ) -> list[Melding]:
         return []  # de som signerte, finner den forseglede planen på plansiden
 
     def ved_avslag(
         self, tj: Tjenester, s: Session, sak: Plansak, navn: str, grunn: str
-    ) -> Epost | str:
+    ) -> Melding | str:
         koordinator = sak.plan.koordinator
-        if not koordinator.epost:
-            return f"{koordinator.navn} har ingen e-postadresse og er ikke varslet."
-        return Epost(
-            til=koordinator.epost,
+        return Melding(
+            mottaker=Mottaker.bruker(koordinator),
+            hendelse="signering_avslatt",
+            objekt_type="plan",
+            objekt_id=sak.plan.id,
             emne=f"Signering avslått: individuell plan {sak.plan.nummer}",
             tekst=f"{navn} har avslått å signere planen:\n{tj.lenker.plan(sak.plan.id)}\n",
         )
@@ -244,11 +259,13 @@ class Plansignering(motor.Signerbar[Plansak]):
 
     def ved_pause(
         self, tj: Tjenester, s: Session, sak: Plansak, runde: Signeringsrunde
-    ) -> list[Epost]:
+    ) -> list[Melding]:
         """Bare plannummeret, aldri personen (som i de andre e-postene om planer)."""
         plan = sak.plan
         return pauseposter(
-            {runde.opprettet_av, plan.koordinator},
+            [runde.opprettet_av, plan.koordinator],
+            "plan",
+            plan.id,
             f"individuell plan {plan.nummer}",
             "",
             tj.lenker.plan(plan.id),

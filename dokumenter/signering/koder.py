@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa, som_utc
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.models import Bruker, Engangskode, Signatar, Signeringsrunde
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 KODE_GYLDIG = timedelta(minutes=10)
 KODE_MAKS_FORSOK = 5
@@ -73,10 +73,14 @@ def ny_kode(tj: Tjenester, s: Session, sig: Signatar) -> str:
     return kode
 
 
-def kodepost(til: str, hva: str, kode: str) -> Epost:
+def kodepost(sig: Signatar, art: str, objekt_id: int, hva: str, kode: str) -> Melding:
+    """E-posten med koden (koden står bare i teksten, og teksten lagres aldri)."""
     minutter = int(KODE_GYLDIG.total_seconds() // 60)
-    return Epost(
-        til=til,
+    return Melding(
+        mottaker=Mottaker.bruker(sig.bruker),
+        hendelse="engangskode",
+        objekt_type=art,
+        objekt_id=objekt_id,
         emne="Engangskode for signering",  # koden står bare i teksten, ikke i varsler
         tekst=(
             f"Koden din for å signere {hva} er {kode}.\n"
@@ -134,13 +138,23 @@ def gjenoppta(runde: Signeringsrunde) -> None:
     runde.status, runde.feil_koder = "aktiv", 0
 
 
-def pauseposter(mottakere: Iterable[Bruker], hva: str, hvem: str, lenke: str) -> list[Epost]:
+def pauseposter(
+    mottakere: Iterable[Bruker | None],
+    art: str,
+    objekt_id: int,
+    hva: str,
+    hvem: str,
+    lenke: str,
+) -> list[Melding]:
     """E-posten til kommunen når en runde er satt på pause: `hva` er saken («samarbeidsavtalen
     med …», «individuell plan 2026-001»), `hvem` hos hvem koden ble skrevet feil."""
-    adresser = sorted({b.epost for b in mottakere if b is not None and b.epost})
+    unike = {b.id: b for b in mottakere if b is not None and b.aktiv}
     return [
-        Epost(
-            til=til,
+        Melding(
+            mottaker=Mottaker.bruker(b),
+            hendelse="signering_pauset",
+            objekt_type=art,
+            objekt_id=objekt_id,
             emne=f"Signering satt på pause: {hva}",
             tekst=(
                 f"Signeringen av {hva} er satt på pause fordi det er skrevet feil engangskode "
@@ -149,5 +163,5 @@ def pauseposter(mottakere: Iterable[Bruker], hva: str, hvem: str, lenke: str) ->
                 f"gjelder ikke lenger; signereren ber om en ny.\n{lenke}\n"
             ),
         )
-        for til in adresser
+        for b in sorted(unike.values(), key=lambda b: b.id)
     ]

@@ -27,7 +27,6 @@ from arkiv.lager import LagretFil
 from dokumenter.felles.feil import Oppsettsfeil, Valideringsfeil
 from dokumenter.felles.tid import naa, som_utc
 from dokumenter.felles.validering import rens_tekst
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.infrastruktur.forsegling import (
     Sporhendelse,
     lag_metadata,
@@ -50,6 +49,8 @@ from dokumenter.signering.runder import (
 )
 from dokumenter.signering.skannet import antall_sider, sjekk_skannet_pdf
 from dokumenter.tjenester import Arkivhendelse, Tjenester
+from dokumenter.varsler import utsending
+from dokumenter.varsler.utsending import Melding
 
 GJELDENDE = ("aktiv", "pauset")  # rundestatusene som holder saken «til signering»
 K = TypeVar("K")  # saken slik den signerbare åpner den (en Avtale, en plan med grunnlag …)
@@ -90,6 +91,10 @@ class Signerbar(Protocol[K]):
     # --- Hvem som kan signere ------------------------------------------------------------
     def sjekk_signatarer(self, s: Session, sak: K, valg: list[Signatarvalg]) -> None: ...
 
+    def sjekk_erstatter(self, s: Session, sak: K, side: str, ny: Bruker) -> None:
+        """Kan `ny` ta over en ventende signerers plass på `side` (overføring av ansvar)?
+        Valideringsfeil med en norsk melding ellers."""
+
     def varsel(
         self,
         tj: Tjenester,
@@ -98,7 +103,7 @@ class Signerbar(Protocol[K]):
         runde: Signeringsrunde,
         neste: Signatar,
         paminnelse: bool,
-    ) -> Epost | str:
+    ) -> Melding | str:
         """E-posten til den som står for tur, eller en melding om hvorfor ingen sendes."""
 
     # --- Underveis og når alle har signert -------------------------------------------------
@@ -125,16 +130,16 @@ class Signerbar(Protocol[K]):
 
     def etter_fullfort(
         self, tj: Tjenester, sak: K, runde: Signeringsrunde, sha256: str
-    ) -> list[Epost]:
+    ) -> list[Melding]:
         """E-post når den forseglede kopien er registrert."""
 
-    def ved_avslag(self, tj: Tjenester, s: Session, sak: K, navn: str, grunn: str) -> Epost | str:
+    def ved_avslag(self, tj: Tjenester, s: Session, sak: K, navn: str, grunn: str) -> Melding | str:
         """E-posten til den ansvarlige når en signerer avslår (eller en melding)."""
 
     def ved_utlop(self, s: Session, sak: K, runde: Signeringsrunde) -> None:
         """Runden er ute på tid: sett saken tilbake og runden «utlopt»."""
 
-    def ved_pause(self, tj: Tjenester, s: Session, sak: K, runde: Signeringsrunde) -> list[Epost]:
+    def ved_pause(self, tj: Tjenester, s: Session, sak: K, runde: Signeringsrunde) -> list[Melding]:
         """E-post til kommunen (den som startet runden og den ansvarlige) når runden er satt på
         pause etter for mange feil engangskoder."""
 
@@ -216,31 +221,86 @@ def start_runde(
             signatarer=[v.bruker_id for v in valg],
         )
         runde_id = runde.id
-    return runde, varsle_neste(tj, art, runde_id)
+    return runde, varsle_neste(tj, art, runde_id, utlost_av=bruker_id)
+
+
+def erstatt_signerer(
+    s: Session,
+    art: Signerbar,
+    objekt_id: int,
+    fra_bruker: int,
+    til: Bruker,
+    utfort_av: int | None,
+    fra: str,
+    grunn: str,
+) -> int | None:
+    """Overføring av ansvar: den ventende kommune-signereren `fra_bruker` i den gjeldende runden
+    byttes med `til` (samme plass i rekkefølgen), og det logges på saken. Gir runde-id-en når
+    noe ble byttet (kalleren varsler den nye etter commit med `varsle_neste`), ellers None."""
+    runde = gjeldende_runde(s, art, objekt_id)
+    if runde is None:
+        return None
+    sig = next(
+        (x for x in runde.signatarer if x.bruker_id == fra_bruker and x.status == "venter"), None
+    )
+    if sig is None:
+        return None
+    sak = art.apne(s, objekt_id, None, "systemet", endre=False)
+    if sig.side != "kommune":
+        raise Valideringsfeil({"signatarer": "Bare kommunens signerere kan overføres."})
+    if any(x.bruker_id == til.id for x in runde.signatarer):
+        raise Valideringsfeil(
+            {"signatarer": f"{til.navn} signerer allerede i runden for {art.beskrivelse(sak)}."}
+        )
+    art.sjekk_erstatter(s, sak, sig.side, til)
+    forrige = sig.bruker.navn
+    sig.bruker_id, sig.varslet, sig.sist_paminnet = til.id, None, None
+    art.logg(
+        s, sak, "signerer_erstattet", utfort_av, fra, fra_signerer=forrige, til=til.navn,
+        grunn=grunn,
+    )  # fmt: skip
+    return runde.id
 
 
 def varsle_neste(
-    tj: Tjenester, art: Signerbar, runde_id: int, paminnelse: bool = False
+    tj: Tjenester,
+    art: Signerbar,
+    runde_id: int,
+    paminnelse: bool = False,
+    utlost_av: int | None = None,
 ) -> list[str]:
-    """Send e-post til den som står for tur, og noter når (for påminnelser)."""
-    with tj.transaksjon() as s:
+    """Send e-post til den som står for tur, og noter når (for påminnelser). Gir e-postfeil."""
+    return _varsle_neste(tj, art, runde_id, paminnelse, utlost_av)[1]
+
+
+def _varsle_neste(
+    tj: Tjenester, art: Signerbar, runde_id: int, paminnelse: bool, utlost_av: int | None
+) -> tuple[bool, list[str]]:
+    """(om e-posten gikk, feilene). Tidspunktet (varslet eller sist påminnet) noteres bare når
+    e-posten faktisk ble sendt; ellers prøver påminnelsesjobben igjen neste gang."""
+    with tj.transaksjon() as s:  # varselet kan trekke runden (planer: mistet tilgang)
         runde = s.get(Signeringsrunde, runde_id)
         neste = neste_signatar(runde) if runde and runde.status == "aktiv" else None
         if neste is None:
-            return []
+            return False, []
         sak = art.apne(s, getattr(runde, f"{art.art}_id"), None, "systemet", endre=False)
-        epost = art.varsel(tj, s, sak, runde, neste, paminnelse)
-        if isinstance(epost, str):
-            return [epost]
-        if paminnelse:
-            neste.sist_paminnet = naa()
-        else:
-            neste.varslet = naa()
-    return _send(tj, [epost])
+        melding = art.varsel(tj, s, sak, runde, neste, paminnelse)
+        if isinstance(melding, str):
+            return False, [melding]
+        signatar_id = neste.id
+    utfall = utsending.send_med_utfall(tj, [melding], utlost_av)
+    if utfall.noen_sendt:
+        with tj.transaksjon() as s:
+            sig = s.get(Signatar, signatar_id)
+            if paminnelse:
+                sig.sist_paminnet = naa()
+            else:
+                sig.varslet = naa()
+    return utfall.noen_sendt, utfall.feil
 
 
-def _send(tj: Tjenester, eposter: list[Epost]) -> list[str]:
-    return [f for e in eposter if (f := tj.send_epost(e))]
+def _send(tj: Tjenester, meldinger: list[Melding], utlost_av: int | None = None) -> list[str]:
+    return utsending.send(tj, meldinger, utlost_av)
 
 
 # --- Engangskode, signatur og avslag --------------------------------------------------------
@@ -262,8 +322,9 @@ def send_kode(
         sak, runde, sig = _min_tur(s, art, objekt_id, bruker_id, fra)
         kode = ny_kode(tj, s, sig)
         art.logg(s, sak, "kode_sendt", bruker_id, fra, runde=runde.id)
-        til, hva = sig.bruker.epost, art.beskrivelse(sak)
-    return tj.send_epost(kodepost(til, hva, kode))
+        melding = kodepost(sig, art.art, objekt_id, art.beskrivelse(sak), kode)
+    feil = _send(tj, [melding], bruker_id)
+    return feil[0] if feil else None
 
 
 def signer(
@@ -272,7 +333,7 @@ def signer(
     """Bekreft koden og registrer signaturen. Var den den siste, lages den forseglede kopien.
     Returnerer (rundens status, e-postfeil). Setter en feil kode runden på pause, får kommunen
     e-post."""
-    eposter: list[Epost] = []
+    eposter: list[Melding] = []
     with tj.transaksjon() as s:
         sak, runde, sig = _min_tur(s, art, objekt_id, bruker_id, fra)
         feil_kode = sjekk_kode(tj, s, sig, kode, ip)
@@ -294,10 +355,10 @@ def signer(
             )
             runde_id, ferdig = runde.id, neste_signatar(runde) is None
     if feil_kode is not None:  # forsøket er lagret (commit) før feilen meldes
-        _send(tj, eposter)
+        _send(tj, eposter, bruker_id)
         raise Valideringsfeil({"kode": feil_kode})
     if not ferdig:
-        return "aktiv", varsle_neste(tj, art, runde_id)
+        return "aktiv", varsle_neste(tj, art, runde_id, utlost_av=bruker_id)
     return "fullfort", fullfor_runde(tj, art, runde_id)
 
 
@@ -316,7 +377,7 @@ def avvis(
         runde.status, runde.avsluttet, runde.grunn = "avvist", naa(), grunn
         art.logg(s, sak, "signering_avvist", bruker_id, fra, runde=runde.id, grunn=grunn)
         epost = art.ved_avslag(tj, s, sak, sig.bruker.navn, grunn)
-    return [epost] if isinstance(epost, str) else _send(tj, [epost])
+    return [epost] if isinstance(epost, str) else _send(tj, [epost], bruker_id)
 
 
 def gjenoppta_runde(
@@ -462,8 +523,10 @@ def send_paminnelser(tj: Tjenester, art: Signerbar) -> Paminnelsesrapport:
             r.utlopt.append(runde_id)
         elif skal_paminnes(neste, dager):
             paminnelse = neste.varslet is not None or neste.sist_paminnet is not None
-            r.epostfeil += varsle_neste(tj, art, runde_id, paminnelse=paminnelse)
-            r.paminnet.append(neste.id)
+            sendt, feil = _varsle_neste(tj, art, runde_id, paminnelse, None)
+            r.epostfeil += feil
+            if sendt:  # en påminnelse teller bare når e-posten faktisk gikk
+                r.paminnet.append(neste.id)
     return r
 
 
