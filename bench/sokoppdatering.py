@@ -24,6 +24,7 @@ from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
+from dokumenter.sok import indeksering
 from dokumenter.tjenester import apne
 
 TILGANG = ["ansatte"]  # motorens standardgruppe
@@ -78,8 +79,10 @@ def oppdatering(indeksmappe: Path, antall: int) -> None:
             tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}
         )
         verdier = {**tj.mal(produksjon.MAL).standardverdier(), **demo.AVTALEFELT}
-        indeks = Stoppeklokke(tj.indeks)
-        tj.indeks = indeks
+        # Indeksens del av lagringen er jobbene i journalen, utført etter commit.
+        ekte = indeksering.behandle_ventende
+        indeks = Stoppeklokke(indeksering)
+        indeksering.behandle_ventende = indeks.behandle_ventende
         ider, total, i_indeks, i_lo, forste = [], [], [], [], []
         with VarmKonverterer(inn.uno_venv) as lo:
             konv = Stoppeklokke(lo)
@@ -100,7 +103,9 @@ def oppdatering(indeksmappe: Path, antall: int) -> None:
                 i_indeks.append(indeks.sekunder * 1000)
                 i_lo.append(konv.sekunder * 1000)
                 forste.append(ms(lambda: tj.indeks.sok("bolig", TILGANG)))
-        tj.indeks.fjern_objekter("avtale", ider)  # tilbake til det syntetiske arkivet
+        indeksering.behandle_ventende = ekte
+        for i in ider:  # tilbake til det syntetiske arkivet
+            tj.indeks.erstatt_objekt("avtale", i, list)
         tj.lukk()
 
     def m(tider: list[float]) -> str:
@@ -109,6 +114,6 @@ def oppdatering(indeksmappe: Path, antall: int) -> None:
     rest = [t - a - b for t, a, b in zip(total, i_indeks, i_lo, strict=True)]
     print(f"  hele lagringen                          {m(total)}")
     print(f"    i LibreOffice (tj.konverterer)        {m(i_lo)}")
-    print(f"    i søkeindeksen (tj.indeks, m/ DOCX)   {m(i_indeks)}")
+    print(f"    i søkeindeksen (journalen etter commit)   {m(i_indeks)}")
     print(f"    resten (mal, arkiv, database)         {m(rest)}")
     print(f"  første søk etterpå (ny søker)           {m(forste)}")
