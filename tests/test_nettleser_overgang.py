@@ -151,6 +151,7 @@ def _overgangen(server, kari, tj, post, avtale_id):
     mote = post.neste("kari@k.example")
     assert "Samarbeidsmøte" in mote.emne and nummer in mote.emne
     assert PERSON not in mote.tekst and "Stian" not in mote.tekst
+    assert post.neste("fiona@bodo.example").emne == f"Individuell plan {nummer} er delt med dere"
     assert post.neste("fiona@bodo.example").emne == mote.emne
     moter = kari.get_by_role("region", name="Møter")
     moter.get_by_label("Møte", exact=True).select_option(label="Samarbeidsmøte")

@@ -197,6 +197,7 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
     expect(melding(kari, "Du har signert. Den neste får beskjed på e-post.")).to_be_visible()
     expect(kari.get_by_role("region", name="Signer planen")).to_have_count(0)
 
+    assert post.neste(FIONA_EPOST).emne == f"{tittel} er delt med dere"  # da hun kom med
     varsel = post.neste(FIONA_EPOST)
     assert varsel.emne == f"{tittel} til signering"
     assert f"{server}/portal/planer/{plan_id}" in varsel.tekst
@@ -245,7 +246,7 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
 
     # --- 4. E-postene til fengselet nevner aldri personen --------------------------------------
     til_fiona = [m for m in smtp_sink.meldinger() if FIONA_EPOST in m.til]
-    assert len(til_fiona) == 2  # varselet og engangskoden
+    assert len(til_fiona) == 3  # planen er delt, varselet og engangskoden
     for m in til_fiona:
         for tekst in (PERSON, "Nordmann", FODT.isoformat(), FODT.strftime("%d.%m.%Y")):
             assert tekst not in m.emne and tekst not in m.tekst, (m.emne, tekst)

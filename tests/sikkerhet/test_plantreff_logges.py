@@ -83,6 +83,7 @@ def test_ingen_side_viser_planen_uten_en_linje_i_innsynsloggen(tj):
             ("jobb_id", "kontakt_id", "medlem_id", "melding_id", "oppgave_id", "samtykke_id"), 1
         ),
         "felt": "part",
+        "bruker_id": 1,
         "tilgang_id": 1,
     }
     app = create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
