@@ -37,7 +37,7 @@ BENCH := PYTHONPATH=$(CURDIR) $(BIN)/python
 
 bench: $(BIN)/.ok .venv-uno/.ok
 	$(BENCH) bench/generate.py --batch 5 --render 10 --varm 5 --kald 1
-	$(BENCH) bench/archive.py --versjoner 25 --lagringer 10
+	$(BENCH) bench/archive.py --versjoner 25 --lagringer 10 --storrelser 1,20
 	$(BENCH) bench/search.py --antall 1000 --sporringer 60 --oppvarming 20 --kalde 20 --oppdateringer 2
 	$(BENCH) bench/forsegling.py --antall 5
 	$(BENCH) bench/sokekvalitet.py --sett holdt_ute
