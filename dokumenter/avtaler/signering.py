@@ -5,7 +5,10 @@ minst én signerer for kommunen (ansatt med skrivetilgang) og én for parten (pa
 parten); alt logges i avtalens revisjonslogg; når alle har signert, blir avtalen «inngått», og
 alle signererne får lenken til den forseglede kopien. Den andre veien er en skannet,
 våtsignert PDF (`last_opp_signert`).
-"""
+
+
+Modulen er litt over 400 linjer fordi den er avtalens hele svar på motorens spørsmål
+(`Signerbar`) pluss brukstilfellene; delt i to ville de to halvdelene alltid endres sammen."""
 
 from __future__ import annotations
 

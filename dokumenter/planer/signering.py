@@ -7,6 +7,9 @@ engangskoder og forsegling som avtalene. `PLAN` sier motoren det som er særegen
 - Personen selv signerer som regel på papir; den skannede kopien lastes opp (`last_opp_signert`).
 - Alt logges i planens innsynslogg, og e-postene nevner bare plannummeret, aldri personen.
 - Filene (også den forseglede kopien) krypteres i arkivet.
+
+Modulen er litt over 400 linjer fordi den er planens hele svar på motorens spørsmål
+(`Signerbar`) pluss brukstilfellene; delt i to ville de to halvdelene alltid endres sammen.
 """
 
 from __future__ import annotations
