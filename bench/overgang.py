@@ -28,6 +28,7 @@ from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
 from dokumenter.infrastruktur.sammenligning import avsnitt_fra_docx, sammenlign
 from dokumenter.infrastruktur.vedlegg import legg_ved
 from dokumenter.models import Avtale
+from dokumenter.noark import koble_til
 from dokumenter.overgang import kartlegging, oversikt, skjema, skriving, statistikk, utfall
 from dokumenter.parter import skriving as parter
 from dokumenter.planer import lagring
@@ -98,7 +99,7 @@ def main() -> None:
             REPO_ROT / ".venv-uno",
         )
         kryptering.lag_nokkelfil(inn)
-        tj = apne(inn)
+        tj = koble_til(apne(inn))
         koord = brukere.opprett_bruker(
             tj, "koord", "Koordinator", "saksbehandler", "Hvalross-fjord-lykt-73"
         )
