@@ -81,8 +81,8 @@ def _hent(url: str) -> tuple[int, bytes]:
         return svar.status, svar.read()
 
 
-def test_to_arbeidere_svarer_begge_og_stopper_rent(tmp_path):
-    instans, port = tmp_path / "instans", _ledig_port()
+def _start(instans: Path, port: int) -> subprocess.Popen:
+    """`python -m web` med to arbeidere og demo-postkassen, uten miljøets DOKUMENTER_*."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOKUMENTER_")}
     env.pop("DATABASE_URL", None)
     env.update(
@@ -91,7 +91,7 @@ def test_to_arbeidere_svarer_begge_og_stopper_rent(tmp_path):
         DOKUMENTER_ARBEIDERE="2",
         PORT=str(port),
     )
-    hoved = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "web"],
         cwd=REPO_ROT,
         env=env,
@@ -99,6 +99,11 @@ def test_to_arbeidere_svarer_begge_og_stopper_rent(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_to_arbeidere_svarer_begge_og_stopper_rent(tmp_path):
+    instans, port = tmp_path / "instans", _ledig_port()
+    hoved = _start(instans, port)
     url = f"http://127.0.0.1:{port}"
     try:
         assert _vent(lambda: len(_barn(hoved.pid)) == 2 or hoved.poll() is not None, 60)
@@ -153,3 +158,25 @@ def test_antall_arbeidere_er_kjernene_uten_innstilling():
     assert antall_arbeidere(inn.med(arbeidere=3)) == 3
     miljo = {"DOKUMENTER_ARBEIDERE": "5"}
     assert Innstillinger.fra_miljo(REPO_ROT / "instance", miljo=miljo).arbeidere == 5
+
+
+def test_hovedprosessen_drept_med_sigkill_etterlater_ingen_arbeider_eller_libreoffice(tmp_path):
+    """Kjernen gir hver arbeider SIGTERM når hovedprosessen dør (PR_SET_PDEATHSIG), så
+    arbeiderne stopper sin LibreOffice også når ingen rakk å be dem om det."""
+    instans, port = tmp_path / "instans", _ledig_port()
+    hoved = _start(instans, port)
+    try:
+        assert _vent(lambda: len(_barn(hoved.pid)) == 2 or hoved.poll() is not None, 60)
+        arbeidere = _barn(hoved.pid)
+        assert len(arbeidere) == 2, hoved.stderr.read() if hoved.poll() is not None else ""
+        assert _vent(lambda: _varme_eiere(instans) >= arbeidere, 120), _varme_eiere(instans)
+        hoved.kill()
+        hoved.wait()
+    finally:
+        if hoved.poll() is None:
+            hoved.kill()
+            hoved.wait()
+        hoved.stderr.close()
+    assert _vent(lambda: not any(Path(f"/proc/{p}").exists() for p in arbeidere), 30)
+    assert _vent(lambda: _instansens_prosesser(instans) == [], 30), _instansens_prosesser(instans)
+    assert not _kan_koble(port)

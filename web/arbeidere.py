@@ -14,7 +14,8 @@ Hver arbeider åpner sine egne databaseforbindelser (de deles ikke over fork), s
 egen varme LibreOffice (`VarmKonverterer`) med en gang, i bakgrunnen, så den første brukeren
 ikke venter på oppstarten, og stopper den i `finally` når den får SIGTERM. Blir en arbeider
 drept med SIGKILL, stopper neste oppstart serveren den etterlot (PID-filen, se
-`dokumenter/infrastruktur/prosesser.py`).
+`dokumenter/infrastruktur/prosesser.py`); blir hovedprosessen drept med SIGKILL, får hver
+arbeider SIGTERM av kjernen (PR_SET_PDEATHSIG) og stopper som vanlig.
 """
 
 from __future__ import annotations
@@ -68,13 +69,16 @@ def _arbeider(
     sokkel: socket.socket,
     lag_app: Callable[[Tjenester], object],
     maks_innhold: int,
+    hovedprosess: int,
 ) -> None:
-    """Arbeidsprosessen: egne forbindelser og egen varm konverterer; returnerer aldri."""
+    """Arbeidsprosessen: egne forbindelser og egen varm konverterer; returnerer aldri. Den
+    stopper (og stopper LibreOffice) også når hovedprosessen dør brått."""
     kode = 0
     try:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
         prosesser.avslutt_ved_signal()
+        prosesser.stopp_med_forelderen(hovedprosess)
         tj = apne(inn, migrer=False)
         try:
             threading.Thread(target=_varm_opp, args=(tj,), daemon=True).start()
@@ -120,9 +124,10 @@ def kjor(
     def start_en() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
+        hoved = os.getpid()
         pid = os.fork()
         if pid == 0:
-            _arbeider(inn, sokkel, lag_app, maks_innhold)
+            _arbeider(inn, sokkel, lag_app, maks_innhold, hoved)
         arbeidere[pid] = time.monotonic()
 
     try:

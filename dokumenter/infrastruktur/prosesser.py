@@ -12,6 +12,8 @@ dreper prosessgruppen deres; prosessene kjennes igjen på mappens sti på komman
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
@@ -43,6 +45,20 @@ def avslutt_ved_signal() -> None:
 
 
 PIDFIL = "pid.json"
+
+
+def stopp_med_forelderen(forelder: int) -> None:
+    """Be kjernen sende SIGTERM til denne prosessen når forelderen dør (Linux,
+    PR_SET_PDEATHSIG), så en arbeider aldri blir foreldreløs med sin LibreOffice, heller ikke
+    når hovedprosessen drepes med SIGKILL. Døde forelderen før kallet, stopper vi med en gang."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != forelder:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1  # fra <linux/prctl.h>
 
 
 def _starttid(pid: int) -> str | None:
