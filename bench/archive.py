@@ -16,17 +16,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.instans import apne_instans
 from dokumenter.avtaler import produksjon, skriving
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli import demo
 from dokumenter.drift import arkivdrift
-from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.infrastruktur.sammenligning import avsnitt_fra_docx, sammenlign
-from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
 from dokumenter.sok import indeksering
-from dokumenter.tjenester import apne
 
 
 class FerdigPdf:
@@ -88,14 +86,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as mappe:
         rot = Path(mappe)
-        inn = Innstillinger(
-            rot,
-            f"sqlite:///{rot / 'bench.sqlite3'}",
-            REPO_ROT / "maler",
-            rot / "arkiv",
-            REPO_ROT / ".venv-uno",
-        )
-        tj = koble_til(apne(inn))
+        inn, tj = apne_instans(rot)
         b = brukere.opprett_bruker(tj, "bench", "Bench", "saksbehandler", "bench-passord-1")
         part = parter.opprett_part(
             tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}

@@ -14,13 +14,13 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.instans import apne_instans
 from bench.planer import median_ms
 from dokumenter.avtaler import produksjon, signering
 from dokumenter.avtaler import skriving as avtaler
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli import demo
-from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
-from dokumenter.infrastruktur import kryptering
+from dokumenter.felles.innstillinger import REPO_ROT
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.infrastruktur.maler import les_mal
 from dokumenter.infrastruktur.redline import sammenligning_docx
@@ -28,12 +28,10 @@ from dokumenter.infrastruktur.render import PartData, kontekst, render_docx
 from dokumenter.infrastruktur.sammenligning import avsnitt_fra_docx, sammenlign
 from dokumenter.infrastruktur.vedlegg import legg_ved
 from dokumenter.models import Avtale
-from dokumenter.noark import koble_til
 from dokumenter.overgang import kartlegging, oversikt, skjema, skriving, statistikk, utfall
 from dokumenter.parter import skriving as parter
 from dokumenter.planer import lagring
 from dokumenter.sider.forside import forside
-from dokumenter.tjenester import apne
 
 SKJEMA = {
     "husleie": "8 000 kr den 1. hver måned.",
@@ -91,15 +89,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as mappe:
         rot = Path(mappe)
-        inn = Innstillinger(
-            rot,
-            f"sqlite:///{rot / 'bench.sqlite3'}",
-            REPO_ROT / "maler",
-            rot / "arkiv",
-            REPO_ROT / ".venv-uno",
-        )
-        kryptering.lag_nokkelfil(inn)
-        tj = koble_til(apne(inn))
+        inn, tj = apne_instans(rot, plannokkel=True)
         koord = brukere.opprett_bruker(
             tj, "koord", "Koordinator", "saksbehandler", "Hvalross-fjord-lykt-73"
         )

@@ -21,20 +21,17 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench.archive import FerdigPdf
+from bench.instans import apne_instans
 from dokumenter.avtaler import produksjon, skriving
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli import demo
-from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
-from dokumenter.infrastruktur import kryptering
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.models import Plan
-from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
 from dokumenter.planer import avslutning, lesing
 from dokumenter.planer import lagring as planer_lagring
 from dokumenter.planer import sletting as planer_sletting
 from dokumenter.sider import sok as sok
-from dokumenter.tjenester import apne
 from tests.stotte.planverden import innhold
 
 
@@ -70,15 +67,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as mappe:
         rot = Path(mappe)
-        inn = Innstillinger(
-            rot,
-            f"sqlite:///{rot / 'bench.sqlite3'}",
-            REPO_ROT / "maler",
-            rot / "arkiv",
-            REPO_ROT / ".venv-uno",
-        )
-        kryptering.lag_nokkelfil(inn)
-        tj = koble_til(apne(inn))
+        inn, tj = apne_instans(rot, plannokkel=True)
         koord = brukere.opprett_bruker(
             tj, "koord", "Koordinator", "saksbehandler", "bench-fjord-lykt-73"
         )

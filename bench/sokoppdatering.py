@@ -17,15 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.instans import apne_instans
 from dokumenter.avtaler import produksjon, skriving
 from dokumenter.brukere import kontoer as brukere
 from dokumenter.cli import demo
-from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
-from dokumenter.noark import koble_til
 from dokumenter.parter import skriving as parter
 from dokumenter.sok import indeksering
-from dokumenter.tjenester import apne
 
 TILGANG = ["ansatte"]  # motorens standardgruppe
 
@@ -65,15 +63,7 @@ def oppdatering(indeksmappe: Path, antall: int) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="sokbench-instans-") as tmp:
         rot = Path(tmp)
-        inn = Innstillinger(
-            rot,
-            f"sqlite:///{rot / 'bench.sqlite3'}",
-            REPO_ROT / "maler",
-            rot / "arkiv",
-            REPO_ROT / ".venv-uno",
-            indeks=indeksmappe,
-        )
-        tj = koble_til(apne(inn))
+        inn, tj = apne_instans(rot, indeks=indeksmappe)
         b = brukere.opprett_bruker(tj, "bench", "Bench", "saksbehandler", "bench-fjord-lykt-73")
         part = parter.opprett_part(
             tj, {"navn": "Bodø fengsel", "type": "fengsel", "orgnr": demo.fiktivt_orgnr(1)}
