@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from dokumenter.cli.felles import feil, tjenester
+from dokumenter.cli.felles import feil, som_eneste, tjenester
 from dokumenter.felles.feil import Domenefeil
 from dokumenter.felles.validering import les_dato
 
@@ -137,7 +137,8 @@ def send_utboks() -> None:
 
     tj = tjenester()
     try:
-        r = send(tj)
+        with som_eneste(tj, "send-utboks"):
+            r = send(tj)
     except Domenefeil as e:
         feil(str(e))
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from dokumenter.avvik import varsler as avviksvarsler
-from dokumenter.cli.felles import NETTADRESSE, paminn, tjenester
+from dokumenter.cli.felles import NETTADRESSE, paminn, som_eneste, tjenester
 from dokumenter.evaluering import paminnelser as evalueringspaminnelser
 from dokumenter.overgang import paminnelser as overgangspaminnelser
 from dokumenter.planer import paminnelser as planpaminnelser
@@ -22,7 +22,7 @@ def avvik() -> None:
 @NETTADRESSE
 def avvikpaminn(nettadresse: str | None) -> None:
 
-    paminn(avviksvarsler.send_paminnelser, nettadresse, "forfalte avvik")
+    paminn(avviksvarsler.send_paminnelser, nettadresse, "forfalte avvik", "avvik paminn")
 
 
 @click.group("evaluering", help="Den årlige evalueringen.")
@@ -36,7 +36,9 @@ def evaluering() -> None:
 @NETTADRESSE
 def evalueringpaminn(nettadresse: str | None) -> None:
 
-    paminn(evalueringspaminnelser.send_paminnelser, nettadresse, "evalueringer")
+    paminn(
+        evalueringspaminnelser.send_paminnelser, nettadresse, "evalueringer", "evaluering paminn"
+    )
 
 
 @click.group(
@@ -50,7 +52,7 @@ def plan() -> None:
 @NETTADRESSE
 def planpaminn(nettadresse: str | None) -> None:
 
-    paminn(planpaminnelser.send_paminnelser, nettadresse, "planer")
+    paminn(planpaminnelser.send_paminnelser, nettadresse, "planer", "plan paminn")
 
 
 @plan.command(
@@ -61,7 +63,8 @@ def planpaminn(nettadresse: str | None) -> None:
 def plan_slett_utlopte() -> None:
     tj = tjenester()
     try:
-        r = sletting.slett_utlopte(tj, utfort_av="dokumenter plan slett-utlopte")
+        with som_eneste(tj, "plan slett-utlopte"):
+            r = sletting.slett_utlopte(tj, utfort_av="dokumenter plan slett-utlopte")
     finally:
         tj.lukk()
     if not r.planer:
@@ -92,4 +95,9 @@ def overgang() -> None:
 @NETTADRESSE
 def overgangpaminn(nettadresse: str | None) -> None:
 
-    paminn(overgangspaminnelser.send_paminnelser, nettadresse, "ting i overgangene (e-poster)")
+    paminn(
+        overgangspaminnelser.send_paminnelser,
+        nettadresse,
+        "ting i overgangene (e-poster)",
+        "overgang paminn",
+    )
