@@ -26,9 +26,12 @@ def test_lasnokkelen_er_stabil_og_skiller_jobbene():
 @pytest.mark.begge_databaser
 def test_bare_en_kjoring_far_jobben_om_gangen(tj):
     motor = _motor(tj)
-    with jobblas(motor, "avvik paminn") as forste:
-        with jobblas(motor, "avvik paminn") as andre, jobblas(motor, "plan paminn") as annen:
-            assert (forste, andre, annen) == (True, False, True)
+    with (
+        jobblas(motor, "avvik paminn") as forste,
+        jobblas(motor, "avvik paminn") as andre,
+        jobblas(motor, "plan paminn") as annen,
+    ):
+        assert (forste, andre, annen) == (True, False, True)
     with jobblas(motor, "avvik paminn") as igjen:
         assert igjen  # sluppet når den første var ferdig
 

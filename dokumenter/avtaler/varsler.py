@@ -1,5 +1,6 @@
 """E-post om avtaler som en motpart må gjøre noe med: utkastet er sendt til gjennomgang (til
-partens portalbrukere), og parten har kommentert (til den ansvarlige i kommunen). Signering
+partens portalbrukere), parten har kommentert (til den ansvarlige i kommunen), og kommunen har
+fått en ny ansvarlig (til partens portalbrukere, så de vet hvem de skal kontakte). Signering
 varsles av rundemotoren (`avtaler.signering`). Sendes etter commit gjennom `varsler`."""
 
 from __future__ import annotations
@@ -10,15 +11,22 @@ from dokumenter.tjenester import Tjenester
 from dokumenter.varsler import utsending
 from dokumenter.varsler.utsending import Melding, Mottaker
 
+# Avtaler parten ikke har sett (utkast) eller som er over, får ikke beskjed om ny ansvarlig.
+UTEN_KONTAKTVARSEL = ("utkast", "ikke_inngaatt", "avsluttet")
+
+
+def _portalbrukere(s, avtale: Avtale) -> list[Mottaker]:
+    return utsending.brukere_som_mottakere(
+        s, Bruker.rolle == PARTNER, Bruker.part_id == avtale.part_id
+    )
+
 
 def til_gjennomgang(tj: Tjenester, avtale_id: int, utlost_av: int | None) -> list[str]:
     """Partens aktive portalbrukere får lenken til versjonen som er sendt til gjennomgang."""
     with tj.sesjoner() as s:
         avtale = s.get(Avtale, avtale_id)
         part, versjon = avtale.part.navn, avtale.gjeldende_versjon
-        mottakere = utsending.brukere_som_mottakere(
-            s, Bruker.rolle == PARTNER, Bruker.part_id == avtale.part_id
-        )
+        mottakere = _portalbrukere(s, avtale)
     if not mottakere:
         feil = (
             f"Ingen hos {part} har tilgang til portalen ennå, så ingen der har fått beskjed. "
@@ -74,3 +82,32 @@ def kommentert(tj: Tjenester, avtale_id: int, utlost_av: int) -> list[str]:
         ],
         utlost_av,
     )
+
+
+def ny_ansvarlig(tj: Tjenester, avtale_ider: list[int], utlost_av: int) -> list[str]:
+    """Partens portalbrukere får vite hvem som nå er kommunens kontaktperson for avtalen
+    (etter en overføring av ansvar). Ingen portalbrukere: ingen e-post, og ingen feil."""
+    meldinger = []
+    with tj.sesjoner() as s:
+        for avtale_id in avtale_ider:
+            avtale = s.get(Avtale, avtale_id)
+            if avtale.status in UTEN_KONTAKTVARSEL:
+                continue
+            ny = avtale.ansvarlig
+            kontakt = f"{ny.navn} ({ny.epost})" if ny.epost else ny.navn
+            lenke = tj.lenker.avtale(avtale_id, partner=True)
+            meldinger += [
+                Melding(
+                    mottaker=m,
+                    hendelse="ny_kontaktperson",
+                    objekt_type="avtale",
+                    objekt_id=avtale_id,
+                    emne=f"Ny kontaktperson i kommunen for avtalen med {avtale.part.navn}",
+                    tekst=(
+                        f"Hei {m.navn},\n\nKommunens kontaktperson for samarbeidsavtalen med "
+                        f"{avtale.part.navn} er nå {kontakt}. Avtalen står i portalen:\n{lenke}\n"
+                    ),
+                )
+                for m in _portalbrukere(s, avtale)
+            ]
+    return utsending.send(tj, meldinger, utlost_av) if meldinger else []

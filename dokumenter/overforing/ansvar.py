@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from dokumenter.avtaler import signering as avtalesignering
+from dokumenter.avtaler import varsler as avtalevarsler
 from dokumenter.avtaler.livslop import logg as avtalelogg
 from dokumenter.avtaler.skriving import flytt_ansvar
 from dokumenter.brukere import kontologg, okter
@@ -144,6 +145,7 @@ def overfor(
     feil: list[str] = []
     for art, runde_id in runder:  # den nye signereren får e-post hvis det er hens tur
         feil += motor.varsle_neste(tj, ARTER[art], runde_id, utlost_av=admin_id)
+    feil += avtalevarsler.ny_ansvarlig(tj, [aid for aid, _, _ in a.avtaler], admin_id)
     return feil + _varsle_etterfolgere(tj, navn, fikk, mottakere, grunn, admin_id)
 
 

@@ -40,6 +40,7 @@ HENDELSER = {
     "bekreft_epost": "Bekreft ny e-postadresse",
     "epost_endret": "E-postadressen er endret",
     "ansvar_overfort": "Ansvar overført til deg",
+    "ny_kontaktperson": "Ny kontaktperson i kommunen",
 }
 OBJEKTTYPER = ("avtale", "avvik", "plan", "bruker")
 
