@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from dokumenter.avtaler import signering
 from dokumenter.avvik import skriving as avvik
 from dokumenter.avvik.regler import Melder
 from dokumenter.brukere import kontoer
+from dokumenter.cli import main as cli
 from dokumenter.felles.feil import IngenTilgang, Valideringsfeil
 from dokumenter.models import (
     Ansvarsoverforing,
@@ -182,3 +184,29 @@ def test_overforingssiden_flytter_og_deaktiverer(app, tj, forberedt):
     svar = sjef.post(f"/brukere/{koord}/overfor", data=data, follow_redirects=True)
     html = svar.get_data(as_text=True)
     assert "Ansvaret etter Ansatt Koord er overført" in html and "er deaktivert" in html
+
+
+def test_kommandolinjen_overforer_og_deaktiverer(tj, forberedt, smtp_sink, monkeypatch):
+    v = forberedt
+    koord, annen = v.brukere["koordinator"], v.brukere["annen_ansatt"]
+    monkeypatch.setenv("DOKUMENTER_INSTANS", str(tj.innstillinger.instans))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    k = CliRunner()
+    for_ = bilde(tj, koord)
+    overfor = ["bruker", "overfor", "koord", "--av", "sjef", "--grunn", "Sluttet", "--til"]
+    r = k.invoke(cli, [*overfor, "ingen"])
+    assert r.exit_code == 1 and "Ingen bruker heter" in r.output
+    r = k.invoke(cli, [*overfor, "annen", "--grunn", " "])
+    assert r.exit_code == 1 and "Skriv hvorfor" in r.output
+    r = k.invoke(cli, [*overfor, "annen", "--av", "annen"])  # ikke administrator
+    assert r.exit_code == 1 and "Bare administratorer" in r.output
+    assert bilde(tj, koord) == for_
+
+    r = k.invoke(cli, [*overfor, "annen", "--deaktiver"])
+    assert r.exit_code == 0, r.output
+    assert "Ansvaret etter koord er overført til annen." in r.output
+    with tj.sesjoner() as s:
+        assert set(s.scalars(select(Avtale.ansvarlig_id))) == {annen}
+        assert s.get(Plan, v.plan_id).koordinator_id == annen
+        assert not s.get(Bruker, koord).aktiv
+        assert koord not in s.scalars(select(Signatar.bruker_id)).all()

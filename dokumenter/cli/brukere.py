@@ -1,6 +1,6 @@
-"""`dokumenter bruker`: ansattbrukere: opprett, liste, endre, deaktiver, aktiver og
-nytt-passord (engangslenke på e-post). Kommandolinjen handler som drift, uten innlogget
-administrator; alt står i kontologgen med «kommandolinjen»."""
+"""`dokumenter bruker`: ansattbrukere: opprett, liste, endre, deaktiver, aktiver,
+nytt-passord (engangslenke på e-post) og overfor (når noen slutter). Kommandolinjen handler som
+drift, uten innlogget administrator; alt står i kontologgen med «kommandolinjen»."""
 
 from __future__ import annotations
 
@@ -114,3 +114,39 @@ def nytt_passord(brukernavn: str) -> None:
     if epostfeil:
         feil(f"Lenken ble laget, men e-posten ble ikke sendt: {epostfeil}")
     click.echo(f"Lenken for nytt passord er sendt til {brukernavn}.")
+
+
+@gruppe.command(
+    "overfor",
+    help="Flytt alt BRUKERNAVN har ansvar for (avtaler, åpne avvik, planer som koordinator og "
+    "ventende signeringer) til --til i ett steg, med begrunnelse; kalenderlenken trekkes. Med "
+    "--deaktiver stenges kontoen i samme steg.",
+)
+@click.argument("brukernavn")
+@click.option("--til", "etterfolger", required=True, help="Brukernavnet til etterfølgeren.")
+@click.option("--grunn", required=True, help="Hvorfor (for eksempel «Sluttet»).")
+@click.option("--deaktiver", is_flag=True, help="Deaktiver kontoen i samme steg.")
+@click.option(
+    "--av",
+    "admin",
+    required=True,
+    help="Brukernavnet til administratoren som står for overføringen (står i loggen per sak).",
+)
+def overfor(brukernavn: str, etterfolger: str, grunn: str, deaktiver: bool, admin: str) -> None:
+    from dokumenter.overforing import ansvar
+
+    def handling(tj):
+        admin_id = administrasjon.finn(tj, admin)
+        til = administrasjon.finn(tj, etterfolger)
+        fra_id = administrasjon.finn(tj, brukernavn)
+        return ansvar.overfor(
+            tj, admin_id, fra_id, dict.fromkeys(ansvar.SLAG, til), grunn, deaktiver,
+            "kommandolinjen",
+        )  # fmt: skip
+
+    epostfeil = _utfor(handling)
+    click.echo(f"Ansvaret etter {brukernavn} er overført til {etterfolger}.")
+    if deaktiver:
+        click.echo(f"Deaktiverte {brukernavn}.")
+    for f in epostfeil:
+        click.echo(f"E-post: {f}", err=True)
