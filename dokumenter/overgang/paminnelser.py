@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.felles import formatering
 from dokumenter.felles.tid import naa, som_utc
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.models import Bruker, Overgang, Plan
 from dokumenter.overgang import oppgaver
 from dokumenter.overgang.regler import KONTAKTROLLER, PUNKTER, forfalte_punkter
@@ -31,6 +30,8 @@ from dokumenter.planer.innsynslogg import logg
 from dokumenter.planer.regler import KAN_ENDRES
 from dokumenter.planer.tilgang import grunnlag
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler import utsending
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 SYSTEMET = "Systemet"
 MOTE_DAGER_FOR = 7
@@ -54,7 +55,8 @@ def _mottakere(s: Session, plan: Plan, *brukere: Bruker | None) -> list[Bruker]:
 
 
 def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list[str]]:
-    """Alle fire slags påminnelser; (antall e-poster, feil)."""
+    """Alle fire slags påminnelser; (antall e-poster som faktisk ble sendt, feil). Hver står i
+    varselloggen (`varsler.utsending`), sendt eller feilet."""
     idag = idag or date.today()
     with tj.sesjoner() as s:
         ider = s.scalars(
@@ -63,25 +65,32 @@ def send_paminnelser(tj: Tjenester, idag: date | None = None) -> tuple[int, list
             .where(Plan.status.in_(KAN_ENDRES))
             .order_by(Overgang.id)
         ).all()
-    eposter: list[Epost] = []
+    meldinger: list[Melding] = []
     feil: list[str] = []
     for overgang_id in ider:
         for steg in STEG:
             with tj.transaksjon() as s:
                 o = s.get(Overgang, overgang_id)
-                eposter += steg(tj, s, o, idag, feil)
-    feil += [f for e in eposter if (f := tj.send_epost(e))]
-    return len(eposter), feil
+                meldinger += steg(tj, s, o, idag, feil)
+    utfall = utsending.send_med_utfall(tj, meldinger)
+    return len(utfall.sendt), feil + utfall.feil
 
 
-def _epost(tj: Tjenester, til: Bruker, plan_id: int, emne: str, tekst: str) -> Epost:
+def _epost(tj: Tjenester, til: Bruker, plan_id: int, emne: str, tekst: str) -> Melding:
     lenke = tj.lenker.plan(plan_id, partner=til.rolle == PARTNER)
-    return Epost(til=til.epost, emne=emne, tekst=f"Hei {til.navn},\n\n{tekst}\n{lenke}\n")
+    return Melding(
+        mottaker=Mottaker.bruker(til),
+        hendelse="overgang_paminnelse",
+        objekt_type="plan",
+        objekt_id=plan_id,
+        emne=emne,
+        tekst=f"Hei {til.navn},\n\n{tekst}\n{lenke}\n",
+    )
 
 
 def _samarbeidsmote(
     tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str]
-) -> list[Epost]:
+) -> list[Melding]:
     dato = o.neste_samarbeidsmote
     if o.tilbud_dato is not None or dato is None or dato > idag + timedelta(days=MOTE_DAGER_FOR):
         return []
@@ -106,7 +115,7 @@ def _samarbeidsmote(
     ]
 
 
-def _oppgaver(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str]) -> list[Epost]:
+def _oppgaver(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str]) -> list[Melding]:
     plan = o.plan
     ut = []
     for x in o.oppgaver:
@@ -136,7 +145,7 @@ def _oppgaver(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str
     return ut
 
 
-def _utfall(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str]) -> list[Epost]:
+def _utfall(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str]) -> list[Melding]:
     forfalte = forfalte_punkter(o, idag)
     if not forfalte or _nylig(o.utfall_paminnet, UTFALL_HVER):
         return []
@@ -157,7 +166,9 @@ def _utfall(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str])
     ]
 
 
-def _kontakter(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str]) -> list[Epost]:
+def _kontakter(
+    tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[str]
+) -> list[Melding]:
     plan = o.plan
     varslet = dict(o.kontakt_varslet or {})
     ut = []
@@ -187,4 +198,4 @@ def _kontakter(tj: Tjenester, s: Session, o: Overgang, idag: date, feil: list[st
     return ut
 
 
-STEG: tuple[Callable[..., list[Epost]], ...] = (_samarbeidsmote, _oppgaver, _utfall, _kontakter)
+STEG: tuple[Callable[..., list[Melding]], ...] = (_samarbeidsmote, _oppgaver, _utfall, _kontakter)

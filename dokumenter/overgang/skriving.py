@@ -17,7 +17,6 @@ from sqlalchemy import select
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa
-from dokumenter.infrastruktur.epost import Epost
 from dokumenter.models import Bruker, Overgang, Overgangsmote, Overgangsoppgave
 from dokumenter.overgang import apning
 from dokumenter.overgang.regler import (
@@ -33,6 +32,8 @@ from dokumenter.overgang.regler import (
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.regler import krev_apen
 from dokumenter.tjenester import Tjenester
+from dokumenter.varsler import utsending
+from dokumenter.varsler.utsending import Melding, Mottaker
 
 DATOFELT = {
     "neste_samarbeidsmote": "datoen for neste samarbeidsmøte",
@@ -157,7 +158,7 @@ def oppdater(
     """Endre feltene i `data` (bare de som er med). Returnerer eventuelle e-postfeil (varsel til
     sekundærkontakten når primærkontakten eller booppfølgeren byttes)."""
     rene = _rens_endringer(data)
-    eposter: list[Epost] = []
+    eposter: list[Melding] = []
     with tj.transaksjon() as s:
         plan, o, g = apning.apne(s, plan_id, bruker_id, fra, endre=True)
         krev_apen(plan)
@@ -196,19 +197,22 @@ def oppdater(
             if epost is not None:
                 eposter.append(epost)
                 logg(s, plan_id, "kontakt_varslet", bruker_id, g, fra, rolle=KONTAKTROLLER[rolle])
-    return [f for e in eposter if (f := tj.send_epost(e))]
+    return utsending.send(tj, eposter, bruker_id)
 
 
 def _varsel_om_bytte(
     tj: Tjenester, s: Any, o: Overgang, nummer: str, rolle: str, forrige_id: int
-) -> Epost | None:
+) -> Melding | None:
     sekundaer = s.get(Bruker, o.sekundaerkontakt_id) if o.sekundaerkontakt_id else None
     if sekundaer is None or not sekundaer.aktiv or not sekundaer.epost:
         return None
     forrige = s.get(Bruker, forrige_id)
     ny = s.get(Bruker, getattr(o, f"{rolle}_id")) if getattr(o, f"{rolle}_id") else None
-    return Epost(
-        til=sekundaer.epost,
+    return Melding(
+        mottaker=Mottaker.bruker(sekundaer),
+        hendelse="overgang_kontakt_byttet",
+        objekt_type="plan",
+        objekt_id=o.plan_id,
         emne=f"Ny {KONTAKTROLLER[rolle].lower()} i overgangen for plan {nummer}",
         tekst=(
             f"Hei {sekundaer.navn},\n\nDu er sekundærkontakt i overgangen fra institusjon til "

@@ -41,6 +41,8 @@ HENDELSER = {
     "epost_endret": "E-postadressen er endret",
     "ansvar_overfort": "Ansvar overført til deg",
     "ny_kontaktperson": "Ny kontaktperson i kommunen",
+    "overgang_paminnelse": "Påminnelse i overgangen til bolig",
+    "overgang_kontakt_byttet": "Ny kontakt i overgangen til bolig",
 }
 OBJEKTTYPER = ("avtale", "avvik", "plan", "bruker")
 
