@@ -351,3 +351,53 @@ def test_indeks_med_andre_felt_merkes_foreldet_og_sok_virker(tmp_path):
     assert indeks.foreldet() is None
     r = indeks.sok("løslatelse", ["ansatte"], filtre={"kommune": "Bodø"})
     assert r.totalt == 1 and dict(r.fasetter["kommune"]) == {"Bodø": 1}
+
+
+# --- folding (ø/oe→o, æ/ae→e, å→a) --------------------------------------------------------
+
+
+@pytest.fixture
+def stedsnavn(indeks):
+    tekster = {
+        1: "Løslatelse fra fengselet i Bodø krever særskilt varsling.",
+        2: "Kontoret i Tromsø følger opp løslatelsen.",
+        3: "Bodo er skrevet uten ø i denne gamle avtalen.",
+    }
+    for i, tekst in tekster.items():
+        indeks.erstatt_objekt("avtale", i, lambda i=i, t=tekst: [dok(i, tekst=t)])
+    return indeks
+
+
+@pytest.mark.parametrize(
+    ("sporring", "ventet"),
+    [
+        ("bodo", {1, 3}),
+        ("loslatelse", {1, 2}),
+        ("loeslatelse", {1, 2}),
+        ("Tromso", {2}),
+        ("saerskilt", {1}),
+        ("serskilt", {1}),
+    ],
+)
+def test_ascii_skrivemaater_finner_norske_bokstaver(stedsnavn, sporring, ventet):
+    r = stedsnavn.sok(sporring, ["ansatte"])
+    assert {t.objekt_id for t in r.treff} == ventet
+    assert r.totalt == len(ventet)
+
+
+def test_eksakt_skrivemaate_rangeres_over_den_foldede(stedsnavn):
+    assert [t.objekt_id for t in stedsnavn.sok("bodø", ["ansatte"]).treff] == [1, 3]
+    assert [t.objekt_id for t in stedsnavn.sok("bodo", ["ansatte"]).treff] == [3, 1]
+
+
+def test_foldet_treff_utheves(stedsnavn):
+    r = stedsnavn.sok("tromso", ["ansatte"])
+    assert "<mark>Tromsø</mark>" in r.treff[0].utdrag
+
+
+def test_folding_respekterer_tilgang(indeks):
+    indeks.erstatt_objekt(
+        "avtale", 1, lambda: [dok(1, tekst="Hemmelig møte i Bodø.", tilgang=("plan:1",))]
+    )
+    assert indeks.sok("bodo", ["ansatte"]).totalt == 0
+    assert indeks.sok("bodo", ["plan:1"]).totalt == 1

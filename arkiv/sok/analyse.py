@@ -1,7 +1,10 @@
-"""Norsk tekstanalyse for Whoosh: bokmålsstamming, aa→å og et delord-felt for sammensatte ord.
+"""Norsk tekstanalyse for Whoosh: bokmålsstamming, aa→å, et delord-felt for sammensatte ord og
+et felt med ASCII-foldede ord (ø→o/oe, æ→e/ae, å→a).
 
-Bruk: `tekst` får `norsk_analyse()`, `tekst_delord` får `delord_analyse(leksikon)`, og
-`lag_parser(schema)` søker i begge, med delordtreff vektet lavere enn treff på hele ordet.
+Bruk: `tekst` får `norsk_analyse()`, `tekst_delord` får `delord_analyse(leksikon)`,
+`tekst_foldet` får `folde_analyse()`, og `lag_parser(schema)` søker i alle tre, med treff i
+delord- og foldefeltet vektet lavere enn treff på ordet slik det står. Foldingen selv er en ren
+funksjon i `norsk.py` (`folde`, `normaliser_foldet`), så en annen motor kan bruke den.
 """
 
 from __future__ import annotations
@@ -11,11 +14,19 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, RegexTokenizer, Token
 from whoosh.qparser import MultifieldPlugin, QueryParser
-from whoosh.query import AndNot, Not, NullQuery, Phrase, Query
+from whoosh.query import AndNot, MultiTerm, Not, NullQuery, Phrase, Query
 from whoosh.scoring import BaseScorer, WeightingModel
 
 from arkiv.sok.leksikon import DOMENEORD, Leksikon
-from arkiv.sok.norsk import STOPPORD, grunnform, normaliser, normaliser_aa, stamme
+from arkiv.sok.norsk import (
+    STOPPORD,
+    folde,
+    grunnform,
+    normaliser,
+    normaliser_aa,
+    normaliser_foldet,
+    stamme,
+)
 from arkiv.sok.ordliste import IKKE_LEDD as _IKKE_LEDD
 
 __all__ = [
@@ -23,15 +34,21 @@ __all__ = [
     "STOPPORD",
     "_IKKE_LEDD",
     "Leksikon",
+    "folde",
     "normaliser",
     "normaliser_aa",
+    "normaliser_foldet",
     "stamme",
 ]
 
 FELT = "tekst"
 DELORDFELT = "tekst_delord"
-# Delordfeltet vektes lavt, så «avtalen» rangeres over «samarbeidsavtalen» for søket «avtale».
-FELTVEKTER = {FELT: 1.0, DELORDFELT: 0.3}
+FOLDEFELT = "tekst_foldet"
+# Delordfeltet vektes lavt, så «avtalen» rangeres over «samarbeidsavtalen» for søket «avtale»;
+# foldefeltet likeså, så «Bodø» rangeres over «Bodo» for søket «bodø» (og omvendt).
+FELTVEKTER = {FELT: 1.0, DELORDFELT: 0.3, FOLDEFELT: 0.4}
+# Feltene som bare gir treff «ved siden av» ordet (ledd, folding): ikke med i «eksakt først».
+HJELPEFELT = frozenset({DELORDFELT, FOLDEFELT})
 _MAKS_BUFFER = 200_000
 _ORD = re.compile(r"\w+")
 
@@ -50,6 +67,28 @@ class NorskFilter(Filter):
             elif not t.removestops:
                 t.stopped = True
                 yield t
+
+
+class FoldeFilter(Filter):
+    """Som `NorskFilter`, men med den foldede stammen (se `norsk.normaliser_foldet`)."""
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            s = normaliser_foldet(t.text)
+            if s is not None:
+                t.text = s
+                yield t
+            elif not t.removestops:
+                t.stopped = True
+                yield t
+
+
+def foldede_ord(ordene: list[str]) -> list[str]:
+    """Ordene (slik de står i teksten) som foldefeltet lagrer dem, uten stoppord: token inn,
+    token ut, uten Whoosh (for en annen motor som lagrer analysatorens ord)."""
+    return [s for s in map(normaliser_foldet, ordene) if s is not None]
 
 
 class DelordFilter(Filter):
@@ -126,6 +165,11 @@ def norsk_analyse() -> RegexTokenizer:
     return RegexTokenizer() | NorskFilter()
 
 
+def folde_analyse() -> RegexTokenizer:
+    """Analysator for `tekst_foldet`: som `norsk_analyse`, men ø→o/oe, æ→e/ae og å→a først."""
+    return RegexTokenizer() | FoldeFilter()
+
+
 def delord_analyse(leksikon: Leksikon | None = None) -> RegexTokenizer:
     """Analysator for `tekst_delord`: leddene i sammensatte ord, delt etter `leksikon`."""
     return RegexTokenizer() | DelordFilter(leksikon)
@@ -133,7 +177,8 @@ def delord_analyse(leksikon: Leksikon | None = None) -> RegexTokenizer:
 
 class NorskParser(QueryParser):
     """Ufeltede ord søkes i alle `feltvekter`. Fraser søkes bare i felt med posisjoner, og
-    et stoppord inne i frasen («varsling før løslatelse») gir rom for ett ord der."""
+    et stoppord inne i frasen («varsling før løslatelse») gir rom for ett ord der. Jokertegn
+    og intervaller søkes ikke i foldefeltet (de ville bare doble ordene budsjettet teller)."""
 
     def __init__(self, schema, feltvekter: dict[str, float]) -> None:
         super().__init__(None, schema)
@@ -146,10 +191,12 @@ class NorskParser(QueryParser):
         return q.normalize() if normalize else q
 
     def _tilpass(self, q: Query) -> Query:
+        if isinstance(q, MultiTerm) and q.fieldname == FOLDEFELT:
+            return NullQuery
         if isinstance(q, Phrase):
             navn = q.fieldname
             if (
-                navn == DELORDFELT
+                navn in HJELPEFELT
                 or navn not in self.schema
                 or not self.schema[navn].format.supports("positions")
             ):
@@ -168,8 +215,9 @@ def lag_parser(schema, feltvekter: dict[str, float] | None = None) -> NorskParse
 
 
 def uten_delord(q: Query) -> Query:
-    """Samme spørring uten delordledd (NOT-ledd beholdes). For «eksakt først»: søk med denne,
-    og bare hvis den gir færre treff enn siden trenger, med hele spørringen."""
+    """Samme spørring uten ledd i delord- og foldefeltet (`HJELPEFELT`; NOT-ledd beholdes).
+    For «eksakt først»: søk med denne, og bare hvis den gir færre treff enn siden trenger,
+    med hele spørringen."""
     return _uten_delord(q).normalize()
 
 
@@ -178,7 +226,7 @@ def _uten_delord(q: Query) -> Query:
         return q
     if isinstance(q, AndNot):
         return AndNot(_uten_delord(q.a), q.b)
-    if getattr(q, "fieldname", None) == DELORDFELT:
+    if getattr(q, "fieldname", None) in HJELPEFELT:
         return NullQuery
     return q.apply(_uten_delord)
 

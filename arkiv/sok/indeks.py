@@ -5,9 +5,9 @@ feltet `tilgang` som sier hvem som kan finne det. Et søk filtrerer alltid på b
 tilgangsgrupper, så innhold uten tilgang aldri når treff, utdrag eller fasettantall.
 
 Motoren har bare feltene den trenger selv (`MOTORFELT`: id, art, objekt, objekt_id, versjon,
-gjeldende, tittel, tekst, tekst_delord, dato, tilgang og merke). Kalleren legger til sine med en
-`Skjemadefinisjon`: hvilke som lagres og kommer tilbake i `Treff.felt`, hvilke som telles
-som fasetter (og kan filtreres på), og hvilke som kan søkes med `felt:verdi`.
+gjeldende, tittel, tekst, tekst_delord, tekst_foldet, dato, tilgang og merke). Kalleren legger
+til sine med en `Skjemadefinisjon`: hvilke som lagres og kommer tilbake i `Treff.felt`,
+hvilke som telles som fasetter (og kan filtreres på), og hvilke som kan søkes med `felt:verdi`.
 
 Her står dokumentene og `Sokeindeks` (åpning, status, generasjoner og skriving under lås);
 skjemaet er `skjema.py`, selve søket `soking.py`, skriverne `skriving.py` og grensene for hva
@@ -133,6 +133,7 @@ class Indeksdokument:
             "tittel": self.tittel,
             "tekst": tekst,
             "tekst_delord": tekst,
+            "tekst_foldet": tekst,
             "dato": self.dato.replace(tzinfo=None),
             "tilgang": ",".join(self.tilgang),
             "merke": f"{self.id}|{merke or self.merke()}",

@@ -1,4 +1,5 @@
-"""Norsk normalisering av ett ord: små bokstaver, aa→å, stoppord og bøyingsstamme (bokmål).
+"""Norsk normalisering av ett ord: små bokstaver, aa→å, stoppord og bøyingsstamme (bokmål),
+og foldingen til ASCII-skrivemåtene (ø→o/oe, æ→e/ae, å→a/aa) som feltet `tekst_foldet` lagrer.
 
 Snowball (via Whoosh) med rettelser: -erne/-ernes, dobbel runde for -a/-e/-et, -mm og -el, og
 en unntakstabell for ord Snowball slår sammen med et ord de ikke har noe med å gjøre
@@ -33,6 +34,28 @@ def normaliser_aa(ord: str) -> str:
 def grunnform(tekst: str) -> str:
     """Ordet med små bokstaver og aa→å, slik ordlistene lagrer det."""
     return normaliser_aa(tekst.lower())
+
+
+# Folding: bokstavene et ASCII-tastatur mangler, slik de skrives uten dem (Bodø som bodo,
+# løslatelse som loslatelse eller loeslatelse, særskilt som saerskilt eller serskilt).
+_FOLDTABELL = str.maketrans({
+    "ø": "o", "ö": "o", "ó": "o", "æ": "e", "ä": "e", "é": "e", "è": "e", "ê": "e",
+    "å": "a", "á": "a", "à": "a", "ü": "u",
+})  # fmt: skip
+_FOLD_PAR = re.compile("oe|ae")
+
+
+def folde(ord: str) -> str:
+    """Et ord i grunnform (se `grunnform`) foldet: ø/oe→o, æ/ae→e, å→a (aa er alt blitt å).
+
+    Ren funksjon, så en annen søkemotor kan folde likt. Folder både indekserte ord og søkeord,
+    så «bodo», «loeslatelse» og «saerskilt» treffer «Bodø», «løslatelse» og «særskilt» (og
+    noen ord de ikke har noe med å gjøre, som «poeng»/«pong»: derfor vektes feltet lavt)."""
+    if ord.isascii() and "oe" not in ord and "ae" not in ord:
+        return ord
+    return _FOLD_PAR.sub(lambda m: m.group()[0] if m.group() == "oe" else "e", ord).translate(
+        _FOLDTABELL
+    )
 
 
 # Stammeunntak: former Snowball gir samme stamme som et ord med en annen betydning. Stammen er
@@ -113,4 +136,21 @@ def normaliser(tekst: str) -> str | None:
     if len(_NORMAL) > _MAKS_BUFFER:
         _NORMAL.clear()
     _NORMAL[tekst] = s
+    return s
+
+
+_FOLDET: dict[str, str | None] = {}
+
+
+def normaliser_foldet(tekst: str) -> str | None:
+    """Søkeordet slik feltet `tekst_foldet` lagrer det: stammen til den foldede grunnformen,
+    eller None for stoppord og enkelttegn (som `normaliser`)."""
+    try:
+        return _FOLDET[tekst]
+    except KeyError:
+        pass
+    s = None if normaliser(tekst) is None else stamme(folde(grunnform(tekst)))
+    if len(_FOLDET) > _MAKS_BUFFER:
+        _FOLDET.clear()
+    _FOLDET[tekst] = s
     return s

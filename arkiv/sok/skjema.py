@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from whoosh import fields
 
-from arkiv.sok.analyse import Leksikon, delord_analyse, norsk_analyse
+from arkiv.sok.analyse import Leksikon, delord_analyse, folde_analyse, norsk_analyse
 
 MOTORENS_SOKBARE = ("tittel", "tekst", "versjon", "art")
 
@@ -23,6 +23,9 @@ def _motorfelt(leksikon: Leksikon | None) -> dict[str, fields.FieldType]:
         "tittel": fields.TEXT(analyzer=norsk_analyse(), stored=True, field_boost=2.0),
         "tekst": fields.TEXT(analyzer=norsk_analyse(), stored=True, chars=True),
         "tekst_delord": fields.TEXT(analyzer=delord_analyse(leksikon), phrase=False),
+        # Ordene foldet (bodo, loslatelse): et nytt felt gjør en eldre indeks foreldet (se
+        # `Skjemadefinisjon.avvik`), og den bygges på nytt, som ved enhver endring av feltene.
+        "tekst_foldet": fields.TEXT(analyzer=folde_analyse(), phrase=False),
         "dato": fields.DATETIME(stored=True, sortable=True),
         "tilgang": fields.KEYWORD(stored=False, commas=True),
         # «id|hash» av alt som indekseres (se Indeksdokument.merke), som kolonne: skriveren

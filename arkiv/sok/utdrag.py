@@ -1,7 +1,8 @@
 """Utdrag med uthevede treff: et vindu på ~240 tegn der flest av søkeordene står.
 
-Ordene i teksten analyseres på samme måte som i indeksen (stamme og delord), så
-«løslatelsen» og «samarbeidsavtalen» utheves for søkene «løslatelse» og «avtale».
+Ordene i teksten analyseres på samme måte som i indeksen (stamme, delord og folding), så
+«løslatelsen», «samarbeidsavtalen» og «Bodø» utheves for søkene «løslatelse», «avtale» og
+«bodo».
 Teksten escapes; bare <mark> er HTML.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from whoosh import query
 
-from arkiv.sok.analyse import DELORDFELT, FELT
+from arkiv.sok.analyse import DELORDFELT, FELT, FOLDEFELT
 
 _ORD = re.compile(r"[^\W\d_]+|\d+")
 VINDU = 240
@@ -47,8 +48,10 @@ class Uthever:
         termer = soketermer(q)
         self._tekst = termer.get(FELT, set())
         self._delord = termer.get(DELORDFELT, set())
+        self._foldet = termer.get(FOLDEFELT, set())
         self._stamme = schema[FELT].analyzer
         self._ledd = schema[DELORDFELT].analyzer if DELORDFELT in schema else None
+        self._fold = schema[FOLDEFELT].analyzer if FOLDEFELT in schema else None
         self._svar: dict[str, bool] = {}
 
     def treffer(self, ord: str) -> bool:
@@ -57,11 +60,13 @@ class Uthever:
             ja = bool(self._tekst) and any(t.text in self._tekst for t in self._stamme(nokkel))
             if not ja and self._delord and self._ledd is not None:
                 ja = any(t.text in self._delord for t in self._ledd(nokkel))
+            if not ja and self._foldet and self._fold is not None:
+                ja = any(t.text in self._foldet for t in self._fold(nokkel))
             self._svar[nokkel] = ja
         return self._svar[nokkel]
 
     def utdrag(self, tekst: str) -> str:
-        if not self._tekst and not self._delord:
+        if not self._tekst and not self._delord and not self._foldet:
             return html.escape(_kutt(tekst, 0, VINDU))
         treff = [m.span() for m in _ORD.finditer(tekst) if self.treffer(m.group())]
         if not treff:
