@@ -401,3 +401,30 @@ def test_folding_respekterer_tilgang(indeks):
     )
     assert indeks.sok("bodo", ["ansatte"]).totalt == 0
     assert indeks.sok("bodo", ["plan:1"]).totalt == 1
+
+
+# --- «Mente du» ---------------------------------------------------------------------------
+
+
+def test_mente_du_ved_skrivefeil(stedsnavn):
+    r = stedsnavn.sok("løslatlese", ["ansatte"])
+    assert r.totalt == 0 and r.forslag == "løslatelse"
+    assert stedsnavn.sok(r.forslag, ["ansatte"]).totalt == 2
+    r = stedsnavn.sok("Løslatlese Tromsø", ["ansatte"])
+    assert r.forslag == "Løslatelse Tromsø"
+
+
+def test_mente_du_bare_naar_det_trengs(stedsnavn):
+    assert stedsnavn.sok("løslatelse", ["ansatte"]).forslag == ""
+    assert stedsnavn.sok("xqzvkw", ["ansatte"]).forslag == ""  # ingen ord i nærheten
+    assert stedsnavn.sok("løslatl*", ["ansatte"]).forslag == ""  # jokertegn står urørt
+
+
+def test_mente_du_foreslaar_aldri_ord_brukeren_ikke_kan_se(indeks):
+    # «løslatelse» står bare i et dokument med en annen tilgangsgruppe
+    indeks.erstatt_objekt(
+        "avtale", 1, lambda: [dok(1, tekst="Løslatelse av Ola.", tilgang=("plan:1",))]
+    )
+    indeks.erstatt_objekt("avtale", 2, lambda: [dok(2, tekst="Et helt annet tema.")])
+    assert indeks.sok("løslatlese", ["ansatte"]).forslag == ""
+    assert indeks.sok("løslatlese", ["plan:1"]).forslag == "løslatelse"

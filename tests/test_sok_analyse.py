@@ -14,8 +14,12 @@ from arkiv.sok.analyse import (
     Leksikon,
     Metning,
     delord_analyse,
+    folde,
+    foldede_ord,
     lag_parser,
+    normaliser,
     normaliser_aa,
+    normaliser_foldet,
     norsk_analyse,
     stamme,
     uten_delord,
@@ -321,3 +325,26 @@ def test_ordliste_bygges_fra_ordboka_lagres_og_leses(tmp_path, caplog):
     fil.write_text("# avkortet\nbo\n", encoding="utf-8")
     assert ordliste._last_eller_bygg(mappe, kilde).ord == liste.ord
     assert ordliste.les(fil).ord == liste.ord
+
+
+@pytest.mark.parametrize(
+    ("norsk", "ascii"),
+    [
+        ("Bodø", "bodo"),
+        ("løslatelse", "loslatelse"),
+        ("løslatelsen", "loeslatelse"),
+        ("Tromsø", "Tromso"),
+        ("særskilt", "saerskilt"),
+        ("særskilt", "serskilt"),
+        ("Ålesund", "alesund"),
+    ],
+)
+def test_folding_gir_samme_ord_som_ascii_skrivemaaten(norsk, ascii):
+    assert normaliser_foldet(norsk) == normaliser_foldet(ascii)
+    assert normaliser(norsk) != normaliser(ascii)  # det eksakte feltet skiller dem fortsatt
+
+
+def test_folding_er_rene_funksjoner_ord_inn_ord_ut():
+    assert folde("løslatelse") == folde("loeslatelse") == "loslatelse"
+    assert folde("klimaavtale") == "klimaavtale"  # aa som ikke er å, røres ikke
+    assert foldede_ord(["Bodø", "og", "Særskilt", "x"]) == ["bodo", "serskilt"]

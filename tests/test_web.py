@@ -332,3 +332,10 @@ def test_sokesiden_og_json_med_samme_parametre(klient, tj):
     assert feil.status_code == 200
     assert "Søket kunne ikke tolkes helt" in feil.get_data(as_text=True)
     assert klient.get("/api/sok?q=%22x&side=abc").status_code == 200
+    # ASCII-skrivemåten finner Bodø; en skrivefeil gir «Mente du» på siden og i JSON
+    assert klient.get("/api/sok?q=bodo+loslatelse").get_json()["totalt"] == 1
+    rettet = klient.get("/sok?q=l%C3%B8slatlese").get_data(as_text=True)
+    assert 'Mente du: <a href="/sok?q=l%C3%B8slatelse&amp;side=1">løslatelse</a>?' in rettet
+    data = klient.get("/api/sok?q=l%C3%B8slatlese").get_json()
+    assert data["totalt"] == 0 and data["forslag"] == "løslatelse"
+    assert klient.get("/api/sok?q=l%C3%B8slatelse").get_json()["forslag"] == ""

@@ -111,6 +111,7 @@ def api():
         {
             "sporring": p["sporring"],
             "melding": r.melding,
+            "forslag": r.forslag,  # «Mente du»: en annen skrivemåte som gir treff, eller ""
             "totalt": r.totalt,
             "side": r.side,
             "sider": r.sider,

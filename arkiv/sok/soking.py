@@ -9,6 +9,8 @@ dokumentene i minnet, så poengene kan sammenlignes og ingenting om de andre dok
 minnet påvirker dem. Flettingen:
 
 - totalt og hvert fasettantall er summen fra kildene;
+- gir søket færre enn `FORSLAG_GRENSE` treff, foreslås en annen skrivemåte (`forslag.py`),
+  bare når den gir treff med samme tilgang;
 - rekkefølgen er én nøkkel for alle treff: «eksakt» (treffer uten delordfeltet) gir et
   forsprang på 10⁶ foran alle andre, så poengene; sortert på dato er nøkkelen datoen. Like
   nøkler: indeksen før minnet, ellers kildens egen rekkefølge.
@@ -28,14 +30,16 @@ from whoosh import fields, query
 from whoosh.collectors import TimeLimitCollector
 from whoosh.searching import TimeLimit
 
-from arkiv.sok.analyse import Metning, lag_parser, uten_delord
+from arkiv.sok.analyse import FELT, Metning, lag_parser, uten_delord
 from arkiv.sok.budsjett import Budsjettfeil, Tidsavbrudd, gjenstaende, sjekk_frist, utvid
+from arkiv.sok.forslag import foreslaa, kandidatord
 from arkiv.sok.skriving import Minnelager
 from arkiv.sok.utdrag import Uthever
 from arkiv.sok.vektor import Segmentbuffer, Vektorsok, topp
 
 __all__ = ["Resultat", "Segmentbuffer", "Soker", "Treff", "sok", "tolk"]
 FORSPRANG = 1e6  # «eksakt først»: treff uten delordfeltet foran alle andre
+FORSLAG_GRENSE = 3  # færre treff enn dette: let etter en annen skrivemåte («Mente du»)
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Resultat:
     fasetter: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     melding: str = ""
     tolket: str = ""
+    forslag: str = ""  # «Mente du»: søketeksten med en annen skrivemåte, eller ""
 
 
 @dataclass(frozen=True)
@@ -158,9 +163,11 @@ def sok(
     per_side: int,
     minnedokumenter: list[Any],
     minnetilgang: list[str],
+    med_forslag: bool = True,
 ) -> Resultat:
     """Søket over indeksen (`hoved`, None når den mangler) med tilgangsgruppene i `sp`, og
-    over `minnedokumenter` med gruppene i `minnetilgang`."""
+    over `minnedokumenter` med gruppene i `minnetilgang`. `med_forslag`: let etter en annen
+    skrivemåte når søket gir færre enn `FORSLAG_GRENSE` treff."""
     fasetter = definisjon.fasetter
     sp = replace(sp, filtre={f: v for f, v in sp.filtre.items() if f in fasetter and v != ""})
     idf = hoved.searcher if hoved is not None and hoved.searcher.doc_count() else None
@@ -193,7 +200,7 @@ def sok(
         sjekk_frist()
         s = kjoringer[i].soker.searcher
         treff.append(_treff(s.stored_fields(d), uthever, definisjon.lagrede))
-    return Resultat(
+    r = Resultat(
         treff=treff,
         totalt=totalt,
         side=side,
@@ -202,6 +209,34 @@ def sok(
         melding=melding,
         tolket=str(q),
     )
+    if med_forslag and totalt < FORSLAG_GRENSE and not melding:
+        forslag = _forslag([k for k, _ in kilder], skjema, sp)
+        if forslag is not None:
+            # Forslaget vises bare om det gir treff med brukerens egen tilgang: ingen ord fra
+            # dokumenter brukeren ikke kan se (se forslag.py).
+            prove = sok(
+                hoved,
+                skjema,
+                definisjon,
+                replace(sp, sporring=forslag),
+                1,
+                1,
+                minnedokumenter,
+                minnetilgang,
+                med_forslag=False,
+            )
+            if prove.totalt >= max(totalt, 1):
+                r.forslag = forslag
+    return r
+
+
+def _forslag(sokere: list[Soker], skjema: fields.Schema, sp: Sporsmal) -> str | None:
+    lesere = [s.searcher.reader() for s in sokere]
+
+    def frekvens(stamme: str) -> int:
+        return sum(leser.doc_frequency(FELT, stamme) for leser in lesere)
+
+    return foreslaa(sp.sporring[:500], kandidatord(skjema), frekvens)
 
 
 def _flett_fasett(deler: Iterable[list[tuple[str, int]]]) -> list[tuple[str, int]]:
