@@ -12,6 +12,7 @@ from docx import Document
 
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.infrastruktur.sammenligning import TABELLRAD, avsnitt_fra_docx
+from dokumenter.planer.rader import til_visning
 from tests.stotte.maler import fyll_ut
 
 MAL = "individuell_plan"
@@ -73,16 +74,18 @@ FULL = {
     "bidrag_parorende": "Søsteren hjelper med flyttingen.",
     "tiltak": [
         {
-            "tiltak": "Kommunal utleiebolig",
-            "omfang": "Fast leieavtale",
+            "hva": "Kommunal utleiebolig, fast leieavtale",
             "ansvarlig": "Boligkontoret",
-            "frist": "01.04.2026",
+            "fra": "2026-03-01",
+            "til": "2026-04-01",
+            "status": "pagar",
         },
         {
-            "tiltak": "Oppfølging i boligen",
-            "omfang": "To besøk i uken",
+            "hva": "Oppfølging i boligen, to besøk i uken",
             "ansvarlig": "Rustjenesten",
-            "frist": "15.04.2026",
+            "fra": "2026-04-15",
+            "til": "",
+            "status": "ikke_startet",
         },
     ],
     "gjennomforing": "Tiltakene gjennomføres i rekkefølgen i fremdriftsplanen.",
@@ -90,9 +93,27 @@ FULL = {
     "periode_til": "2027-02-28",
     "revideres": "2026-09-01",
     "fremdriftsplan": [
-        {"dato": "10.03.2026", "steg": "Visning av boligen", "ansvarlig": "Boligkontoret"},
-        {"dato": "20.03.2026", "steg": "Signering av leiekontrakten", "ansvarlig": "Personen"},
-        {"dato": "01.04.2026", "steg": "Utlevering av nøkler", "ansvarlig": "Boligkontoret"},
+        {
+            "hva": "Visning av boligen",
+            "ansvarlig": "Boligkontoret",
+            "fra": "2026-03-10",
+            "til": "",
+            "status": "fullfort",
+        },
+        {
+            "hva": "Signering av leiekontrakten",
+            "ansvarlig": "Personen",
+            "fra": "2026-03-20",
+            "til": "2026-03-21",
+            "status": "avbrutt",
+        },
+        {
+            "hva": "Utlevering av nøkler",
+            "ansvarlig": "Boligkontoret",
+            "fra": "2026-04-01",
+            "til": "",
+            "status": "ikke_startet",
+        },
     ],
     "oppfolging_i_bolig": "Miljøarbeider kommer tirsdag og fredag.",
     "egne_plikter": "Betale husleien innen den 1. hver måned.",
@@ -129,7 +150,8 @@ MINST = {
 
 
 def lag(mal, verdier: dict) -> bytes:
-    return fyll_ut(mal, verdier, date(2026, 3, 15))
+    """Som planene lager dokumentet: radenes datoer og status vises med `til_visning`."""
+    return fyll_ut(mal, til_visning(verdier), date(2026, 3, 15))
 
 
 def avsnitt(data: bytes) -> list[tuple[str, str]]:
@@ -152,9 +174,9 @@ def rader(data: bytes) -> list[str]:
 
 def test_manifestet(mal):
     felt = {f.navn: f for f in mal.felt}
-    assert mal.tittel == "Individuell plan" and mal.versjon == 1
-    assert felt["tiltak"].kolonner == ("tiltak", "omfang", "ansvarlig", "frist")
-    assert felt["fremdriftsplan"].kolonner == ("dato", "steg", "ansvarlig")
+    assert mal.tittel == "Individuell plan" and mal.versjon == 2
+    assert felt["tiltak"].kolonner == ("hva", "ansvarlig", "fra", "til", "status")
+    assert felt["fremdriftsplan"].kolonner == ("hva", "ansvarlig", "fra", "til", "status")
     assert felt["samtykker"].kolonner == ("part", "status")
     assert felt["signaturer"].kolonner == ("navn", "rolle")
     for navn in LISTER:
@@ -218,12 +240,14 @@ def test_full_plan_har_alt_innholdet(mal):
         "Navn | Åse Ødegård",
         "Telefon | +47 75 14 50 00",
         "Pårørende | Søsteren hjelper med flyttingen.",
-        "Kommunal utleiebolig | Fast leieavtale | Boligkontoret | 01.04.2026",
-        "Oppfølging i boligen | To besøk i uken | Rustjenesten | 15.04.2026",
+        "Hva | Ansvarlig | Fra | Til | Status",
+        "Kommunal utleiebolig, fast leieavtale | Boligkontoret | 01.03.2026 | 01.04.2026 | Pågår",
+        "Oppfølging i boligen, to besøk i uken | Rustjenesten | 15.04.2026 |  | Ikke startet",
         "Planen gjelder fra | 1. mars 2026",
         "Planen gjelder til | 28. februar 2027",
         "Neste revisjon | 1. september 2026",
-        "20.03.2026 | Signering av leiekontrakten | Personen",
+        "Signering av leiekontrakten | Personen | 20.03.2026 | 21.03.2026 | Avbrutt",
+        "Visning av boligen | Boligkontoret | 10.03.2026 |  | Fullført",
         "Kari Holm | NAV Rana | Veileder",
         "Samtykke til planen gitt | 3. mars 2026",
         "NAV Rana | Gitt 3. mars 2026",

@@ -117,21 +117,16 @@ DELTAKERE = Listetabell(
     "d",
     [("Navn", "navn", 5.0), ("Rolle", "rolle", 5.0), ("Virksomhet", "virksomhet", 6.4)],
 )
-TILTAK = Listetabell(
-    "tiltak",
-    "t",
-    [
-        ("Tiltak", "tiltak", 6.0),
-        ("Omfang", "omfang", 3.6),
-        ("Ansvarlig", "ansvarlig", 4.0),
-        ("Frist", "frist", 2.8),
-    ],
-)
-FREMDRIFTSPLAN = Listetabell(
-    "fremdriftsplan",
-    "f",
-    [("Dato", "dato", 2.8), ("Steg", "steg", 8.6), ("Ansvarlig", "ansvarlig", 5.0)],
-)
+# Tiltak og fremdriftsplan har samme kolonner (dokumenter/planer/rader.py).
+RADKOLONNER = [
+    ("Hva", "hva", 5.6),
+    ("Ansvarlig", "ansvarlig", 3.6),
+    ("Fra", "fra", 2.4),
+    ("Til", "til", 2.4),
+    ("Status", "status", 2.4),
+]
+TILTAK = Listetabell("tiltak", "t", RADKOLONNER)
+FREMDRIFTSPLAN = Listetabell("fremdriftsplan", "f", RADKOLONNER)
 ANSVARSGRUPPE = Listetabell(
     "ansvarsgruppe",
     "a",

@@ -276,16 +276,18 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
         "bidrag_parorende": "Søsteren hjelper til med flyttingen.",
         "tiltak": [
             {
-                "tiltak": "Kommunal leilighet",
-                "omfang": "2-roms",
+                "hva": "Kommunal leilighet (2-roms)",
                 "ansvarlig": "Boligkontoret",
-                "frist": (idag + timedelta(days=30)).strftime("%d.%m.%Y"),
+                "fra": idag.isoformat(),
+                "til": (idag + timedelta(days=30)).isoformat(),
+                "status": "pagar",
             },
             {
-                "tiltak": "Boveiledning",
-                "omfang": "2 timer i uka",
+                "hva": "Boveiledning (2 timer i uka)",
                 "ansvarlig": "Rustjenesten",
-                "frist": (idag + timedelta(days=45)).strftime("%d.%m.%Y"),
+                "fra": (idag + timedelta(days=30)).isoformat(),
+                "til": (idag + timedelta(days=45)).isoformat(),
+                "status": "ikke_startet",
             },
         ],
         "gjennomforing": "Ansvarsgruppen møtes hver måned det første halvåret.",
@@ -294,9 +296,11 @@ def _demo_plan(tj: Tjenester, bruker_id: int) -> None:
         "revideres": (idag + timedelta(days=180)).isoformat(),
         "fremdriftsplan": [
             {
-                "dato": (idag + timedelta(days=d)).strftime("%d.%m.%Y"),
-                "steg": steg,
+                "hva": steg,
                 "ansvarlig": ansvarlig,
+                "fra": (idag + timedelta(days=d)).isoformat(),
+                "til": "",
+                "status": "ikke_startet",
             }
             for d, steg, ansvarlig in (
                 (7, "Møte i ansvarsgruppen", "Koordinator"),

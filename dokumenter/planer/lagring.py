@@ -37,6 +37,7 @@ from dokumenter.models import (
     Plansletting,
     PlanVersjon,
 )
+from dokumenter.planer import rader
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logger_nektet
 from dokumenter.planer.regler import (
     AVTALER_SOM_KAN_KNYTTES,
@@ -202,6 +203,7 @@ def lagre_versjon(
     ukjente = set(innhold) & set(SYSTEMFELT)
     if ukjente:
         raise Valideringsfeil(dict.fromkeys(sorted(ukjente), "Feltet settes av systemet."))
+    innhold, radfeil = rader.valider(innhold)  # datoene i tiltak og fremdriftsplan
     grunn = rens_tekst(grunn)[:500]
     with tj.sesjoner() as s:
         plan, _, _g = apne_med_tilgang(s, plan_id, bruker_id, fra, endre=True)
@@ -217,9 +219,15 @@ def lagre_versjon(
                 }
             )
         nummer = plan.gjeldende_versjon + 1
-        verdier = mal.valider({**innhold, **_systemverdier(tj, s, plan, nummer)})
+        try:
+            verdier = mal.valider({**innhold, **_systemverdier(tj, s, plan, nummer)})
+        except Valideringsfeil as e:
+            raise Valideringsfeil({**radfeil, **e.feil}) from None
+        if radfeil:
+            raise Valideringsfeil(radfeil)
         dele = part_data(plan.part)
-    ctx = kontekst(mal, dele, verdier, mal.variant_for(dele.type), date.today())
+    visning = rader.til_visning(verdier)
+    ctx = kontekst(mal, dele, visning, mal.variant_for(dele.type), date.today())
     malfil = mal.fil.read_bytes()
     docx = render_docx(mal, ctx, malfil)
     pdf = tj.konverterer.til_pdfa(docx)

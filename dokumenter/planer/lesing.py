@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from dokumenter.avtaler.livslop import STATUSER as AVTALESTATUSER
 from dokumenter.brukere.roller import ANSATTROLLER, PARTNER, SKRIVEROLLER
 from dokumenter.felles.feil import IkkeFunnet, Valideringsfeil
 from dokumenter.felles.sidevisning import Side, Sortering, Utvalg
@@ -25,6 +26,7 @@ from dokumenter.models import (
     Plantilgang,
     Samtykke,
 )
+from dokumenter.planer import rader
 from dokumenter.planer.innsynslogg import apne_med_tilgang, logg, logg_visninger, logger_nektet
 from dokumenter.planer.regler import (
     AVTALER_SOM_KAN_KNYTTES,
@@ -73,6 +75,12 @@ class Planvisning:
     medlemmer: list[Ansvarsgruppemedlem] = field(default_factory=list)
     samtykker: list[Samtykke] = field(default_factory=list)
     tilganger: list[Plantilgang] = field(default_factory=list)  # bare for dem som kan endre
+
+    @property
+    def visningsverdier(self) -> dict[str, Any]:
+        """Innholdet slik plansiden viser det: radenes datoer som dd.mm.åååå, statusen som
+        tekst (`feltverdier` har ISO-datoene og statusnøklene skjemaet trenger)."""
+        return rader.til_visning(self.feltverdier)
 
 
 # --- Lese ------------------------------------------------------------------------------------
@@ -227,7 +235,8 @@ class Valg:
     """Det skjemaene på plansidene velger blant."""
 
     parter: list[Part]
-    avtaler: list[tuple[int, int, str]]  # (avtale-id, part-id, part) som planen kan knyttes til
+    # (avtale-id, part-id, part, status) for avtalene planen kan knyttes til
+    avtaler: list[tuple[int, int, str, str]]
     ansatte: list[Bruker]
     partnere: list[tuple[Bruker, str]]  # (partnerbruker, institusjon)
 
@@ -242,6 +251,7 @@ def valg(tj: Tjenester) -> Valg:
             select(Avtale)
             .where(Avtale.status.in_(AVTALER_SOM_KAN_KNYTTES))
             .options(selectinload(Avtale.part))
+            .order_by(Avtale.id)
         ).all()
         partnere = s.scalars(
             select(Bruker)
@@ -251,7 +261,7 @@ def valg(tj: Tjenester) -> Valg:
         ).all()
         return Valg(
             parter=list(s.scalars(select(Part).order_by(Part.navn))),
-            avtaler=[(a.id, a.part_id, a.part.navn) for a in avtaler],
+            avtaler=[(a.id, a.part_id, a.part.navn, AVTALESTATUSER[a.status]) for a in avtaler],
             ansatte=list(
                 s.scalars(
                     select(Bruker)

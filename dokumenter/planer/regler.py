@@ -9,6 +9,7 @@ from typing import Any
 
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Plan, PlanVersjon
+from dokumenter.planer import rader
 from dokumenter.tjenester import Tjenester
 
 MAL = "individuell_plan"
@@ -65,8 +66,9 @@ def person(tj: Tjenester, plan: Plan) -> Person:
 
 
 def feltverdier(tj: Tjenester, versjon: PlanVersjon) -> dict[str, Any]:
-    """Innholdet i versjonen, dekryptert."""
-    return tj.chiffer.dekrypter_json(versjon.innhold_kryptert)
+    """Innholdet i versjonen, dekryptert; tiltak og fremdriftsplan fra eldre planer gjort om
+    til dagens rader (`rader.oppgrader`)."""
+    return rader.oppgrader(tj.chiffer.dekrypter_json(versjon.innhold_kryptert))
 
 
 def krev_apen(plan: Plan) -> None:

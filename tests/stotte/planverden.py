@@ -53,10 +53,11 @@ def innhold(**endring: object) -> dict:
         "bidrag_parorende": "Søsteren hjelper med flyttingen.",
         "tiltak": [
             {
-                "tiltak": "Kommunal leilighet",
-                "omfang": "2-roms",
+                "hva": "Kommunal leilighet, 2-roms",
                 "ansvarlig": "Boligkontoret",
-                "frist": "01.03.2027",
+                "fra": "2027-01-01",
+                "til": "01.03.2027",
+                "status": "pagar",
             }
         ],
         "gjennomforing": "Ukentlige møter i ansvarsgruppen første måned.",
@@ -64,8 +65,8 @@ def innhold(**endring: object) -> dict:
         "periode_til": "2027-12-31",
         "revideres": "2027-06-30",
         "fremdriftsplan": [
-            {"dato": "15.01.2027", "steg": "Visning av bolig", "ansvarlig": "Boligkontoret"},
-            {"dato": "01.02.2027", "steg": "Innflytting", "ansvarlig": "Personen"},
+            {"hva": "Visning av bolig", "ansvarlig": "Boligkontoret", "fra": "15.01.2027"},
+            {"hva": "Innflytting", "ansvarlig": "Personen", "fra": "2027-02-01", "til": ""},
         ],
         "oppfolging_i_bolig": "Besøk to ganger i uken fra boveileder.",
         "egne_plikter": "Betale husleie og holde avtaler.",
