@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from dokumenter.avtaler import produksjon, skriving
 from dokumenter.brukere import kontoer as brukere
-from dokumenter.cli.demo import fiktivt_orgnr
+from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.parter import skriving as parter
 from tests.stotte.nettleser import Postkasse, kontroller, melding, ny_side
 from tests.stotte.oppsett import PASSORD
@@ -29,6 +30,8 @@ expect = playwright.expect
 KOORDINATOR = "Kari Koordinator"
 KOORD_EPOST = "koord@kommune.example"
 FENGSEL = "Bodø fengsel"
+KLINIKK = "Mo behandlingssenter"
+AVTALEN = f"Samarbeidsavtale med {FENGSEL} (til gjennomgang hos parten)"
 FIONA = "Fiona Fengselsbetjent"
 FIONA_EPOST = "fengsel@bodo.example.no"
 FIONAPASSORD = "partnerpassord-1"
@@ -47,6 +50,7 @@ TREG = 30_000
 class Grunnlag:
     fengsel_id: int
     fiona_id: int
+    avtale_id: int
 
 
 @pytest.fixture
@@ -59,7 +63,15 @@ def grunnlag(tj):
         tj, {"navn": FENGSEL, "type": "fengsel", "orgnr": fiktivt_orgnr(11)}
     )
     fiona = brukere.opprett_partnerbruker(tj, fengsel.id, FIONA, FIONA_EPOST, FIONAPASSORD)
-    return Grunnlag(fengsel.id, fiona.id)
+    # En institusjon til, uten avtale, og fengselets avtale sendt til gjennomgang hos parten.
+    parter.opprett_part(
+        tj, {"navn": KLINIKK, "type": "behandlingsinstitusjon", "orgnr": fiktivt_orgnr(12)}
+    )
+    leder = brukere.opprett_bruker(tj, "leder", "Lise Leder", "saksbehandler", PASSORD)
+    felt = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
+    avtale = skriving.opprett_utkast(tj, fengsel.id, felt, leder.id)
+    skriving.sett_status(tj, avtale.id, "til_gjennomgang", leder.id)
+    return Grunnlag(fengsel.id, fiona.id, avtale.id)
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +90,8 @@ def status(side):
 
 def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag, smtp_sink):
     post = Postkasse(smtp_sink)
+    # Avtalen i grunnlaget ble sendt til fengselet til gjennomgang.
+    assert post.neste(FIONA_EPOST).emne == f"Samarbeidsavtale med {FENGSEL} til gjennomgang"
     kari = ny_side(nettleser)
     fiona = ny_side(nettleser)
     nummer = f"IP-{date.today().year}-001"
@@ -96,7 +110,18 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
     expect(kari.get_by_role("heading", name="Ny individuell plan")).to_be_visible()
     kari.get_by_label("Personens navn").fill(PERSON)
     kari.get_by_label("Fødselsdato").fill(FODT.isoformat())
-    kari.get_by_label("Institusjonen personen kommer fra").select_option(label=FENGSEL)
+    # Avtalelisten følger institusjonen (JavaScript, uten ny lasting av siden).
+    avtalevalg = kari.get_by_label("Samarbeidsavtalen planen lages under (valgfri)")
+    expect(avtalevalg.locator("option")).to_have_text(["Ingen"])
+    expect(kari.get_by_role("button", name="Vis avtaler for valgt institusjon")).to_have_count(0)
+    institusjon = kari.get_by_label("Institusjonen personen kommer fra")
+    institusjon.select_option(label=FENGSEL)
+    expect(avtalevalg.locator("option")).to_have_text(["Ingen", AVTALEN])
+    avtalevalg.select_option(label=AVTALEN)
+    institusjon.select_option(label=KLINIKK)
+    expect(avtalevalg.locator("option")).to_have_text(["Ingen"])
+    institusjon.select_option(label=FENGSEL)
+    avtalevalg.select_option(label=AVTALEN)
     kari.get_by_role("button", name="Opprett plan").click()
     expect(kari).to_have_url(re.compile(r"/planer/\d+/endre$"))
     plan_id = int(re.search(r"/planer/(\d+)/endre$", kari.url).group(1))
@@ -112,12 +137,37 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
     expect(koordinatorfelt).to_have_value(KOORDINATOR)
     expect(kari.get_by_label("Antall eksemplarer")).to_have_value("1")
     kari.get_by_label("Antall eksemplarer").fill("3")
-    kari.get_by_label("Tiltak", exact=True).fill(
-        "Kommunal leilighet | 2-roms | Boligkontoret | 01.03.2027"
-    )
+    # Tiltakene er rader: hva, ansvarlig, fra og til (nettleserens datovelger) og status.
+    tiltaksrader = kari.get_by_role("group", name="Tiltak")
+    tiltaksrader.get_by_label("Hva, rad 1").fill("Kommunal leilighet")
+    tiltaksrader.get_by_label("Ansvarlig, rad 1").fill("Boligkontoret")
+    expect(tiltaksrader.get_by_label("Fra, rad 1")).to_have_attribute("type", "date")
+    tiltaksrader.get_by_label("Fra, rad 1").fill("2027-01-01")
+    tiltaksrader.get_by_label("Til, rad 1").fill("2027-03-01")
+    tiltaksrader.get_by_label("Status, rad 1").select_option(label="Pågår")
+    expect(tiltaksrader.get_by_role("button", name="Flere rader")).to_have_count(0)
+    antall = tiltaksrader.locator("tbody tr").count()  # én utfylt og tomme rader
+    tiltaksrader.get_by_role("button", name="Legg til rad").click()
+    expect(tiltaksrader.locator("tbody tr")).to_have_count(antall + 1)
+    ny_rad = f"rad {antall + 1}"
+    expect(tiltaksrader.get_by_label(f"Hva, {ny_rad}")).to_be_focused()
+    tiltaksrader.get_by_label(f"Hva, {ny_rad}").fill("Boveiledning")
+    tiltaksrader.get_by_label(f"Fra, {ny_rad}").fill("2027-02-01")
+    tiltaksrader.get_by_label(f"Til, {ny_rad}").fill("2027-01-15")  # før fra: avvises
+    tiltaksrader.get_by_role("button", name="Fjern rad 2").click()  # en tom rad
+    expect(tiltaksrader.locator("tbody tr")).to_have_count(antall)
     kari.get_by_label("Planen gjelder fra").fill("2027-01-01")
     kari.get_by_label("Planen gjelder til").fill("2027-12-31")
     kari.get_by_label("Neste revisjon").fill("2027-06-30")
+    kari.get_by_role("button", name="Lagre ny versjon").click()
+    siste = f"rad {antall}"
+    feil = f"Tiltak, {siste}: «Til» kan ikke være før «Fra»."
+    expect(kari.get_by_role("alert").filter(has_text=feil)).to_be_visible()
+    tiltaksrader = kari.get_by_role("group", name="Tiltak")
+    expect(tiltaksrader.get_by_label(f"Hva, {siste}")).to_have_value("Boveiledning")
+    expect(tiltaksrader.get_by_label(f"Til, {siste}")).to_have_attribute("aria-invalid", "true")
+    expect(tiltaksrader.get_by_label("Hva, rad 1")).to_have_value("Kommunal leilighet")
+    tiltaksrader.get_by_label(f"Til, {siste}").fill("2027-04-30")
     kari.get_by_role("button", name="Lagre ny versjon").click()
 
     expect(melding(kari, "Ny versjon er lagret")).to_be_visible(timeout=TREG)
@@ -127,7 +177,11 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
     expect(kari.get_by_role("heading", name="Innhold (versjon 1)")).to_be_visible()
     tiltak = kari.get_by_role("row", name=re.compile("Kommunal leilighet"))
     expect(tiltak.get_by_role("cell")).to_have_text(
-        ["Kommunal leilighet", "2-roms", "Boligkontoret", "01.03.2027"]
+        ["Kommunal leilighet", "Boligkontoret", "01.01.2027", "01.03.2027", "Pågår"]
+    )
+    boveiledning = kari.get_by_role("row", name=re.compile("Boveiledning"))
+    expect(boveiledning.get_by_role("cell")).to_have_text(
+        ["Boveiledning", "", "01.02.2027", "30.04.2027", "Ikke startet"]
     )
     dokumenter = kari.get_by_role("region", name="Dokumenter")
     expect(
@@ -246,7 +300,7 @@ def test_plan_med_signering_og_trukket_samtykke(server, nettleser, tj, grunnlag,
 
     # --- 4. E-postene til fengselet nevner aldri personen --------------------------------------
     til_fiona = [m for m in smtp_sink.meldinger() if FIONA_EPOST in m.til]
-    assert len(til_fiona) == 3  # planen er delt, varselet og engangskoden
+    assert len(til_fiona) == 4  # avtalen til gjennomgang, planen delt, varselet, engangskoden
     for m in til_fiona:
         for tekst in (PERSON, "Nordmann", FODT.isoformat(), FODT.strftime("%d.%m.%Y")):
             assert tekst not in m.emne and tekst not in m.tekst, (m.emne, tekst)

@@ -646,3 +646,186 @@ def _en_pdf(tj, verden) -> bytes:
             )
         )
     return tj.chiffer.dekrypter(tj.lager.les(dok.sha256))
+
+
+# --- Tiltak og fremdriftsplan som rader, og avtalevalget på «Ny plan» -------------------------
+
+
+def _gjeldende(tj, plan_id):
+    with tj.sesjoner() as s:
+        plan = s.get(Plan, plan_id)
+        versjon = s.scalar(
+            select(PlanVersjon).where(
+                PlanVersjon.plan_id == plan_id, PlanVersjon.nummer == plan.gjeldende_versjon
+            )
+        )
+        return plan.gjeldende_versjon, feltverdier(tj, versjon)
+
+
+def _rad(**endring):
+    return {"hva": "Visning", "ansvarlig": "Boligkontoret", "fra": "", "til": "", **endring}
+
+
+@pytest.mark.parametrize(
+    ("rad", "nokkel", "tekst"),
+    [
+        (_rad(fra="snart"), "tiltak-2-fra", "«snart» er ikke det"),
+        (_rad(til="31.02.2027"), "tiltak-2-til", "«31.02.2027» er ikke det"),
+        (_rad(fra="2027-03-01", til="01.02.2027"), "tiltak-2-til", "kan ikke være før «Fra»"),
+        (_rad(hva=""), "tiltak-2-hva", "skriv hva som skal gjøres"),
+        (_rad(status="snart_ferdig"), "tiltak-2-status", "velg en status"),
+    ],
+)
+def test_datoer_i_tiltak_valideres_med_rad_og_felt_og_endrer_ingenting(
+    tj, verden, rad, nokkel, tekst
+):
+    koord = verden.brukere["koordinator"]
+    for_ = _gjeldende(tj, verden.plan_id)
+    tiltak = [_rad(fra="01.01.2027"), rad]
+    with pytest.raises(Valideringsfeil) as e:
+        lagring.lagre_versjon(tj, verden.plan_id, innhold(tiltak=tiltak), koord, 1)
+    assert tekst in e.value.feil[nokkel] and e.value.feil[nokkel].startswith("Tiltak, rad 2")
+    assert _gjeldende(tj, verden.plan_id) == for_
+
+
+def test_radene_lagres_med_iso_datoer_og_vises_norsk(tj, verden):
+    koord = verden.brukere["koordinator"]
+    tiltak = [
+        _rad(fra="01.02.2027", til="2027-03-01", status="pagar"),
+        _rad(hva="", ansvarlig=""),  # tom rad: lagres ikke
+    ]
+    fremdrift = [_rad(hva="Innflytting", fra="2027-03-02", status="fullfort")]
+    lagring.lagre_versjon(
+        tj, verden.plan_id, innhold(tiltak=tiltak, fremdriftsplan=fremdrift), koord, 1
+    )
+    nummer, lagret = _gjeldende(tj, verden.plan_id)
+    assert nummer == 2
+    assert lagret["tiltak"] == [
+        {
+            "hva": "Visning",
+            "ansvarlig": "Boligkontoret",
+            "fra": "2027-02-01",
+            "til": "2027-03-01",
+            "status": "pagar",
+        }
+    ]
+    assert lagret["fremdriftsplan"][0]["status"] == "fullfort"
+    p = lesing.les(tj, verden.plan_id, koord)
+    assert p.visningsverdier["tiltak"][0] | {} == {
+        "hva": "Visning",
+        "ansvarlig": "Boligkontoret",
+        "fra": "01.02.2027",
+        "til": "01.03.2027",
+        "status": "Pågår",
+    }
+
+
+def test_eldre_planer_leses_som_rader(tj, verden):
+    """Versjoner lagret før radene: (tiltak, omfang, ansvarlig, frist), (dato, steg,
+    ansvarlig) og tekstlinjer «a | b | c». De gjøres om når de leses."""
+    gammel = {
+        **innhold(),
+        "tiltak": [
+            {"tiltak": "Leilighet", "omfang": "2-roms", "ansvarlig": "Bolig", "frist": "snart"},
+            {"tiltak": "Boveileder", "omfang": "", "ansvarlig": "Rus", "frist": "01.03.2027"},
+        ],
+        "fremdriftsplan": ["15.01.2027 | Visning av bolig | Boligkontoret"],
+    }
+    # Versjonene kan bare få nye rader (utløser i databasen): les en versjon som ikke lagres.
+    lagret = feltverdier(tj, PlanVersjon(innhold_kryptert=tj.chiffer.krypter_json(gammel)))
+    p = lesing.Planvisning.__new__(lesing.Planvisning)
+    p.feltverdier = lagret
+    assert p.feltverdier["tiltak"] == [
+        {"hva": "Leilighet (2-roms)", "ansvarlig": "Bolig", "fra": "", "til": "snart",
+         "status": ""},
+        {"hva": "Boveileder", "ansvarlig": "Rus", "fra": "", "til": "2027-03-01", "status": ""},
+    ]  # fmt: skip
+    assert p.feltverdier["fremdriftsplan"] == [
+        {"hva": "Visning av bolig", "ansvarlig": "Boligkontoret", "fra": "2027-01-15",
+         "til": "", "status": ""},
+    ]  # fmt: skip
+    assert p.visningsverdier["tiltak"][0]["til"] == "snart"
+    # Lagres den på nytt uten å rette fristen, sier valideringen fra.
+    with pytest.raises(Valideringsfeil, match="«snart» er ikke det"):
+        lagring.lagre_versjon(
+            tj, verden.plan_id, {**gammel, "fremdriftsplan": []}, verden.brukere["koordinator"], 1
+        )
+
+
+def _app(tj):
+    from web import create_app
+
+    return create_app(tj, TESTING=True, WTF_CSRF_ENABLED=False)
+
+
+def test_ny_plan_viser_bare_avtalene_til_valgt_institusjon(tj, verden):
+    from tests.stotte.planverden import klient_for
+
+    k = klient_for(_app(tj), "koordinator")
+    alle = k.get("/planer/ny").get_data(as_text=True)
+    valgliste = alle.split('id="avtale_id"')[1].split("</select>")[0]
+    assert '<option value="">Ingen</option>' in valgliste and "Samarbeidsavtale" not in valgliste
+    assert f'data-part="{verden.bodo_id}"' in alle  # for JavaScript, i en <template>
+    assert "planskjema.js" in alle and "<script>" not in alle
+    for part_id, ventet in ((verden.bodo_id, True), (verden.mo_id, False)):
+        side = k.post(
+            "/planer/ny", data={"part_id": str(part_id), "vis_avtaler": "1", "navn": "Ola"}
+        ).get_data(as_text=True)
+        valgliste = side.split('id="avtale_id"')[1].split("</select>")[0]
+        assert (f'value="{verden.avtale_id}"' in valgliste) is ventet
+        assert "(til gjennomgang hos parten)" in valgliste if ventet else True
+        assert 'value="Ola"' in side  # det som er skrevet, står
+    with tj.sesjoner() as s:
+        antall = s.scalar(select(func.count()).select_from(Plan))
+    svar = k.post(
+        "/planer/ny",
+        data={
+            "navn": "Ola",
+            "fodselsdato": "1990-01-01",
+            "part_id": str(verden.mo_id),
+            "avtale_id": str(verden.avtale_id),
+        },
+    )
+    assert "samarbeidsavtalen med den valgte institusjonen" in svar.get_data(as_text=True)
+    with tj.sesjoner() as s:
+        assert s.scalar(select(func.count()).select_from(Plan)) == antall
+
+
+def test_innholdsskjemaet_har_rader_med_datoer_og_beholder_det_som_er_skrevet(tj, verden):
+    from tests.stotte.planverden import klient_for
+
+    k = klient_for(_app(tj), "koordinator")
+    side = k.get(f"/planer/{verden.plan_id}/endre").get_data(as_text=True)
+    assert 'name="tiltak-1-hva"' in side and 'name="tiltak-4-hva"' in side  # 1 + 3 tomme
+    assert 'name="tiltak-1-fra" aria-label="Fra, rad 1" value="2027-01-01"' in side
+    assert 'type="date"' in side and "Flere rader" in side
+    skjema = {m[0]: m[1] for m in re.findall(r'name="([a-z_0-9-]+)"[^>]*?value="([^"]*)"', side)}
+    skjema = {n: v for n, v in skjema.items() if n not in ("flere_rader", "vis_avtaler")}
+    for navn in re.findall(r'<textarea id="[a-z_]+" name="([a-z_]+)"', side):
+        skjema[navn] = innhold()[navn] if isinstance(innhold().get(navn), str) else ""
+    skjema.update({"maal": "Egen bolig.", "tjenestebehov": "Bolig.", "antall_kopier": "2"})
+    # «Flere rader» (uten JavaScript) viser skjemaet igjen med tre rader til, uten å lagre.
+    flere = k.post(
+        f"/planer/{verden.plan_id}/endre", data={**skjema, "flere_rader": "fremdriftsplan"}
+    ).get_data(as_text=True)
+    assert 'name="fremdriftsplan-8-hva"' in flere  # 2 + 3 tomme + 3 nye
+    assert _gjeldende(tj, verden.plan_id)[0] == 1
+    # En dato som ikke finnes: ingenting lagres, meldingen nevner raden, det skrevne står.
+    feil = k.post(
+        f"/planer/{verden.plan_id}/endre",
+        data={**skjema, "tiltak-2-hva": "Boveiledning", "tiltak-2-til": "31.02.2027"},
+    ).get_data(as_text=True)
+    assert "Tiltak, rad 2: «Til» må være en ekte dato" in feil
+    assert 'href="#tiltak-2-til"' in feil and 'aria-invalid="true"' in feil
+    assert 'value="31.02.2027"' in feil and 'type="text"' in feil  # vises, kan rettes
+    assert 'value="Boveiledning"' in feil
+    assert _gjeldende(tj, verden.plan_id)[0] == 1
+    ok = k.post(
+        f"/planer/{verden.plan_id}/endre",
+        data={**skjema, "tiltak-2-hva": "Boveiledning", "tiltak-2-til": "28.02.2027"},
+    )
+    assert ok.status_code == 302
+    nummer, lagret = _gjeldende(tj, verden.plan_id)
+    assert nummer == 2 and lagret["tiltak"][1]["til"] == "2027-02-28"
+    vis = k.get(f"/planer/{verden.plan_id}").get_data(as_text=True)
+    assert "28.02.2027" in vis and "Ikke startet" in vis

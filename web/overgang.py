@@ -30,7 +30,7 @@ from dokumenter.overgang.regler import (
     UTFALL_SENERE,
 )
 from dokumenter.planer import innsynslogg
-from web.planer import KOLONNESKILLE, fra_skjema, som_skjemaverdi
+from web.planskjema import KOLONNESKILLE, fra_skjema, som_skjemaverdi
 from web.tilgang import bare_ansatte, fra, tj
 
 bp = bare_ansatte(Blueprint("overgang", __name__, url_prefix="/planer/<int:plan_id>/overgang"))

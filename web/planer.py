@@ -22,13 +22,13 @@ from dokumenter.noark import lesing as arkivlesing
 from dokumenter.planer import ansvarsgruppe, avslutning, innsynslogg, lagring, lesing, samtykke
 from dokumenter.planer import signering as plansignering
 from dokumenter.signering.runder import Signatarvalg
+from web import planskjema
+from web.planskjema import KOLONNESKILLE, fra_skjema, som_skjemaverdi
 from web.sidevisning import utvalg
 from web.svar import epostfeil, fil
 from web.tilgang import bare_ansatte, fra, skrivetilgang, tj
 
 bp = bare_ansatte(Blueprint("planer", __name__, url_prefix="/planer"))
-
-KOLONNESKILLE = "|"
 
 
 @bp.after_request
@@ -43,42 +43,6 @@ def ikke_lagre(svar):
 
 def skjemafelt() -> list[Felt]:
     return lagring.innholdsfelt(tj())
-
-
-def som_skjemaverdi(f: Felt, verdi: Any) -> str:
-    """Lagret verdi -> tekst i skjemaet. Listefelt: én rad per linje, kolonner med «|»."""
-    if verdi is None:
-        return ""
-    if f.type == "liste":
-        return "\n".join(
-            f" {KOLONNESKILLE} ".join(str(rad.get(k, "")) for k in f.kolonner) for rad in verdi
-        )
-    return str(verdi)
-
-
-def fra_skjema(skjema: dict[str, str], felt: list[Felt] | None = None) -> dict[str, Any]:
-    """Skjemaets tekst -> verdier til brukstilfellet (som validerer mot manifestet). `felt` er
-    manifestets felt (standard: planens)."""
-    verdier: dict[str, Any] = {}
-    for f in skjemafelt() if felt is None else felt:
-        tekst = skjema.get(f.navn, "")
-        if f.type == "liste":
-            rader = []
-            for linje in tekst.splitlines():
-                if not linje.strip():
-                    continue
-                celler = [c.strip() for c in linje.split(KOLONNESKILLE)]
-                if len(celler) > len(f.kolonner):  # resten hører til siste kolonne
-                    celler = [
-                        *celler[: len(f.kolonner) - 1],
-                        f" {KOLONNESKILLE} ".join(celler[len(f.kolonner) - 1 :]),
-                    ]
-                celler += [""] * (len(f.kolonner) - len(celler))
-                rader.append(dict(zip(f.kolonner, celler, strict=True)))
-            verdier[f.navn] = rader
-        else:
-            verdier[f.navn] = tekst
-    return verdier
 
 
 def flash_feil(e: Valideringsfeil) -> None:
@@ -105,8 +69,9 @@ def liste():
 def ny():
     valg = lesing.valg(tj())
     feil: dict[str, str] = {}
-    if request.method == "POST":
-        f = request.form
+    f = request.form
+    # «Vis avtaler for valgt institusjon» (uten JavaScript): bare vis skjemaet igjen.
+    if request.method == "POST" and "vis_avtaler" not in f:
         try:
             part_id = int(f.get("part_id") or 0)
             avtale_id = int(f["avtale_id"]) if f.get("avtale_id") else None
@@ -130,9 +95,10 @@ def ny():
     return render_template(
         "planer/ny.html",
         parter=valg.parter,
-        avtaler=valg.avtaler,
+        avtaler=planskjema.avtalevalg(valg.avtaler, f.get("part_id", "")),
+        alle_avtaler=valg.avtaler,
         feil=feil,
-        verdier=request.form,
+        verdier=f,
     )
 
 
@@ -165,22 +131,34 @@ def endre(plan_id: int):
     if not p.grunnlag.kan_endre:
         abort(403)
     felt = skjemafelt()
-    verdier = {f.navn: som_skjemaverdi(f, p.feltverdier.get(f.navn)) for f in felt}
+    tekstfelt = [f for f in felt if f.navn not in planskjema.RADFELT]
+    verdier: dict[str, Any] = {f.navn: som_skjemaverdi(f, p.feltverdier.get(f.navn)) for f in felt}
+    for navn in planskjema.RADFELT:
+        verdier[navn] = planskjema.til_skjema(p.feltverdier.get(navn))
     if not p.feltverdier:  # første versjon: koordinatoren og en rimelig planperiode
         verdier.update(koordinator_navn=p.koordinator, antall_kopier="1")
     feil: dict[str, str] = {}
     token = request.form.get("token") or secrets.token_urlsafe(24)
     if request.method == "POST":
-        verdier = {f.navn: request.form.get(f.navn, "") for f in felt}
+        verdier = {f.navn: request.form.get(f.navn, "") for f in tekstfelt}
+        flere = request.form.get("flere_rader", "")
+        for navn in planskjema.RADFELT:
+            sendt = planskjema.rader_fra_skjema(request.form, navn)
+            ekstra = planskjema.EKSTRA_RADER if flere == navn else 0
+            verdier[navn] = planskjema.til_skjema(sendt, ekstra)
+        if flere:  # «Flere rader» uten JavaScript: vis skjemaet igjen, ingenting lagres
+            return _endreskjema(p, felt, verdier, feil, token)
         if (lagret := lagring.lagret_med_token(tj(), plan_id, token)) is not None:
             flash(f"Versjon {lagret} var allerede lagret.", "info")  # svaret gikk tapt sist
             return redirect(url_for("planer.vis", plan_id=plan_id))
+        innhold = fra_skjema(verdier, tekstfelt)
+        innhold.update({navn: verdier[navn] for navn in planskjema.RADFELT})
         try:
             apnet = int(request.form.get("apnet_versjon", "-1"))
             lagring.lagre_versjon(
                 tj(),
                 plan_id,
-                fra_skjema(verdier),
+                innhold,
                 _bruker_id(),
                 apnet,
                 grunn=request.form.get("grunn", ""),
@@ -197,6 +175,10 @@ def endre(plan_id: int):
         else:
             flash("Ny versjon er lagret, og PDF/A og DOCX er laget.", "info")
             return redirect(url_for("planer.vis", plan_id=plan_id))
+    return _endreskjema(p, felt, verdier, feil, token)
+
+
+def _endreskjema(p, felt: list[Felt], verdier: dict, feil: dict[str, str], token: str):
     return render_template(
         "planer/endre.html",
         p=p,
@@ -205,6 +187,9 @@ def endre(plan_id: int):
         feil=feil,
         skille=KOLONNESKILLE,
         token=token,
+        radfelt=planskjema.RADFELT,
+        radstatuser=planskjema.RADSTATUSER,
+        datofelt=planskjema.datofelt,
     )
 
 
