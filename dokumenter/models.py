@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from dokumenter.felles.tid import naa
@@ -1099,3 +1101,58 @@ class Indeksjobb(Base):
     objekt_id: Mapped[int] = mapped_column(Integer)
     opprettet: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=naa)
     behandlet: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# --- Søket i PostgreSQL (arkiv/sok/postgres.py) -----------------------------------------------
+# Tabellene finnes i begge databasene (skjemaet er det samme), men brukes bare når søket går i
+# PostgreSQL; i SQLite står de tomme. Motoren skriver og leser dem med egen SQL (arkiv importerer
+# ikke prosjektet); modellene her er for migreringene og testen av skjemadrift.
+TSV = Text().with_variant(TSVECTOR(), "postgresql")
+TEKSTLISTE = Text().with_variant(ARRAY(Text()), "postgresql")
+JSONVERDI = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Sokedokument(Base):
+    """Én versjon av ett arkivobjekt i søket: teksten (for utdrag), domenets felt (`felt`, for
+    fasetter og filtre), tilgangsgruppene og ordene slik prosjektets norske analyse gir dem
+    (`vektor`: tittel A, tekst B, ledd i sammensatte ord C)."""
+
+    __tablename__ = "sokedokument"
+    __table_args__ = (
+        Index("ix_sokedokument_objekt", "art", "objekt_id"),
+        Index("ix_sokedokument_vektor", "vektor", postgresql_using="gin"),
+        Index("ix_sokedokument_tilgang", "tilgang", postgresql_using="gin"),
+        Index("ix_sokedokument_dato", "dato"),
+    )
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # «avtale:12:3»
+    art: Mapped[str] = mapped_column(String(20))
+    objekt_id: Mapped[int] = mapped_column(Integer)
+    versjon: Mapped[int] = mapped_column(Integer)
+    gjeldende: Mapped[bool] = mapped_column(Boolean)
+    tittel: Mapped[str] = mapped_column(Text)
+    tekst: Mapped[str] = mapped_column(Text)
+    dato: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    felt: Mapped[dict] = mapped_column(JSONVERDI)
+    tilgang: Mapped[list[str]] = mapped_column(TEKSTLISTE)
+    vektor: Mapped[str] = mapped_column(TSV)
+    merke: Mapped[str] = mapped_column(String(64))
+
+
+class Sokeord(Base):
+    """Ordlisten for sammensatte ord i PostgreSQL-søket: ordene fra arkivets tekster som
+    grunnordlisten ikke har (se arkiv/sok/leksikon.py)."""
+
+    __tablename__ = "sokeord"
+
+    ord: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class Soketilstand(Base):
+    """Søkets tilstand i PostgreSQL (for eksempel «foreldet»: grunnen til at det må bygges på
+    nytt), delt av alle nettnodene."""
+
+    __tablename__ = "soketilstand"
+
+    nokkel: Mapped[str] = mapped_column(String(40), primary_key=True)
+    verdi: Mapped[str] = mapped_column(Text)

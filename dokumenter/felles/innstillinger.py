@@ -70,6 +70,9 @@ class Innstillinger:
     uno_venv: Path
     # Søkeindeksen; standard <instans>/indeks.
     indeks: Path | None = None
+    # Søkemotoren: «whoosh» (indeksen på disk) eller «postgres» (tabellene i databasen); tomt:
+    # «postgres» når DATABASE_URL er PostgreSQL, ellers «whoosh» (DOKUMENTER_SOKEMOTOR).
+    sokemotor: str = ""
     # Sekunder mellom hver gang nettprosessen sjekker søkeindeksen og tar inn ventende endringer.
     indeks_intervall: int = 30
     # Individuelle planer slettes så mange dager etter at de er avsluttet.
@@ -101,6 +104,13 @@ class Innstillinger:
     @property
     def indeksmappe(self) -> Path:
         return self.indeks or self.instans / "indeks"
+
+    @property
+    def valgt_sokemotor(self) -> str:
+        """«whoosh» eller «postgres»: innstillingen, ellers etter databasen."""
+        if self.sokemotor:
+            return self.sokemotor
+        return "postgres" if self.database_url.startswith("postgresql") else "whoosh"
 
     @property
     def utboks(self) -> Path:
@@ -139,6 +149,7 @@ class Innstillinger:
             arkiv=Path(verdi("DOKUMENTER_ARKIV") or rot / "arkiv"),
             uno_venv=Path(verdi("UNOSERVER_VENV") or REPO_ROT / ".venv-uno"),
             indeks=Path(verdi("DOKUMENTER_INDEKS")) if verdi("DOKUMENTER_INDEKS") else None,
+            sokemotor=_sokemotor(env, verdi("DATABASE_URL")),
             indeks_intervall=_heltall(env, "DOKUMENTER_INDEKS_INTERVALL", 30),
             plan_oppbevaring_dager=_heltall(env, "DOKUMENTER_PLAN_OPPBEVARING_DAGER", 3650),
             smtp=_smtp(env),
@@ -181,6 +192,22 @@ def _valg(env: Mapping[str, str], navn: str, lovlige: tuple[str, ...], standard:
     tekst = (env.get(navn) or standard).strip().upper()
     if tekst not in lovlige:
         raise ValueError(f"{navn} må være en av {', '.join(lovlige)}, ikke {tekst!r}.")
+    return tekst
+
+
+SOKEMOTORER = ("whoosh", "postgres")
+
+
+def _sokemotor(env: Mapping[str, str], database_url: str) -> str:
+    tekst = (env.get("DOKUMENTER_SOKEMOTOR") or "").strip().lower()
+    if not tekst:
+        return ""
+    if tekst not in SOKEMOTORER:
+        raise ValueError(
+            f"DOKUMENTER_SOKEMOTOR må være en av {', '.join(SOKEMOTORER)}, ikke {tekst!r}."
+        )
+    if tekst == "postgres" and not database_url.startswith("postgresql"):
+        raise ValueError("DOKUMENTER_SOKEMOTOR=postgres krever at DATABASE_URL er PostgreSQL.")
     return tekst
 
 
