@@ -19,13 +19,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from arkiv.lager import Fillager, Gjenoppretting, LagerFeil, LagretFil, feilpunkt, gjenopprett
 from arkiv.sok.indeks import Sokeindeks
 from arkiv.sok.kjorer import Sokekjorer
+from arkiv.sok.motor import Sokemotor
+from arkiv.sok.postgres import PgSokeindeks
 from dokumenter.felles.feil import Arkivfeil, Oppsettsfeil
 from dokumenter.felles.innstillinger import Innstillinger, SmtpOppsett
 from dokumenter.felles.lenker import Lenker, Stilenker
@@ -131,7 +133,7 @@ class Tjenester:
     sesjoner: sessionmaker[Session]
     skrivesesjoner: sessionmaker[Session]
     lager: Fillager
-    indeks: Sokeindeks
+    indeks: Sokemotor  # Whoosh på disk, eller PostgreSQL (se `lag_sokemotor`)
     smtp: SmtpOppsett | None = None  # None: e-post er slått av (logges i stedet)
     _konverterer: Konverterer | None = field(default=None, repr=False)
     _chiffer: Chiffer | None = field(default=None, repr=False)
@@ -415,8 +417,7 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         lag_sesjonsfabrikk(motor),
         lag_sesjonsfabrikk(motor, skriv=True),
         Fillager(inn.arkiv, Lagerfeil),
-        # En slettet indeks skal bygges fra arkivet, ikke begynnes på igjen av neste lagring.
-        Sokeindeks(inn.indeksmappe, SOKESKJEMA, opprett_ved_behov=False),
+        lag_sokemotor(inn, motor),
         inn.smtp,
     )
     rydd_avbrutte_lagringer(tj)
@@ -425,6 +426,16 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
     if not tj.indeks.finnes() and _ingenting_a_indeksere(tj):
         tj.indeks.opprett_tom()  # en ny instans: en tom indeks, ingenting å bygge
     return tj
+
+
+def lag_sokemotor(inn: Innstillinger, motor: Engine) -> Sokemotor:
+    """Søket i PostgreSQL når innstillingen (eller databasen) sier det, ellers Whoosh-indeksen
+    i instansen. Med flere nettnoder må søket gå i PostgreSQL: Whoosh-indeksen ligger på én
+    nodes disk."""
+    if inn.valgt_sokemotor == "postgres":
+        return PgSokeindeks(motor, SOKESKJEMA)
+    # En slettet indeks skal bygges fra arkivet, ikke begynnes på igjen av neste lagring.
+    return Sokeindeks(inn.indeksmappe, SOKESKJEMA, opprett_ved_behov=False)
 
 
 def stram_inn_rettigheter(inn: Innstillinger) -> None:

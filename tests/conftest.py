@@ -17,12 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from arkiv.sok.indeks import Sokeindeks
+from arkiv.sok.postgres import PgSokeindeks
 from dokumenter.felles.innstillinger import REPO_ROT
-from dokumenter.infrastruktur.db import oppgrader
+from dokumenter.infrastruktur.db import lag_motor, oppgrader
 from dokumenter.infrastruktur.forsegling import Segl, lag_demo_segl
 from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.infrastruktur.maler import les_mal
 from dokumenter.infrastruktur.smtpsink import SmtpSink
+from dokumenter.sok.skjema import SOKESKJEMA
 from dokumenter.tjenester import Tjenester
 from tests.stotte.instans import MIGRERT, Instanslager
 from tests.stotte.maler import MALMAPPE
@@ -67,6 +70,27 @@ def database_url(request: pytest.FixtureRequest, databasetype: str, tmp_path: Pa
         server = request.getfixturevalue("postgres")
         return server.ny_database(f"test_{next(_databaser)}", mal=MIGRERT)
     return f"sqlite:///{tmp_path / 'dokumenter.sqlite3'}"
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def sokemotor(request: pytest.FixtureRequest, tmp_path: Path):
+    """En fabrikk for søkemotoren testen skal bruke, én gang med hver motor: Whoosh-indeksen i
+    `tmp_path`, eller søket i en egen, migrert PostgreSQL-database. `sokemotor(definisjon)`
+    gir en ny motor over de samme dataene (som en ny prosess)."""
+    motorer = []
+
+    def lag(definisjon=SOKESKJEMA):
+        if request.param == "whoosh":
+            return Sokeindeks(tmp_path / "indeks", definisjon)
+        if not motorer:
+            server = request.getfixturevalue("postgres")
+            motorer.append(lag_motor(server.ny_database(f"sok_{next(_databaser)}", mal=MIGRERT)))
+        return PgSokeindeks(motorer[0], definisjon)
+
+    lag.motor = request.param
+    yield lag
+    for m in motorer:
+        m.dispose()
 
 
 # --- Delte tjenester for kjøringen --------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Søk i arkivet: ekte Whoosh-indeks på disk, ekte avtaler, flere prosesser som skriver."""
+"""Søk i arkivet: ekte avtaler, flere prosesser som skriver. Testene av søkets oppførsel kjøres
+med begge motorene (fixturen `sokemotor`: Whoosh på disk og PostgreSQL); de som handler om
+Whooshs filer og låser, bare med Whoosh."""
 
 from __future__ import annotations
 
@@ -46,7 +48,12 @@ def dok(objekt_id, versjon=1, tekst="", gjeldende=True, tilgang=("ansatte",), **
 
 
 @pytest.fixture
-def indeks(tmp_path):
+def indeks(sokemotor):
+    return sokemotor()
+
+
+@pytest.fixture
+def whoosh_indeks(tmp_path):
     return Sokeindeks(tmp_path / "indeks", SOKESKJEMA)
 
 
@@ -151,7 +158,8 @@ def _skriv_mange(mappe, start, antall):
         ix.erstatt_objekt("avtale", i, lambda i=i: [dok(i, tekst=f"dokument nummer {i} bolig")])
 
 
-def test_flere_prosesser_skriver_samtidig_uten_laasefeil_eller_tap(indeks):
+def test_flere_prosesser_skriver_samtidig_uten_laasefeil_eller_tap(whoosh_indeks):
+    indeks = whoosh_indeks
     indeks.erstatt_objekt("avtale", 0, lambda: [dok(0, tekst="start")])
     ctx = multiprocessing.get_context("spawn")
     prosesser = [
@@ -290,14 +298,14 @@ def test_telling_og_fasetter_stemmer_over_mange_segmenter_og_slettinger(indeks):
     assert all(t.versjon == 2 for t in topp)
 
 
-def test_kallerens_felt_lagres_telles_og_sokes_som_definert(tmp_path):
+def test_kallerens_felt_lagres_telles_og_sokes_som_definert(sokemotor):
     """Motoren kjenner bare sine egne felt; resten står i skjemadefinisjonen."""
     definisjon = Skjemadefinisjon(
         Felt("kommune", fasett=True),
         Felt("hemmelig", lagret=False, sokbar=False),
         Felt("nummer", tall=True, fasett=True, lagret=False),
     )
-    indeks = Sokeindeks(tmp_path / "indeks", definisjon)
+    indeks = sokemotor(definisjon)
     for i, kommune in ((1, "Bodø"), (2, "Bodø"), (3, "Fauske")):
         indeks.erstatt_objekt(
             "avvik",
@@ -332,6 +340,7 @@ def test_kallerens_felt_lagres_telles_og_sokes_som_definert(tmp_path):
 
 
 def test_indeks_med_andre_felt_merkes_foreldet_og_sok_virker(tmp_path):
+    """Bare Whoosh: i PostgreSQL står kallerens felt i JSON, så ingen kolonne kan mangle."""
     gammel = Sokeindeks(tmp_path / "indeks", SOKESKJEMA)
     gammel.erstatt_objekt("avtale", 1, lambda: [dok(1, tekst="Varsling før løslatelse.")])
     ny_definisjon = Skjemadefinisjon(*SOKESKJEMA.felt, Felt("kommune", fasett=True))

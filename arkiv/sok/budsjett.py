@@ -74,12 +74,7 @@ def utvid(q: query.Query, lesere: Iterable[Any], maks_ord: int = MAKS_ORD) -> qu
     vekt som leddet hadde). Kaster `Budsjettfeil` ved jokertegn uten nok tegn foran, og når
     leddene til sammen blir til mer enn `maks_ord` ulike ord."""
     lesere = list(lesere)
-    korte = sorted({_vis(n) for n in _noder(q) if _for_kort(n)})
-    if korte:
-        raise Budsjettfeil(
-            f"Søket ble ikke kjørt: jokertegn (* og ?) må ha minst {MIN_PREFIKS} bokstaver "
-            f"foran seg ({', '.join(korte)}). Skriv begynnelsen av ordet, for eksempel avt*."
-        )
+    sjekk_jokertegn(q)
     sett: set[tuple[str, str]] = set()
 
     def om(node: query.Query) -> query.Query:
@@ -106,6 +101,16 @@ def utvid(q: query.Query, lesere: Iterable[Any], maks_ord: int = MAKS_ORD) -> qu
         return query.Or([query.Term(node.fieldname, t, boost=node.boost) for t in sorted(ord_)])
 
     return om(q).normalize()
+
+
+def sjekk_jokertegn(q: query.Query) -> None:
+    """`Budsjettfeil` når et jokertegn har færre enn `MIN_PREFIKS` tegn foran seg."""
+    korte = sorted({_vis(n) for n in _noder(q) if _for_kort(n)})
+    if korte:
+        raise Budsjettfeil(
+            f"Søket ble ikke kjørt: jokertegn (* og ?) må ha minst {MIN_PREFIKS} bokstaver "
+            f"foran seg ({', '.join(korte)}). Skriv begynnelsen av ordet, for eksempel avt*."
+        )
 
 
 def _noder(q: query.Query) -> Iterator[query.Query]:
