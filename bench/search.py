@@ -1,4 +1,5 @@
-"""Måler søket: Whoosh (appens `Sokeindeks`) mot SQLite FTS5 på nøyaktig de samme dokumentene.
+"""Måler søket: Whoosh (appens `Sokeindeks`) mot SQLite FTS5 på nøyaktig de samme dokumentene,
+og med `--motor postgres` også appens søk i PostgreSQL (se `sokpostgres.py`).
 
 Kjør fra depotroten: `PYTHONPATH=. .venv/bin/python bench/search.py`. Full størrelse (standard):
 `--antall 100000 --sporringer 400 --oppvarming 100 --kalde 100 --oppdateringer 12`. Rask
@@ -40,6 +41,7 @@ from whoosh.analysis import LanguageAnalyzer
 
 from arkiv.sok.analyse import DELORDFELT, Leksikon, lag_parser, stamme
 from arkiv.sok.indeks import Indeksdokument, Sokeindeks
+from bench import sokpostgres
 from bench.sokekorpus import (
     FASETTER,
     IKKE_SAMMENSATTE,
@@ -54,7 +56,7 @@ from bench.sokoppdatering import TILGANG, ms, oppdatering
 from dokumenter.sok.skjema import SOKESKJEMA, domenefelt
 
 SYNTETISK = 1_000_000  # objekt_id-ene til det syntetiske arkivet starter her (ekte avtaler: 1…)
-MOTORER = ("Whoosh", "FTS5 rene ord", "FTS5 prefiks")
+MOTORER = ["Whoosh", "FTS5 rene ord", "FTS5 prefiks"]  # + PostgreSQL med --motor postgres
 
 
 def indeksdokument(d: Dok) -> Indeksdokument:
@@ -105,6 +107,7 @@ def mal_klasse(
     oppvarming: list[Sporring],
     malte: list[Sporring],
     kald: bool,
+    pg: str | None = None,
 ) -> dict[str, list[float]]:
     """Tider i ms per motor for én klasse. Varm: én søker og én forbindelse, termbufferen tømt
     og fylt av oppvarmingen. Kald: ny søker og ny forbindelse for hver spørring."""
@@ -116,6 +119,10 @@ def mal_klasse(
             indeks = Sokeindeks(indeksmappe, SOKESKJEMA)
             tider["Whoosh"].append(ms(lambda i=indeks, sp=sp: whoosh_sok(i, sp, alle)))
             indeks.lukk()
+            if pg:
+                tider[sokpostgres.MOTOR].append(
+                    ms(lambda sp=sp: sokpostgres.kald(pg, sp, alle))  # type: ignore[arg-type]
+                )
             for motor, prefiks in (("FTS5 rene ord", False), ("FTS5 prefiks", True)):
                 if sp.prefiks and not prefiks:
                     continue
@@ -129,6 +136,7 @@ def mal_klasse(
         return tider
     indeks = Sokeindeks(indeksmappe, SOKESKJEMA)
     db = sqlite3.connect(fts)
+    varm_pg = sokpostgres.Varm(pg) if pg else None
     whoosh_sok(indeks, oppvarming[0], alle)  # åpner søkeren
     indeks._soker(tabell).vektor.tom_buffer()
     for i, sp in enumerate(oppvarming):
@@ -137,13 +145,19 @@ def mal_klasse(
         whoosh_sok(indeks, varm, alle)
         fts_sok(db, tabell, varm, False)
         fts_sok(db, tabell, varm, True)
+        if varm_pg:
+            varm_pg.sok(varm, alle)
     for sp in malte:
         tider["Whoosh"].append(ms(lambda sp=sp: whoosh_sok(indeks, sp, alle)))
+        if varm_pg:
+            tider[sokpostgres.MOTOR].append(ms(lambda sp=sp: varm_pg.sok(sp, alle)))
         if not sp.prefiks:
             tider["FTS5 rene ord"].append(ms(lambda sp=sp: fts_sok(db, tabell, sp, False)))
         tider["FTS5 prefiks"].append(ms(lambda sp=sp: fts_sok(db, tabell, sp, True)))
     indeks.lukk()
     db.close()
+    if varm_pg:
+        varm_pg.lukk()
     return tider
 
 
@@ -234,6 +248,13 @@ def main() -> None:
     ap.add_argument("--oppvarming", type=int, default=100, help="spørringer til oppvarming")
     ap.add_argument("--kalde", type=int, default=100, help="kalde spørringer per klasse")
     ap.add_argument("--oppdateringer", type=int, default=12, help="målte lagringer")
+    ap.add_argument(
+        "--motor",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="postgres: mål også appens søk i PostgreSQL",
+    )
+    ap.add_argument("--database-url", help="PostgreSQL for --motor postgres (ellers kastbar)")
     ap.add_argument("--mappe", type=Path, help="behold indeksene her (ellers midlertidig)")
     ap.add_argument(
         "--gjenbruk", action="store_true", help="bruk indeksene i --mappe hvis de finnes"
@@ -242,7 +263,12 @@ def main() -> None:
     mappe = args.mappe or Path(tempfile.mkdtemp(prefix="sokbench-"))
     mappe.mkdir(parents=True, exist_ok=True)
     try:
-        kjor(args, mappe)
+        if args.motor == "postgres":
+            MOTORER.append(sokpostgres.MOTOR)
+            with sokpostgres.database(args.database_url) as url:
+                kjor(args, mappe, url)
+        else:
+            kjor(args, mappe)
     finally:
         if not args.mappe:
             shutil.rmtree(mappe, ignore_errors=True)
@@ -259,7 +285,7 @@ def samme_mengde(aktiv: Path, fts: Path, navn: str) -> int:
     return len(fts5)
 
 
-def kjor(args, mappe: Path) -> None:
+def kjor(args, mappe: Path, pg: str | None = None) -> None:
     print(f"Syntetisk arkiv: {args.antall} versjoner")
     t0 = time.perf_counter()
     doks = Generator().dokumenter(args.antall)
@@ -301,6 +327,11 @@ def kjor(args, mappe: Path) -> None:
     )
     n_gj, n_alle = samme_mengde(aktiv, fts, "gjeldende"), samme_mengde(aktiv, fts, "alle")
     print(f"  samme dokumenter på begge sider: {n_gj} gjeldende, {n_alle} alle (sjekket)")
+    if pg:
+        print(sokpostgres.bygg(pg, (indeksdokument(d) for d in doks), leksikon))
+        assert sokpostgres.ider(pg, True) == {d.id for d in gjeldende}
+        assert sokpostgres.ider(pg, False) == {d.id for d in doks}
+        print("  samme dokumenter i PostgreSQL (sjekket)")
 
     sett = lag_sporringer(gjeldende, args.sporringer, args.oppvarming)
     ord_per = statistics.mean(len(s.ord) for s in sett.klasser["rene ord"])
@@ -315,7 +346,7 @@ def kjor(args, mappe: Path) -> None:
         for modus in ("varm", "kald"):
             utvalg = malte[: args.kalde] if modus == "kald" else malte
             resultater[(klasse, modus)] = mal_klasse(
-                indeksmappe, fts, klasse, sett.oppvarming, utvalg, kald=modus == "kald"
+                indeksmappe, fts, klasse, sett.oppvarming, utvalg, kald=modus == "kald", pg=pg
             )
     skriv_tabell(resultater)
 
