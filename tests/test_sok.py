@@ -52,6 +52,11 @@ def indeks(sokemotor):
     return sokemotor()
 
 
+def bare_whoosh(sokemotor) -> None:
+    if sokemotor.motor == "postgres":
+        pytest.skip("«Mente du» finnes bare med Whoosh ennå (i PostgreSQL: ts_stat, ikke laget)")
+
+
 @pytest.fixture
 def whoosh_indeks(tmp_path):
     return Sokeindeks(tmp_path / "indeks", SOKESKJEMA)
@@ -415,7 +420,8 @@ def test_folding_respekterer_tilgang(indeks):
 # --- «Mente du» ---------------------------------------------------------------------------
 
 
-def test_mente_du_ved_skrivefeil(stedsnavn):
+def test_mente_du_ved_skrivefeil(stedsnavn, sokemotor):
+    bare_whoosh(sokemotor)
     r = stedsnavn.sok("løslatlese", ["ansatte"])
     assert r.totalt == 0 and r.forslag == "løslatelse"
     assert stedsnavn.sok(r.forslag, ["ansatte"]).totalt == 2
@@ -423,13 +429,15 @@ def test_mente_du_ved_skrivefeil(stedsnavn):
     assert r.forslag == "Løslatelse Tromsø"
 
 
-def test_mente_du_bare_naar_det_trengs(stedsnavn):
+def test_mente_du_bare_naar_det_trengs(stedsnavn, sokemotor):
+    bare_whoosh(sokemotor)
     assert stedsnavn.sok("løslatelse", ["ansatte"]).forslag == ""
     assert stedsnavn.sok("xqzvkw", ["ansatte"]).forslag == ""  # ingen ord i nærheten
     assert stedsnavn.sok("løslatl*", ["ansatte"]).forslag == ""  # jokertegn står urørt
 
 
-def test_mente_du_foreslaar_aldri_ord_brukeren_ikke_kan_se(indeks):
+def test_mente_du_foreslaar_aldri_ord_brukeren_ikke_kan_se(indeks, sokemotor):
+    bare_whoosh(sokemotor)
     # «løslatelse» står bare i et dokument med en annen tilgangsgruppe
     indeks.erstatt_objekt(
         "avtale", 1, lambda: [dok(1, tekst="Løslatelse av Ola.", tilgang=("plan:1",))]

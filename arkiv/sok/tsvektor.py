@@ -4,7 +4,8 @@ spørring (Whoosh-treet fra `soking.tolk`) som SQL med `tsquery`.
 Ordene analyseres i Python med de samme analysatorene som Whoosh-skjemaet bruker (stamme, aa→å,
 stoppord, leddene i sammensatte ord fra `Leksikon`), og PostgreSQL får dem ferdige: vektoren er
 en `tsvector`-literal (`'ord':3B`), som `::tsvector` tar inn uendret (ingen ny analyse, slik
-konfigurasjonen `simple` ville gjort). Vektene: tittel A, tekst B, ledd i sammensatte ord C.
+konfigurasjonen `simple` ville gjort). Vektene: tittel A, tekst B, ledd i sammensatte ord C,
+foldede ord (ø→o, æ→e, å→a; bare der de er ulike ordet selv) D.
 Posisjonene er ordenes egne (med hull der stoppord sto), så fraser med `<->`/`<N>` treffer som i
 Whoosh; tittelen legges etter teksten, så en frase aldri går fra tekst til tittel.
 
@@ -23,12 +24,15 @@ from typing import Any
 
 from whoosh import query
 
-from arkiv.sok.analyse import DELORDFELT, FELT
+from arkiv.sok.analyse import DELORDFELT, FELT, FOLDEFELT
 
-VEKT = {"tittel": "A", FELT: "B", DELORDFELT: "C"}
+# Vektene et ledd i hvert felt søker i. Et ord uten æøå lagres ikke foldet (det er likt ordet
+# selv, vekt B), så foldefeltet søker i B og D.
+VEKT = {"tittel": "A", FELT: "B", DELORDFELT: "C", FOLDEFELT: "BD"}
 TEKSTFELT = frozenset(VEKT)
-# ts_rank_cd-vektene {D, C, B, A}: delord 0,3 av tekst (som FELTVEKTER), tittel dobbelt.
-RANGVEKTER = "{0.05, 0.15, 0.5, 1.0}"
+# ts_rank_cd-vektene {D, C, B, A}: delord 0,3 og folding 0,4 av tekst (som FELTVEKTER), tittel
+# dobbelt.
+RANGVEKTER = "{0.2, 0.15, 0.5, 1.0}"
 MAKS_POSISJON = 16383  # PostgreSQLs grense; senere ord får denne posisjonen
 MAKS_POSISJONER = 256  # per ord i én vektor (PostgreSQL tar ikke flere)
 MAKS_ORDLENGDE = 200  # lengre «ord» (base64 o.l.) indekseres ikke
@@ -53,9 +57,15 @@ def vektor(skjema: Any, tittel: str, tekst: str) -> str:
         if len(liste) < MAKS_POSISJONER:
             liste.append(f"{min(pos, MAKS_POSISJON)}{vekt}")
 
+    ordene: dict[int, str] = {}
     for t in skjema[FELT].analyzer(tekst, positions=True):
         siste = max(siste, t.pos + 1)
+        ordene[t.pos] = t.text
         legg(t.text, t.pos + 1, "B")
+    if FOLDEFELT in skjema:  # bare der foldingen gir noe annet (samme posisjon, annen vekt)
+        for t in skjema[FOLDEFELT].analyzer(tekst, positions=True):
+            if ordene.get(t.pos) != t.text:
+                legg(t.text, t.pos + 1, "D")
     if DELORDFELT in skjema:
         for t in skjema[DELORDFELT].analyzer(tekst, positions=True):
             legg(t.text, t.pos + 1, "C")
