@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from dokumenter.avtaler.livslop import STATUSER
 from dokumenter.brukere.roller import er_ansatt
-from dokumenter.felles import formatering
+from dokumenter.felles import etiketter, formatering
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.noark import koble_til
 from dokumenter.noark.kodeverk import SKJERMINGSHJEMMEL
@@ -147,6 +147,8 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
     app.jinja_env.filters["tidspunkt"] = formatering.tidspunkt
     app.jinja_env.filters["orgnr"] = formatering.orgnr
     app.jinja_env.filters["datotekst"] = formatering.datotekst
+    # Én etikett per kode: {{ avtale.status|etikett("avtalestatus") }} (felles.etiketter).
+    app.jinja_env.filters["etikett"] = lambda kode, tabell: etiketter.etikett(tabell, kode)
     app.jinja_env.globals.update(
         SKJERMINGSHJEMMEL=SKJERMINGSHJEMMEL,
         STATUSER=STATUSER,

@@ -10,20 +10,14 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from dokumenter.avtaler import signering
+from dokumenter.felles import etiketter
 from dokumenter.felles.feil import Arkivfeil, Oppsettsfeil, Valideringsfeil
 from dokumenter.signering.koder import KODE_GYLDIG
 from web.svar import UGYLDIG_SKJEMA, epostfeil, som_melding
 from web.tilgang import fra, tj
 
-SIGNATARSTATUS = {"venter": "Venter", "signert": "Signert", "avvist": "Avslått"}
-RUNDESTATUS = {
-    "aktiv": "Pågår",
-    "pauset": "Satt på pause etter for mange feil engangskoder",
-    "fullfort": "Fullført",
-    "avvist": "Avslått",
-    "trukket": "Trukket",
-    "utlopt": "Utløpt",
-}
+SIGNATARSTATUS = etiketter.SIGNATARSTATUS
+RUNDESTATUS = etiketter.RUNDESTATUS
 
 
 class Knappeskjema(FlaskForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from dokumenter.avtaler.skriving import STATUSER
+from dokumenter.felles import etiketter
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.sider import sok as uc
 from dokumenter.sok.skjema import FASETTER
@@ -15,6 +15,12 @@ from web.tilgang import bare_ansatte, fra, tj
 bp = bare_ansatte(Blueprint("sok", __name__))
 
 FASETTNAVN = {"partstype": "Partstype", "part": "Part", "status": "Status", "aar": "År"}
+TREFFART = {
+    "avtale": "Samarbeidsavtale",
+    "plan": "Individuell plan",
+    "avvik": "Avvik",
+    "evaluering": "Evalueringsrapport",
+}
 
 
 def _parametre() -> dict:
@@ -33,8 +39,21 @@ def _etikett(felt: str, verdi: str) -> str:
     if felt == "partstype" and verdi in PARTSTYPER:
         return PARTSTYPER[verdi].etikett
     if felt == "status":
-        return STATUSER.get(verdi, verdi)
+        return etiketter.etikett("sokestatus", verdi)
     return verdi
+
+
+def undertekst(t) -> str:
+    """Linjen under treffets tittel: hva treffet er, status, partstype og dato. Et avvik og en
+    evaluering har ingen versjoner; tittelen sier hvilket avvik det er."""
+    status = t.felt["status"]
+    deler = [TREFFART[t.art]]
+    if t.art in ("avtale", "plan"):
+        deler = [f"Versjon {t.versjon}" + ("" if t.gjeldende else " (tidligere versjon)")]
+    deler.append(etiketter.etikett(etiketter.STATUS_FOR_ART[t.art], status))
+    partstype = t.felt["partstype"]
+    deler.append(PARTSTYPER[partstype].etikett if partstype in PARTSTYPER else partstype)
+    return " · ".join(deler)
 
 
 def treffadresse(t) -> str:
@@ -70,6 +89,7 @@ def side():
         fasettnavn=FASETTNAVN,
         etikett=_etikett,
         treffadresse=treffadresse,
+        undertekst=undertekst,
         indeksstatus=uc.indeksstatus(tj()),
     )
 

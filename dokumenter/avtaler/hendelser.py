@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 from dokumenter.avtaler.livslop import STATUSER
+from dokumenter.felles import etiketter
 from dokumenter.models import (
     Hendelse,
 )
 
-HENDELSESTYPER = {
-    "opprettet": "Opprettet",
-    "ny_versjon": "Ny versjon",
-    "generert": "Dokumenter laget",
-    "lastet_ned": "Lastet ned",
-    "status_endret": "Status endret",
-    "ansvar_overfort": "Ansvar overført",
-    "signering_startet": "Sendt til signering",
-    "kode_sendt": "Engangskode sendt",
-    "signert": "Signert",
-    "avvik_overfort": "Avvik overført til ny oppfølger",
-    "signerer_erstattet": "Signerer byttet (overføring av ansvar)",
-    "signering_avvist": "Signering avslått",
-    "signering_trukket": "Signeringsrunde trukket",
-    "signering_pauset": "Signering satt på pause (for mange feil koder)",
-    "signering_gjenopptatt": "Signering åpnet igjen",
-    "signert_kopi": "Signert kopi",
-    "kommentar": "Kommentar fra parten",
-    "avvik_meldt": "Avvik meldt",
-    "avvik_sendt": "Avvik sendt",
-    "avvik_besvart": "Avvik besvart",
-    "avvik_lukket": "Avvik lukket",
-    "evaluert": "Evaluert",
-    "skjerming_endret": "Skjerming endret",
-}
+HENDELSESTYPER = etiketter.AVTALEHENDELSE
 
 
 def beskriv_hendelse(h: Hendelse, brukernavn: dict[int, str]) -> str:
@@ -47,7 +24,10 @@ def beskriv_hendelse(h: Hendelse, brukernavn: dict[int, str]) -> str:
         )
         return f"Versjon {d.get('versjon')}: {filer}"
     if h.type == "lastet_ned":
-        return f"{str(d.get('format', '')).upper()} av versjon {d.get('versjon')}"
+        hva = etiketter.NEDLASTING.get(str(d.get("format", "")), "Fil")
+        if d.get("avvik"):
+            return f"{hva}, avvik {d['avvik']}"
+        return hva + (f" av versjon {d['versjon']}" if d.get("versjon") is not None else "")
     if h.type == "status_endret":
         tekst = (
             f"{STATUSER.get(d.get('fra_status'), '?')} → {STATUSER.get(d.get('til_status'), '?')}"
@@ -74,7 +54,7 @@ def beskriv_hendelse(h: Hendelse, brukernavn: dict[int, str]) -> str:
             hva + (f" (avvik {d['avvik']})" if d.get("avvik") else "") + f": {d.get('grunn', '')}"
         )
     if h.type == "evaluert":
-        return f"Beslutning: {d.get('beslutning', '')}"
+        return f"Beslutning: {etiketter.BESLUTNING.get(d.get('beslutning'), '–')}"
     if h.type == "ansvar_overfort":
         tekst = (
             f"Fra {brukernavn.get(d.get('fra_bruker'), '?')} "

@@ -12,21 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dokumenter.felles import frister
+from dokumenter.felles import etiketter, frister
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.felles.tid import naa
 from dokumenter.models import Avtale, Hendelse, Signeringsrunde, SignertKopi
 from dokumenter.sok import indeksering
 
-STATUSER = {
-    "utkast": "Utkast",
-    "til_gjennomgang": "Til gjennomgang hos parten",
-    "til_signering": "Til signering",
-    "inngaatt": "Inngått",
-    "til_revisjon": "Til revisjon",
-    "ikke_inngaatt": "Ikke inngått",
-    "avsluttet": "Avsluttet",
-}
+STATUSER = etiketter.AVTALESTATUS
 FOR_SIGNERING = ("utkast", "til_gjennomgang", "til_signering")
 OVERGANGER: dict[str, tuple[str, ...]] = {
     "utkast": ("til_gjennomgang", "til_signering", "inngaatt", "ikke_inngaatt"),

@@ -19,10 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from arkiv.lager import LagretFil
+from dokumenter.avtaler.hendelser import beskriv_hendelse
 from dokumenter.avtaler.lesing import les_og_logg
 from dokumenter.avtaler.livslop import KAN_ENDRES, STATUSER, bytt_status, logg
 from dokumenter.brukere.roller import PARTNER, SKRIVEROLLER
-from dokumenter.felles import formatering
+from dokumenter.felles import etiketter, formatering
 from dokumenter.felles.feil import IkkeFunnet, IngenTilgang, Valideringsfeil
 from dokumenter.felles.tid import som_utc
 from dokumenter.infrastruktur.forsegling import Sporhendelse
@@ -300,7 +301,6 @@ _SPORTEKST = {
     "opprettet": "Avtalen opprettet",
     "ny_versjon": "Versjon {versjon} lagret",
     "generert": "DOCX og PDF/A laget for versjon {versjon}",
-    "lastet_ned": "Versjon {versjon} lastet ned ({format})",
     "status_endret": "Status endret",
     "signering_startet": "Sendt til signering (versjon {versjon}, SHA-256 {sha256})",
     "kode_sendt": "Engangskode sendt på e-post",
@@ -314,10 +314,14 @@ def _sporbeskrivelse(h: Hendelse) -> str:
     if h.type == "status_endret":
         fra_, til = (STATUSER.get(d.get(k), "?") for k in ("fra_status", "til_status"))
         return f"Status: {fra_} → {til}"
+    if h.type == "lastet_ned":
+        return f"Lastet ned: {beskriv_hendelse(h, {})}"
+    if h.type not in _SPORTEKST:
+        return etiketter.etikett("avtalehendelse", h.type)
     try:
-        return _SPORTEKST.get(h.type, h.type).format(**d)
+        return _SPORTEKST[h.type].format(**d)
     except (KeyError, IndexError):
-        return _SPORTEKST.get(h.type, h.type)
+        return etiketter.etikett("avtalehendelse", h.type)
 
 
 # --- Brukstilfellene (motoren med AVTALE) --------------------------------------------------------

@@ -7,25 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from dokumenter.brukere.roller import PARTNER, SKRIVEROLLER
-from dokumenter.felles import frister
+from dokumenter.felles import etiketter, frister
 from dokumenter.models import Avvik
 
-STATUSER = {"aapen": "Åpen", "sendt": "Sendt", "besvart": "Besvart", "lukket": "Lukket"}
-KATEGORIER = {
-    "varsling": "Varsling før løslatelse eller utskrivning",
-    "bolig": "Bolig og botilbud",
-    "oppfolging": "Oppfølging og tjenester",
-    "informasjon": "Informasjonsutveksling og samtykke",
-    "kontakt": "Kontaktpersoner og møter",
-    "annet": "Annet",
-}
+STATUSER = etiketter.AVVIKSSTATUS
+KATEGORIER = etiketter.AVVIKSKATEGORI
 # Avtalens § 9: gjentatte eller alvorlige avvik tas opp mellom partenes ledere.
-ALVORLIGHETER = {
-    "": "Verken gjentatt eller alvorlig",
-    "gjentatt": "Gjentatt",
-    "alvorlig": "Alvorlig",
-    "gjentatt_alvorlig": "Gjentatt og alvorlig",
-}
+ALVORLIGHETER = etiketter.ALVORLIGHET
 # Avtalens § 9: skjemaet sendes senest fem virkedager etter at avviket ble oppdaget.
 SEND_INNEN_VIRKEDAGER = 5
 KAN_MELDE_AVVIK = ("inngaatt", "til_revisjon")  # avvik gjelder en signert avtale

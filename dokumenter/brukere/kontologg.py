@@ -9,22 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dokumenter.felles import etiketter
 from dokumenter.felles.tid import naa
 from dokumenter.models import Kontologg
 
-HANDLINGER = {
-    "innlogget": "Logget inn",
-    "logget_ut": "Logget ut (alle økter avsluttet)",
-    "passord_byttet": "Byttet passord (andre økter avsluttet)",
-    "rolle_endret": "Fikk ny rolle (alle økter avsluttet)",
-    "deaktivert": "Deaktivert (alle økter avsluttet)",
-    "aktivert": "Aktivert",
-    "opprettet": "Konto opprettet",
-    "ansvar_overfort": "Ansvar overført til etterfølger (kalenderlenken trukket)",
-    "konto_endret": "Navn, e-post eller telefon endret",
-    "passordlenke_sendt": "Lenke for nytt passord sendt",
-    "epostlenke_sendt": "Lenke for å bekrefte ny e-postadresse sendt",
-}
+HANDLINGER = etiketter.KONTOHANDLING
 # En adresse der brukeren har logget inn så nylig, er «kjent» for kontoen (brukere.innlogging).
 KJENT_I = timedelta(days=30)
 

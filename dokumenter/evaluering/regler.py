@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-BESLUTNINGER = {"viderefores": "Videreføres", "revideres": "Revideres", "sies_opp": "Sies opp"}
+from dokumenter.felles import etiketter
+
+BESLUTNINGER = etiketter.BESLUTNING
 KAN_EVALUERES = ("inngaatt",)
 MAKS_TEKST = 5000

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from dokumenter.felles import etiketter
 from dokumenter.models import Boligutfall, Overgang
 
 # Overgangsperioden er fire uker fra bolig er tilbudt eller tildelt (Oslo-rutinen).
@@ -18,11 +19,7 @@ STANDARD_MOTEFREKVENS = 3  # «hver tredje måned vil være gjennomførbart og t
 OVERLAPP_MAKS_DAGER = 31  # vanligvis inntil to uker; mer må avtales særskilt
 MAKS_TEKST = 2000
 
-MOTETYPER = {
-    "samarbeidsmote": "Samarbeidsmøte",
-    "boligmote": "Boligmøte",
-    "utflyttingsmote": "Utflyttingsmøte",
-}
+MOTETYPER = etiketter.MOTETYPE
 # Nivåene for deltakelse i overgangen, slik Oslo-rapporten beskriver dem.
 OPPFOLGINGSNIVAER = {
     "minimum": (
@@ -95,7 +92,7 @@ MINSTELISTE = (
         "primaerkontakt",
     ),
 )
-OPPGAVESTATUSER = {"apen": "Åpen", "ferdig": "Ferdig", "bortfalt": "Bortfalt"}
+OPPGAVESTATUSER = etiketter.OPPGAVESTATUS
 
 # --- Boligutfall -----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from dokumenter.felles import etiketter
 from dokumenter.felles.feil import IkkeFunnet, IngenTilgang
 from dokumenter.models import (
     Bruker,
@@ -27,52 +28,7 @@ from dokumenter.tjenester import Tjenester
 
 T = TypeVar("T")
 
-HANDLINGER = {
-    "opprettet": "Opprettet planen",
-    "lest": "Åpnet planen",
-    "listet": "Så planen i planlisten (navn og nummer)",
-    "sokt_fram": "Så planen i et søkeresultat (nummer og utdrag)",
-    "lastet_ned": "Lastet ned",
-    "ny_versjon": "Lagret ny versjon",
-    "medlem_lagt_til": "La til medlem i ansvarsgruppen",
-    "medlem_fjernet": "Fjernet medlem fra ansvarsgruppen",
-    "samtykke_gitt": "Registrerte samtykke",
-    "samtykke_trukket": "Registrerte at samtykke er trukket",
-    "tilgang_gitt": "Ga tilgang",
-    "tilgang_trukket": "Trakk tilgang",
-    "koordinator_byttet": "Byttet koordinator",
-    "avsluttet": "Avsluttet planen",
-    "innsyn_skrevet_ut": "Skrev ut innsynsloggen",
-    "nektet": "Forsøkte å åpne planen uten tilgang (avvist)",
-    "signering_startet": "Sendte planen til signering",
-    "kode_sendt": "Ba om engangskode",
-    "signert": "Signerte",
-    "signering_avvist": "Avslo å signere",
-    "signert_kopi": "Signert kopi registrert",
-    "runde_trukket": "Signeringsrunden ble trukket",
-    "signerer_erstattet": "Signerer byttet (overføring av ansvar)",
-    "runde_utlopt": "Signeringsrunden utløp uten alle signaturer",
-    "signering_pauset": "Signeringen ble satt på pause (for mange feil koder)",
-    "signering_gjenopptatt": "Åpnet signeringen igjen",
-    "evaluering_paminnet": "Påminnelse om revisjon sendt",
-    "samtykke_skannet": "Lastet opp det skriftlige samtykket (skannet)",
-    # Overgangen fra institusjon til bolig (dokumenter.overgang)
-    "overgang_startet": "Startet overgangen fra institusjon til bolig",
-    "overgang_lest": "Åpnet overgangen",
-    "overgang_endret": "Endret overgangen",
-    "mote_registrert": "Registrerte et møte i overgangen",
-    "oppgave_endret": "Endret en oppgave i overgangen",
-    "oppgaver_vist": "Så planens forfalte oppgaver på forsiden (nummer og oppgave)",
-    "oppgaver_i_kalender": "Planens oppgaver ble hentet til kalenderen (nummer og oppgave)",
-    "utfall_registrert": "Registrerte boligutfall",
-    "utfall_rettet": "Rettet boligutfall",
-    "kartlagt": "Registrerte kategori og behovsnivå",
-    "skjema_laget": "Laget overgangsskjemaet",
-    "kontakt_varslet": "Sekundærkontakten ble varslet om bytte av kontakt",
-    "samarbeidsmote_paminnet": "Påminnelse om samarbeidsmøte sendt",
-    "oppgave_paminnet": "Påminnelse om oppgave sendt",
-    "utfall_paminnet": "Påminnelse om å registrere boligutfall sendt",
-}
+HANDLINGER = etiketter.PLANHANDLING
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from dokumenter.felles import etiketter
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.models import Plan, PlanVersjon
 from dokumenter.planer import rader
@@ -14,12 +15,7 @@ from dokumenter.tjenester import Tjenester
 
 MAL = "individuell_plan"
 IKKE_FUNNET = "Planen finnes ikke, eller du har ikke tilgang til den."
-STATUSER = {
-    "utkast": "Utkast",
-    "til_signering": "Til signering",
-    "aktiv": "Signert og gjeldende",
-    "avsluttet": "Avsluttet",
-}
+STATUSER = etiketter.PLANSTATUS
 KAN_ENDRES = ("utkast", "til_signering", "aktiv")
 # Avtalene en plan kan knyttes til: sendt til parten, under signering, inngått eller under
 # revisjon (ikke et utkast kommunen ennå ikke har sendt, og ikke en avtale som ikke gjelder).

@@ -14,6 +14,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from arkiv.sok.indeks import Indeksdokument
+from dokumenter.felles import etiketter
 from dokumenter.models import Avtale, AvtaleVersjon, Avvik, Dokument, Evaluering, Plan
 from dokumenter.parter.typer import PARTSTYPER
 from dokumenter.sok import tekster
@@ -142,7 +143,7 @@ def _dokument_for_evaluering(ev: Evaluering) -> Indeksdokument:
         ev.fungert,
         ev.ikke_fungert,
         ev.begrunnelse,
-        f"Beslutning: {ev.beslutning}",
+        f"Beslutning: {etiketter.BESLUTNING.get(ev.beslutning, ev.beslutning)}",
     ]
     dato = datetime.combine(ev.dato, time(12), tzinfo=UTC)
     return Indeksdokument(

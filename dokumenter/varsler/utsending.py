@@ -13,37 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dokumenter.felles import etiketter
 from dokumenter.felles.tid import naa
 from dokumenter.infrastruktur.epost import Epost
 from dokumenter.models import Bruker, Varsel
 from dokumenter.tjenester import Tjenester
 
 # Hendelsene et varsel kan gjelde, slik de vises i varselhistorikken.
-HENDELSER = {
-    "til_gjennomgang": "Avtale sendt til gjennomgang",
-    "kommentar": "Kommentar fra parten",
-    "signering_tur": "Din tur til å signere",
-    "signering_paminnelse": "Påminnelse om signering",
-    "engangskode": "Engangskode for signering",
-    "signert": "Alle har signert",
-    "signering_avslatt": "Signering avslått",
-    "signering_pauset": "Signering satt på pause",
-    "avvik_sendt": "Avvik sendt",
-    "avvik_besvart": "Avvik besvart",
-    "avvik_paminnelse": "Påminnelse om svar på avvik",
-    "evaluering_forfaller": "Årlig evaluering nærmer seg eller er forfalt",
-    "plan_revisjon": "Plan skal revideres",
-    "plan_delt": "Plan delt med institusjonen",
-    "samtykke_trukket": "Samtykke til deling trukket",
-    "invitasjon": "Invitasjon til portalen",
-    "nytt_passord": "Lenke for å sette nytt passord",
-    "bekreft_epost": "Bekreft ny e-postadresse",
-    "epost_endret": "E-postadressen er endret",
-    "ansvar_overfort": "Ansvar overført til deg",
-    "ny_kontaktperson": "Ny kontaktperson i kommunen",
-    "overgang_paminnelse": "Påminnelse i overgangen til bolig",
-    "overgang_kontakt_byttet": "Ny kontakt i overgangen til bolig",
-}
+HENDELSER = etiketter.VARSELHENDELSE
 OBJEKTTYPER = ("avtale", "avvik", "plan", "bruker")
 
 
