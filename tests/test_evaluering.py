@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from dokumenter.cli.demo import AVTALEFELT, fiktivt_orgnr
 from dokumenter.evaluering import kalender, lesing, paminnelser
 from dokumenter.evaluering import skriving as evaluering_skriving
 from dokumenter.felles import frister
-from dokumenter.felles.feil import Valideringsfeil
+from dokumenter.felles.feil import Oppsettsfeil, Valideringsfeil
 from dokumenter.models import Avtale, AvtaleVersjon, Bruker, Evaluering
 from dokumenter.parter import skriving as parter
 from dokumenter.sider import sok as sok
@@ -178,6 +179,20 @@ def test_frister_paminnelser_og_kalender(tj, avtale, saksbehandler, smtp_sink):
     assert hendelse["SUMMARY"] == "Evaluering: samarbeidsavtale med Bodø fengsel"
     assert hendelse.decoded("DTSTART").date() == idag + timedelta(days=30)
     assert navn.endswith(".ics")
+    assert str(hendelse["ORGANIZER"]) == "mailto:kari@kommune.example.no"  # den ansvarlige
+    assert b"This timezone" not in ics
+    with tj.transaksjon() as s:  # uten e-post hos den ansvarlige: kommunens avsenderadresse
+        s.get(Avtale, avtale.id).ansvarlig.epost = ""
+    with pytest.raises(Oppsettsfeil, match="arrangør"):  # standardavsenderen er ugyldig
+        kalender.mote_ics(tj, avtale.id)
+    smtp, tj.smtp = tj.smtp, replace(tj.smtp, avsender="Kommunen <post@kommune.example.no>")
+    try:
+        hendelse = Calendar.from_ical(kalender.mote_ics(tj, avtale.id)[1]).walk("VEVENT")[0]
+    finally:
+        tj.smtp = smtp
+    assert str(hendelse["ORGANIZER"]) == "mailto:post@kommune.example.no"
+    with tj.transaksjon() as s:
+        s.get(Avtale, avtale.id).ansvarlig.epost = "kari@kommune.example.no"
 
     nokkel = kalender.ny_kalendernokkel(tj, saksbehandler.id)
     feed = Calendar.from_ical(kalender.kalender_feed(tj, nokkel))

@@ -93,7 +93,7 @@ def test_arrangor_deltakere_og_paminnelse():
 
 def test_heldagshendelse_uten_tidssone():
     mote = lag_mote(start=None, arrangor_epost="", deltakere=())
-    kalender = les(mote_ics(mote, naa=NAA))
+    kalender = les(feed_ics([mote], "Frister", naa=NAA))  # en feed trenger ingen arrangør
     hendelse = eneste_hendelse(kalender)
     start = hendelse.decoded("DTSTART")
     assert type(start) is date
@@ -220,3 +220,28 @@ def test_fientlig_tekst_kan_ikke_lage_nye_komponenter():
 def test_ugyldige_verdier_avvises(endringer):
     with pytest.raises(ValueError):
         mote_ics(lag_mote(**endringer), naa=NAA)
+
+
+@pytest.mark.parametrize("arrangor", ["", "  ", "\x00"])
+def test_invitasjon_uten_arrangor_avvises(arrangor):
+    """RFC 5546: en REQUEST må ha ORGANIZER."""
+    with pytest.raises(ValueError, match="arrangør"):
+        mote_ics(lag_mote(arrangor_epost=arrangor), naa=NAA)
+
+
+def test_arrangor_med_navn():
+    mote = lag_mote(arrangor_navn="Ola Nordmann")
+    arrangor = eneste_hendelse(les(mote_ics(mote, naa=NAA)))["ORGANIZER"]
+    assert str(arrangor) == "mailto:ola.nordmann@bodo.kommune.no"
+    assert arrangor.params["CN"] == "Ola Nordmann"
+
+
+@pytest.mark.parametrize("lag", ["invitasjon", "feed"])
+def test_tidssonen_uten_engelsk_kommentar(lag):
+    """VTIMEZONE for Europe/Oslo uten icalendars «This timezone only works …»."""
+    moter = [lag_mote(), lag_mote(uid="sommer", dato=date(2028, 6, 1))]
+    data = mote_ics(moter[0], naa=NAA) if lag == "invitasjon" else feed_ics(moter, "E", naa=NAA)
+    assert b"This timezone" not in data and b"COMMENT" not in data
+    (sone,) = les(data).walk("VTIMEZONE")
+    assert str(sone["TZID"]) == "Europe/Oslo"
+    assert {str(d["TZNAME"]) for d in sone.walk("DAYLIGHT")} == {"CEST"}

@@ -6,13 +6,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import time
+from email.utils import parseaddr
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dokumenter.brukere.roller import PARTNER
 from dokumenter.evaluering.regler import KAN_EVALUERES
-from dokumenter.felles.feil import IkkeFunnet
+from dokumenter.felles.feil import IkkeFunnet, Oppsettsfeil
+from dokumenter.felles.validering import epost_feil
 from dokumenter.infrastruktur import kalender
 from dokumenter.models import Avtale, Bruker
 from dokumenter.tjenester import Tjenester
@@ -20,7 +22,16 @@ from dokumenter.tjenester import Tjenester
 MOTESTART = time(10, 0)
 
 
-def _mote(s: Session, avtale: Avtale) -> kalender.Evalueringsmote:
+def _avsender(tj: Tjenester) -> str:
+    """Kommunens avsenderadresse for e-post (uten navn); tom når e-post ikke er satt opp eller
+    adressen ikke er en gyldig e-postadresse (standarden dokumenter@localhost)."""
+    adresse = parseaddr(tj.smtp.avsender)[1] if tj.smtp else ""
+    return "" if epost_feil(adresse) else adresse
+
+
+def _mote(s: Session, avtale: Avtale, avsender: str) -> kalender.Evalueringsmote:
+    """Møtet for avtalens neste evaluering. Arrangør er den ansvarlige, eller kommunens
+    avsenderadresse (innstillingene) når den ansvarlige ikke har e-post."""
     partnere = s.scalars(
         select(Bruker).where(
             Bruker.rolle == PARTNER, Bruker.part_id == avtale.part_id, Bruker.aktiv
@@ -36,7 +47,8 @@ def _mote(s: Session, avtale: Avtale) -> kalender.Evalueringsmote:
             "Årlig evaluering av samarbeidsavtalen: hva har fungert, hva har ikke fungert, "
             "avvikene i perioden, og om avtalen skal videreføres, revideres eller sies opp."
         ),
-        arrangor_epost=avtale.ansvarlig.epost,
+        arrangor_epost=avtale.ansvarlig.epost or avsender,
+        arrangor_navn=avtale.ansvarlig.navn if avtale.ansvarlig.epost else "",
         deltakere=tuple(deltakere),
     )
 
@@ -46,7 +58,12 @@ def mote_ics(tj: Tjenester, avtale_id: int) -> tuple[str, bytes]:
         avtale = s.get(Avtale, avtale_id, options=[selectinload(Avtale.part)])
         if avtale is None or avtale.neste_evaluering is None or avtale.status != "inngaatt":
             raise IkkeFunnet("Avtalen har ingen planlagt evaluering.")
-        mote = _mote(s, avtale)
+        mote = _mote(s, avtale, _avsender(tj))
+        if not mote.arrangor_epost:
+            raise Oppsettsfeil(
+                "Møteinnkallingen trenger en arrangør: den ansvarlige har ingen e-postadresse, "
+                "og kommunens avsenderadresse for e-post (DOKUMENTER_SMTP_AVSENDER) er ikke satt."
+            )
         navn = f"Evaluering {avtale.part.navn} {avtale.neste_evaluering.isoformat()}.ics"
     return navn, kalender.mote_ics(mote)
 
@@ -74,6 +91,8 @@ def kalender_feed(tj: Tjenester, nokkel: str) -> bytes | None:
         )
         if bruker.rolle != "admin":
             q = q.where(Avtale.ansvarlig_id == bruker.id)
-        moter = [_mote(s, a) for a in s.scalars(q.options(selectinload(Avtale.part)))]
+        moter = [
+            _mote(s, a, _avsender(tj)) for a in s.scalars(q.options(selectinload(Avtale.part)))
+        ]
         navn = f"Evalueringer – {bruker.navn}"
     return kalender.feed_ics(moter, navn)

@@ -38,7 +38,8 @@ class Evalueringsmote:
     varighet_min: int = 90
     sted: str = ""
     beskrivelse: str = ""
-    arrangor_epost: str = ""  # ORGANIZER (mailto:) når oppgitt
+    arrangor_epost: str = ""  # ORGANIZER (mailto:); påkrevd i en invitasjon (REQUEST)
+    arrangor_navn: str = ""  # CN på ORGANIZER når oppgitt
     deltakere: tuple[str, ...] = ()  # ATTENDEE (mailto:)
 
 
@@ -97,7 +98,9 @@ def _hendelse(mote: Evalueringsmote, stempel: datetime, med_deltakere: bool) -> 
         # Heldagshendelsen markerer en frist og skal ikke vise brukeren som opptatt.
         hendelse.add("transp", "TRANSPARENT")
     if mote.arrangor_epost:
-        hendelse.add("organizer", vCalAddress.new(_epost(mote.arrangor_epost)))
+        navn = _tekst(mote.arrangor_navn)
+        arrangor = vCalAddress.new(_epost(mote.arrangor_epost), cn=navn or None)
+        hendelse.add("organizer", arrangor)
     if med_deltakere:
         for adresse in mote.deltakere:
             deltaker = vCalAddress.new(
@@ -125,11 +128,18 @@ def _kalender(metode: str, hendelser: list[Event], moter: list[Evalueringsmote])
             first_date=date(min(datoer).year - 1, 12, 1),
             last_date=date(max(datoer).year + 1, 1, 1),
         )
+        # icalendar skriver en engelsk COMMENT («This timezone only works from …») i hver
+        # VTIMEZONE; den er ikke en del av tidssonen og skal ikke vises brukeren.
+        for sone in kalender.walk("VTIMEZONE"):
+            sone.pop("COMMENT", None)
     return kalender
 
 
 def mote_ics(mote: Evalueringsmote, naa: datetime | None = None) -> bytes:
-    """Invitasjon (METHOD:REQUEST) til ett evalueringsmøte, som UTF-8 med CRLF."""
+    """Invitasjon (METHOD:REQUEST) til ett evalueringsmøte, som UTF-8 med CRLF. RFC 5546
+    krever ORGANIZER i en REQUEST: uten `arrangor_epost` gir den ValueError."""
+    if not _tekst(mote.arrangor_epost):
+        raise ValueError("En kalenderinvitasjon må ha en arrangør (e-postadresse).")
     hendelse = _hendelse(mote, _stempel(naa), med_deltakere=True)
     return _kalender("REQUEST", [hendelse], [mote]).to_ical()
 
