@@ -64,7 +64,7 @@ def produser(
     malfil = mal.fil.read_bytes()
     dele = part_data(part)
     ctx = kontekst(mal, dele, verdier, variant, date.today())
-    docx = render_docx(mal, ctx, malfil)
+    docx = render_docx(mal, ctx, malfil, tittel=f"Samarbeidsavtale – {part.navn}")
     pdf = legg_ved(tj.konverterer.til_pdfa(docx), avviksskjema_vedlegg(tj, dele, verdier))
     return variant.navn, malfil, docx, pdf
 

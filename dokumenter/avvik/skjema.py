@@ -57,9 +57,10 @@ def _nytt_skjema(
             setattr(avvik, navn, verdi)
         verdier = _skjemaverdier(s, avvik)
         part, partstype = part_data(avvik.avtale.part), avvik.avtale.part.type
+        tittel = f"Avviksskjema {avvik.nummer} – {avvik.avtale.part.navn}"
         s.rollback()
     ctx = kontekst(mal, part, mal.valider(verdier), mal.variant_for(partstype), date.today())
-    docx = render_docx(mal, ctx)
+    docx = render_docx(mal, ctx, tittel=tittel)
     pdf = tj.konverterer.til_pdfa(docx)
 
     def registrer(s: Session, filer: list[LagretFil]) -> None:

@@ -133,7 +133,8 @@ def evaluer(
     kommune = verdier.get("kommune_navn") or "Kommunen"
     rapport = _rapportverdier(rene, grunnlag, kommune, part.navn, versjon)
     ctx = kontekst(mal, part, mal.valider(rapport), mal.variant_for(partstype), date.today())
-    docx = render_docx(mal, ctx)
+    tittel = f"Evalueringsrapport {rene['dato'].isoformat()} – {part.navn}"
+    docx = render_docx(mal, ctx, tittel=tittel)
     pdf = tj.konverterer.til_pdfa(docx)
 
     def registrer(s: Session, filer: list[LagretFil]) -> Evaluering:

@@ -128,8 +128,12 @@ class _Bildeinnsetting(InlineImage):
         )
 
 
-def render_docx(mal: Mal, ctx: dict[str, Any], malfil: bytes | None = None) -> bytes:
-    """Fyll malen; `malfil` er malens bytes når de allerede er lest (samme som arkiveres)."""
+def render_docx(
+    mal: Mal, ctx: dict[str, Any], malfil: bytes | None = None, tittel: str | None = None
+) -> bytes:
+    """Fyll malen; `malfil` er malens bytes når de allerede er lest (samme som arkiveres).
+    `tittel` blir dokumentets tittel (core.xml), som LibreOffice fører videre til PDF/A-ens
+    Title og XMP (dc:title); uten den står malens egen tittel der."""
     tpl = _DocxMal(io.BytesIO(malfil) if malfil is not None else str(mal.fil))
     ctx = {n: _Bildeinnsetting(tpl, v) if isinstance(v, Bilde) else v for n, v in ctx.items()}
     try:
@@ -137,6 +141,8 @@ def render_docx(mal: Mal, ctx: dict[str, Any], malfil: bytes | None = None) -> b
     except TemplateError as e:
         linje = f", linje {e.lineno}" if getattr(e, "lineno", None) else ""
         raise MalFeil(f"Malen {mal.fil.name} kunne ikke fylles ut{linje}: {e}") from e
+    if tittel is not None:
+        tpl.docx.core_properties.title = " ".join(tittel.split())[:255]
     ut = io.BytesIO()
     tpl.save(ut)
     return ut.getvalue()

@@ -144,7 +144,8 @@ def lag(tj: Tjenester, plan_id: int, innhold: dict[str, Any], bruker_id: int, fr
         dele = part_data(plan.part)
     ctx = kontekst(mal, dele, verdier, mal.variant_for(dele.type), date.today())
     malfil = mal.fil.read_bytes()
-    docx = render_docx(mal, ctx, malfil)
+    tittel = f"Overgangsskjema – individuell plan {verdier['plan_nummer']}"
+    docx = render_docx(mal, ctx, malfil, tittel=tittel)  # uten personens navn
     pdf = tj.konverterer.til_pdfa(docx)
     lagret = {k: v for k, v in verdier.items() if k not in PERSONFELT}
 

@@ -229,7 +229,8 @@ def lagre_versjon(
     visning = rader.til_visning(verdier)
     ctx = kontekst(mal, dele, visning, mal.variant_for(dele.type), date.today())
     malfil = mal.fil.read_bytes()
-    docx = render_docx(mal, ctx, malfil)
+    # Tittelen i PDF-ens metadata: bare plannummeret, aldri personens navn.
+    docx = render_docx(mal, ctx, malfil, tittel=f"Individuell plan {verdier['plan_nummer']}")
     pdf = tj.konverterer.til_pdfa(docx)
     # Det som lagres i databasen, har aldri personens navn: det står bare kryptert på planen.
     lagret = {k: v for k, v in verdier.items() if k not in PERSONFELT}
