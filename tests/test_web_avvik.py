@@ -380,11 +380,19 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert png.data.startswith(b"\x89PNG")
 
-    # Rana-oversikten står der fortsatt.
-    assert (
-        "Parter og avtalestatus per sektor" in side
-        and "<caption>Kriminalomsorgen</caption>" in side
-    )
+    # Rana-oversikten står først, nøkkeltallene ved siden av (etter den i HTML-en), og
+    # diagrammet etter dem.
+    assert "<caption>Kriminalomsorgen</caption>" in side
+    rekkefolge = [
+        'id="parter-per-sektor"',
+        'id="nokkeltall"',
+        'id="per-status"',
+        'id="evalueringer"',
+        'id="avvik-per-part"',
+    ]
+    plasser = [side.index(m) for m in rekkefolge]
+    assert plasser == sorted(plasser)
+    assert side.index('class="forside-topp"') < plasser[0]
 
     # Lenkene fra nøkkeltallene.
     liste = html(kari.get("/avvik/?status=forfalt"))
@@ -392,6 +400,20 @@ def test_forsiden_viser_tallene_fra_en_kjent_historikk(app, tj, verden):
     liste = html(kari.get("/avvik/"))
     assert liste.index(forfalt.nummer) < liste.index(apen.nummer)  # forfalt først
     assert "(forfalt)" in liste
+
+
+def test_forsiden_viser_en_signert_avtale_under_revisjon_som_inngaatt(app, tj, verden):
+    """En signert avtale som revideres, gjelder fortsatt: «Inngått (revisjon pågår)», ikke
+    «Under arbeid» – også når den nye versjonen er sendt til parten."""
+    kari_id, bodo = verden["kari"].id, verden["aid"]
+    kari = innlogget(app, "kari")
+    for status in ("til_revisjon", "til_gjennomgang"):
+        skriving.sett_status(tj, bodo, status, kari_id, "", fra="test")
+        rader = celler(tabell(html(kari.get("/")), "Kriminalomsorgen"))
+        rad = next(v for k, v in rader.items() if k.startswith("Bodø fengsel"))
+        assert "Inngått (revisjon pågår)" in rad[0] and rad[1] == "", (status, rad)
+        alle = html(kari.get("/oversikt/parter?sektor=kriminalomsorgen"))
+        assert "<td>Inngått (revisjon pågår)</td>" in alle
 
 
 # --- Kalender og evaluering -----------------------------------------------------------------

@@ -21,7 +21,7 @@ from dokumenter.felles import frister
 from dokumenter.felles.sidevisning import Side, Sortering, Utvalg
 from dokumenter.infrastruktur import diagram
 from dokumenter.infrastruktur.sidevis import hent_side
-from dokumenter.models import Avtale, Avvik, Bruker, Part
+from dokumenter.models import Avtale, Avvik, Bruker, Part, SignertKopi
 from dokumenter.parter.typer import PARTSTYPER, SEKTORER, typer_i_sektor
 from dokumenter.tjenester import Tjenester
 
@@ -40,6 +40,10 @@ _KOLONNE_FOR_STATUS = {
     "til_signering": "under_arbeid",
     "ikke_inngaatt": "ikke_inngaatt",
 }
+# En avtale som har vært signert og nå revideres (ny versjon til gjennomgang, til signering
+# eller tilbake til utkast), gjelder fortsatt på den signerte versjonen: «inngått (revisjon
+# pågår)», ikke «under arbeid».
+UNDER_REVISJON = ("til_revisjon", "utkast", "til_gjennomgang", "til_signering")
 RADER_PER_SEKTOR = 10  # på forsiden; resten bak «vis alle»
 PARTER_MED_AVVIK = 10  # parter i diagrammet og tabellen over avvik per part
 PARTER_I_SEKTOR = Sortering(
@@ -57,6 +61,12 @@ class Rad:
     status: str | None
     begrunnelse: str
     ansvarlig: str
+    revisjon: bool = False  # inngått, og en ny versjon er under arbeid
+
+    @property
+    def status_tekst(self) -> str:
+        """«Inngått (revisjon pågår)» under revisjon, ellers tomt (kolonnen sier det)."""
+        return "Inngått (revisjon pågår)" if self.revisjon else ""
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,10 @@ def _siste_aktive() -> Any:
 def _partrader(sektor: str = "", kolonne_: str = "") -> tuple[Select[Any], Any]:
     """Spørringen bak radene (én per part) og uttrykket for kolonnen."""
     siste = _siste_aktive()
+    signert = select(SignertKopi.id).where(SignertKopi.avtale_id == Avtale.id).exists()
     kolonne = case(
         (Avtale.id.is_(None), "ingen"),
+        (Avtale.status.in_(UNDER_REVISJON) & signert, "inngaatt"),
         *((Avtale.status == s, k) for s, k in _KOLONNE_FOR_STATUS.items()),
         else_="ingen",
     )
@@ -123,6 +135,7 @@ def _rad(r: Any) -> Rad:
         status=r[5],
         begrunnelse=r[6] or "",
         ansvarlig=r[7] or "",
+        revisjon=r[3] == "inngaatt" and r[5] != "inngaatt",
     )
 
 
