@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import io
 import re
+import zipfile
 
 import pytest
 from docx import Document
@@ -83,6 +84,14 @@ def test_fengsel_far_kriminalomsorgsteksten_i_docx_og_pdfa(tj, saksbehandler):
     xml = xmp.rdf_root.toxml()
     assert re.search(r"pdfaid:part(>|=\")2", xml)
     assert re.search(r"pdfaid:conformance(>|=\")B", xml)
+    # Avtalens egen tittel, ikke malens «Samarbeidsavtale – mønsteravtale», både i Info og
+    # i XMP (PDF/A krever at de er like), og i DOCX-en.
+    assert leser.metadata.title == "Samarbeidsavtale – Bodø fengsel"
+    assert xmp.dc_title == {"x-default": "Samarbeidsavtale – Bodø fengsel"}
+    assert (
+        "<dc:title>Samarbeidsavtale – Bodø fengsel</dc:title>"
+        in zipfile.ZipFile(io.BytesIO(docx)).read("docProps/core.xml").decode()
+    )
 
     # Avviksskjemaet er vedlegg 2 bak avtalen i PDF/A-en (avtalens § 9), ikke i DOCX-en.
     assert "gjerne i forkant av innsettelse" in tekst and "minst hver tredje måned" in tekst
