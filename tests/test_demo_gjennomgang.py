@@ -221,6 +221,9 @@ def test_ingen_raa_koder_eller_none_paa_sidene_og_i_pdfene(demoapp, tj, forbered
     assert any(t.startswith("Avviksskjema ") for t in titler), titler
     assert any(t.startswith("Evalueringsrapport ") for t in titler), titler
     assert "Samarbeidsavtale – mønsteravtale" not in titler
+    # Planens tittel har bare plannummeret, aldri personens navn.
+    assert any(re.fullmatch(r"Individuell plan IP-\d{4}-\d{3}", t) for t in titler), titler
+    assert not [t for t in titler if "Demo" in t or demo.DEMO_PERSON in t]
     # Revisjonssporet i Harstads forseglede kopi har avslaget og overføringen, med etiketter.
     (forseglet,) = [
         u for u, t in pdfer.items() if "/avtaler/signert/" in u and t.endswith("Harstad fengsel")
