@@ -17,7 +17,7 @@ from dokumenter.drift import filbeskrivelse
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
 from dokumenter.sok import indeksering
-from dokumenter.tjenester import Tjenester, apne
+from dokumenter.tjenester import Tjenester, apne, lag_lager
 
 
 def forventede_filer(s: Session) -> dict[str, int]:
@@ -42,7 +42,7 @@ def verifiser(
 
 
 def antall_filer(tj: Tjenester) -> int:
-    return sum(1 for _ in tj.lager.alle())
+    return sum(1 for _ in tj.lager.shaer())
 
 
 def beskriv(tj: Tjenester, sha256er: Iterable[str]) -> list[filbeskrivelse.Filbeskrivelse]:
@@ -54,7 +54,8 @@ def beskriv(tj: Tjenester, sha256er: Iterable[str]) -> list[filbeskrivelse.Filbe
 def lag_sikkerhetskopi(
     tj: Tjenester, maal: Path, fremdrift: Callable[[int], None] | None = None
 ) -> dict:
-    """Kopier databasen (konsistent øyeblikksbilde) og filene den peker på til `maal`.
+    """Kopier databasen (konsistent øyeblikksbilde) og filene den peker på til `maal`; filene
+    leses fra instansens arkivlager (mappen eller objektlageret) og legges i `maal/arkiv`.
 
     Kopien bygges i `maal.delvis-*` ved siden av og får navnet `maal` først når den er
     ferdig, så en avbrutt kopi aldri ser ut som en ferdig en; rester etter avbrutte kopier
@@ -106,14 +107,15 @@ def lag_sikkerhetskopi(
 def gjenopprett(
     innstillinger: Innstillinger, kilde: Path, fremdrift: Callable[[int], None] | None = None
 ) -> kontroll.Kontrollrapport:
-    """Gjenopprett en sikkerhetskopi til en tom instans, kontroller den og bygg søkeindeksen."""
+    """Gjenopprett en sikkerhetskopi til en tom instans, kontroller den og bygg søkeindeksen.
+    Filene legges i instansens arkivlager: mappen, eller en tom bøtte (DOKUMENTER_S3_*)."""
     manifest = sikkerhetskopi.les_manifest(kilde)
     kopi_db = kilde / manifest["database"]
     if hashlib.sha256(kopi_db.read_bytes()).hexdigest() != manifest["database_sha256"]:
         raise LagerFeil(f"Databasefilen i {kilde} er endret eller skadet.")
     db = sikkerhetskopi.sqlite_sti(innstillinger.database_url)
-    lager = Fillager(innstillinger.arkiv)
-    if db.exists() or any(lager.alle()):
+    lager = lag_lager(innstillinger)  # arkivmappen eller bøtta (DOKUMENTER_S3_*)
+    if db.exists() or next(iter(lager.shaer()), None) is not None:
         raise LagerFeil(
             f"Instansen {innstillinger.instans} er ikke tom. Gjenopprett til en ny mappe "
             "(DOKUMENTER_INSTANS=...) eller flytt den gamle bort først."
