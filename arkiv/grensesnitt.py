@@ -64,3 +64,6 @@ class Arkivlager(Protocol):
 
     def gjenopprett(self, er_registrert: Callable[[str], bool]) -> Gjenoppretting:
         """Ved oppstart: rydd etter lagringer som ble avbrutt før commit."""
+
+    def lukk(self) -> None:
+        """Når prosessen er ferdig med lageret (forbindelsene til objektlageret)."""

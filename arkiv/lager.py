@@ -140,6 +140,9 @@ class Fillager:
     def gjenopprett(self, er_registrert: Callable[[str], bool]) -> Gjenoppretting:
         return gjenopprett(self, er_registrert)
 
+    def lukk(self) -> None:
+        pass
+
     def _lenk_inn(self, kilde: Path, sha256: str) -> bool:
         """Hard lenke fra ventemappen til lageret. False når filen alt var der."""
         maal = self.sti(sha256)

@@ -91,6 +91,9 @@ class Objektlager:
     def __repr__(self) -> str:
         return f"Objektlager({self.url}, {self.boks})"
 
+    def lukk(self) -> None:
+        self.klient.close()
+
     def _feil(self, hva: str, e: Exception) -> LagerFeil:
         if isinstance(e, ClientError):
             kode = _kode(e)

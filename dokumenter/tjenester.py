@@ -395,6 +395,7 @@ class Tjenester:
         if self._konverterer is not None:
             self._konverterer.lukk()
             self._konverterer = None
+        self.lager.lukk()
         self.sesjoner.kw["bind"].dispose()
 
 
