@@ -160,6 +160,28 @@ def test_cli_med_feil_oppsett_gir_norsk_melding(s3server, tmp_path):
     assert not (tmp_path / "instans").exists()
 
 
+def test_nettsiden_starter_ikke_uten_bytta(s3server, tmp_path):
+    """`python -m web` stopper med en norsk melding (ingen traceback) før arbeiderne starter."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DOKUMENTER_")},
+        **s3server.miljo("finnes-ikke"),
+        "DOKUMENTER_INSTANS": str(tmp_path / "instans"),
+        "DOKUMENTER_DEMO": "1",
+        "PORT": "0",
+    }
+    r = subprocess.run(
+        [sys.executable, "-m", "web"],
+        env=env,
+        cwd=REPO_ROT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 1, r.stderr
+    assert "Appen starter ikke: Bøtta «finnes-ikke» finnes ikke" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
 def test_innstillingene_fra_miljoet():
     miljo = {
         "DOKUMENTER_S3_URL": "http://127.0.0.1:8333",
