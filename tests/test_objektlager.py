@@ -4,6 +4,7 @@ tydelige norske feil når bøtta ikke kan nås (uten at noe endres)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from arkiv import kontroll
+from arkiv import kontroll, sikkerhetskopi
 from arkiv.lager import LagerFeil
 from dokumenter.felles.feil import Oppsettsfeil
 from dokumenter.felles.innstillinger import REPO_ROT, Innstillinger
@@ -157,6 +158,31 @@ def test_cli_med_feil_oppsett_gir_norsk_melding(s3server, tmp_path):
     assert r.returncode == 1
     assert "Feil: Bøtta «finnes-ikke» finnes ikke" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
+    assert not (tmp_path / "instans").exists()
+
+
+def test_cli_gjenopprett_til_botte_som_mangler_gir_norsk_melding(s3server, tmp_path):
+    kopi = tmp_path / "kopi"
+    kopi.mkdir()
+    (kopi / "dokumenter.sqlite3").write_bytes(b"")
+    sikkerhetskopi.skriv_manifest(
+        kopi, database="dokumenter.sqlite3", database_sha256=hashlib.sha256(b"").hexdigest()
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DOKUMENTER_")},
+        **s3server.miljo("finnes-ikke"),
+        "DOKUMENTER_INSTANS": str(tmp_path / "instans"),
+    }
+    r = subprocess.run(
+        [sys.executable, "-m", "dokumenter", "arkiv", "gjenopprett", str(kopi)],
+        env=env,
+        cwd=REPO_ROT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "Feil: Bøtta «finnes-ikke» finnes ikke" in r.stderr
     assert not (tmp_path / "instans").exists()
 
 

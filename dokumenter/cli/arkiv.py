@@ -13,6 +13,7 @@ from arkiv.lager import LagerFeil
 from arkiv.sok.indeks import IndeksFeil
 from dokumenter.cli.felles import feil, tjenester
 from dokumenter.drift import arkivdrift
+from dokumenter.felles.feil import Oppsettsfeil
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.sok import indeksering, journal, vedlikehold
 from dokumenter.tjenester import Tjenester
@@ -89,7 +90,7 @@ def sikkerhetskopi(dest: Path) -> None:
 def gjenopprett(src: Path) -> None:
     try:
         r = arkivdrift.gjenopprett(Innstillinger.fra_miljo(), src)
-    except LagerFeil as e:
+    except (LagerFeil, Oppsettsfeil) as e:
         feil(str(e))
     _skriv_rapport(r)
     sys.exit(0 if r.ren else 1)

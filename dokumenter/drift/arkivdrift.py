@@ -133,13 +133,16 @@ def gjenopprett(
         )
     db = None if bare_filer else sikkerhetskopi.sqlite_sti(innstillinger.database_url)
     lager = lag_lager(innstillinger)  # arkivmappen eller bøtta (DOKUMENTER_S3_*)
-    if (db is not None and db.exists()) or next(iter(lager.shaer()), None) is not None:
-        raise LagerFeil(
-            f"Instansen {innstillinger.instans} er ikke tom. Gjenopprett til en ny mappe "
-            "(DOKUMENTER_INSTANS=...) eller en ny bøtte, eller flytt den gamle bort først."
-        )
-    innstillinger.instans.mkdir(parents=True, exist_ok=True)
-    sikkerhetskopi.kopier_filer(Fillager(kilde / "arkiv"), lager, _alle_sha(kilde), fremdrift)
+    try:
+        if (db is not None and db.exists()) or next(iter(lager.shaer()), None) is not None:
+            raise LagerFeil(
+                f"Instansen {innstillinger.instans} er ikke tom. Gjenopprett til en ny mappe "
+                "(DOKUMENTER_INSTANS=...) eller en ny bøtte, eller flytt den gamle bort først."
+            )
+        innstillinger.instans.mkdir(parents=True, exist_ok=True)
+        sikkerhetskopi.kopier_filer(Fillager(kilde / "arkiv"), lager, _alle_sha(kilde), fremdrift)
+    finally:
+        lager.lukk()
     if db is not None:
         tmp = db.with_name(db.name + ".gjenopprettes")
         sikkerhetskopi.kopier_database(kopi_db, tmp)
