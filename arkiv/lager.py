@@ -34,6 +34,7 @@ from pathlib import Path
 
 VENTENDE = ".ventende"
 NYE = ".nye"
+BLOKK = 1024 * 1024  # lesing i blokker (kontroll og kopi)
 logger = logging.getLogger(__name__)
 _feilkrok: Callable[[str], None] | None = None
 
@@ -112,9 +113,35 @@ class Fillager:
         return self.sti(sha256).is_file()
 
     def alle(self) -> Iterator[Path]:
-        """Alle filer i lageret (ikke ventemappen)."""
+        """Alle filer i lageret (ikke ventemappen), sortert etter SHA-256."""
         for mappe in sorted(self.rot.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]")):
             yield from sorted(p for p in mappe.iterdir() if p.is_file())
+
+    def shaer(self) -> Iterator[str]:
+        return (p.name for p in self.alle())
+
+    def sha256_av(self, sha256: str) -> tuple[str, int]:
+        h, n = hashlib.sha256(), 0
+        try:
+            with open(self.sti(sha256), "rb", buffering=0) as f:
+                while blokk := f.read(BLOKK):
+                    h.update(blokk)
+                    n += len(blokk)
+        except FileNotFoundError as e:
+            raise self.feiltype(f"Filen {sha256[:12]}… mangler i arkivet.") from e
+        return h.hexdigest(), n
+
+    def kopier_til(self, sha256: str, maal: Path) -> None:
+        shutil.copyfile(self.sti(sha256), maal)
+
+    def plassering(self, sha256: str) -> str:
+        return str(self.sti(sha256))
+
+    def gjenopprett(self, er_registrert: Callable[[str], bool]) -> Gjenoppretting:
+        return gjenopprett(self, er_registrert)
+
+    def lukk(self) -> None:
+        pass
 
     def _lenk_inn(self, kilde: Path, sha256: str) -> bool:
         """Hard lenke fra ventemappen til lageret. False når filen alt var der."""

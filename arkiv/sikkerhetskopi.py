@@ -1,4 +1,5 @@
-"""Sikkerhetskopi og gjenoppretting: SQLite-databasen via backup-API-et pluss arkivfilene.
+"""Sikkerhetskopi og gjenoppretting: SQLite-databasen via backup-API-et pluss arkivfilene, lest
+fra arkivlageret (mappen eller objektlageret) og skrevet til en mappe.
 
 En kopi bygges i `DEST.delvis-*` (låst mens den pågår) og får navnet DEST først når den er
 ferdig; rester etter avbrutte kopier fjernes ved neste kjøring. En skadet fil stopper ikke
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from arkiv.lager import Fillager, LagerFeil, _fsync_mappe, feilpunkt
+from arkiv.grensesnitt import Arkivlager
+from arkiv.lager import LagerFeil, _fsync_mappe, feilpunkt
 
 DB_NAVN = "dokumenter.sqlite3"
 MANIFEST = "sikkerhetskopi.json"
@@ -29,8 +31,8 @@ DELVIS = ".delvis-"  # en kopi som pågår (eller ble avbrutt): DEST.delvis-*
 def sqlite_sti(database_url: str) -> Path:
     if not database_url.startswith("sqlite:///"):
         raise LagerFeil(
-            "Sikkerhetskopi med denne kommandoen gjelder SQLite-instansen. For PostgreSQL: "
-            "ta kopi av databasen med pg_dump og kopier arkivmappen."
+            "Databasen er ikke SQLite. For PostgreSQL: ta kopi av databasen med pg_dump (før "
+            "filene) og gjenopprett den med pg_restore."
         )
     return Path(database_url.removeprefix("sqlite:///"))
 
@@ -57,8 +59,8 @@ class Kopiresultat:
 
 
 def kopier_filer(
-    kilde: Fillager,
-    maal: Fillager,
+    kilde: Arkivlager,
+    maal: Arkivlager,
     sha256er: Iterable[str],
     fremdrift: Callable[[int], None] | None = None,
 ) -> Kopiresultat:

@@ -23,7 +23,8 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from arkiv.lager import Fillager, Gjenoppretting, LagerFeil, LagretFil, feilpunkt, gjenopprett
+from arkiv.grensesnitt import Arkivlager
+from arkiv.lager import Fillager, Gjenoppretting, LagerFeil, LagretFil, feilpunkt
 from arkiv.sok.indeks import Sokeindeks
 from arkiv.sok.kjorer import Sokekjorer
 from arkiv.sok.motor import Sokemotor
@@ -132,7 +133,7 @@ class Tjenester:
     innstillinger: Innstillinger
     sesjoner: sessionmaker[Session]
     skrivesesjoner: sessionmaker[Session]
-    lager: Fillager
+    lager: Arkivlager  # arkivmappen, eller objektlageret (DOKUMENTER_S3_URL)
     indeks: Sokemotor  # Whoosh på disk, eller PostgreSQL (se `lag_sokemotor`)
     smtp: SmtpOppsett | None = None  # None: e-post er slått av (logges i stedet)
     _konverterer: Konverterer | None = field(default=None, repr=False)
@@ -394,6 +395,7 @@ class Tjenester:
         if self._konverterer is not None:
             self._konverterer.lukk()
             self._konverterer = None
+        self.lager.lukk()
         self.sesjoner.kw["bind"].dispose()
 
 
@@ -404,9 +406,11 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
     brukeren prosessen kjører som: filer 0600 og mapper 0700 (umask 077 for prosessen, og det
     som alt finnes, strammes inn)."""
     inn = innstillinger or Innstillinger.fra_miljo()
+    lager = lag_lager(inn)  # et objektlager som ikke svarer, stopper før noe er endret
     os.umask(0o077)
     inn.instans.mkdir(parents=True, exist_ok=True)
-    inn.arkiv.mkdir(parents=True, exist_ok=True)
+    if inn.s3 is None:
+        inn.arkiv.mkdir(parents=True, exist_ok=True)
     stram_inn_rettigheter(inn)
     if migrer:
         # Nøkkelen hentes bare om en migrering må kryptere planinnhold (0012).
@@ -416,7 +420,7 @@ def apne(innstillinger: Innstillinger | None = None, migrer: bool = True) -> Tje
         inn,
         lag_sesjonsfabrikk(motor),
         lag_sesjonsfabrikk(motor, skriv=True),
-        Fillager(inn.arkiv, Lagerfeil),
+        lager,
         lag_sokemotor(inn, motor),
         inn.smtp,
     )
@@ -462,4 +466,22 @@ def _ingenting_a_indeksere(tj: Tjenester) -> bool:
 
 def rydd_avbrutte_lagringer(tj: Tjenester) -> Gjenoppretting:
     """Etter avbrutte lagringer: nye filer ingen rad peker på, fjernes; resten beholdes."""
-    return gjenopprett(tj.lager, tj.er_registrert)
+    return tj.lager.gjenopprett(tj.er_registrert)
+
+
+def lag_lager(inn: Innstillinger) -> Arkivlager:
+    """Arkivmappen, eller objektlageret når DOKUMENTER_S3_URL er satt (sjekket: bøtta finnes
+    og nøkkelen virker; `Oppsettsfeil` med hva som er galt ellers)."""
+    if inn.s3 is None:
+        return Fillager(inn.arkiv, Lagerfeil)
+    from arkiv.objektlager import Objektlager  # boto3 lastes bare når det trengs
+
+    s3 = inn.s3
+    lager = Objektlager(
+        s3.url, s3.boks, s3.nokkel, s3.hemmelighet, s3.region, Lagerfeil, s3.ryddefrist
+    )
+    try:
+        lager.kontroller()
+    except LagerFeil as e:
+        raise Oppsettsfeil(str(e)) from e
+    return lager

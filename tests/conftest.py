@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from arkiv.lager import Fillager
 from arkiv.sok.indeks import Sokeindeks
 from arkiv.sok.postgres import PgSokeindeks
 from dokumenter.felles.innstillinger import REPO_ROT
@@ -26,12 +27,13 @@ from dokumenter.infrastruktur.konvertering import VarmKonverterer
 from dokumenter.infrastruktur.maler import les_mal
 from dokumenter.infrastruktur.smtpsink import SmtpSink
 from dokumenter.sok.skjema import SOKESKJEMA
-from dokumenter.tjenester import Tjenester
+from dokumenter.tjenester import Tjenester, lag_lager
 from tests.stotte.instans import MIGRERT, Instanslager
 from tests.stotte.maler import MALMAPPE
 from tests.stotte.nettleser import chromium, kjorende_app
-from tests.stotte.oppsett import lag_saksbehandler
+from tests.stotte.oppsett import lag_innstillinger, lag_saksbehandler
 from tests.stotte.postgres import start_postgres
+from tests.stotte.s3 import seaweedfs
 from tests.stotte.web import innlogget
 from web import create_app
 
@@ -91,6 +93,58 @@ def sokemotor(request: pytest.FixtureRequest, tmp_path: Path):
     yield lag
     for m in motorer:
         m.dispose()
+
+
+# --- Arkivlageret: mappen eller objektlageret (SeaweedFS) ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3server():
+    """Én kastbar SeaweedFS for kjøringen (per xdist-arbeider); hver test lager sin egen bøtte."""
+    with seaweedfs() as server:
+        yield server
+
+
+_bokser = itertools.count()
+
+
+@pytest.fixture
+def ny_boks(s3server):
+    """ny_boks() -> navnet på en ny, tom bøtte i testens SeaweedFS."""
+    return lambda: s3server.ny_boks(f"arkiv-{next(_bokser)}")
+
+
+@pytest.fixture(params=["mappe", "s3"])
+def lagertype(request: pytest.FixtureRequest) -> str:
+    """«mappe» og «s3»: tester som ber om den (eller `lager`), kjøres mot begge lagrene."""
+    return request.param
+
+
+@pytest.fixture
+def lager(lagertype: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """Et tomt arkivlager: en mappe, eller en ny bøtte i SeaweedFS."""
+    if lagertype == "mappe":
+        return Fillager(tmp_path / "arkiv")
+    server = request.getfixturevalue("s3server")
+    return lag_lager(
+        lag_innstillinger(tmp_path).med(s3=server.oppsett(request.getfixturevalue("ny_boks")()))
+    )
+
+
+@pytest.fixture
+def i_s3(s3server, ny_boks):
+    """i_s3(tj, ryddefrist=3600) -> tj med arkivet flyttet til en ny bøtte: filene kopiert, og
+    innstillingene peker på bøtta (så en ny prosess eller `apne` bruker den)."""
+
+    def flytt(tj: Tjenester, ryddefrist: int = 3600) -> Tjenester:
+        inn = tj.innstillinger.med(s3=s3server.oppsett(ny_boks(), ryddefrist))
+        nytt = lag_lager(inn)
+        for sha in tj.lager.shaer():
+            nytt.lagre(tj.lager.les(sha))
+        tj.innstillinger, tj.lager = inn, nytt
+        return tj
+
+    return flytt
 
 
 # --- Delte tjenester for kjøringen --------------------------------------------------------

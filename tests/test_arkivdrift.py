@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import signal
@@ -27,6 +28,7 @@ from dokumenter.models import Avtale, AvtaleVersjon, Dokument, Hendelse
 from dokumenter.parter import skriving as parter
 from dokumenter.sider import sok as sok
 from dokumenter.tjenester import apne
+from tests.stotte.arkivlager import fjern_forbi, skriv_forbi
 from tests.stotte.avtaler import avtalefelt
 from tests.stotte.oppsett import (
     PASSORD,
@@ -71,18 +73,20 @@ def tell(tj, modell):
 
 
 @pytest.mark.begge_databaser
-def test_verifiser_finner_endrede_manglende_og_foreldrelose_filer(tj, avtale):
+def test_verifiser_finner_endrede_manglende_og_foreldrelose_filer(tj, avtale, lagertype, i_s3):
+    if lagertype == "s3":
+        i_s3(tj)
     assert arkivdrift.verifiser(tj).ren
     with tj.sesjoner() as s:
         docx, pdf = (d.sha256 for d in s.get(Avtale, avtale.id).versjoner[0].dokumenter)
-    tj.lager.sti(docx).write_bytes(b"tuklet med")
-    tj.lager.sti(pdf).unlink()
-    fremmed = tj.lager.sti("ab" * 32)
-    fremmed.parent.mkdir(parents=True, exist_ok=True)
-    fremmed.write_bytes(b"ingen peker hit")
+    skriv_forbi(tj.lager, docx, b"tuklet med")
+    fjern_forbi(tj.lager, pdf)
+    skriv_forbi(tj.lager, "ab" * 32, b"ingen peker hit")
     r = arkivdrift.verifiser(tj)
     assert (r.endret, r.mangler, r.foreldrelose) == ([docx], [pdf], ["ab" * 32])
     assert not r.ren
+    (hva,) = arkivdrift.beskriv(tj, [docx])
+    assert tj.lager.plassering(docx) in hva.tekst and "versjon 1, DOCX" in hva.tekst
 
 
 @pytest.mark.begge_databaser
@@ -334,3 +338,51 @@ def test_arkivmappe_som_ikke_kan_skrives_gir_tydelig_feil(tj, avtale, saksbehand
         skriving.lagre_versjon(tj, avtale.id, avtalefelt(tj), saksbehandler.id)
     assert (tell(tj, AvtaleVersjon), tell(tj, Dokument), tell(tj, Hendelse)) == for_tilstand
     assert blokkert.read_text() == "fil der arkivet skulle vært"
+
+
+def test_sikkerhetskopi_og_gjenoppretting_med_objektlageret(
+    tj, avtale, i_s3, s3server, ny_boks, tmp_path
+):
+    """Filene i bøtta kopieres til kopiens mappe og gjenopprettes til en ny, tom bøtte."""
+    i_s3(tj)
+    info = arkivdrift.lag_sikkerhetskopi(tj, tmp_path / "kopi")
+    assert info["filer"] == len(list(tj.lager.shaer())) >= 3 and info["feil"] == []
+
+    ny = lag_innstillinger(tmp_path / "gjenopprettet").med(s3=s3server.oppsett(ny_boks()))
+    rapport = arkivdrift.gjenopprett(ny, tmp_path / "kopi")
+    assert rapport.ren and rapport.kontrollert == info["filer"]
+    tj2 = apne(ny)
+    try:
+        assert list(tj2.lager.shaer()) == list(tj.lager.shaer())
+        assert not (tmp_path / "gjenopprettet" / "arkiv").exists()  # filene er i bøtta
+        assert sok.sok(tj2, "løslatelse", "admin").totalt == 1
+    finally:
+        tj2.lukk()
+    ny2 = lag_innstillinger(tmp_path / "igjen").med(s3=ny.s3)
+    with pytest.raises(LagerFeil, match="er ikke tom"):  # bøtta har filer fra før
+        arkivdrift.gjenopprett(ny2, tmp_path / "kopi")
+    assert not (tmp_path / "igjen" / "dokumenter.sqlite3").exists()
+
+
+@pytest.mark.parametrize("databasetype", ["postgresql"], indirect=True)
+def test_sikkerhetskopi_med_postgresql_og_objektlageret_har_bare_filene(
+    tj, avtale, i_s3, s3server, ny_boks, postgres, tmp_path
+):
+    """Flere noder: databasen kopieres med pg_dump, filene i bøtta med sikkerhetskopien, og
+    gjenopprettingen legger filene i en ny bøtte ved siden av den gjenopprettede databasen."""
+    i_s3(tj)
+    info = arkivdrift.lag_sikkerhetskopi(tj, tmp_path / "kopi")
+    manifest = json.loads((tmp_path / "kopi" / "sikkerhetskopi.json").read_text())
+    assert manifest["database"] is None and info["filer"] == len(list(tj.lager.shaer()))
+    assert not (tmp_path / "kopi" / "dokumenter.sqlite3").exists()
+
+    with pytest.raises(LagerFeil, match="pg_restore"):  # en SQLite-instans kan ikke ta den
+        arkivdrift.gjenopprett(lag_innstillinger(tmp_path / "sqlite"), tmp_path / "kopi")
+
+    # pg_dump + pg_restore, her som en kopi av databasen i samme klynge
+    tj.sesjoner.kw["bind"].dispose()
+    kilde = tj.innstillinger.database_url.rsplit("/", 1)[1]
+    url = postgres.ny_database(f"gjenopprettet_{os.getpid()}", mal=kilde)
+    ny = lag_innstillinger(tmp_path / "ny", database_url=url).med(s3=s3server.oppsett(ny_boks()))
+    rapport = arkivdrift.gjenopprett(ny, tmp_path / "kopi")
+    assert rapport.ren and rapport.kontrollert == info["filer"]

@@ -99,7 +99,9 @@ def test_ugyldig_orgnr_vises_ved_feltet_og_ingenting_lagres(klient, tj):
 
 
 @pytest.mark.libreoffice
-def test_lage_utkast_forhandsvise_og_laste_ned(klient, tj):
+def test_lage_utkast_forhandsvise_og_laste_ned(klient, tj, lagertype, i_s3):
+    if lagertype == "s3":
+        i_s3(tj)  # arkivet i objektlageret (SeaweedFS), som bak en lastbalanserer
     ny_part(klient)
     pid = part_id(tj)
     svar = post_skjema(klient, f"/avtaler/ny?part={pid}", {**AVTALEFELT, "part_id": pid})
@@ -119,6 +121,10 @@ def test_lage_utkast_forhandsvise_og_laste_ned(klient, tj):
     pdf = klient.get(f"/avtaler/dokument/{pdf_id}")
     assert pdf.mimetype == "application/pdf"
     assert "Bodø fengsel" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    with tj.sesjoner() as s:
+        assert {d.sha256 for d in s.scalars(select(AvtaleVersjon)).one().dokumenter} <= set(
+            tj.lager.shaer()
+        )
 
 
 def test_manglende_felt_gir_meldinger_og_ingen_rader_eller_filer(klient, tj):

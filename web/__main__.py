@@ -15,6 +15,7 @@ inn (og mellomlagret) før sin egen grense slo inn.
 import logging
 import sys
 
+from dokumenter.felles.feil import Oppsettsfeil
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.infrastruktur import loggoppsett
 from dokumenter.infrastruktur.smtpsink import SmtpSink
@@ -49,10 +50,15 @@ def lag_app(tj: Tjenester):
     return create_app(tj, **config)
 
 
-arbeidere.kjor(
-    inn,
-    lag_app,
-    # Waitress avviser når innholdet er >= grensen; en fil på nøyaktig maks er lovlig.
-    maks_innhold=MAKS_FILOPPLASTING + 1,
-    ved_slutt=sink.stopp if sink is not None else lambda: None,
-)
+try:
+    arbeidere.kjor(
+        inn,
+        lag_app,
+        # Waitress avviser når innholdet er >= grensen; en fil på nøyaktig maks er lovlig.
+        maks_innhold=MAKS_FILOPPLASTING + 1,
+        ved_slutt=sink.stopp if sink is not None else lambda: None,
+    )
+except Oppsettsfeil as e:  # f.eks. et objektlager (DOKUMENTER_S3_*) som ikke svarer
+    if sink is not None:
+        sink.stopp()
+    sys.exit(f"Appen starter ikke: {e}")

@@ -13,6 +13,7 @@ from arkiv.lager import LagerFeil
 from arkiv.sok.indeks import IndeksFeil
 from dokumenter.cli.felles import feil, tjenester
 from dokumenter.drift import arkivdrift
+from dokumenter.felles.feil import Oppsettsfeil
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.sok import indeksering, journal, vedlikehold
 from dokumenter.tjenester import Tjenester
@@ -60,8 +61,8 @@ def verifiser() -> None:
 
 @gruppe.command(
     "sikkerhetskopi",
-    help="Ta en konsistent kopi av database og filer til DEST. Skadde filer hoppes over og "
-    "nevnes; da er svaret 1.",
+    help="Ta en konsistent kopi av database og filer til DEST (med PostgreSQL bare filene: "
+    "databasen kopieres med pg_dump først). Skadde filer hoppes over og nevnes; da er svaret 1.",
 )
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 def sikkerhetskopi(dest: Path) -> None:
@@ -73,9 +74,10 @@ def sikkerhetskopi(dest: Path) -> None:
         feil(str(e))
     finally:
         tj.lukk()
-    click.echo(
-        f"Sikkerhetskopi i {dest}: database og {info['filer']} filer ({info['bytes']} byte)."
-    )
+    hva = "database og " if info["database"] else ""
+    click.echo(f"Sikkerhetskopi i {dest}: {hva}{info['filer']} filer ({info['bytes']} byte).")
+    if not info["database"]:
+        click.echo("Databasen (PostgreSQL) er ikke med: den kopieres med pg_dump, før filene.")
     if info["feil"]:
         click.echo(f"{len(info['feil'])} filer kunne ikke kopieres (alt annet er kopiert):")
         for b, f in zip(info["beskrivelser"], info["feil"], strict=True):
@@ -88,7 +90,7 @@ def sikkerhetskopi(dest: Path) -> None:
 def gjenopprett(src: Path) -> None:
     try:
         r = arkivdrift.gjenopprett(Innstillinger.fra_miljo(), src)
-    except LagerFeil as e:
+    except (LagerFeil, Oppsettsfeil) as e:
         feil(str(e))
     _skriv_rapport(r)
     sys.exit(0 if r.ren else 1)

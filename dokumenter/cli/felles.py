@@ -19,10 +19,14 @@ if TYPE_CHECKING:
 
 def tjenester(nettadresse: str | None = None) -> Tjenester:
     # Lastes først her: `signatur verifiser` trenger dem ikke.
+    from dokumenter.felles.feil import Oppsettsfeil
     from dokumenter.noark import koble_til
     from dokumenter.tjenester import apne
 
-    tj = koble_til(apne(Innstillinger.fra_miljo()))
+    try:
+        tj = koble_til(apne(Innstillinger.fra_miljo()))
+    except Oppsettsfeil as e:
+        feil(str(e))
     if nettadresse:
         tj.lenker = Stilenker(nettadresse)
     return tj

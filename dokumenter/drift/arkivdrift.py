@@ -17,7 +17,7 @@ from dokumenter.drift import filbeskrivelse
 from dokumenter.felles.innstillinger import Innstillinger
 from dokumenter.models import Avviksskjema, Dokument, Evaluering, Malfil, Plandokument, SignertKopi
 from dokumenter.sok import indeksering
-from dokumenter.tjenester import Tjenester, apne
+from dokumenter.tjenester import Tjenester, apne, lag_lager
 
 
 def forventede_filer(s: Session) -> dict[str, int]:
@@ -42,7 +42,7 @@ def verifiser(
 
 
 def antall_filer(tj: Tjenester) -> int:
-    return sum(1 for _ in tj.lager.alle())
+    return sum(1 for _ in tj.lager.shaer())
 
 
 def beskriv(tj: Tjenester, sha256er: Iterable[str]) -> list[filbeskrivelse.Filbeskrivelse]:
@@ -54,14 +54,20 @@ def beskriv(tj: Tjenester, sha256er: Iterable[str]) -> list[filbeskrivelse.Filbe
 def lag_sikkerhetskopi(
     tj: Tjenester, maal: Path, fremdrift: Callable[[int], None] | None = None
 ) -> dict:
-    """Kopier databasen (konsistent øyeblikksbilde) og filene den peker på til `maal`.
+    """Kopier databasen (konsistent øyeblikksbilde) og filene den peker på til `maal`; filene
+    leses fra instansens arkivlager (mappen eller objektlageret) og legges i `maal/arkiv`.
 
     Kopien bygges i `maal.delvis-*` ved siden av og får navnet `maal` først når den er
     ferdig, så en avbrutt kopi aldri ser ut som en ferdig en; rester etter avbrutte kopier
     fjernes først. En fil som mangler eller er skadet, hoppes over og står i `feil` (og i
     manifestet) med hva den er; alt annet kopieres.
+
+    Med PostgreSQL er databasens del `pg_dump`, tatt *før* denne kopien: da kopieres bare
+    filene databasen peker på nå (et overmengde av dem dumpen peker på, for filene får bare nye
+    rader), og manifestet sier `"database": null`.
     """
-    db = sikkerhetskopi.sqlite_sti(tj.innstillinger.database_url)
+    url = tj.innstillinger.database_url
+    db = sikkerhetskopi.sqlite_sti(url) if url.startswith("sqlite:///") else None
     maal = maal.resolve()
     if maal.exists() and any(maal.iterdir()):
         raise LagerFeil(f"{maal} finnes og er ikke tom. Velg en ny mappe for sikkerhetskopien.")
@@ -70,18 +76,22 @@ def lag_sikkerhetskopi(
     arbeid, las = sikkerhetskopi.delvis_mappe(maal)
     try:
         kopi_db = arbeid / sikkerhetskopi.DB_NAVN
-        sikkerhetskopi.kopier_database(db, kopi_db)
-        motor = create_engine(f"sqlite:///{kopi_db}")
-        with Session(motor) as s:
+        if db is not None:
+            sikkerhetskopi.kopier_database(db, kopi_db)
+        motor = create_engine(f"sqlite:///{kopi_db}") if db is not None else None
+        with Session(motor) if motor is not None else tj.sesjoner() as s:
             filer = forventede_filer(s)
             r = sikkerhetskopi.kopier_filer(
                 tj.lager, Fillager(arbeid / "arkiv"), sorted(filer), fremdrift
             )
             beskrivelser = filbeskrivelse.beskriv(s, tj.lager, [sha for sha, _ in r.feil])
-        motor.dispose()
+        if motor is not None:
+            motor.dispose()
         innhold = {
-            "database": sikkerhetskopi.DB_NAVN,
-            "database_sha256": hashlib.sha256(kopi_db.read_bytes()).hexdigest(),
+            "database": sikkerhetskopi.DB_NAVN if db is not None else None,
+            "database_sha256": hashlib.sha256(kopi_db.read_bytes()).hexdigest()
+            if db is not None
+            else None,
             "filer": r.antall,
             "bytes": r.bytes,
             "feil": [
@@ -106,23 +116,37 @@ def lag_sikkerhetskopi(
 def gjenopprett(
     innstillinger: Innstillinger, kilde: Path, fremdrift: Callable[[int], None] | None = None
 ) -> kontroll.Kontrollrapport:
-    """Gjenopprett en sikkerhetskopi til en tom instans, kontroller den og bygg søkeindeksen."""
+    """Gjenopprett en sikkerhetskopi til en tom instans, kontroller den og bygg søkeindeksen.
+    Filene legges i instansens arkivlager: mappen, eller en tom bøtte (DOKUMENTER_S3_*). En
+    kopi med bare filene (PostgreSQL) krever at databasen alt er gjenopprettet (pg_restore)."""
     manifest = sikkerhetskopi.les_manifest(kilde)
-    kopi_db = kilde / manifest["database"]
-    if hashlib.sha256(kopi_db.read_bytes()).hexdigest() != manifest["database_sha256"]:
+    bare_filer = manifest["database"] is None  # PostgreSQL: databasen kommer fra pg_dump
+    kopi_db = kilde / (manifest["database"] or sikkerhetskopi.DB_NAVN)
+    if not bare_filer and (
+        hashlib.sha256(kopi_db.read_bytes()).hexdigest() != manifest["database_sha256"]
+    ):
         raise LagerFeil(f"Databasefilen i {kilde} er endret eller skadet.")
-    db = sikkerhetskopi.sqlite_sti(innstillinger.database_url)
-    lager = Fillager(innstillinger.arkiv)
-    if db.exists() or any(lager.alle()):
+    if bare_filer and innstillinger.database_url.startswith("sqlite:///"):
         raise LagerFeil(
-            f"Instansen {innstillinger.instans} er ikke tom. Gjenopprett til en ny mappe "
-            "(DOKUMENTER_INSTANS=...) eller flytt den gamle bort først."
+            f"{kilde} har bare filene (databasen var PostgreSQL). Gjenopprett databasen med "
+            "pg_restore og pek DATABASE_URL på den først."
         )
-    innstillinger.instans.mkdir(parents=True, exist_ok=True)
-    sikkerhetskopi.kopier_filer(Fillager(kilde / "arkiv"), lager, _alle_sha(kilde), fremdrift)
-    tmp = db.with_name(db.name + ".gjenopprettes")
-    sikkerhetskopi.kopier_database(kopi_db, tmp)
-    tmp.rename(db)
+    db = None if bare_filer else sikkerhetskopi.sqlite_sti(innstillinger.database_url)
+    lager = lag_lager(innstillinger)  # arkivmappen eller bøtta (DOKUMENTER_S3_*)
+    try:
+        if (db is not None and db.exists()) or next(iter(lager.shaer()), None) is not None:
+            raise LagerFeil(
+                f"Instansen {innstillinger.instans} er ikke tom. Gjenopprett til en ny mappe "
+                "(DOKUMENTER_INSTANS=...) eller en ny bøtte, eller flytt den gamle bort først."
+            )
+        innstillinger.instans.mkdir(parents=True, exist_ok=True)
+        sikkerhetskopi.kopier_filer(Fillager(kilde / "arkiv"), lager, _alle_sha(kilde), fremdrift)
+    finally:
+        lager.lukk()
+    if db is not None:
+        tmp = db.with_name(db.name + ".gjenopprettes")
+        sikkerhetskopi.kopier_database(kopi_db, tmp)
+        tmp.rename(db)
     tj = apne(innstillinger)  # kjører eventuelle nyere migreringer
     try:
         rapport = verifiser(tj)

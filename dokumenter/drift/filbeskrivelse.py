@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from arkiv.lager import Fillager
+from arkiv.grensesnitt import Arkivlager
 from dokumenter.models import (
     Avtale,
     AvtaleVersjon,
@@ -43,7 +42,7 @@ FORMATNAVN = {
 class Filbeskrivelse:
     sha256: str
     hva: tuple[str, ...]  # én tekst per rad som peker på filen; tom: ingen rad gjør det
-    sti: Path
+    sti: str  # stien i arkivmappen, eller s3://boks/nøkkel
 
     @property
     def tekst(self) -> str:
@@ -51,9 +50,9 @@ class Filbeskrivelse:
         return f"{hva} – {self.sti} (SHA-256 {self.sha256})"
 
 
-def beskriv(s: Session, lager: Fillager, sha256er: Iterable[str]) -> list[Filbeskrivelse]:
+def beskriv(s: Session, lager: Arkivlager, sha256er: Iterable[str]) -> list[Filbeskrivelse]:
     """Én beskrivelse per fil, i samme rekkefølge."""
-    return [Filbeskrivelse(sha, tuple(_hva(s, sha)), lager.sti(sha)) for sha in sha256er]
+    return [Filbeskrivelse(sha, tuple(_hva(s, sha)), lager.plassering(sha)) for sha in sha256er]
 
 
 def _avtale(s: Session, avtale_id: int) -> str:

@@ -35,6 +35,21 @@ class SmtpOppsett:
 
 
 @dataclass(frozen=True)
+class S3Oppsett:
+    """Arkivfilene i et S3-kompatibelt objektlager (DOKUMENTER_S3_*) i stedet for en mappe: for
+    flere nettnoder bak en lastbalanserer. `ryddefrist` er sekundene en avbrutt lagrings nye
+    objekter får stå før oppstarten fjerner dem (så en lagring på en annen node aldri mister
+    et objekt den er i ferd med å registrere)."""
+
+    url: str
+    boks: str
+    nokkel: str
+    hemmelighet: str = field(repr=False)
+    region: str | None = None
+    ryddefrist: int = 3600
+
+
+@dataclass(frozen=True)
 class FiksIoOppsett:
     """Fiks IO (DOKUMENTER_FIKS_IO_*): kontoen meldingene sendes fra, integrasjonen som logger
     inn hos KS, nøkkelen meldingene dekrypteres med, og sak/arkiv-systemets konto."""
@@ -68,6 +83,8 @@ class Innstillinger:
     maler: Path
     arkiv: Path
     uno_venv: Path
+    # Arkivfilene i et S3-kompatibelt objektlager; None: i mappen `arkiv` (standard).
+    s3: S3Oppsett | None = None
     # Søkeindeksen; standard <instans>/indeks.
     indeks: Path | None = None
     # Søkemotoren: «whoosh» (indeksen på disk) eller «postgres» (tabellene i databasen); tomt:
@@ -148,6 +165,7 @@ class Innstillinger:
             maler=Path(verdi("DOKUMENTER_MALER") or REPO_ROT / "maler"),
             arkiv=Path(verdi("DOKUMENTER_ARKIV") or rot / "arkiv"),
             uno_venv=Path(verdi("UNOSERVER_VENV") or REPO_ROT / ".venv-uno"),
+            s3=_s3(env),
             indeks=Path(verdi("DOKUMENTER_INDEKS")) if verdi("DOKUMENTER_INDEKS") else None,
             sokemotor=_sokemotor(env, verdi("DATABASE_URL")),
             indeks_intervall=_heltall(env, "DOKUMENTER_INDEKS_INTERVALL", 30),
@@ -262,6 +280,33 @@ def _arkiv(env: Mapping[str, str]) -> ArkivOppsett:
         utboks=Path(verdi("DOKUMENTER_ARKIV_UTBOKS")) if verdi("DOKUMENTER_ARKIV_UTBOKS") else None,
         transport=transport,
         fiks_io=fiks_io,
+    )
+
+
+S3_KREVER = {
+    "boks": "DOKUMENTER_S3_BOKS",
+    "nokkel": "DOKUMENTER_S3_NOKKEL",
+    "hemmelighet": "DOKUMENTER_S3_HEMMELIGHET",
+}
+
+
+def _s3(env: Mapping[str, str]) -> S3Oppsett | None:
+    """Objektlageret fra DOKUMENTER_S3_*; None (arkivmappen) når DOKUMENTER_S3_URL mangler."""
+    url = (env.get("DOKUMENTER_S3_URL") or "").strip()
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"DOKUMENTER_S3_URL må begynne med http:// eller https://, ikke {url!r}.")
+    verdier = {felt: (env.get(navn) or "").strip() for felt, navn in S3_KREVER.items()}
+    if mangler := [S3_KREVER[felt] for felt, v in verdier.items() if not v]:
+        raise ValueError(
+            "Arkivet i objektlageret (DOKUMENTER_S3_URL) krever også " + ", ".join(mangler) + "."
+        )
+    return S3Oppsett(
+        url=url,
+        region=(env.get("DOKUMENTER_S3_REGION") or "").strip() or None,
+        ryddefrist=_heltall(env, "DOKUMENTER_S3_RYDDEFRIST", 3600),
+        **verdier,
     )
 
 

@@ -280,7 +280,7 @@ class Dokumentfiler:
             if kryptert:
                 maal.write_bytes(self.tj.chiffer.dekrypter(self.tj.lager.les(sha)))
             else:
-                shutil.copyfile(self.tj.lager.sti(sha), maal)
+                self.tj.lager.kopier_til(sha, maal)
         except FileNotFoundError as e:
             raise Arkivfeil(
                 f"Filen {sha} ({sti}) mangler i arkivet; kjør «dokumenter arkiv verifiser»."

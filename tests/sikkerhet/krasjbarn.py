@@ -4,8 +4,10 @@ testes her, og en ekte en ville tatt sekunder å starte for hvert barn)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -34,15 +36,21 @@ class StubbKonverterer:
 
 BARN = textwrap.dedent(
     """
+    import json
+    import os
     import sys
     from pathlib import Path
+    from dokumenter.felles.innstillinger import S3Oppsett
     from dokumenter.avtaler import produksjon, skriving
     from dokumenter.cli.demo import AVTALEFELT
     from dokumenter.tjenester import apne
     from tests.stotte.oppsett import lag_innstillinger
     from tests.sikkerhet.krasjbarn import StubbKonverterer
 
-    tj = apne(lag_innstillinger(Path(sys.argv[1])))
+    inn = lag_innstillinger(Path(sys.argv[1]))
+    if os.environ.get("TEST_S3_OPPSETT"):  # arkivet i objektlageret (start_barn)
+        inn = inn.med(s3=S3Oppsett(**json.loads(os.environ["TEST_S3_OPPSETT"])))
+    tj = apne(inn)
     tj.konverterer = StubbKonverterer()
     avtale_id, bruker_id = int(sys.argv[2]), int(sys.argv[3])
     verdier = {**tj.mal(produksjon.MAL).standardverdier(), **AVTALEFELT}
@@ -55,11 +63,15 @@ BARN = textwrap.dedent(
 )
 
 
-def start_barn(instans, avtale_id: int, bruker_id: int, env: dict | None = None):
+def start_barn(instans, avtale_id: int, bruker_id: int, env: dict | None = None, s3=None):
+    """Barnet over instansmappen `instans`; med `s3` (S3Oppsett) er arkivet i objektlageret."""
+    miljo = {**os.environ, **(env or {})}
+    if s3 is not None:
+        miljo["TEST_S3_OPPSETT"] = json.dumps(dataclasses.asdict(s3))
     barn = subprocess.Popen(
         [sys.executable, "-c", BARN, str(instans), str(avtale_id), str(bruker_id)],
         cwd=REPO_ROT,
-        env={**os.environ, **(env or {})},
+        env=miljo,
         stdout=subprocess.PIPE,
         text=True,
     )
