@@ -139,16 +139,30 @@ class Data:
     def __init__(self, instans: Path) -> None:
         db = sqlite3.connect(f"file:{instans / 'dokumenter.sqlite3'}?mode=ro", uri=True)
         try:
-            self.avtaler = [r[0] for r in db.execute("SELECT id FROM avtale")]
-            self.utkast = [r[0] for r in db.execute("SELECT id FROM avtale WHERE status='utkast'")]
-            self.pdf = [
-                r[0]
-                for r in db.execute(
-                    "SELECT id FROM dokument WHERE format='pdf' ORDER BY random() LIMIT 2000"
-                )
-            ]
+            self.les(lambda sql: [r[0] for r in db.execute(sql)])
         finally:
             db.close()
+
+    @classmethod
+    def fra_database(cls, database_url: str) -> Data:
+        """Det samme fra en hvilken som helst database (PostgreSQL i `bench/noder.py`)."""
+        from sqlalchemy import create_engine, text
+
+        motor = create_engine(database_url)
+        data = cls.__new__(cls)
+        try:
+            with motor.connect() as c:
+                data.les(lambda sql: list(c.execute(text(sql)).scalars()))
+        finally:
+            motor.dispose()
+        return data
+
+    def les(self, sporring) -> None:
+        self.avtaler = sporring("SELECT id FROM avtale")
+        self.utkast = sporring("SELECT id FROM avtale WHERE status='utkast'")
+        self.pdf = sporring(
+            "SELECT id FROM dokument WHERE format='pdf' ORDER BY random() LIMIT 2000"
+        )
 
 
 def _handling(b: Bruker, rute: str, d: Data, rnd: random.Random) -> int:
@@ -169,8 +183,13 @@ def _handling(b: Bruker, rute: str, d: Data, rnd: random.Random) -> int:
     return b.post(f"/avtaler/{avtale}/endre", felt)[0]
 
 
-def kjor_last(url: str, data: Data, brukere: int, sekunder: float, frø: int) -> list[tuple]:
-    """(rute, sekunder, ok) for hver forespørsel fra `brukere` tråder i `sekunder`."""
+def kjor_last(
+    url: str | list[str], data: Data, brukere: int, sekunder: float, frø: int
+) -> list[tuple]:
+    """(rute, sekunder, ok) for hver forespørsel fra `brukere` tråder i `sekunder`. Med flere
+    adresser (noder) går bruker n til adresse n mod antallet, som bak en lastfordeler med
+    klebrige økter."""
+    adresser = [url] if isinstance(url, str) else url
     maalinger: list[tuple] = []
     laas = threading.Lock()
     slutt = time.monotonic() + sekunder
@@ -180,7 +199,7 @@ def kjor_last(url: str, data: Data, brukere: int, sekunder: float, frø: int) ->
         rnd = random.Random(frø * 1000 + n)
         time.sleep(rnd.uniform(0, 2))
         try:
-            b = Bruker(url, f"ansatt{n % webdata.BRUKERE + 1:02d}")
+            b = Bruker(adresser[n % len(adresser)], f"ansatt{n % webdata.BRUKERE + 1:02d}")
         except Exception:  # noqa: BLE001 - en innlogging som feiler, er en feil i målingen
             with laas:
                 maalinger.append(("innlogging", TIDSAVBRUDD, False))
@@ -238,7 +257,9 @@ def _ledig_port() -> int:
         return s.getsockname()[1]
 
 
-def start_tjener(kode: Path, instans: Path) -> tuple[subprocess.Popen, str]:
+def start_tjener(
+    kode: Path, instans: Path, miljo: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
     port = _ledig_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOKUMENTER_")}
     env.update(
@@ -246,6 +267,7 @@ def start_tjener(kode: Path, instans: Path) -> tuple[subprocess.Popen, str]:
         DOKUMENTER_DEMO="1",
         DOKUMENTER_LOGGNIVAA="WARNING",
         PORT=str(port),
+        **(miljo or {}),
     )
     logg = open(instans.parent / f"{instans.name}.logg", "w")  # noqa: SIM115
     p = subprocess.Popen([sys.executable, "-m", "web"], cwd=kode, env=env, stdout=logg, stderr=logg)

@@ -83,15 +83,19 @@ def orgnr(lopenummer: int) -> str:
     raise ValueError(f"Fant ikke gyldig organisasjonsnummer for {lopenummer}")
 
 
-def innstillinger(instans: Path) -> Innstillinger:
-    return Innstillinger.fra_miljo(instans, miljo={}).med(passordprofil="produksjon")
+def innstillinger(instans: Path, miljo: dict[str, str] | None = None) -> Innstillinger:
+    """Instansens innstillinger; `miljo` (DATABASE_URL, DOKUMENTER_S3_* …) for en instans på
+    PostgreSQL og objektlageret, som `bench/noder.py` bruker."""
+    return Innstillinger.fra_miljo(instans, miljo=miljo or {}).med(passordprofil="produksjon")
 
 
-def bygg(instans: Path, antall: int, fremdrift: bool = True) -> None:
+def bygg(
+    instans: Path, antall: int, fremdrift: bool = True, miljo: dict[str, str] | None = None
+) -> None:
     """Bygg instansen i `instans` (som ikke må finnes fra før)."""
     rnd = random.Random(14)
     instans.mkdir(parents=True)
-    inn = innstillinger(instans)
+    inn = innstillinger(instans, miljo)
     kryptering.lag_nokkelfil(inn)
     tj = koble_til(apne(inn))
     t0 = time.monotonic()

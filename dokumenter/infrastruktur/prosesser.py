@@ -62,12 +62,14 @@ PR_SET_PDEATHSIG = 1  # fra <linux/prctl.h>
 
 
 def _starttid(pid: int) -> str | None:
-    """Prosessens starttid (felt 22 i /proc/<pid>/stat), så en gjenbrukt PID ikke forveksles."""
+    """Prosessens starttid (felt 22 i /proc/<pid>/stat), så en gjenbrukt PID ikke forveksles;
+    None for en prosess som ikke finnes eller er død og bare venter på å bli hentet (zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return stat.rsplit(")", 1)[1].split()[19]
+    felt = stat.rsplit(")", 1)[1].split()
+    return None if felt[0] in ("Z", "X") else felt[19]
 
 
 def skriv_pidfil(mappe: Path, pgid: int) -> None:
