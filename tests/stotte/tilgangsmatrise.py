@@ -35,6 +35,8 @@ OFFENTLIGE = {
     # Engangslenkene for nytt passord og ny e-postadresse: nøkkelen er tilgangen.
     "kontolenke.vis",
     "portal.kontolenke",
+    # Tilgjengelighetserklæringen (forskrift om universell utforming av IKT-løsninger).
+    "tilgjengelighet.erklaering",
 }
 UTLOGGING = {"auth.logg_ut", "portal.logg_ut"}
 SKRIVING = {
