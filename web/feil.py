@@ -7,7 +7,7 @@ feilen ved feltet (`Valideringsfeil`), eller en konflikt som vises som redline.
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, g, jsonify, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -57,7 +57,9 @@ def feilside(status: int, melding: str = "", tittel: str | None = None):
         melding=melding,
         status=status,
         tilbake=_samme_nettsted(request.referrer),
-        rolle=ROLLER.get(getattr(current_user, "rolle", None) or ""),
+        rolle=ROLLER.get(getattr(current_user, "rolle", None) or "")
+        if g.get("mangler_rett")
+        else None,
     )
     return side, status
 

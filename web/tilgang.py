@@ -9,6 +9,7 @@ from functools import wraps
 from flask import (
     Blueprint,
     current_app,
+    g,
     jsonify,
     request,
 )
@@ -38,6 +39,7 @@ def kan(rett: str) -> bool:
 def krev(rett: str) -> None:
     """IngenTilgang med forklaringen (hvilken rett som mangler) når brukeren ikke har `rett`."""
     if not kan(rett):
+        g.mangler_rett = rett  # feilsiden forklarer rollen bare når det er rollen som mangler
         raise IngenTilgang(mangler_rett(rett))
 
 
