@@ -100,7 +100,16 @@ def _url(regel) -> str:
 
 def _ansattregler(app):
     # kontolenke: engangslenkene for nytt passord og ny e-post (nøkkelen er tilgangen).
-    apne = ("static", "auth.", "portal.", "planportal.", "demopost.", "kontolenke.")
+    # tilgjengelighet: erklæringen er offentlig.
+    apne = (
+        "static",
+        "auth.",
+        "portal.",
+        "planportal.",
+        "demopost.",
+        "kontolenke.",
+        "tilgjengelighet.",
+    )
     return [r for r in app.url_map.iter_rules() if not r.endpoint.startswith(apne)]
 
 

@@ -116,8 +116,9 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         portal,
         sok,
         statistikk,
+        tilgjengelighet,
     )
-    from web.tilgang import er_partner
+    from web.tilgang import er_partner, kan
 
     # Ansattblueprintene er stengt for partnere med `bare_ansatte` der de lages.
     # `auth` er åpen (innlogging og kalenderfeeden med hemmelig nøkkel).
@@ -134,6 +135,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         sok.bp,
         arkiv.bp,
         statistikk.bp,
+        tilgjengelighet.bp,
     )
     for bp in (*blueprints, planer.bp, overgang.bp, portal.bp, planportal.bp):
         app.register_blueprint(bp)
@@ -156,6 +158,7 @@ def create_app(tjenester: Tjenester | None = None, **config: object) -> Flask:
         PARTSTYPER=PARTSTYPER,
         er_ansatt=er_ansatt,
         er_partner=er_partner,
+        kan=kan,
         DEMO=tj.innstillinger.demo,
     )
 

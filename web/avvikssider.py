@@ -80,7 +80,7 @@ def side(
         skjermingsskjema=Skjermingsskjema(formdata=None),
         sider=sider,
         forfalt=er_forfalt(a),
-        kan=handlinger(a, melder),
+        mulig=handlinger(a, melder),
         knappeskjema=Knappeskjema(formdata=None),
         svarskjema=svarskjema or skjemaer.Svarskjema(formdata=None),
         lukkeskjema=lukkeskjema or skjemaer.Lukkeskjema(formdata=None),

@@ -7,10 +7,12 @@ feilen ved feltet (`Valideringsfeil`), eller en konflikt som vises som redline.
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, g, jsonify, redirect, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from dokumenter.brukere.roller import ROLLER
 from dokumenter.felles.feil import (
     Arkivfeil,
     Domenefeil,
@@ -49,7 +51,17 @@ def feilside(status: int, melding: str = "", tittel: str | None = None):
     if request.path.startswith("/api/"):
         return jsonify({"feil": melding or TITLER.get(status, "Feil")}), status
     tittel = tittel or TITLER.get(status, "Feil")
-    return render_template("feil.html", tittel=tittel, melding=melding), status
+    side = render_template(
+        "feil.html",
+        tittel=tittel,
+        melding=melding,
+        status=status,
+        tilbake=_samme_nettsted(request.referrer),
+        rolle=ROLLER.get(getattr(current_user, "rolle", None) or "")
+        if g.get("mangler_rett")
+        else None,
+    )
+    return side, status
 
 
 def registrer(app: Flask, maks_opplasting: int, maks_fil: int, filopplasting: set[str]) -> None:

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField
 
 from dokumenter.brukere.invitasjoner import inviter_partner
-from dokumenter.brukere.roller import kan_skrive
 from dokumenter.felles.feil import Valideringsfeil
 from dokumenter.parter import visning
 from dokumenter.parter.skriving import endre_part, opprett_part
@@ -92,7 +91,6 @@ def vis(part_id: int):
         "parter/vis.html",
         part=side.part,
         portal=side.portal,
-        kan_skrive=kan_skrive(current_user),
         inviterskjema=Knappeskjema(formdata=None),
     )
 

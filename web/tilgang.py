@@ -1,4 +1,6 @@
-"""Felles hjelpere for blueprintene: tjenestene, ansatt-/partnertilgang og skrivetilgang."""
+"""Felles hjelpere for blueprintene: tjenestene, ansatt-/partnertilgang, skrivetilgang og
+`kan(rett)`, malenes spørsmål om den innloggede brukeren har en rett (samme regel som
+dekoratørene og brukstilfellene, fra `dokumenter.brukere.roller.RETTIGHETER`)."""
 
 from __future__ import annotations
 
@@ -6,14 +8,15 @@ from functools import wraps
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
+    g,
     jsonify,
     request,
 )
 from flask_login import current_user, login_required
 
-from dokumenter.brukere.roller import PARTNER, er_ansatt, kan_skrive
+from dokumenter.brukere.roller import PARTNER, er_ansatt, har_rett, mangler_rett
+from dokumenter.felles.feil import IngenTilgang
 from dokumenter.tjenester import Tjenester
 
 
@@ -27,6 +30,19 @@ def er_partner(bruker: object) -> bool:
     return rolle == PARTNER and part_id is not None
 
 
+def kan(rett: str) -> bool:
+    """Om den innloggede brukeren har `rett` («skrive», «administrere»). Malene viser en
+    lenke eller knapp bare når dette er sant, så ingen får en handling de blir nektet."""
+    return bool(current_user.is_authenticated) and har_rett(current_user, rett)
+
+
+def krev(rett: str) -> None:
+    """IngenTilgang med forklaringen (hvilken rett som mangler) når brukeren ikke har `rett`."""
+    if not kan(rett):
+        g.mangler_rett = rett  # feilsiden forklarer rollen bare når det er rollen som mangler
+        raise IngenTilgang(mangler_rett(rett))
+
+
 def _krev_ansatt():
     """before_request for ansattsidene: innlogget, og med en ansattrolle (ikke partner)."""
     if not current_user.is_authenticated:
@@ -34,7 +50,9 @@ def _krev_ansatt():
     if not er_ansatt(current_user):
         if request.path.startswith("/api/"):
             return jsonify({"feil": "Du har ikke tilgang til dette."}), 403
-        abort(403)
+        raise IngenTilgang(
+            "Denne siden er for kommunens ansatte. Samarbeidspartnere bruker portalen."
+        )
     return None
 
 
@@ -49,7 +67,7 @@ def krev_partner():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if not er_partner(current_user):
-        abort(403)
+        raise IngenTilgang("Portalen er for kontaktpersonene hos samarbeidspartnerne.")
     return None
 
 
@@ -59,8 +77,7 @@ def skrivetilgang(visning):
     @wraps(visning)
     @login_required
     def innpakket(*args, **kwargs):
-        if not kan_skrive(current_user):
-            abort(403)
+        krev("skrive")
         return visning(*args, **kwargs)
 
     return innpakket
@@ -72,8 +89,7 @@ def bare_admin(visning):
     @wraps(visning)
     @login_required
     def innpakket(*args, **kwargs):
-        if getattr(current_user, "rolle", None) != "admin":
-            abort(403)
+        krev("administrere")
         return visning(*args, **kwargs)
 
     return innpakket

@@ -105,6 +105,9 @@ class Innstillinger:
     hemmelig_nokkel: str | None = field(default=None, repr=False)
     # Adressen lenkene i e-post peker til (aldri Host-headeren fra en forespørsel).
     nettadresse: str = STANDARD_NETTADRESSE
+    # Hvor brukerne melder fra om tilgjengelighet (e-postadresse eller nettside), vist i
+    # tilgjengelighetserklæringen; tomt: erklæringen sier at kommunen ikke har fylt den inn.
+    tilgjengelighet_kontakt: str = ""
     port: int = 5000
     # Arbeidsprosesser for `python -m web` (DOKUMENTER_ARBEIDERE); 0 = én per kjerne prosessen
     # kan bruke.
@@ -180,6 +183,7 @@ class Innstillinger:
             plannokler=_nokler(verdi("DOKUMENTER_PLANNOKKEL")),
             hemmelig_nokkel=verdi("DOKUMENTER_SECRET_KEY") or None,
             nettadresse=verdi("DOKUMENTER_NETTADRESSE") or STANDARD_NETTADRESSE,
+            tilgjengelighet_kontakt=verdi("DOKUMENTER_TILGJENGELIGHET_KONTAKT"),
             port=_heltall(env, "PORT", 5000),
             arbeidere=_heltall(env, "DOKUMENTER_ARBEIDERE", 0),
             demo=_ja_nei(env, "DOKUMENTER_DEMO"),
