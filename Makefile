@@ -34,9 +34,10 @@ lint: $(BIN)/.ok
 #   sokekvalitet.py (begge settene: justering og holdt_ute)
 #   planer.py --planer 500 --avtaler 1000 --slett 50
 #   web.py --avtaler 10000 --brukere 1,20,50 --sekunder 60
+#   noder.py --avtaler 500 --brukere 40 --sekunder 60 (én og to noder på PostgreSQL og SeaweedFS)
 BENCH := PYTHONPATH=$(CURDIR) $(BIN)/python
 
-bench: $(BIN)/.ok .venv-uno/.ok
+bench: $(BIN)/.ok .venv-uno/.ok mk/.postgres.ok mk/.seaweedfs.ok
 	$(BENCH) bench/generate.py --batch 5 --render 10 --varm 5 --kald 1
 	$(BENCH) bench/archive.py --versjoner 25 --lagringer 10 --storrelser 1,20
 	$(BENCH) bench/objektlager.py --antall 10
@@ -45,8 +46,9 @@ bench: $(BIN)/.ok .venv-uno/.ok
 	$(BENCH) bench/sokekvalitet.py --sett holdt_ute
 	$(BENCH) bench/planer.py --planer 20 --avtaler 20 --slett 5
 	$(BIN)/python -m bench.web --avtaler 200 --brukere 1,5 --sekunder 15 --mappe bench/ut/web
+	$(BENCH) bench/noder.py --avtaler 40 --brukere 4 --sekunder 10
 
-bench-full: $(BIN)/.ok .venv-uno/.ok
+bench-full: $(BIN)/.ok .venv-uno/.ok mk/.postgres.ok mk/.seaweedfs.ok
 	$(BENCH) bench/generate.py
 	$(BENCH) bench/archive.py
 	$(BENCH) bench/objektlager.py
@@ -55,6 +57,7 @@ bench-full: $(BIN)/.ok .venv-uno/.ok
 	$(BENCH) bench/sokekvalitet.py
 	$(BENCH) bench/planer.py
 	$(BIN)/python -m bench.web
+	$(BENCH) bench/noder.py
 
 clean-instance:
 	rm -rf instance

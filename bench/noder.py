@@ -12,7 +12,7 @@ Alt kjører på samme maskin: nodene, PostgreSQL, SeaweedFS og lastgeneratoren d
 så forholdet mellom variantene viser at tilstanden er delt riktig og hva som begrenser, ikke
 hva to maskiner ville gitt.
 
-    PYTHONPATH=. .venv/bin/python bench/noder.py --avtaler 500 --brukere 20 --sekunder 60
+    PYTHONPATH=. .venv/bin/python bench/noder.py --avtaler 200 --brukere 40 --sekunder 60
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ VARIANTER = {  # navn -> arbeidsprosesser per node
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--avtaler", type=int, default=500)
-    ap.add_argument("--brukere", type=int, default=20)
+    ap.add_argument("--brukere", type=int, default=40)
     ap.add_argument("--sekunder", type=float, default=60)
     ap.add_argument("--mappe", type=Path, default=REPO_ROT / "bench" / "ut" / "noder")
     args = ap.parse_args()
