@@ -49,6 +49,19 @@ class LagretFil:
     storrelse: int
 
 
+def lagre_alene(innlegg, data: bytes) -> LagretFil:
+    """Hele løpet for én fil uten databasetransaksjon (`lagre` i begge arkivlagrene)."""
+    with innlegg as inn:
+        f = inn.lagre(data)
+        try:
+            inn.forbered()
+        except BaseException:
+            inn.forkast(lambda _sha: False)
+            raise
+        inn.fullfor()
+    return f
+
+
 def feilpunkt(navn: str) -> None:
     """Krasjtester: avslutt prosessen brått her når DOKUMENTER_FEILPUNKT=navn; eller kall
     kroken fra `sett_feilkrok` (som kan kaste)."""
@@ -81,15 +94,7 @@ class Fillager:
 
     def lagre(self, data: bytes) -> LagretFil:
         """Lagre én fil direkte (for filer som ikke hører til en databasetransaksjon)."""
-        with self.innlegg() as inn:
-            f = inn.lagre(data)
-            try:
-                inn.forbered()
-            except BaseException:
-                inn.forkast(lambda _sha: False)
-                raise
-            inn.fullfor()
-        return f
+        return lagre_alene(self.innlegg(), data)
 
     def les(self, sha256: str) -> bytes:
         try:

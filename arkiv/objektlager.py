@@ -38,7 +38,14 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from arkiv.lager import BLOKK, Gjenoppretting, LagerFeil, LagretFil, feilpunkt
+from arkiv.lager import (
+    BLOKK,
+    Gjenoppretting,
+    LagerFeil,
+    LagretFil,
+    feilpunkt,
+    lagre_alene,
+)
 
 FILER = "filer/"
 VENTENDE = "ventende/"
@@ -145,15 +152,7 @@ class Objektlager:
         return Objektinnlegg(self)
 
     def lagre(self, data: bytes) -> LagretFil:
-        with self.innlegg() as inn:
-            f = inn.lagre(data)
-            try:
-                inn.forbered()
-            except BaseException:
-                inn.forkast(lambda _sha: False)
-                raise
-            inn.fullfor()
-        return f
+        return lagre_alene(self.innlegg(), data)
 
     def _hent(self, sha256: str):
         try:

@@ -66,18 +66,6 @@ def _lag_utkast(side, url: str, part_id: int) -> int:
     return int(re.search(r"/avtaler/(\d+)", side.url).group(1))
 
 
-def _prosesser_i(mappe: Path) -> list[int]:
-    """Prosesser som nevner mappen på kommandolinjen (LibreOffice-profilene)."""
-    merke = str(mappe).encode()
-    funnet = []
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            with contextlib.suppress(OSError):
-                if merke in (p / "cmdline").read_bytes():
-                    funnet.append(int(p.name))
-    return funnet
-
-
 def _ledig_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -278,7 +266,7 @@ def test_a_drepes_midt_i_en_lagring_og_b_svarer_videre(klynge, nettleser):
         side.wait_for_load_state(timeout=5000)
     drap.join()
     assert a.prosess.poll() is not None
-    assert _prosesser_i(a.instans) == []  # ingen LibreOffice igjen etter A
+    assert prosesser.prosesser_i(a.instans) == {}  # ingen LibreOffice igjen etter A
 
     # B svarer videre med samme økt: avtalen (versjon 1, eller 2 om A rakk å committe) og søk.
     side.goto(f"{b.url}/avtaler/{aid}")

@@ -57,10 +57,11 @@ class NorskFilter(Filter):
     """Små bokstaver, aa→å, stoppord og bøyingsstamme i ett steg."""
 
     is_morph = True
+    normaliser = staticmethod(normaliser)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            s = normaliser(t.text)
+            s = self.normaliser(t.text)
             if s is not None:
                 t.text = s
                 yield t
@@ -69,20 +70,10 @@ class NorskFilter(Filter):
                 yield t
 
 
-class FoldeFilter(Filter):
+class FoldeFilter(NorskFilter):
     """Som `NorskFilter`, men med den foldede stammen (se `norsk.normaliser_foldet`)."""
 
-    is_morph = True
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            s = normaliser_foldet(t.text)
-            if s is not None:
-                t.text = s
-                yield t
-            elif not t.removestops:
-                t.stopped = True
-                yield t
+    normaliser = staticmethod(normaliser_foldet)
 
 
 def foldede_ord(ordene: list[str]) -> list[str]:

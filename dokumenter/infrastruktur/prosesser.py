@@ -80,7 +80,7 @@ def skriv_pidfil(mappe: Path, pgid: int) -> None:
     os.replace(tmp, mappe / PIDFIL)
 
 
-def _prosesser_i(mappe: Path) -> dict[int, int]:
+def prosesser_i(mappe: Path) -> dict[int, int]:
     """pid -> pgid for prosesser som nevner `mappe` (profilen) på kommandolinjen."""
     merker = (str(mappe).encode(), mappe.as_uri().encode())
     funnet = {}
@@ -114,7 +114,7 @@ def stopp_foreldrelose(prosessmappe: Path) -> int:
         eier = data.get("eier")
         if eier and _starttid(int(eier)) == data.get("eier_start"):
             continue  # eieren lever
-        for pgid in set(_prosesser_i(mappe).values()):
+        for pgid in set(prosesser_i(mappe).values()):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pgid, signal.SIGKILL)
                 stoppet += 1
