@@ -206,10 +206,12 @@ class _Tilstand:
 
 
 def _rydd(tilstand: _Tilstand) -> None:
-    """Kalles av lukk(), ved søppeltømming og ved programslutt (weakref.finalize → atexit)."""
+    """Kalles av lukk(), ved søppeltømming og ved programslutt (weakref.finalize → atexit).
+    `lukket` settes før låsen tas, så en oppstart som holder låsen, ser det, stopper serveren
+    den startet og slipper låsen (ellers kunne serveren overleve prosessen)."""
+    tilstand.lukket = True
     fikk = tilstand.laas.acquire(timeout=10)
     try:
-        tilstand.lukket = True
         server, tilstand.server = tilstand.server, None
         if server is not None:
             server.stopp()
@@ -424,6 +426,8 @@ class VarmKonverterer:
         # unoserver 3.7 sover fast 5 s etter at soffice er startet før den åpner XML-RPC-porten.
         frist = time.monotonic() + self.oppstart_timeout
         while True:
+            if self._tilstand.lukket:  # lukk() kom under oppstarten; kalleren stopper serveren
+                raise KonverteringsFeil("PDF-konvertereren ble lukket under oppstarten.")
             kode = server.proc.poll()
             if kode is not None:
                 logg = server.logg()
