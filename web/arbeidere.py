@@ -15,7 +15,8 @@ egen varme LibreOffice (`VarmKonverterer`) med en gang, i bakgrunnen, så den f�
 ikke venter på oppstarten, og stopper den i `finally` når den får SIGTERM. Blir en arbeider
 drept med SIGKILL, stopper neste oppstart serveren den etterlot (PID-filen, se
 `dokumenter/infrastruktur/prosesser.py`); blir hovedprosessen drept med SIGKILL, får hver
-arbeider SIGTERM av kjernen (PR_SET_PDEATHSIG) og stopper som vanlig.
+arbeider SIGTERM av kjernen (PR_SET_PDEATHSIG) og stopper som vanlig. Kjernen sender det
+én gang per tråd i hovedprosessen, så arbeiderne overser gjentatte SIGTERM mens de rydder.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def _arbeider(
     try:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
-        prosesser.avslutt_ved_signal()
+        prosesser.avslutt_ved_signal(gjentatt_dreper=False)
         prosesser.stopp_med_forelderen(hovedprosess)
         tj = apne(inn, migrer=False)
         try:
@@ -98,6 +99,7 @@ def _arbeider(
         logger.exception("Arbeider %d stoppet med feil", os.getpid())
         kode = 1
     finally:
+        prosesser.stopp_egne_servere()  # om lukk() ble avbrutt; vanligvis er det ingen igjen
         logging.shutdown()
         os._exit(kode)
 

@@ -27,13 +27,23 @@ from types import FrameType
 MAPPE = "konverterer"
 
 
-def avslutt_ved_signal() -> None:
+def avslutt_ved_signal(gjentatt_dreper: bool = True) -> None:
     """SIGTERM (og SIGHUP) avslutter prosessen som SystemExit i hovedtråden, så `finally`
     og atexit kjører og konvertereren stoppes; Pythons standard for SIGTERM er å dø uten å
-    rydde. SIGINT gir allerede KeyboardInterrupt."""
+    rydde. SIGINT gir allerede KeyboardInterrupt.
+
+    Med `gjentatt_dreper` dreper et signal til med en gang (en kommando brukeren vil ha
+    stoppet nå); uten blir gjentatte SIGTERM og SIGHUP oversett mens prosessen rydder. Det
+    trenger arbeiderne: PR_SET_PDEATHSIG kommer én gang per tråd i hovedprosessen som dør, så
+    en arbeider kan få to SIGTERM når hovedprosessen drepes, og den andre kom midt i
+    oppryddingen og etterlot LibreOffice. Hovedprosessen har SIGKILL etter fristen i reserve."""
 
     def avslutt(signum: int, _ramme: FrameType | None) -> None:
-        signal.signal(signum, signal.SIG_DFL)  # et signal til dreper med en gang
+        if gjentatt_dreper:
+            signal.signal(signum, signal.SIG_DFL)
+        else:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
         sys.exit(128 + signum)
 
     if threading.current_thread() is not threading.main_thread():
@@ -59,6 +69,21 @@ def stopp_med_forelderen(forelder: int) -> None:
 
 
 PR_SET_PDEATHSIG = 1  # fra <linux/prctl.h>
+
+
+def stopp_egne_servere() -> int:
+    """Drep prosessgruppene som denne prosessens barn leder (LibreOffice-serverne startes i
+    egen sesjon). Siste utvei før `os._exit`: en server hvis oppstart ble avbrutt før den kunne
+    stoppes, ville ellers overleve prosessen. Gir antall."""
+    stoppet = 0
+    for fil in Path("/proc/self/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            for pid in map(int, fil.read_text().split()):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    if os.getpgid(pid) == pid:
+                        os.killpg(pid, signal.SIGKILL)
+                        stoppet += 1
+    return stoppet
 
 
 def _starttid(pid: int) -> str | None:
