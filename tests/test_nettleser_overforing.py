@@ -18,7 +18,7 @@ from dokumenter.avvik.regler import Melder
 from dokumenter.models import Avtale, Avvik, Bruker, Plan, Signatar
 from dokumenter.signering.runder import Signatarvalg
 from tests.stotte.avtaler import inngatt_avtale
-from tests.stotte.nettleser import Postkasse, melding, ny_side
+from tests.stotte.nettleser import Postkasse, logg_inn, melding, ny_side
 from tests.stotte.oppsett import PASSORD
 from tests.stotte.planverden import RELASJONER, lag_planverden
 
@@ -62,13 +62,6 @@ def grunnlag(tj):
         koord,
     )
     return v
-
-
-def logg_inn(side, server: str, brukernavn: str, passord: str) -> None:
-    side.goto(server + "/logg-inn")
-    side.get_by_label("Brukernavn").fill(brukernavn)
-    side.get_by_label("Passord").fill(passord)
-    side.get_by_role("button", name="Logg inn").click()
 
 
 def test_ny_prosjektleder_overtar_og_signerer(server, nettleser, tj, grunnlag, smtp_sink):

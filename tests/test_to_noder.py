@@ -35,7 +35,7 @@ from dokumenter.models import Avtale
 from dokumenter.parter import skriving as parter
 from dokumenter.tjenester import apne
 from tests.stotte.instans import MIGRERT
-from tests.stotte.nettleser import Postkasse, melding, ny_side
+from tests.stotte.nettleser import Postkasse, logg_inn, melding, ny_side
 from tests.stotte.oppsett import PASSORD
 from tests.stotte.s3 import seaweedfs
 
@@ -189,10 +189,7 @@ def test_lagret_pa_a_sokt_signert_og_logget_ut_pa_b(klynge, nettleser, smtp_sink
     side = ny_side(nettleser)
 
     # --- A: logg inn, lag et utkast og lagre en ny versjon med kjenneordet -------------------
-    side.goto(a.url + "/logg-inn")
-    side.get_by_label("Brukernavn").fill("kari")
-    side.get_by_label("Passord").fill(PASSORD)
-    side.get_by_role("button", name="Logg inn").click()
+    logg_inn(side, a.url, "kari")
     aid = _lag_utkast(side, a.url, part_id)
     side.get_by_role("link", name="Endre innhold").click()
     side.get_by_label("Særlige bestemmelser").fill(f"Møtene holdes ved {KJENNEORD}.")
@@ -249,10 +246,7 @@ def test_lagret_pa_a_sokt_signert_og_logget_ut_pa_b(klynge, nettleser, smtp_sink
 def test_a_drepes_midt_i_en_lagring_og_b_svarer_videre(klynge, nettleser):
     felles, a, b, part_id, mappe = klynge
     side = ny_side(nettleser)
-    side.goto(a.url + "/logg-inn")
-    side.get_by_label("Brukernavn").fill("kari")
-    side.get_by_label("Passord").fill(PASSORD)
-    side.get_by_role("button", name="Logg inn").click()
+    logg_inn(side, a.url, "kari")
     aid = _lag_utkast(side, a.url, part_id)
 
     # En lagring på A (PDF/A, S3, database, søk) tar noen hundre millisekunder; A drepes midt i.

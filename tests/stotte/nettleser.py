@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from dokumenter.infrastruktur.forsegling import Verifikasjon, verifiser
 from dokumenter.infrastruktur.smtpsink import Mottatt, SmtpSink
+from tests.stotte.oppsett import PASSORD
 from web import create_app
 from web.lenker import Weblenker
 
@@ -60,6 +61,14 @@ def ny_side(nettleser):
     kontekst = nettleser.new_context(accept_downloads=True, locale="nb-NO")
     kontekst.set_default_timeout(20_000)
     return kontekst.new_page()
+
+
+def logg_inn(side, server: str, brukernavn: str, passord: str = PASSORD) -> None:
+    """Logg inn som ansatt på `server` i nettleseren (samme skjema som en bruker fyller ut)."""
+    side.goto(server + "/logg-inn")
+    side.get_by_label("Brukernavn").fill(brukernavn)
+    side.get_by_label("Passord").fill(passord)
+    side.get_by_role("button", name="Logg inn").click()
 
 
 def melding(side, tekst: str):
